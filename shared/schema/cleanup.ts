@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { epIdSchema, finite, isoTimestamp, nonNegInt, unit } from './common';
+
+const snapshot = z.strictObject({
+  num_tracks: nonNegInt,
+  num_faces: nonNegInt,
+  num_clusters: nonNegInt,
+  singleton_fraction: unit,
+});
+
+/** cleanup_report.json — spec §8. */
+export const cleanupReportSchema = z.strictObject({
+  ep_id: epIdSchema,
+  actions_run: z.array(z.enum(['split_tracks', 'reembed', 'recluster'])),
+  before: snapshot,
+  after: snapshot,
+  split_tracks_summary: z.strictObject({ tracks_split: nonNegInt, new_tracks_created: nonNegInt }),
+  reembed_summary: z.strictObject({
+    faces_rejected: nonNegInt,
+    mean_quality_before: unit,
+    mean_quality_after: unit,
+  }),
+  recluster_summary: z.strictObject({ clusters_merged: nonNegInt }),
+  elapsed_sec: finite.refine((v) => v >= 0, { message: 'must be ≥ 0' }),
+  created_at: isoTimestamp,
+});
+export type CleanupReport = z.infer<typeof cleanupReportSchema>;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { isEpId } from '../episode';
+
+/** Finite number: JSON cannot carry NaN/Infinity, but decoded NPY rows and in-memory values can. */
+export const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
+export const unit = finite.refine((v) => v >= 0 && v <= 1, { message: 'must be in [0, 1]' });
+export const nonNegInt = z.number().int().nonnegative();
+
+export const epIdSchema = z.string().refine(isEpId, {
+  message: 'must look like <show>-s<season>e<episode>, e.g. "rhobh-s05e02"',
+});
+
+export const trackIdSchema = z.string().regex(/^track-\d{5}$/, 'must match track-{N:05d}, e.g. "track-00001"');
+export const faceIdSchema = z.string().regex(/^face-\d{5}$/, 'must match face-{N:05d}, e.g. "face-00001"');
+export const identityIdSchema = z
+  .string()
+  .regex(/^identity-\d{5}$/, 'must match identity-{N:05d}, e.g. "identity-00001"');
+
+/** ISO-8601 timestamp with a zone (Z or ±hh:mm), as written by Date.toISOString(). */
+export const isoTimestamp = z.iso.datetime({ offset: true });
+
+export const bboxSchema = z
+  .tuple([unit, unit, unit, unit])
+  .refine(([x1, y1, x2, y2]) => x1 <= x2 && y1 <= y2, { message: 'bbox must satisfy x1 ≤ x2 and y1 ≤ y2' });
+
+/** Five [x, y] points, normalised like the bbox: left eye, right eye, nose, left mouth, right mouth. */
+export const landmarksSchema = z.array(finite).length(10, 'landmarks must have 10 numbers (5 points × 2)');
+
+export const EMBEDDING_NORM_TOLERANCE = 0.01;
+
+export function l2norm(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+export const trackIdNumber = (id: string) => Number(id.slice('track-'.length));
+export const formatTrackId = (n: number) => `track-${String(n).padStart(5, '0')}`;
+export const formatFaceId = (n: number) => `face-${String(n).padStart(5, '0')}`;
+export const formatIdentityId = (n: number) => `identity-${String(n).padStart(5, '0')}`;

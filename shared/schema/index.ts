@@ -1,0 +1,6 @@
+export * from './common';
+export * from './detections';
+export * from './tracks';
+export * from './faces';
+export * from './identities';
+export * from './cleanup';
