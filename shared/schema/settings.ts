@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * Pipeline run settings (one object per run; recorded per stage in run_state.json so a re-run with
+ * changed settings re-does exactly the stages those settings feed).
+ * Defaults follow the Screenalytics seed (ByteTrack's published defaults for the tracker knobs,
+ * PySceneDetect ContentDetector's default threshold rescaled to our 0–255 HSV delta).
+ */
+export const pipelineSettingsSchema = z.strictObject({
+  /** Analyse every Nth decoded frame (1 = every frame). */
+  stride: z.number().int().min(1).default(1),
+  /** Analyse at most this many frames per second of video (applied after stride); unset = no cap. */
+  analyzeFps: z.number().positive().optional(),
+  device: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']).default('auto'),
+  packId: z.string().min(1).default('default'),
+  /** Folder holding model packs; unset = the app's models folder. */
+  modelsDir: z.string().min(1).optional(),
+  /** Smallest face side (pixels in the original frame) kept by the detector. */
+  minFaceSize: z.number().nonnegative().default(24),
+  minConfidence: z.number().min(0).max(1).default(0.5),
+  /** ByteTrack: detections ≥ trackThresh take part in the first (high) association round. */
+  trackThresh: z.number().min(0).max(1).default(0.5),
+  /** ByteTrack: IoU-distance gate (1 − IoU) for the first association round. */
+  matchThresh: z.number().min(0).max(1).default(0.8),
+  /** ByteTrack: analysed frames a lost track is kept before it is removed. */
+  trackBuffer: z.number().int().min(0).default(30),
+  /** ByteTrack: unmatched detections ≥ newTrackThresh start a new track. */
+  newTrackThresh: z.number().min(0).max(1).default(0.6),
+  /** Mean HSV delta (0–255 scale) above which a frame starts a new scene; 0 disables cut detection. */
+  sceneCutThreshold: z.number().nonnegative().default(27),
+  /** Minimum spacing between two sampled faces of one track, seconds. */
+  faceSampleSpacingSec: z.number().nonnegative().default(0.5),
+  maxFacesPerTrack: z.number().int().min(1).default(20),
+  /** Faces with quality_score below this get rejection_reason "low_quality" and are not pooled. */
+  qualityGate: z.number().min(0).max(1).default(0.35),
+  saveCrops: z.boolean().default(true),
+  /** Full-frame JPEG exports: heavy on disk, off by default (the low-disk toggle). */
+  saveFrames: z.boolean().default(false),
+  /** Cosine-similarity threshold for clustering; unset = the pack's calibrated default. */
+  clusterThresh: z.number().min(-1).max(1).optional(),
+  minClusterSize: z.number().int().min(1).default(2),
+  linkage: z.enum(['average', 'complete', 'ward']).default('average'),
+});
+export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
+export type PipelineSettingsInput = z.input<typeof pipelineSettingsSchema>;
+
+export const defaultPipelineSettings = (): PipelineSettings => pipelineSettingsSchema.parse({});
