@@ -1,0 +1,79 @@
+// Undo/redo as stacks of inverse operations (no snapshots). Serialisable, so the service can persist
+// it next to the journal and a reload keeps the user's history.
+import { z } from 'zod';
+import type { IdentitiesDoc } from '../schema';
+import { applyCommand, type ApplyResult } from './apply';
+import { restoreCommandSchema, type RestoreCommand } from './schema';
+
+export const HISTORY_LIMIT = 100;
+
+export const historyEntrySchema = z.strictObject({
+  /** What the user did, for "Undo <label>" menus. */
+  label: z.string(),
+  /** Applying `undo` reverts the step; applying `redo` re-does it. */
+  undo: restoreCommandSchema,
+  redo: restoreCommandSchema.nullable(),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+export const historySchema = z.strictObject({
+  version: z.literal(1),
+  undo: z.array(historyEntrySchema),
+  redo: z.array(historyEntrySchema),
+});
+export type History = z.infer<typeof historySchema>;
+
+export const emptyHistory = (): History => ({ version: 1, undo: [], redo: [] });
+
+/** A new user step: push its inverse, forget the redo branch, keep at most `limit` steps. */
+export function recordStep(h: History, label: string, inverse: RestoreCommand, limit = HISTORY_LIMIT): History {
+  const undo = [...h.undo, { label, undo: inverse, redo: null }];
+  return { version: 1, undo: undo.slice(Math.max(0, undo.length - limit)), redo: [] };
+}
+
+export interface Stepped {
+  ok: true;
+  doc: IdentitiesDoc;
+  history: History;
+  label: string;
+  /** The operation actually applied (journalled by the service). */
+  applied: RestoreCommand;
+}
+export type StepResult = Stepped | Exclude<ApplyResult, { ok: true }>;
+
+export function undo(h: History, doc: IdentitiesDoc, now: string): StepResult {
+  const entry = h.undo.at(-1);
+  if (!entry) return { ok: false, code: 'invalid', message: 'nothing to undo' };
+  const r = applyCommand(doc, entry.undo, now);
+  if (!r.ok) return r;
+  return {
+    ok: true,
+    doc: r.doc,
+    label: entry.label,
+    applied: entry.undo,
+    history: { version: 1, undo: h.undo.slice(0, -1), redo: [...h.redo, { label: entry.label, undo: entry.undo, redo: r.inverse }] },
+  };
+}
+
+export function redo(h: History, doc: IdentitiesDoc, now: string): StepResult {
+  const entry = h.redo.at(-1);
+  if (!entry || !entry.redo) return { ok: false, code: 'invalid', message: 'nothing to redo' };
+  const r = applyCommand(doc, entry.redo, now);
+  if (!r.ok) return r;
+  return {
+    ok: true,
+    doc: r.doc,
+    label: entry.label,
+    applied: entry.redo,
+    history: { version: 1, undo: [...h.undo, { label: entry.label, undo: r.inverse, redo: null }], redo: h.redo.slice(0, -1) },
+  };
+}
+
+export function historyState(h: History) {
+  return {
+    can_undo: h.undo.length > 0,
+    can_redo: h.redo.length > 0,
+    undo_label: h.undo.at(-1)?.label ?? null,
+    redo_label: h.redo.at(-1)?.label ?? null,
+  };
+}

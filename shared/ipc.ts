@@ -1,0 +1,324 @@
+// The one contract between the UI and the ReviewService, shared by the Electron IPC wiring (main +
+// preload) and the web host (POST /api/<channel>). Types come from the schemas; both sides validate.
+import { z } from 'zod';
+import { anyCommandSchema, reviewCommandSchema } from './commands/schema';
+import { epIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonNegInt, trackIdSchema } from './schema';
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+export const ipcErrorCodeSchema = z.enum(['invalid_request', 'conflict', 'locked', 'not_found', 'internal']);
+export type IpcErrorCode = z.infer<typeof ipcErrorCodeSchema>;
+export const ipcErrorSchema = z.strictObject({
+  code: ipcErrorCodeSchema,
+  message: z.string(),
+  /** Command refusals carry their detail: 'overlap' | 'invalid' | … and the track pairs / locked ids. */
+  reason: z.string().optional(),
+  overlaps: z.array(z.tuple([trackIdSchema, trackIdSchema])).optional(),
+  locked_ids: z.array(identityIdSchema).optional(),
+  /** On 'conflict': the revision now on disk, so the client can reload. */
+  revision: nonNegInt.optional(),
+});
+export type IpcError = z.infer<typeof ipcErrorSchema>;
+
+/** Thrown by service methods; hosts turn it into {code, message}. */
+export class IpcFailure extends Error {
+  constructor(public readonly error: IpcError) {
+    super(error.message);
+    this.name = 'IpcFailure';
+  }
+}
+
+/** Transport envelope of every response (IPC and HTTP). */
+export const envelopeSchema = <T extends z.ZodType>(data: T) =>
+  z.union([z.strictObject({ ok: z.literal(true), data }), z.strictObject({ ok: z.literal(false), error: ipcErrorSchema })]);
+
+// ---------------------------------------------------------------------------------------------
+// Shared payload pieces
+
+const empty = z.strictObject({});
+const epRequest = z.strictObject({ ep_id: epIdSchema });
+/** Manifest-relative media reference (crops/…, thumbs/…, frames/…); see mediaUrl(). */
+const mediaRef = z.string();
+
+export const historyStateSchema = z.strictObject({
+  can_undo: z.boolean(),
+  can_redo: z.boolean(),
+  undo_label: z.string().nullable(),
+  redo_label: z.string().nullable(),
+});
+
+export const trackSummarySchema = z.strictObject({
+  track_id: trackIdSchema,
+  identity_id: identityIdSchema.nullable(),
+  start_s: z.number(),
+  end_s: z.number(),
+  frame_span: z.tuple([nonNegInt, nonNegInt]),
+  /** faces.jsonl rows of the track (0 when faces.jsonl is absent). */
+  faces: nonNegInt,
+  /** Up to 3 sample crops in time order (crops, falling back to legacy sample_thumbs). */
+  sample_crops: z.array(mediaRef),
+  avg_conf: z.number(),
+});
+export type TrackSummary = z.infer<typeof trackSummarySchema>;
+
+/** A reviewable document state: every editing response returns it. */
+export const reviewStateSchema = z.strictObject({
+  ep_id: epIdSchema,
+  revision: nonNegInt,
+  identities: identitiesDocSchema,
+  history: historyStateSchema,
+});
+export type ReviewState = z.infer<typeof reviewStateSchema>;
+
+export const settingsSchema = z.strictObject({
+  /** Export full frames (heavy; off on laptops). */
+  save_frames: z.boolean(),
+  save_crops: z.boolean(),
+  device: z.enum(['auto', 'cpu', 'cuda', 'coreml', 'directml']),
+  thresholds: z.strictObject({
+    detection: z.number().min(0).max(1),
+    cluster: z.number().min(0).max(1),
+    min_cluster_size: z.number().int().min(1),
+    min_track_length: z.number().int().min(1),
+  }),
+  /** Frame stride for decoding (1 = every frame). */
+  stride: z.number().int().min(1).max(120),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  save_frames: false,
+  save_crops: true,
+  device: 'auto',
+  thresholds: { detection: 0.5, cluster: 0.58, min_cluster_size: 2, min_track_length: 3 },
+  stride: 3,
+};
+
+/** settings:set takes any subset; thresholds merge field by field. */
+export const settingsPatchSchema = z.strictObject({
+  save_frames: z.boolean().optional(),
+  save_crops: z.boolean().optional(),
+  device: settingsSchema.shape.device.optional(),
+  thresholds: settingsSchema.shape.thresholds.partial().optional(),
+  stride: settingsSchema.shape.stride.optional(),
+});
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const pipelineProgressSchema = z.strictObject({
+  run_id: z.string(),
+  ep_id: epIdSchema,
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  stage: z.string(),
+  done: nonNegInt,
+  total: nonNegInt,
+  /** Items per second, and seconds left (null when unknown). */
+  rate: z.number().nullable(),
+  eta: z.number().nullable(),
+  message: z.string().optional(),
+});
+export type PipelineProgress = z.infer<typeof pipelineProgressSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Channels
+
+export const channels = {
+  'workspace:get': {
+    request: empty,
+    response: z.strictObject({ root: z.string(), app_version: z.string(), host: z.enum(['electron', 'web', 'test']) }),
+  },
+  'episodes:list': {
+    request: empty,
+    response: z.strictObject({
+      episodes: z.array(
+        z.strictObject({
+          ep_id: epIdSchema,
+          show: z.string(),
+          season: nonNegInt,
+          episode: nonNegInt,
+          has_identities: z.boolean(),
+          num_identities: nonNegInt,
+          num_tracks: nonNegInt,
+          num_labeled: nonNegInt,
+          num_locked: nonNegInt,
+          updated_at: z.string().nullable(),
+        }),
+      ),
+    }),
+  },
+  'episode:open': {
+    request: epRequest,
+    response: reviewStateSchema.extend({
+      tracks: z.array(trackSummarySchema),
+      /** Seconds on screen per identity: the union of its tracks' [start_s, end_s]. */
+      identity_seconds: z.record(z.string(), z.number()),
+    }),
+  },
+  'identity:detail': {
+    request: z.strictObject({ ep_id: epIdSchema, identity_id: identityIdSchema }),
+    response: z.strictObject({
+      ep_id: epIdSchema,
+      revision: nonNegInt,
+      identity: identitySchema,
+      /** In time order (start_s). */
+      tracks: z.array(
+        trackSummarySchema.extend({
+          /** All crops of the track in time order (faces.jsonl crop_path, else sample_thumbs). */
+          crops: z.array(mediaRef),
+          /** Mean faces.jsonl quality_score (null when unknown). */
+          quality: z.number().nullable(),
+          /** Cosine similarity of the track embedding to the identity centroid (null without track_embeddings.npy); low = outlier. */
+          similarity: z.number().nullable(),
+        }),
+      ),
+      /** Most similar other identities (centroid cosine), best first. */
+      suggestions: z.array(
+        z.strictObject({
+          identity_id: identityIdSchema,
+          similarity: z.number(),
+          name: z.string().nullable(),
+          num_tracks: nonNegInt,
+          locked: z.boolean(),
+          canonical_face_path: z.string(),
+        }),
+      ),
+    }),
+  },
+  'review:apply': {
+    request: z.strictObject({ ep_id: epIdSchema, revision: nonNegInt, command: reviewCommandSchema }),
+    response: reviewStateSchema,
+  },
+  'review:undo': { request: z.strictObject({ ep_id: epIdSchema, revision: nonNegInt }), response: reviewStateSchema },
+  'review:redo': { request: z.strictObject({ ep_id: epIdSchema, revision: nonNegInt }), response: reviewStateSchema },
+  'settings:get': { request: empty, response: settingsSchema },
+  'settings:set': { request: settingsPatchSchema, response: settingsSchema },
+  'pipeline:start': {
+    request: z.strictObject({
+      ep_id: epIdSchema,
+      /** Absolute path of the video (the user picked it; the service checks it exists). */
+      video_path: z.string().min(1),
+      /** Overrides of the saved settings for this run. */
+      settings: settingsPatchSchema.optional(),
+    }),
+    response: z.strictObject({ run_id: z.string() }),
+  },
+  'pipeline:cancel': { request: z.strictObject({ run_id: z.string() }), response: z.strictObject({ cancelled: z.boolean() }) },
+  'cast:names': {
+    request: epRequest,
+    /** Names labelled in other episodes of the same show, most frequent first. */
+    response: z.strictObject({
+      names: z.array(z.strictObject({ name: z.string(), person_id: z.string(), episodes: z.array(epIdSchema) })),
+    }),
+  },
+} as const;
+
+export type Channel = keyof typeof channels;
+export type RequestOf<C extends Channel> = z.infer<(typeof channels)[C]['request']>;
+export type ResponseOf<C extends Channel> = z.infer<(typeof channels)[C]['response']>;
+export const CHANNELS = Object.keys(channels) as Channel[];
+
+export const events = {
+  'pipeline:progress': pipelineProgressSchema,
+  'artifacts:changed': z.strictObject({
+    ep_id: epIdSchema,
+    revision: nonNegInt.nullable(),
+    reason: z.enum(['review', 'pipeline', 'external']),
+  }),
+} as const;
+export type EventName = keyof typeof events;
+export type EventOf<E extends EventName> = z.infer<(typeof events)[E]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+/** Channel → method name: the preload's API and the web client expose exactly these. */
+export const CHANNEL_METHODS = {
+  'workspace:get': 'getWorkspace',
+  'episodes:list': 'listEpisodes',
+  'episode:open': 'openEpisode',
+  'identity:detail': 'getIdentityDetail',
+  'review:apply': 'applyReview',
+  'review:undo': 'undo',
+  'review:redo': 'redo',
+  'settings:get': 'getSettings',
+  'settings:set': 'setSettings',
+  'pipeline:start': 'startPipeline',
+  'pipeline:cancel': 'cancelPipeline',
+  'cast:names': 'getCastNames',
+} as const satisfies Record<Channel, string>;
+
+export const EVENT_METHODS = {
+  'pipeline:progress': 'onPipelineProgress',
+  'artifacts:changed': 'onArtifactsChanged',
+} as const satisfies Record<EventName, string>;
+
+/** The service shape: one method per channel (ReviewService implements it). */
+export type ServiceApi = { [C in Channel as (typeof CHANNEL_METHODS)[C]]: (req: RequestOf<C>) => Promise<ResponseOf<C>> };
+
+/** The API the UI sees: channel methods + one subscription per event (returns an unsubscribe). */
+export type ClientApi = ServiceApi & {
+  [E in EventName as (typeof EVENT_METHODS)[E]]: (cb: (payload: EventOf<E>) => void) => () => void;
+};
+
+/** Transport-agnostic client: `invoke` sends one request and returns the raw envelope. */
+export type Transport = {
+  invoke(channel: Channel, payload: unknown): Promise<unknown>;
+  subscribe(event: EventName, cb: (payload: unknown) => void): () => void;
+};
+
+/** Builds the named API over a transport, validating every request before sending and every response/event on arrival. */
+export function createClientApi(transport: Transport): ClientApi {
+  const api: Record<string, unknown> = {};
+  for (const channel of CHANNELS) {
+    const { request, response } = channels[channel];
+    const envelope = envelopeSchema(response);
+    api[CHANNEL_METHODS[channel]] = async (req: unknown) => {
+      const payload = request.parse(req ?? {});
+      const raw = await transport.invoke(channel, payload);
+      const parsed = envelope.safeParse(raw);
+      if (!parsed.success) {
+        throw new IpcFailure({ code: 'internal', message: `bad response on ${channel}: ${z.prettifyError(parsed.error)}` });
+      }
+      if (!parsed.data.ok) throw new IpcFailure(parsed.data.error);
+      return parsed.data.data;
+    };
+  }
+  for (const name of EVENT_NAMES) {
+    api[EVENT_METHODS[name]] = (cb: (p: unknown) => void) =>
+      transport.subscribe(name, (raw) => {
+        const p = events[name].safeParse(raw);
+        if (p.success) cb(p.data);
+      });
+  }
+  return api as ClientApi;
+}
+
+/** Convenience wrappers for each review command (the UI's `api.mergeIdentities(...)`). */
+export function reviewHelpers(api: Pick<ClientApi, 'applyReview'>) {
+  type Cmd = RequestOf<'review:apply'>['command'];
+  const send = (ep_id: string, revision: number, command: Cmd) => api.applyReview({ ep_id, revision, command });
+  type Args<O extends Cmd['op']> = Omit<Extract<Cmd, { op: O }>, 'op'>;
+  return {
+    lockIdentity: (ep: string, rev: number, a: Args<'lock'>) => send(ep, rev, { op: 'lock', ...a }),
+    labelIdentity: (ep: string, rev: number, a: Args<'label'>) => send(ep, rev, { op: 'label', ...a }),
+    mergeIdentities: (ep: string, rev: number, a: Args<'merge'>) => send(ep, rev, { op: 'merge', ...a }),
+    splitIdentity: (ep: string, rev: number, a: Args<'split'>) => send(ep, rev, { op: 'split', ...a }),
+    moveTracks: (ep: string, rev: number, a: Args<'moveTracks'>) => send(ep, rev, { op: 'moveTracks', ...a }),
+    removeTrack: (ep: string, rev: number, a: Args<'removeTrack'>) => send(ep, rev, { op: 'removeTrack', ...a }),
+  };
+}
+
+/** URL of a manifest media reference: `media://<ep>/<ref>` in Electron, `/media/<ep>/<ref>` on the web host. */
+export function mediaUrl(host: 'electron' | 'web', epId: string, ref: string): string {
+  const path = `${encodeURIComponent(epId)}/${ref.split('/').map(encodeURIComponent).join('/')}`;
+  return host === 'electron' ? `media://episode/${path}` : `/media/${path}`;
+}
+
+/** Web host HTTP conventions (the renderer's web client and the host share them). */
+export const WEB = {
+  apiPrefix: '/api/',
+  eventsPath: '/events',
+  mediaPrefix: '/media/',
+  /** The one-time `?token=` URL sets this HttpOnly cookie; <img> and EventSource send it automatically. */
+  cookieName: 'sa_token',
+} as const;
+
+export { anyCommandSchema };
