@@ -99,23 +99,33 @@ const KIND_DIRS: Record<string, (p: EpisodePaths) => string> = {
  * check only; electron/store also resolves symlinks before opening anything.
  */
 export function manifestRefToWorkspacePath(epId: string | EpisodeId, ref: string): string {
-  if (typeof ref !== 'string' || ref.length === 0) throw new Error('empty path reference');
-  if (ref.startsWith('/') || /^[a-zA-Z]:/.test(ref) || ref.includes('\\') || ref.includes('\0')) {
-    throw new Error(`path reference "${ref}" must be relative (no absolute paths, drive letters or backslashes)`);
-  }
-  const segments = ref.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..')) {
-    throw new Error(`path reference "${ref}" must not contain empty, "." or ".." segments`);
-  }
-  const [kind, ...rest] = segments;
+  const problem = manifestRefProblem(ref);
+  if (problem) throw new Error(problem);
+  const [kind, ...rest] = ref.split('/');
   const base = KIND_DIRS[kind];
-  if (!base || rest.length === 0) {
-    throw new Error(`path reference "${ref}" must start with crops/, thumbs/ or frames/`);
-  }
   const paths = episodePaths(epId);
   if (kind === 'thumbs') {
     const sub = rest[0].startsWith('identity-') ? 'identities' : 'tracks';
     return `${base(paths)}/${sub}/${rest.join('/')}`;
   }
   return `${base(paths)}/${rest.join('/')}`;
+}
+
+/**
+ * Why `ref` is not an acceptable manifest reference, or null if it is. Lexical only (no episode, no
+ * file system), so schemas can reject `../../etc/passwd` on every read and write.
+ */
+export function manifestRefProblem(ref: string): string | null {
+  if (typeof ref !== 'string' || ref.length === 0) return 'empty path reference';
+  if (ref.startsWith('/') || /^[a-zA-Z]:/.test(ref) || ref.includes('\\') || ref.includes('\0')) {
+    return `path reference "${ref}" must be relative (no absolute paths, drive letters or backslashes)`;
+  }
+  const segments = ref.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..')) {
+    return `path reference "${ref}" must not contain empty, "." or ".." segments`;
+  }
+  if (!Object.hasOwn(KIND_DIRS, segments[0]) || segments.length < 2) {
+    return `path reference "${ref}" must start with crops/, thumbs/ or frames/`;
+  }
+  return null;
 }

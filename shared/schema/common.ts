@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isEpId } from '../episode';
+import { isEpId, manifestRefProblem } from '../episode';
 
 /** Finite number: JSON cannot carry NaN/Infinity, but decoded NPY rows and in-memory values can. */
 export const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
@@ -38,3 +38,14 @@ export const trackIdNumber = (id: string) => Number(id.slice('track-'.length));
 export const formatTrackId = (n: number) => `track-${String(n).padStart(5, '0')}`;
 export const formatFaceId = (n: number) => `face-${String(n).padStart(5, '0')}`;
 export const formatIdentityId = (n: number) => `identity-${String(n).padStart(5, '0')}`;
+
+/** A manifest-relative file reference (`crops/…`, `thumbs/…`, `frames/…`; see shared/episode.ts): never absolute, never `..`. */
+export const manifestRefSchema = z.string().superRefine((ref, ctx) => {
+  const problem = manifestRefProblem(ref);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+/** Same, but "" is allowed (crops not saved). */
+export const optionalManifestRefSchema = z.string().superRefine((ref, ctx) => {
+  const problem = ref === '' ? null : manifestRefProblem(ref);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { epIdSchema, finite, identityIdSchema, isoTimestamp, nonNegInt, trackIdSchema, unit } from './common';
+import { epIdSchema, finite, identityIdSchema, isoTimestamp, nonNegInt, optionalManifestRefSchema, trackIdSchema, unit } from './common';
 
 /** Human labels; the spec allows more keys than person_id and name ("etc."), so unknown keys pass through. */
 export const labelsSchema = z.looseObject({
@@ -12,7 +12,8 @@ export const identitySchema = z.strictObject({
   identity_id: identityIdSchema,
   cluster_id: z.number().int().nonnegative().nullable(),
   track_ids: z.array(trackIdSchema).min(1, 'an identity needs at least one track'),
-  canonical_face_path: z.string(),
+  /** Manifest-relative thumbnail reference (usually thumbs/<identity_id>/rep.jpg); "" before thumbs exist. */
+  canonical_face_path: optionalManifestRefSchema,
   embedding_stats: z.strictObject({
     centroid_norm: finite.refine((v) => v >= 0, { message: 'must be ≥ 0' }),
     variance: finite.refine((v) => v >= 0, { message: 'must be ≥ 0' }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { epIdSchema, finite, nonNegInt, trackIdSchema, unit } from './common';
+import { epIdSchema, finite, manifestRefSchema, nonNegInt, trackIdSchema, unit } from './common';
 
 /** tracks.jsonl (track_v1) — spec §3. */
 export const trackSchema = z
@@ -10,7 +10,7 @@ export const trackSchema = z
     end_s: finite,
     frame_span: z.tuple([nonNegInt, nonNegInt]),
     /** Manifest-relative crop references (see shared/episode.ts); empty when crops are not saved. */
-    sample_thumbs: z.array(z.string()).default([]),
+    sample_thumbs: z.array(manifestRefSchema).default([]),
     stats: z.strictObject({
       detections: z.number().int().min(1, 'stats.detections must be ≥ 1'),
       avg_conf: unit,
