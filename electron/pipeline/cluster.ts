@@ -1,0 +1,75 @@
+// Stage "cluster": pooled track embeddings → identities.json + identity thumbnails, keeping human work
+// (locked identities verbatim, labels carried over; see shared/cluster/plan.ts).
+import { existsSync } from 'node:fs';
+import type { Linkage } from '../../shared/cluster/agglomerative';
+import { planIdentities } from '../../shared/cluster/plan';
+import { readPackManifest } from '../models/manifest';
+import { resolveManifestPath } from '../models/pack';
+import { checkAborted, type StageContext } from './context';
+import { readIdentities, writeIdentities, writeIdentityThumbs } from './identities';
+import { loadOrPool, readEpisodeFaces, readTracks } from './pool';
+
+export interface ClusterOptions {
+  clusterThresh?: number;
+  minClusterSize?: number;
+  linkage?: Linkage;
+}
+
+/** Used only when neither the run, the settings nor a readable pack manifest give a threshold. */
+export const FALLBACK_CLUSTER_THRESH = 0.58;
+
+/** Threshold precedence: explicit option → settings → loaded pack → the pack manifest on disk → fallback. */
+export function resolveClusterThresh(ctx: StageContext, explicit?: number): number {
+  if (explicit !== undefined) return explicit;
+  if (ctx.settings.clusterThresh !== undefined) return ctx.settings.clusterThresh;
+  if (ctx.pack) return ctx.pack.defaultClusterThresh;
+  try {
+    const manifestPath = resolveManifestPath({ packId: ctx.settings.packId });
+    if (existsSync(manifestPath)) return readPackManifest(manifestPath).defaultClusterThresh;
+  } catch (err) {
+    ctx.log('warn', `cluster: cannot read pack "${ctx.settings.packId}" for its threshold (${(err as Error).message})`);
+  }
+  ctx.log('warn', `cluster: using fallback cluster_thresh ${FALLBACK_CLUSTER_THRESH}`);
+  return FALLBACK_CLUSTER_THRESH;
+}
+
+export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {}): Promise<void> {
+  checkAborted(ctx.signal);
+  const clusterThresh = resolveClusterThresh(ctx, opts.clusterThresh);
+  const minClusterSize = opts.minClusterSize ?? ctx.settings.minClusterSize;
+  const linkage = opts.linkage ?? ctx.settings.linkage;
+  if (!Number.isFinite(clusterThresh) || clusterThresh < -1 || clusterThresh > 1) throw new Error(`cluster_thresh must be in [-1, 1], got ${clusterThresh}`);
+  if (!Number.isInteger(minClusterSize) || minClusterSize < 1) throw new Error(`min_cluster_size must be an integer ≥ 1, got ${minClusterSize}`);
+
+  const previous = await readIdentities(ctx);
+  const { meta, vectors } = await loadOrPool(ctx);
+  const [tracks, { faces }] = await Promise.all([readTracks(ctx), readEpisodeFaces(ctx)]);
+  ctx.progress({ stage: 'cluster', done: 0, total: tracks.length });
+  checkAborted(ctx.signal);
+
+  const facesPerTrack = new Map<string, number>();
+  for (const f of faces) facesPerTrack.set(f.track_id, (facesPerTrack.get(f.track_id) ?? 0) + 1);
+  const plan = planIdentities({
+    epId: ctx.epId,
+    tracks,
+    vectors,
+    vectorTrackOrder: meta.track_order,
+    dim: meta.embedding_dim,
+    facesPerTrack,
+    previous,
+    clusterThresh,
+    minClusterSize,
+    linkage,
+    modelId: meta.model_id,
+    now: new Date().toISOString(),
+  });
+  for (const w of plan.warnings) ctx.log('warn', `cluster: ${w}`);
+  if (plan.carried.size) ctx.log('info', `cluster: labels carried over for ${[...plan.carried].join(', ')}`);
+  checkAborted(ctx.signal);
+  await writeIdentityThumbs(ctx, plan.doc, plan.needThumbs, faces);
+  checkAborted(ctx.signal);
+  await writeIdentities(ctx, plan.doc);
+  const m = plan.doc.metadata;
+  ctx.log('info', `cluster: ${m.num_tracks} tracks → ${plan.doc.identities.length} identities (${m.num_clusters} clusters, ${m.num_singletons} singleton tracks), ${linkage} linkage, thresh ${clusterThresh}`);
+  ctx.progress({ stage: 'cluster', done: tracks.length, total: tracks.length });
+}

@@ -1,0 +1,213 @@
+// From pooled track embeddings (and the previous identities document, if any) to the next identities
+// document. Pure: thumbnails and I/O are the caller's (electron/pipeline/identities.ts).
+//
+// Human work survives re-runs:
+// - a locked identity is copied verbatim (every field) and its tracks are kept out of clustering;
+// - labels of unlocked labeled identities are carried to the new identity that holds the majority of
+//   their (still present, unlocked) tracks, one-to-one, largest overlap first; an old identity with no
+//   such majority is matched by centroid cosine similarity ≥ cluster_thresh instead;
+// - a new identity that inherits labels also keeps the old identity_id and created_at, so review
+//   references (journal entries, open views) still point at the same person;
+// - other new identities are numbered identity-00001… by size (desc) then first appearance, skipping
+//   every id already taken; cluster ids skip those of locked identities.
+import { formatIdentityId, type IdentitiesDoc, type Identity } from '../schema';
+import { identityThumbRef } from '../episode';
+import { agglomerate, cosineSimilarityMatrix, groupsOf, type Linkage } from './agglomerative';
+import { overlappingSpanPairs, type FrameSpan } from './constraints';
+import { dot, embeddingStats } from './pooling';
+
+export interface PlanTrack {
+  track_id: string;
+  frame_span: FrameSpan;
+}
+
+export interface PlanInput {
+  epId: string;
+  /** Every track of the episode (tracks.jsonl order). */
+  tracks: readonly PlanTrack[];
+  /** Pooled vectors (row-major, unit-norm) of the tracks in `vectorTrackOrder`; tracks not listed have no face. */
+  vectors: Float32Array;
+  vectorTrackOrder: readonly string[];
+  dim: number;
+  /** Faces per track (all faces.jsonl rows of it, accepted or not). */
+  facesPerTrack: ReadonlyMap<string, number>;
+  previous?: IdentitiesDoc | null;
+  clusterThresh: number;
+  minClusterSize: number;
+  linkage: Linkage;
+  modelId?: string;
+  /** ISO timestamp of this run. */
+  now: string;
+}
+
+export interface PlanResult {
+  doc: IdentitiesDoc;
+  /** Identities whose thumbnail must be (re)made: id → member track ids. Locked ones keep theirs. */
+  needThumbs: Map<string, string[]>;
+  /** Ids of the old labeled identities whose labels (and id) went to a new identity. */
+  carried: Set<string>;
+  /** Human-readable notes (missing tracks of locked identities, …). */
+  warnings: string[];
+}
+
+interface Group {
+  tracks: number[]; // indices into input.tracks
+  firstFrame: number;
+}
+
+export function planIdentities(input: PlanInput): PlanResult {
+  const { tracks, dim } = input;
+  if (!(input.minClusterSize >= 1)) throw new Error(`min_cluster_size must be ≥ 1, got ${input.minClusterSize}`);
+  const warnings: string[] = [];
+  const trackIndex = new Map(tracks.map((t, i) => [t.track_id, i]));
+  const vectorRow = new Map(input.vectorTrackOrder.map((t, i) => [t, i]));
+
+  const previous = input.previous?.identities ?? [];
+  const locked = previous.filter((p) => p.locked);
+  const lockedTracks = new Set(locked.flatMap((p) => p.track_ids));
+  for (const p of locked) {
+    const gone = p.track_ids.filter((t) => !trackIndex.has(t));
+    if (gone.length) warnings.push(`locked ${p.identity_id} kept as is, but its tracks ${gone.join(', ')} are no longer in tracks.jsonl`);
+  }
+
+  // Free tracks with a vector are clustered; free tracks without one become singletons.
+  const free = tracks.map((_, i) => i).filter((i) => !lockedTracks.has(tracks[i].track_id));
+  const clusterable = free.filter((i) => vectorRow.has(tracks[i].track_id));
+  const n = clusterable.length;
+  const sub = new Float32Array(n * dim);
+  clusterable.forEach((ti, r) => sub.set(input.vectors.subarray(vectorRow.get(tracks[ti].track_id)! * dim, (vectorRow.get(tracks[ti].track_id)! + 1) * dim), r * dim));
+  const cannotLink = overlappingSpanPairs(clusterable.map((ti) => tracks[ti].frame_span));
+  const result = agglomerate(cosineSimilarityMatrix(sub, n, dim), n, {
+    threshold: input.clusterThresh,
+    linkage: input.linkage,
+    cannotLink,
+    consumeMatrix: true,
+  });
+
+  const groups: Group[] = [];
+  const toGroup = (members: number[]): Group => ({ tracks: members, firstFrame: Math.min(...members.map((m) => tracks[m].frame_span[0])) });
+  const clusterGroups = new Set<Group>();
+  for (const g of groupsOf(result.labels, result.numClusters)) {
+    const members = g.map((r) => clusterable[r]);
+    if (members.length >= input.minClusterSize && members.length > 1) {
+      const grp = toGroup(members);
+      groups.push(grp);
+      clusterGroups.add(grp);
+    } else for (const m of members) groups.push(toGroup([m]));
+  }
+  for (const i of free) if (!vectorRow.has(tracks[i].track_id)) groups.push(toGroup([i]));
+  const minTrack = (g: Group) => Math.min(...g.tracks);
+  groups.sort((a, b) => b.tracks.length - a.tracks.length || a.firstFrame - b.firstFrame || minTrack(a) - minTrack(b));
+  for (const g of groups) g.tracks.sort((a, b) => a - b);
+
+  // Vector-row lists for statistics: rows into input.vectors.
+  const rowsOf = (trackIdxs: number[]) =>
+    trackIdxs.map((i) => vectorRow.get(tracks[i].track_id)).filter((r): r is number => r !== undefined);
+  const statsOf = (g: Group) => embeddingStats(input.vectors, dim, rowsOf(g.tracks));
+
+  // Label carry-over.
+  const carriedFrom = new Map<Group, Identity>();
+  const carried = new Set<string>();
+  const labeled = previous.filter((p) => !p.locked && Object.keys(p.labels ?? {}).length > 0);
+  const groupOfTrack = new Map<number, Group>();
+  for (const g of groups) for (const t of g.tracks) groupOfTrack.set(t, g);
+  const candidates: Array<{ old: Identity; g: Group; overlap: number; frac: number }> = [];
+  for (const old of labeled) {
+    const present = old.track_ids.map((t) => trackIndex.get(t)).filter((i): i is number => i !== undefined && !lockedTracks.has(tracks[i].track_id));
+    const counts = new Map<Group, number>();
+    for (const i of present) counts.set(groupOfTrack.get(i)!, (counts.get(groupOfTrack.get(i)!) ?? 0) + 1);
+    for (const [g, c] of counts) if (2 * c > present.length) candidates.push({ old, g, overlap: c, frac: c / present.length });
+  }
+  candidates.sort((x, y) => y.overlap - x.overlap || y.frac - x.frac || x.old.identity_id.localeCompare(y.old.identity_id));
+  const take = (old: Identity, g: Group) => {
+    carriedFrom.set(g, old);
+    carried.add(old.identity_id);
+  };
+  for (const c of candidates) if (!carried.has(c.old.identity_id) && !carriedFrom.has(c.g)) take(c.old, c.g);
+  const unmatchedOld = labeled.filter((o) => !carried.has(o.identity_id));
+  if (unmatchedOld.length) {
+    const centroids = new Map<Group, Float32Array>();
+    for (const g of groups) if (!carriedFrom.has(g)) {
+      const s = statsOf(g);
+      if (s.centroidNorm > 0) centroids.set(g, s.centroid);
+    }
+    const sims: Array<{ old: Identity; g: Group; sim: number }> = [];
+    for (const old of unmatchedOld) {
+      const rows = old.track_ids.map((t) => vectorRow.get(t)).filter((r): r is number => r !== undefined && !lockedTracks.has(input.vectorTrackOrder[r]));
+      const s = embeddingStats(input.vectors, dim, rows);
+      if (!(s.centroidNorm > 0)) continue;
+      for (const [g, c] of centroids) {
+        const sim = dot(s.centroid, c);
+        if (sim >= input.clusterThresh) sims.push({ old, g, sim });
+      }
+    }
+    sims.sort((x, y) => y.sim - x.sim || x.old.identity_id.localeCompare(y.old.identity_id));
+    for (const s of sims) if (!carried.has(s.old.identity_id) && !carriedFrom.has(s.g)) take(s.old, s.g);
+  }
+
+  // Ids.
+  const takenIds = new Set<string>([...locked.map((p) => p.identity_id), ...[...carriedFrom.values()].map((o) => o.identity_id)]);
+  const takenClusterIds = new Set<number>(locked.map((p) => p.cluster_id).filter((c): c is number => c !== null));
+  let nextId = 1;
+  let nextCluster = 1;
+  const needThumbs = new Map<string, string[]>();
+  const fresh: Identity[] = groups.map((g) => {
+    const old = carriedFrom.get(g);
+    let id: string;
+    if (old) id = old.identity_id;
+    else {
+      while (takenIds.has(formatIdentityId(nextId))) nextId++;
+      id = formatIdentityId(nextId++);
+    }
+    let clusterId: number | null = null;
+    if (clusterGroups.has(g)) {
+      while (takenClusterIds.has(nextCluster)) nextCluster++;
+      clusterId = nextCluster++;
+    }
+    const trackIds = g.tracks.map((i) => tracks[i].track_id);
+    const s = statsOf(g);
+    needThumbs.set(id, trackIds);
+    return {
+      identity_id: id,
+      cluster_id: clusterId,
+      track_ids: trackIds,
+      canonical_face_path: identityThumbRef(id),
+      embedding_stats: {
+        centroid_norm: s.centroidNorm,
+        variance: s.variance,
+        num_tracks: trackIds.length,
+        num_faces_total: trackIds.reduce((acc, t) => acc + (input.facesPerTrack.get(t) ?? 0), 0),
+      },
+      labels: old ? { ...old.labels } : {},
+      locked: false,
+      created_at: old ? old.created_at : input.now,
+      updated_at: input.now,
+    };
+  });
+
+  const identities = [...locked.map((p) => structuredClone(p)), ...fresh].sort((a, b) => a.identity_id.localeCompare(b.identity_id));
+  const numTracks = identities.reduce((acc, i) => acc + i.track_ids.length, 0);
+  const singletonTracks = identities.filter((i) => i.cluster_id === null).reduce((acc, i) => acc + i.track_ids.length, 0);
+  const largest = identities.reduce((m, i) => Math.max(m, i.track_ids.length), 0);
+  const doc: IdentitiesDoc = {
+    identities,
+    metadata: {
+      ep_id: input.epId,
+      num_tracks: numTracks,
+      num_clusters: identities.filter((i) => i.cluster_id !== null).length,
+      num_singletons: singletonTracks,
+      singleton_fraction: numTracks ? singletonTracks / numTracks : 0,
+      largest_cluster_size: largest,
+      largest_cluster_fraction: numTracks ? largest / numTracks : 0,
+      cluster_thresh: input.clusterThresh,
+      min_cluster_size: input.minClusterSize,
+      algorithm: 'agglomerative',
+      linkage: input.linkage,
+      created_at: input.now,
+      ...(input.modelId ? { model_id: input.modelId } : {}),
+      embedding_dim: dim,
+      ...(input.previous?.metadata.revision !== undefined ? { revision: input.previous.metadata.revision + 1 } : {}),
+    },
+  };
+  return { doc, needThumbs, carried, warnings };
+}
