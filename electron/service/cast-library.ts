@@ -1,0 +1,286 @@
+// The cast library of each show: data/cast/<show>/cast.json + cast_embeddings.npy (schema and
+// format in shared/schema/cast.ts). Labeled identities feed it their tracks' pooled embeddings; new
+// episodes get ranked label suggestions from it (shared/cast.ts). Writes go through the store
+// (validated, atomic) and are serialised per show, so two quick edits cannot interleave.
+import { stat } from 'node:fs/promises';
+import { parseEpId } from '../../shared/episode';
+import { planAutoAssign, rankSuggestions, type CastPersonRefs, type PlannedAssignment, type Suggestion, type SuggestOptions } from '../../shared/cast';
+import { slugifyName } from '../../shared/screentime';
+import {
+  castLibrarySchema, castListExportSchema, castListSchema,
+  type AutoAssignment, type AutoAssignSettings, type CastLibraryDoc, type CastReference,
+} from '../../shared/schema/cast';
+import { embeddingsMetaSchema, type EmbeddingsMeta } from '../../shared/schema/faces';
+import { identitiesDocSchema, type IdentitiesDoc, type Identity } from '../../shared/schema/identities';
+import { StoreError } from '../store/errors';
+import { readJson, writeJson } from '../store/json';
+import { readNpy, writeNpy } from '../store/npy';
+import type { Workspace } from '../store/workspace';
+
+export interface CastLibraryState {
+  doc: CastLibraryDoc;
+  /** Row i = references[i]. */
+  embeddings: Float32Array[];
+}
+
+/** Labels an identity (null clears it); the ReviewService passes one that goes through its journal. */
+export type ApplyLabel = (epId: string, identityId: string, label: { person_id: string; name: string } | null) => Promise<void>;
+
+export const castPaths = (show: string) => ({
+  json: `data/cast/${show}/cast.json`,
+  npy: `data/cast/${show}/cast_embeddings.npy`,
+});
+
+const exists = (p: string) => stat(p).then(() => true, () => false);
+const nowIso = () => new Date().toISOString();
+
+function emptyLibrary(show: string): CastLibraryDoc {
+  return castLibrarySchema.parse({
+    schema_version: 'cast_v1', show, model_id: null, embedding_dim: null, embeddings_rows: 0,
+    people: [], references: [], rejections: [], auto_assignments: [], updated_at: nowIso(),
+  });
+}
+
+const labelOf = (i: Identity) => {
+  const name = i.labels?.name;
+  const person_id = i.labels?.person_id ?? (name ? slugifyName(name) : undefined);
+  return person_id ? { person_id, name: name ?? person_id } : null;
+};
+
+export class CastLibrary {
+  private queues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly ws: Workspace) {}
+
+  /** Runs `fn` after every earlier write of the same show has finished. */
+  private serial<T>(show: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(show) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    this.queues.set(show, next.catch(() => undefined));
+    return next;
+  }
+
+  async load(show: string): Promise<CastLibraryState> {
+    const p = castPaths(show);
+    const jsonPath = this.ws.abs(p.json);
+    if (!(await exists(jsonPath))) return { doc: emptyLibrary(show), embeddings: [] };
+    const doc = await readJson(jsonPath, castLibrarySchema);
+    if (doc.show !== show) throw new StoreError({ file: jsonPath, field: 'show', message: `is "${doc.show}" but the file is under data/cast/${show}/` });
+    if (doc.embeddings_rows === 0) return { doc, embeddings: [] };
+    const npyPath = this.ws.abs(p.npy);
+    const npy = await readNpy(npyPath, { requireFinite: true });
+    const [rows, dim] = npy.shape;
+    if (npy.shape.length !== 2 || rows !== doc.embeddings_rows || dim !== doc.embedding_dim) {
+      throw new StoreError({
+        file: npyPath, field: 'shape',
+        message: `is (${npy.shape.join(', ')}) but ${p.json} expects (${doc.embeddings_rows}, ${doc.embedding_dim}); an interrupted write? re-add the episodes' labels to rebuild it`,
+      });
+    }
+    const embeddings = Array.from({ length: rows }, (_, i) => npy.data.subarray(i * dim, (i + 1) * dim));
+    return { doc, embeddings };
+  }
+
+  /** npy first, json second: a crash in between leaves a row-count mismatch `load` reports. */
+  private async save(state: CastLibraryState): Promise<CastLibraryState> {
+    const p = castPaths(state.doc.show);
+    const doc = { ...state.doc, embeddings_rows: state.embeddings.length, updated_at: nowIso() };
+    if (state.embeddings.length > 0) {
+      const dim = doc.embedding_dim!;
+      const flat = new Float32Array(state.embeddings.length * dim);
+      state.embeddings.forEach((e, i) => flat.set(e, i * dim));
+      await writeNpy(this.ws.abs(p.npy), flat, [state.embeddings.length, dim]);
+    }
+    const saved = await writeJson(this.ws.abs(p.json), doc, castLibrarySchema);
+    return { doc: saved, embeddings: state.embeddings };
+  }
+
+  private update(show: string, fn: (s: CastLibraryState) => CastLibraryState | Promise<CastLibraryState>): Promise<CastLibraryState> {
+    return this.serial(show, async () => this.save(await fn(await this.load(show))));
+  }
+
+  private async episodeInputs(epId: string, doc?: IdentitiesDoc) {
+    const paths = this.ws.paths(epId);
+    const identities = doc ?? (await readJson(this.ws.abs(paths.identities), identitiesDocSchema));
+    const meta: EmbeddingsMeta = await readJson(this.ws.abs(paths.embeddingsMeta), embeddingsMetaSchema);
+    const npyPath = this.ws.abs(paths.trackEmbeddingsNpy);
+    const npy = await readNpy(npyPath, { requireFinite: true });
+    if (npy.shape.length !== 2 || npy.shape[0] !== meta.track_order.length || npy.shape[1] !== meta.embedding_dim) {
+      throw new StoreError({ file: npyPath, field: 'shape', message: `is (${npy.shape.join(', ')}) but embeddings_meta.json says (${meta.track_order.length}, ${meta.embedding_dim})` });
+    }
+    const dim = meta.embedding_dim;
+    const rowOf = new Map(meta.track_order.map((t, i) => [t, i]));
+    const trackEmbedding = (trackId: string) => {
+      const r = rowOf.get(trackId);
+      return r === undefined ? undefined : npy.data.subarray(r * dim, (r + 1) * dim);
+    };
+    return { identities, meta, trackEmbedding };
+  }
+
+  /**
+   * Makes the library's references from `epId` match its labeled identities: every track of a
+   * labeled identity is a reference of that person (tracks without a pooled embedding are skipped).
+   * Auto-assigned labels count only once a person locks them, so a wrong guess cannot teach the
+   * library. Pass the in-memory document when the caller has a newer one than identities.json.
+   */
+  async syncEpisode(epId: string, doc?: IdentitiesDoc): Promise<{ references: number; people: number }> {
+    const { show } = parseEpId(epId);
+    const { identities, meta, trackEmbedding } = await this.episodeInputs(epId, doc);
+    const state = await this.update(show, (s) => {
+      const lib = structuredClone(s.doc);
+      if (lib.model_id && lib.model_id !== meta.model_id) {
+        throw new Error(`cast library of ${show} holds ${lib.model_id} embeddings; ${epId} was embedded with ${meta.model_id}`);
+      }
+      const autoActive = new Set(lib.auto_assignments.filter((a) => a.ep_id === epId && a.undone_at === null).map((a) => a.identity_id));
+      const keep = lib.references.map((r, i) => [r, s.embeddings[i]] as const).filter(([r]) => r.ep_id !== epId);
+      const added: (readonly [CastReference, Float32Array])[] = [];
+      const now = nowIso();
+      for (const ident of identities.identities) {
+        const label = labelOf(ident);
+        if (!label || (autoActive.has(ident.identity_id) && !ident.locked)) continue;
+        if (!lib.people.some((p) => p.person_id === label.person_id)) lib.people.push({ ...label, added_at: now });
+        for (const t of ident.track_ids) {
+          const e = trackEmbedding(t);
+          if (e) added.push([{ person_id: label.person_id, ep_id: epId, identity_id: ident.identity_id, track_id: t, added_at: now }, Float32Array.from(e)]);
+        }
+      }
+      const all = [...keep, ...added];
+      lib.references = all.map(([r]) => r);
+      if (all.length) {
+        lib.model_id = meta.model_id;
+        lib.embedding_dim = meta.embedding_dim;
+      }
+      return { doc: lib, embeddings: all.map(([, e]) => e) };
+    });
+    return { references: state.doc.references.filter((r) => r.ep_id === epId).length, people: state.doc.people.length };
+  }
+
+  /**
+   * Ranked suggestions for every identity of `epId`, from references of OTHER episodes (an episode's
+   * own labels would only echo back). Rejected people and the identity's current person are left out.
+   */
+  async suggestions(epId: string, opts: SuggestOptions & { doc?: IdentitiesDoc } = {}): Promise<Record<string, Suggestion[]>> {
+    const { show } = parseEpId(epId);
+    const { doc: lib, embeddings } = await this.load(show);
+    const out: Record<string, Suggestion[]> = {};
+    const hasRefs = lib.references.some((r) => r.ep_id !== epId);
+    const { identities, meta, trackEmbedding } = await this.episodeInputs(epId, opts.doc);
+    if (!hasRefs || lib.model_id !== meta.model_id || lib.embedding_dim !== meta.embedding_dim) {
+      for (const i of identities.identities) out[i.identity_id] = [];
+      return out;
+    }
+    const cast: CastPersonRefs[] = lib.people.map((p) => ({
+      person_id: p.person_id,
+      name: p.name,
+      embeddings: lib.references.flatMap((r, i) => (r.person_id === p.person_id && r.ep_id !== epId ? [embeddings[i]] : [])),
+    }));
+    for (const ident of identities.identities) {
+      const exclude = new Set(lib.rejections.filter((r) => r.ep_id === epId && r.identity_id === ident.identity_id).map((r) => r.person_id));
+      const current = labelOf(ident);
+      if (current) exclude.add(current.person_id);
+      const queries = ident.track_ids.map(trackEmbedding).filter((e): e is Float32Array => e !== undefined);
+      out[ident.identity_id] = rankSuggestions(queries, cast, { ...opts, exclude: new Set([...exclude, ...(opts.exclude ?? [])]) });
+    }
+    return out;
+  }
+
+  /** Remembers that `personId` is not `identityId` of `epId`: it is never suggested for it again. */
+  async reject(epId: string, identityId: string, personId: string): Promise<void> {
+    await this.update(parseEpId(epId).show, (s) => {
+      const doc = structuredClone(s.doc);
+      if (!doc.rejections.some((r) => r.ep_id === epId && r.identity_id === identityId && r.person_id === personId)) {
+        doc.rejections.push({ ep_id: epId, identity_id: identityId, person_id: personId, rejected_at: nowIso() });
+      }
+      return { doc, embeddings: s.embeddings };
+    });
+  }
+
+  /** Adds the people of a cast list (validated); existing person_ids get the list's name. */
+  async importCastList(show: string, list: unknown): Promise<{ added: number; renamed: number }> {
+    const parsed = castListSchema.safeParse(list);
+    if (!parsed.success) {
+      throw new StoreError(parsed.error.issues.map((i) => ({ file: 'cast list', field: i.path.join('.') || '(root)', message: i.message })));
+    }
+    let added = 0, renamed = 0;
+    await this.update(show, (s) => {
+      const doc = structuredClone(s.doc);
+      const now = nowIso();
+      for (const e of parsed.data) {
+        const person_id = e.person_id ?? slugifyName(e.name);
+        const cur = doc.people.find((p) => p.person_id === person_id);
+        if (!cur) {
+          doc.people.push({ person_id, name: e.name, added_at: now });
+          added++;
+        } else if (cur.name !== e.name) {
+          cur.name = e.name;
+          renamed++;
+        }
+      }
+      return { doc, embeddings: s.embeddings };
+    });
+    return { added, renamed };
+  }
+
+  async exportCastList(show: string): Promise<{ person_id: string; name: string }[]> {
+    const { doc } = await this.load(show);
+    return castListExportSchema.parse(doc.people.map(({ person_id, name }) => ({ person_id, name })));
+  }
+
+  async setAutoAssign(show: string, patch: Partial<AutoAssignSettings>): Promise<AutoAssignSettings> {
+    const s = await this.update(show, (st) => ({ doc: { ...st.doc, auto_assign: { ...st.doc.auto_assign, ...patch } }, embeddings: st.embeddings }));
+    return s.doc.auto_assign;
+  }
+
+  /**
+   * Labels unlocked, unlabeled identities whose best suggestion clears the show's threshold — only
+   * when the show turned auto-assign on. Each one is recorded (and undoable with undoAutoAssignment).
+   */
+  async autoAssign(epId: string, apply: ApplyLabel, doc?: IdentitiesDoc): Promise<AutoAssignment[]> {
+    const { show } = parseEpId(epId);
+    const { doc: lib } = await this.load(show);
+    if (!lib.auto_assign.enabled) return [];
+    const identities = doc ?? (await readJson(this.ws.abs(this.ws.paths(epId).identities), identitiesDocSchema));
+    const sugg = await this.suggestions(epId, { doc: identities });
+    const plan: PlannedAssignment[] = planAutoAssign(
+      identities.identities.map((i) => ({ identity_id: i.identity_id, locked: i.locked, labels: i.labels, suggestions: sugg[i.identity_id] ?? [] })),
+      { threshold: lib.auto_assign.threshold, minMargin: lib.auto_assign.min_margin },
+    );
+    const made: AutoAssignment[] = [];
+    for (const p of plan) {
+      const prev = identities.identities.find((i) => i.identity_id === p.identity_id)!.labels ?? {};
+      await apply(epId, p.identity_id, { person_id: p.person_id, name: p.name });
+      made.push({ ep_id: epId, identity_id: p.identity_id, person_id: p.person_id, name: p.name, score: p.score, previous_labels: prev, assigned_at: nowIso(), undone_at: null });
+    }
+    if (made.length) {
+      await this.update(show, (s) => ({ doc: { ...s.doc, auto_assignments: [...s.doc.auto_assignments, ...made] }, embeddings: s.embeddings }));
+    }
+    return made;
+  }
+
+  /** Auto-assignments of an episode (active and undone), oldest first. */
+  async autoAssignments(epId: string): Promise<AutoAssignment[]> {
+    const { doc } = await this.load(parseEpId(epId).show);
+    return doc.auto_assignments.filter((a) => a.ep_id === epId);
+  }
+
+  /** Restores the labels the identity had and rejects the assigned person so it is not offered again. */
+  async undoAutoAssignment(epId: string, identityId: string, apply: ApplyLabel): Promise<AutoAssignment> {
+    const { show } = parseEpId(epId);
+    const { doc } = await this.load(show);
+    const a = [...doc.auto_assignments].reverse().find((x) => x.ep_id === epId && x.identity_id === identityId && x.undone_at === null);
+    if (!a) throw new Error(`no active auto-assignment for ${identityId} in ${epId}`);
+    const prev = a.previous_labels;
+    const prevId = prev.person_id ?? (prev.name ? slugifyName(prev.name) : undefined);
+    await apply(epId, identityId, prevId ? { person_id: prevId, name: prev.name ?? prevId } : null);
+    const undoneAt = nowIso();
+    await this.update(show, (s) => {
+      const d = structuredClone(s.doc);
+      const rec = d.auto_assignments.find((x) => x.ep_id === a.ep_id && x.identity_id === a.identity_id && x.assigned_at === a.assigned_at && x.undone_at === null);
+      if (rec) rec.undone_at = undoneAt;
+      if (!d.rejections.some((r) => r.ep_id === epId && r.identity_id === identityId && r.person_id === a.person_id)) {
+        d.rejections.push({ ep_id: epId, identity_id: identityId, person_id: a.person_id, rejected_at: undoneAt });
+      }
+      return { doc: d, embeddings: s.embeddings };
+    });
+    return { ...a, undone_at: undoneAt };
+  }
+}
