@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Pipeline run settings (one object per run; recorded per stage in run_state.json so a re-run with
  * changed settings re-does exactly the stages those settings feed).
  * Defaults follow the Screenalytics seed (ByteTrack's published defaults for the tracker knobs,
- * PySceneDetect ContentDetector's default threshold rescaled to our 0–255 HSV delta).
+ * PySceneDetect AdaptiveDetector's defaults for the scene-cut knobs).
  */
 export const pipelineSettingsSchema = z.strictObject({
   /** Analyse every Nth decoded frame (1 = every frame). */
@@ -26,8 +26,12 @@ export const pipelineSettingsSchema = z.strictObject({
   trackBuffer: z.number().int().min(0).default(30),
   /** ByteTrack: unmatched detections ≥ newTrackThresh start a new track. */
   newTrackThresh: z.number().min(0).max(1).default(0.6),
-  /** Mean HSV delta (0–255 scale) above which a frame starts a new scene; 0 disables cut detection. */
-  sceneCutThreshold: z.number().nonnegative().default(27),
+  /** Scene cuts: minimum HSV content value (mean per-channel delta, 0–255) of a cut; 0 disables cut detection. */
+  sceneCutThreshold: z.number().nonnegative().default(15),
+  /** Scene cuts: the content value must also be this many times its local background (median of neighbours). */
+  sceneCutAdaptiveRatio: z.number().min(1).default(3),
+  /** Scene cuts: shortest scene, seconds. */
+  minSceneLenSec: z.number().nonnegative().default(0.5),
   /** Minimum spacing between two sampled faces of one track, seconds. */
   faceSampleSpacingSec: z.number().nonnegative().default(0.5),
   maxFacesPerTrack: z.number().int().min(1).default(20),

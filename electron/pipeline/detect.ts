@@ -1,0 +1,106 @@
+// Stage "detect": decode → scene cuts → batched face detection, streamed in one pass over the video.
+// Writes detections.jsonl (det_v1) and the detect_meta.json side file (analysed frames, scene cuts).
+import { detectionSchema, type Detection } from '../../shared/schema/detections';
+import { writeJson } from '../store/json';
+import { writeJsonl } from '../store/jsonl';
+import type { RawDetection, RgbImage } from '../models/types';
+import { checkAborted, type StageContext } from './context';
+import { decodeFrames, probeVideo, type VideoInfo } from './decode';
+import { SceneCutDetector } from './scenecut';
+import { detectMetaSchema, sidePaths, type DetectMeta } from './sidefiles';
+
+/** Frames per detector call: large enough to amortise the call, small enough to keep memory flat. */
+export const DETECT_BATCH = 8;
+
+const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+/** Pixel detection → det_v1 fields, normalised by the frame size and clamped to [0, 1]. */
+export function normaliseDetection(d: RawDetection, width: number, height: number) {
+  const bbox: [number, number, number, number] = [
+    clamp01(d.bbox[0] / width),
+    clamp01(d.bbox[1] / height),
+    clamp01(d.bbox[2] / width),
+    clamp01(d.bbox[3] / height),
+  ];
+  const landmarks = d.landmarks.map((v, i) => clamp01(v / (i % 2 === 0 ? width : height)));
+  return { bbox, landmarks, conf: clamp01(d.conf) };
+}
+
+/** Estimated number of analysed frames, for progress totals. */
+export function estimateAnalysedFrames(info: VideoInfo, stride: number, analyzeFps?: number): number {
+  const n = info.nbFrames ?? Math.round(info.durationSec * info.fps);
+  let est = Math.ceil(n / stride);
+  if (analyzeFps && info.durationSec > 0) est = Math.min(est, Math.ceil(info.durationSec * analyzeFps));
+  return Math.max(1, est);
+}
+
+export async function detectEpisode(ctx: StageContext, videoPath: string): Promise<DetectMeta> {
+  const pack = ctx.pack;
+  if (!pack) throw new Error('detect: no model pack loaded');
+  const s = ctx.settings;
+  const started = performance.now();
+  const info = await probeVideo(videoPath);
+  const total = estimateAnalysedFrames(info, s.stride, s.analyzeFps);
+  const scenes = new SceneCutDetector({
+    threshold: s.sceneCutThreshold,
+    adaptiveRatio: s.sceneCutAdaptiveRatio,
+    minSceneLenSec: s.minSceneLenSec,
+  });
+  const rows: Detection[] = [];
+  const frames: Array<[number, number]> = [];
+  let batch: Array<{ frameIdx: number; tsS: number; image: RgbImage }> = [];
+  ctx.progress({ stage: 'detect', done: 0, total });
+
+  const flush = async () => {
+    if (!batch.length) return;
+    const results = await pack.detector.detect(batch.map((f) => f.image), {
+      minConfidence: s.minConfidence,
+      minFaceSize: s.minFaceSize,
+    });
+    batch.forEach((f, i) => {
+      for (const d of results[i] ?? []) {
+        const side = Math.min(d.bbox[2] - d.bbox[0], d.bbox[3] - d.bbox[1]);
+        if (d.conf < s.minConfidence || side < s.minFaceSize) continue;
+        rows.push({
+          ep_id: ctx.epId,
+          frame_idx: f.frameIdx,
+          ts_s: f.tsS,
+          ...normaliseDetection(d, info.width, info.height),
+          model_id: pack.detector.modelId,
+          schema_version: 'det_v1',
+        });
+      }
+    });
+    batch = [];
+    ctx.progress({ stage: 'detect', done: frames.length, total: Math.max(total, frames.length) });
+  };
+
+  for await (const f of decodeFrames(videoPath, { stride: s.stride, analyzeFps: s.analyzeFps, signal: ctx.signal, info })) {
+    checkAborted(ctx.signal);
+    scenes.push(f.image, f.tsS, f.frameIdx);
+    frames.push([f.frameIdx, f.tsS]);
+    batch.push(f);
+    if (batch.length >= DETECT_BATCH) await flush();
+  }
+  await flush();
+  checkAborted(ctx.signal);
+  if (frames.length === 0) throw new Error(`${videoPath}: no frames decoded`);
+  const meta: DetectMeta = {
+    ep_id: ctx.epId,
+    video: { path: videoPath, width: info.width, height: info.height, duration_sec: info.durationSec, fps: info.fps },
+    stride: s.stride,
+    frames,
+    scene_cuts: scenes.finish(),
+    model_id: pack.detector.modelId,
+    detector: pack.detector.family,
+    device: pack.device,
+    detections: rows.length,
+    decode_detect_sec: (performance.now() - started) / 1000,
+  };
+  // detections first, meta last: the meta's presence marks the pair complete (run_state records both).
+  await writeJsonl(ctx.workspace.abs(ctx.paths.detections), rows, detectionSchema);
+  await writeJson(ctx.workspace.abs(sidePaths(ctx.epId).detectMeta), meta, detectMetaSchema);
+  ctx.progress({ stage: 'detect', done: frames.length, total: frames.length });
+  ctx.log('info', `detect: ${frames.length} frames analysed, ${rows.length} detections, ${meta.scene_cuts.length} scene cuts`);
+  return meta;
+}

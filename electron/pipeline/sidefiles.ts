@@ -1,0 +1,93 @@
+// Side files of the pipeline (the spec fixes the manifests; anything else a later stage or a resumed
+// run needs lives here, beside them in data/manifests/{ep_id}/):
+//
+// detect_meta.json — written by the detect stage with detections.jsonl:
+//   video {path, width, height, duration_sec, fps}, analysed frames as [frame_idx, ts_s] pairs (the
+//   tracker must step on frames without detections too), scene_cuts [{frame_idx, ts_s, score, ratio}],
+//   detector model id/family, device, and wall-clock seconds of the stage.
+// track_samples.json — written by the track stage with tracks.jsonl: the faces chosen for harvest
+//   (per track, spacing + cap applied) and the tracker half of track_metrics.json.
+// run_state.json — the orchestrator's resume record, one entry per finished stage:
+//   {stage: {fingerprint, settings, inputs: {path: hash}, finished_at, elapsed_sec}}. `fingerprint`
+//   is sha256 over the stage name, the settings that stage reads and the input hashes; a stage whose
+//   fingerprint matches and whose outputs exist and validate is skipped.
+import { z } from 'zod';
+import { bboxSchema, finite, landmarksSchema, nonNegInt, trackIdSchema, unit } from '../../shared/schema/common';
+
+export const sidePaths = (epId: string) => ({
+  detectMeta: `data/manifests/${epId}/detect_meta.json`,
+  trackSamples: `data/manifests/${epId}/track_samples.json`,
+  runState: `data/manifests/${epId}/run_state.json`,
+});
+
+export const sceneCutSchema = z.strictObject({
+  frame_idx: nonNegInt,
+  ts_s: finite,
+  score: finite,
+  ratio: finite,
+});
+
+export const detectMetaSchema = z.strictObject({
+  ep_id: z.string(),
+  video: z.strictObject({
+    path: z.string(),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    duration_sec: finite,
+    fps: finite,
+  }),
+  stride: z.number().int().min(1),
+  frames: z.array(z.tuple([nonNegInt, finite])),
+  scene_cuts: z.array(sceneCutSchema),
+  model_id: z.string().min(1),
+  detector: z.string().min(1),
+  device: z.string().min(1),
+  detections: nonNegInt,
+  decode_detect_sec: finite,
+});
+export type DetectMeta = z.infer<typeof detectMetaSchema>;
+
+export const sampleSchema = z.strictObject({
+  track_id: trackIdSchema,
+  frame_idx: nonNegInt,
+  ts_s: finite,
+  bbox: bboxSchema,
+  landmarks: landmarksSchema,
+  conf: unit,
+});
+export type Sample = z.infer<typeof sampleSchema>;
+
+export const trackerMetricsSchema = z.strictObject({
+  tracks_born: nonNegInt,
+  tracks_lost: nonNegInt,
+  longest_tracks: z.array(z.strictObject({ track_id: trackIdSchema, length: nonNegInt })).max(5),
+  avg_tracks_per_frame: finite,
+  tracks_per_minute: finite,
+  short_track_fraction: unit,
+  total_frames: nonNegInt,
+  scene_cuts: nonNegInt,
+  track_sec: finite,
+});
+export type TrackerMetrics = z.infer<typeof trackerMetricsSchema>;
+
+export const trackSamplesSchema = z.strictObject({
+  ep_id: z.string(),
+  samples: z.array(sampleSchema),
+  metrics: trackerMetricsSchema,
+});
+export type TrackSamples = z.infer<typeof trackSamplesSchema>;
+
+export const stageRecordSchema = z.strictObject({
+  fingerprint: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  inputs: z.record(z.string(), z.string()),
+  finished_at: z.string(),
+  elapsed_sec: finite,
+});
+export type StageRecord = z.infer<typeof stageRecordSchema>;
+
+export const runStateSchema = z.strictObject({
+  ep_id: z.string(),
+  stages: z.record(z.string(), stageRecordSchema),
+});
+export type RunState = z.infer<typeof runStateSchema>;

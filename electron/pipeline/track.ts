@@ -1,0 +1,162 @@
+// Stage "track": detections → ByteTrack tracks (fresh tracker after every scene cut) → tracks.jsonl,
+// plus the faces the harvest will sample and the tracker half of track_metrics.json (track_samples.json).
+import { cropRef } from '../../shared/episode';
+import { formatTrackId } from '../../shared/schema/common';
+import { detectionSchema, type Detection } from '../../shared/schema/detections';
+import { trackSchema, type Track } from '../../shared/schema/tracks';
+import type { PipelineSettings } from '../../shared/schema/settings';
+import { readJson, writeJson } from '../store/json';
+import { readJsonl, writeJsonl } from '../store/jsonl';
+import { ByteTracker } from './bytetrack';
+import { checkAborted, type StageContext } from './context';
+import { detectMetaSchema, sidePaths, trackSamplesSchema, type Sample, type TrackerMetrics } from './sidefiles';
+
+/** short_track_fraction counts tracks lasting less than this many seconds (first to last detection). */
+export const SHORT_TRACK_SEC = 1.0;
+
+export interface BuildTracksInput {
+  epId: string;
+  detections: Detection[];
+  /** Every analysed frame in order, as [frame_idx, ts_s], including frames without detections. */
+  frames: Array<[number, number]>;
+  /** frame_idx values at which a new scene starts. */
+  cutFrames: Iterable<number>;
+  width: number;
+  height: number;
+  durationSec: number;
+  settings: Pick<
+    PipelineSettings,
+    'trackThresh' | 'matchThresh' | 'trackBuffer' | 'newTrackThresh' | 'faceSampleSpacingSec' | 'maxFacesPerTrack' | 'saveCrops'
+  >;
+}
+
+export interface BuildTracksResult {
+  tracks: Track[];
+  samples: Sample[];
+  metrics: Omit<TrackerMetrics, 'track_sec'>;
+}
+
+/**
+ * Picks faces to harvest from a track's detections (time order): greedy minimum spacing, then, when
+ * more than `cap` remain, an even spread over the track (so a capped long track is not sampled only
+ * at its start). Among detections inside one spacing window the first is kept: the detector's
+ * confidence barely varies along a track, and quality is judged later on the real crop.
+ */
+export function pickSamples<T extends { ts_s: number }>(dets: T[], spacingSec: number, cap: number): T[] {
+  const spaced: T[] = [];
+  let last = -Infinity;
+  for (const d of dets) {
+    if (d.ts_s - last >= spacingSec - 1e-9) {
+      spaced.push(d);
+      last = d.ts_s;
+    }
+  }
+  if (spaced.length <= cap) return spaced;
+  if (cap === 1) return [spaced[Math.floor(spaced.length / 2)]];
+  return Array.from({ length: cap }, (_, i) => spaced[Math.round((i * (spaced.length - 1)) / (cap - 1))]);
+}
+
+export function buildTracks(input: BuildTracksInput): BuildTracksResult {
+  const { width: W, height: H, settings: s } = input;
+  const byFrame = new Map<number, Detection[]>();
+  for (const d of input.detections) {
+    const list = byFrame.get(d.frame_idx);
+    if (list) list.push(d);
+    else byFrame.set(d.frame_idx, [d]);
+  }
+  const cuts = new Set(input.cutFrames);
+  const tracker = new ByteTracker(s);
+  const frameDets: Detection[][] = [];
+  for (const [frameIdx] of input.frames) {
+    if (cuts.has(frameIdx)) tracker.reset();
+    const dets = byFrame.get(frameIdx) ?? [];
+    frameDets.push(dets);
+    tracker.update(
+      dets.map((d) => ({ bbox: [d.bbox[0] * W, d.bbox[1] * H, d.bbox[2] * W, d.bbox[3] * H], score: d.conf })),
+    );
+  }
+
+  const raw = tracker
+    .confirmedTracks()
+    .map((t) => ({ dets: t.members.map(([seq, di]) => frameDets[seq][di]), aliveAtEnd: t.aliveAtEnd }))
+    .sort((a, b) => a.dets[0].frame_idx - b.dets[0].frame_idx || a.dets[0].bbox[0] - b.dets[0].bbox[0]);
+
+  const tracks: Track[] = [];
+  const samples: Sample[] = [];
+  const perFrame = new Map<number, number>();
+  let short = 0;
+  raw.forEach((t, i) => {
+    const trackId = formatTrackId(i + 1);
+    const first = t.dets[0];
+    const last = t.dets[t.dets.length - 1];
+    const picked = pickSamples(t.dets, s.faceSampleSpacingSec, s.maxFacesPerTrack);
+    for (const d of t.dets) perFrame.set(d.frame_idx, (perFrame.get(d.frame_idx) ?? 0) + 1);
+    if (last.ts_s - first.ts_s < SHORT_TRACK_SEC) short++;
+    tracks.push({
+      track_id: trackId,
+      ep_id: input.epId,
+      start_s: first.ts_s,
+      end_s: last.ts_s,
+      frame_span: [first.frame_idx, last.frame_idx],
+      sample_thumbs: s.saveCrops ? picked.map((d) => cropRef(trackId, d.frame_idx)) : [],
+      stats: { detections: t.dets.length, avg_conf: t.dets.reduce((a, d) => a + d.conf, 0) / t.dets.length },
+      schema_version: 'track_v1',
+    });
+    for (const d of picked) {
+      samples.push({ track_id: trackId, frame_idx: d.frame_idx, ts_s: d.ts_s, bbox: d.bbox, landmarks: d.landmarks, conf: d.conf });
+    }
+  });
+
+  const longest = tracks
+    .map((t) => ({ track_id: t.track_id, length: t.frame_span[1] - t.frame_span[0] + 1 }))
+    .sort((a, b) => b.length - a.length || (a.track_id < b.track_id ? -1 : 1))
+    .slice(0, 5);
+  const nFrames = input.frames.length;
+  let concurrent = 0;
+  for (const c of perFrame.values()) concurrent += c;
+  const minutes = input.durationSec / 60;
+  return {
+    tracks,
+    samples,
+    metrics: {
+      tracks_born: tracks.length,
+      // A track is "lost" when it ended before the video did (occlusion, exit, or a scene cut).
+      tracks_lost: raw.filter((t) => !t.aliveAtEnd).length,
+      longest_tracks: longest,
+      avg_tracks_per_frame: nFrames ? concurrent / nFrames : 0,
+      tracks_per_minute: minutes > 0 ? tracks.length / minutes : 0,
+      short_track_fraction: tracks.length ? short / tracks.length : 0,
+      total_frames: nFrames,
+      scene_cuts: cuts.size,
+    },
+  };
+}
+
+export async function trackEpisode(ctx: StageContext): Promise<BuildTracksResult> {
+  const started = performance.now();
+  const side = sidePaths(ctx.epId);
+  const meta = await readJson(ctx.workspace.abs(side.detectMeta), detectMetaSchema);
+  const detections = await readJsonl(ctx.workspace.abs(ctx.paths.detections), detectionSchema);
+  checkAborted(ctx.signal);
+  ctx.progress({ stage: 'track', done: 0, total: meta.frames.length });
+  const result = buildTracks({
+    epId: ctx.epId,
+    detections,
+    frames: meta.frames,
+    cutFrames: meta.scene_cuts.map((c) => c.frame_idx),
+    width: meta.video.width,
+    height: meta.video.height,
+    durationSec: meta.video.duration_sec,
+    settings: ctx.settings,
+  });
+  checkAborted(ctx.signal);
+  await writeJsonl(ctx.workspace.abs(ctx.paths.tracks), result.tracks, trackSchema);
+  await writeJson(
+    ctx.workspace.abs(side.trackSamples),
+    { ep_id: ctx.epId, samples: result.samples, metrics: { ...result.metrics, track_sec: (performance.now() - started) / 1000 } },
+    trackSamplesSchema,
+  );
+  ctx.progress({ stage: 'track', done: meta.frames.length, total: meta.frames.length });
+  ctx.log('info', `track: ${result.tracks.length} tracks, ${result.samples.length} faces to harvest`);
+  return result;
+}
