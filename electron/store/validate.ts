@@ -1,0 +1,292 @@
+// Whole-episode validation (spec §10): schema and invariants of every artifact present, plus the
+// cross-file checks no single reader can make (§10.3 referential integrity, .npy ↔ .jsonl agreement,
+// referenced image files present and confined). Missing artifacts are "not present", not errors: an
+// episode mid-pipeline is valid so far.
+import { access, readdir } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
+import { z } from 'zod';
+import {
+  DEFAULT_EMBEDDING_DIM,
+  type EmbeddingsMeta,
+  cleanupReportSchema,
+  detectionSchema,
+  embeddingMatrixSchema,
+  embeddingsMetaSchema,
+  faceSchema,
+  identitiesDocSchema,
+  trackMetricsSchema,
+  trackSchema,
+} from '../../shared/schema';
+import { ARTIFACT_KINDS, EpisodeArtifacts, type ArtifactKind } from './artifacts';
+import { isTempFile } from './atomic';
+import { StoreError, type StoreIssue, formatIssue, zodIssues } from './errors';
+import { readJson } from './json';
+import { readJsonlRows } from './jsonl';
+import { readNpy, type NpyArray } from './npy';
+import type { Workspace } from './workspace';
+
+/** Row equality tolerance between faces.npy and the embeddings in faces.jsonl. */
+export const NPY_JSONL_TOLERANCE = 1e-5;
+const MAX_ISSUES_PER_ARTIFACT = 50;
+
+export type ArtifactStatus = 'ok' | 'not present' | 'invalid';
+
+export interface ArtifactReport {
+  kind: ArtifactKind;
+  /** Workspace-relative path. */
+  path: string;
+  status: ArtifactStatus;
+  /** Rows (JSONL), identities (identities.json) or matrix rows (.npy) read. */
+  count?: number;
+  issues: StoreIssue[];
+  /** Issues beyond MAX_ISSUES_PER_ARTIFACT that were counted but not kept. */
+  moreIssues: number;
+}
+
+export interface EpisodeReport {
+  epId: string;
+  workspace: string;
+  ok: boolean;
+  artifacts: ArtifactReport[];
+  /** Not errors: leftovers of interrupted writes and the like. */
+  warnings: string[];
+}
+
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
+
+const withEp = <S extends z.ZodType<{ ep_id: string }>>(schema: S, epId: string) =>
+  schema.superRefine((v, ctx) => {
+    if (v.ep_id !== epId) ctx.addIssue({ code: 'custom', path: ['ep_id'], message: `is "${v.ep_id}" but this is episode "${epId}"` });
+  });
+
+class Collector {
+  readonly reports = new Map<ArtifactKind, ArtifactReport>();
+  constructor(private readonly arts: EpisodeArtifacts) {
+    for (const kind of ARTIFACT_KINDS) {
+      this.reports.set(kind, { kind, path: arts.paths[kind], status: 'not present', issues: [], moreIssues: 0 });
+    }
+  }
+  present(kind: ArtifactKind, count?: number): void {
+    const r = this.reports.get(kind)!;
+    if (r.status === 'not present') r.status = 'ok';
+    if (count !== undefined) r.count = count;
+  }
+  add(kind: ArtifactKind, ...issues: StoreIssue[]): void {
+    const r = this.reports.get(kind)!;
+    if (issues.length) r.status = 'invalid';
+    for (const i of issues) {
+      if (r.issues.length < MAX_ISSUES_PER_ARTIFACT) r.issues.push(i);
+      else r.moreIssues++;
+    }
+  }
+  /** Runs `fn`, turning a thrown StoreError (or I/O error) into issues of `kind`. */
+  async guard<T>(kind: ArtifactKind, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof StoreError) this.add(kind, ...err.issues);
+      else this.add(kind, { file: this.arts.path(kind), message: (err as Error).message });
+      return undefined;
+    }
+  }
+}
+
+/** Validates every artifact of `epId` in `ws` and their cross-references. Never throws on bad data. */
+export async function validateEpisode(ws: Workspace, epId: string): Promise<EpisodeReport> {
+  const arts = new EpisodeArtifacts(ws, epId);
+  const c = new Collector(arts);
+  const file = (k: ArtifactKind) => arts.path(k);
+  const has = async (k: ArtifactKind) => {
+    const yes = await exists(file(k));
+    if (yes) c.present(k);
+    return yes;
+  };
+
+  /** Checks a manifest image reference: confined to the workspace and the file exists. */
+  const checkRef = async (kind: ArtifactKind, ref: string, line: number | undefined, field: string) => {
+    let abs: string;
+    try {
+      abs = ws.resolveManifestRef(epId, ref);
+    } catch (err) {
+      c.add(kind, { file: file(kind), line, field, message: (err as Error).message });
+      return;
+    }
+    if (!(await exists(abs))) c.add(kind, { file: file(kind), line, field, message: `"${ref}" does not exist (${relative(ws.root, abs)})` });
+  };
+
+  // detections.jsonl
+  if (await has('detections')) {
+    let n = 0;
+    await c.guard('detections', async () => {
+      for await (const _ of readJsonlRows(file('detections'), withEp(detectionSchema, epId), { onInvalid: (i) => c.add('detections', ...i) })) n++;
+    });
+    c.present('detections', n);
+  }
+
+  // tracks.jsonl
+  let trackIds: Set<string> | null = null;
+  if (await has('tracks')) {
+    const firstLine = new Map<string, number>();
+    const refs: { ref: string; line: number; field: string }[] = [];
+    await c.guard('tracks', async () => {
+      for await (const { line, value } of readJsonlRows(file('tracks'), withEp(trackSchema, epId), { onInvalid: (i) => c.add('tracks', ...i) })) {
+        const prev = firstLine.get(value.track_id);
+        if (prev !== undefined) c.add('tracks', { file: file('tracks'), line, field: 'track_id', message: `duplicate track_id ${value.track_id} (first on line ${prev})` });
+        else firstLine.set(value.track_id, line);
+        value.sample_thumbs.forEach((ref, j) => refs.push({ ref, line, field: `sample_thumbs[${j}]` }));
+      }
+    });
+    for (const r of refs) await checkRef('tracks', r.ref, r.line, r.field);
+    trackIds = new Set(firstLine.keys());
+    c.present('tracks', firstLine.size);
+  }
+  const checkTrack = (kind: ArtifactKind, t: string, line: number | undefined, field: string) => {
+    if (trackIds && !trackIds.has(t)) c.add(kind, { file: file(kind), line, field, message: `${t} is not in tracks.jsonl` });
+  };
+  const needTracks = (kind: ArtifactKind) => {
+    if (!trackIds) c.add(kind, { file: file(kind), message: 'refers to tracks but tracks.jsonl is not present' });
+  };
+
+  // track_metrics.json
+  if (await has('trackMetrics')) {
+    const tm = await c.guard('trackMetrics', () => readJson(file('trackMetrics'), withEp(trackMetricsSchema, epId)));
+    tm?.longest_tracks.forEach((l, i) => checkTrack('trackMetrics', l.track_id, undefined, `longest_tracks[${i}].track_id`));
+  }
+
+  // embeddings_meta.json
+  let meta: EmbeddingsMeta | undefined;
+  if (await has('embeddingsMeta')) {
+    meta = await c.guard('embeddingsMeta', () => readJson(file('embeddingsMeta'), withEp(embeddingsMetaSchema, epId)));
+  }
+  const dim = meta?.embedding_dim ?? DEFAULT_EMBEDDING_DIM;
+
+  // faces.jsonl
+  let faceRows: (Float32Array | null)[] | null = null;
+  if (await has('faces')) {
+    needTracks('faces');
+    if (!meta) c.add('faces', { file: file('faces'), message: `embeddings_meta.json is missing or invalid, so the embedding dimension is unknown (checked against ${dim})` });
+    faceRows = [];
+    const firstLine = new Map<string, number>();
+    const refs: { ref: string; line: number }[] = [];
+    const rows = faceRows;
+    await c.guard('faces', async () => {
+      const onInvalid = (issues: StoreIssue[]) => {
+        c.add('faces', ...issues);
+        rows.push(null);
+      };
+      for await (const { line, value } of readJsonlRows(file('faces'), faceSchema(dim), { onInvalid })) {
+        rows.push(Float32Array.from(value.embedding));
+        const prev = firstLine.get(value.face_id);
+        if (prev !== undefined) c.add('faces', { file: file('faces'), line, field: 'face_id', message: `duplicate face_id ${value.face_id} (first on line ${prev})` });
+        else firstLine.set(value.face_id, line);
+        checkTrack('faces', value.track_id, line, 'track_id');
+        if (value.crop_path) refs.push({ ref: value.crop_path, line });
+      }
+    });
+    for (const r of refs) await checkRef('faces', r.ref, r.line, 'crop_path');
+    c.present('faces', faceRows.length);
+    if (meta && meta.faces_rows !== faceRows.length) {
+      c.add('embeddingsMeta', { file: file('embeddingsMeta'), field: 'faces_rows', message: `is ${meta.faces_rows} but faces.jsonl has ${faceRows.length} lines` });
+    }
+  }
+
+  // faces.npy
+  const readMatrix = async (kind: 'facesNpy' | 'trackEmbeddingsNpy', rows: number | undefined): Promise<NpyArray | undefined> => {
+    const arr = await c.guard(kind, () => readNpy(file(kind), { requireFinite: true }));
+    if (!arr) return undefined;
+    c.present(kind, arr.shape[0]);
+    const parsed = embeddingMatrixSchema(dim, rows).safeParse(arr);
+    if (!parsed.success) c.add(kind, ...zodIssues(file(kind), parsed.error, () => undefined));
+    return arr;
+  };
+  if (await has('facesNpy')) {
+    const arr = await readMatrix('facesNpy', faceRows?.length);
+    if (arr && faceRows && arr.shape.length === 2 && arr.shape[1] === dim) {
+      const n = Math.min(arr.shape[0], faceRows.length);
+      for (let i = 0; i < n; i++) {
+        const row = faceRows[i];
+        if (!row || row.length !== dim) continue;
+        const npyRow = arr.data.subarray(i * dim, (i + 1) * dim);
+        let worst = 0;
+        for (let j = 0; j < dim; j++) worst = Math.max(worst, Math.abs(npyRow[j] - row[j]));
+        if (!(worst <= NPY_JSONL_TOLERANCE)) {
+          c.add('facesNpy', { file: file('facesNpy'), field: `rows[${i}]`, message: `differs from the embedding on faces.jsonl line ${i + 1} by up to ${worst.toExponential(2)} (> ${NPY_JSONL_TOLERANCE})` });
+        }
+      }
+    }
+  } else if (faceRows) {
+    c.add('faces', { file: file('faces'), message: `faces.npy (${arts.paths.facesNpy}) is not present; it must hold one row per line` });
+  }
+
+  // track_embeddings.npy
+  if (await has('trackEmbeddingsNpy')) {
+    if (!meta) c.add('trackEmbeddingsNpy', { file: file('trackEmbeddingsNpy'), message: 'embeddings_meta.json (track_order) is missing or invalid, so its rows have no track ids' });
+    await readMatrix('trackEmbeddingsNpy', meta?.track_order.length);
+    if (meta) {
+      needTracks('trackEmbeddingsNpy');
+      const seen = new Set<string>();
+      meta.track_order.forEach((t, i) => {
+        if (seen.has(t)) c.add('embeddingsMeta', { file: file('embeddingsMeta'), field: `track_order[${i}]`, message: `duplicate track id ${t}` });
+        seen.add(t);
+        checkTrack('embeddingsMeta', t, undefined, `track_order[${i}]`);
+      });
+    }
+  }
+
+  // identities.json
+  if (await has('identities')) {
+    needTracks('identities');
+    const schema = identitiesDocSchema.superRefine((doc, ctx) => {
+      if (doc.metadata.ep_id !== epId) ctx.addIssue({ code: 'custom', path: ['metadata', 'ep_id'], message: `is "${doc.metadata.ep_id}" but this is episode "${epId}"` });
+    });
+    const doc = await c.guard('identities', () => readJson(file('identities'), schema));
+    if (doc) {
+      c.present('identities', doc.identities.length);
+      for (const [i, ident] of doc.identities.entries()) {
+        ident.track_ids.forEach((t, j) => checkTrack('identities', t, undefined, `identities[${i}].track_ids[${j}]`));
+        if (ident.canonical_face_path) await checkRef('identities', ident.canonical_face_path, undefined, `identities[${i}].canonical_face_path`);
+      }
+    }
+  }
+
+  // cleanup_report.json
+  if (await has('cleanupReport')) {
+    await c.guard('cleanupReport', () => readJson(file('cleanupReport'), withEp(cleanupReportSchema, epId)));
+  }
+
+  const warnings: string[] = [];
+  for (const dir of new Set([dirname(file('faces')), dirname(file('facesNpy'))])) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const n of names.filter(isTempFile)) warnings.push(`${relative(ws.root, dir)}/${n}: leftover of an interrupted write (safe to delete)`);
+  }
+
+  const artifacts = [...c.reports.values()];
+  return { epId, workspace: ws.root, ok: artifacts.every((a) => a.status !== 'invalid'), artifacts, warnings };
+}
+
+/** Human-readable report; file paths are shown relative to the workspace. */
+export function formatReport(report: EpisodeReport): string {
+  const rel = (f: string) => {
+    const r = relative(report.workspace, f);
+    return r.startsWith('..') ? f : r;
+  };
+  const out = [`Episode ${report.epId} in ${report.workspace}`];
+  const width = Math.max(...report.artifacts.map((a) => a.path.length));
+  let problems = 0;
+  for (const a of report.artifacts) {
+    const mark = a.status === 'ok' ? 'ok  ' : a.status === 'invalid' ? 'FAIL' : '--  ';
+    const what =
+      a.status === 'not present' ? 'not present' : a.status === 'ok' ? (a.count !== undefined ? `${a.count} rows` : 'valid') : `${a.issues.length + a.moreIssues} problem(s)`;
+    out.push(`  ${mark} ${a.path.padEnd(width)}  ${what}`);
+    for (const i of a.issues) out.push(`         ${formatIssue({ ...i, file: rel(i.file) })}`);
+    if (a.moreIssues) out.push(`         … and ${a.moreIssues} more`);
+    problems += a.issues.length + a.moreIssues;
+  }
+  for (const w of report.warnings) out.push(`  warning: ${w}`);
+  out.push(report.ok ? 'RESULT: valid' : `RESULT: invalid (${problems} problem(s))`);
+  return out.join('\n');
+}
