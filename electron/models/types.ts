@@ -49,4 +49,6 @@ export interface LoadedPack {
   /** Execution provider that actually ran ("cpu", "cuda", …), and a warning when the request fell back. */
   device: string;
   deviceWarning?: string;
+  /** Every warning raised while loading (device fallback, user file with an unknown hash), for the UI/log. */
+  warnings?: string[];
 }

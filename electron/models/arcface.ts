@@ -1,0 +1,78 @@
+// ArcFace-style embedder: aligned size×size crop → (px − mean) / std in the manifest's channel order
+// and layout → one vector → L2-normalised. Runs a whole batch in one call when the model's batch
+// dim is symbolic (mobilefacenet_paddle, w600k_*), else one crop per call (mobilefacenet.onnx).
+import * as ort from 'onnxruntime-node';
+import type { EmbedderSpec } from './manifest';
+import { batchToTensor } from './preprocess';
+import { outputData, requireNames, requireShape, tensorShape } from './session-io';
+import type { FaceEmbedder, RgbImage } from './types';
+
+/** Largest batch per run: bounds memory on long runs of crops (64 × 112² × 3 floats ≈ 9.6 MB). */
+const MAX_BATCH = 64;
+
+export function l2normalize(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  const n = Math.sqrt(s);
+  if (n > 0) for (let i = 0; i < v.length; i++) v[i] /= n;
+  return v;
+}
+
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return d / Math.sqrt(na * nb);
+}
+
+export class ArcFaceEmbedder implements FaceEmbedder {
+  readonly dim: number;
+  readonly inputSize: number;
+  private readonly dynamicBatch: boolean;
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly spec: EmbedderSpec,
+    readonly modelId: string,
+    private readonly file: string,
+  ) {
+    const [w, h] = spec.input.size;
+    if (w !== h) throw new Error(`${file}: manifest embedder.input.size must be square, got ${w}×${h}`);
+    this.inputSize = w;
+    this.dim = spec.dim;
+    requireNames(session, file, spec.input.name, [spec.output]);
+    const inDims = spec.input.layout === 'NCHW' ? [null, 3, h, w] : [null, h, w, 3];
+    requireShape(session, file, spec.input.name, 'input', inDims, `embedder input ${w}×${h}`);
+    requireShape(session, file, spec.output, 'output', [null, spec.dim], `embedding of ${spec.dim}`);
+    const batchDim = tensorShape(session, spec.input.name, 'input')?.[0];
+    this.dynamicBatch = typeof batchDim !== 'number' || batchDim < 0;
+  }
+
+  async embed(aligned: RgbImage[]): Promise<Float32Array[]> {
+    for (const [i, a] of aligned.entries()) {
+      if (a.width !== this.inputSize || a.height !== this.inputSize) {
+        throw new Error(`${this.modelId}: crop ${i} is ${a.width}×${a.height}, expected ${this.inputSize}×${this.inputSize} (align it first)`);
+      }
+    }
+    const step = this.dynamicBatch ? MAX_BATCH : 1;
+    const out: Float32Array[] = [];
+    for (let start = 0; start < aligned.length; start += step) {
+      const chunk = aligned.slice(start, start + step);
+      const t = batchToTensor(chunk, this.spec.input, [this.inputSize, this.inputSize]);
+      const res = await this.session.run({ [this.spec.input.name]: new ort.Tensor('float32', t.data, t.dims) });
+      const { data } = outputData(res, this.spec.output, this.file);
+      if (data.length !== chunk.length * this.dim) {
+        throw new Error(`${this.file}: output "${this.spec.output}" has ${data.length} values for ${chunk.length} crops, expected ${this.dim} each`);
+      }
+      for (let i = 0; i < chunk.length; i++) out.push(l2normalize(data.slice(i * this.dim, (i + 1) * this.dim)));
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}

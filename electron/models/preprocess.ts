@@ -1,0 +1,92 @@
+// Image → model input tensor in one pass: resize (bilinear, cv2.INTER_LINEAR's pixel-centre
+// convention), optional letterbox (keep aspect, pad right/bottom like insightface's det_img),
+// channel order, (px − mean) / std, NCHW or NHWC. Fused by hand because it runs on every frame and
+// a separate resize + normalise + transpose would allocate three full-size buffers.
+import type { TensorInput } from './manifest';
+import type { RgbImage } from './types';
+
+export interface PreparedInput {
+  data: Float32Array;
+  dims: number[];
+  /** Model-input pixels per original pixel, horizontally and vertically (equal when letterboxed). */
+  scaleX: number;
+  scaleY: number;
+}
+
+type InputSpec = Pick<TensorInput, 'layout' | 'channelOrder' | 'mean' | 'std'> & { resize?: 'letterbox' | 'stretch' };
+
+/** Per-axis source indices and weights for a bilinear resize from `src` to `dst` samples. */
+function axisTable(src: number, dst: number) {
+  const i0 = new Int32Array(dst), i1 = new Int32Array(dst), w = new Float32Array(dst);
+  const ratio = src / dst;
+  for (let d = 0; d < dst; d++) {
+    let s = (d + 0.5) * ratio - 0.5;
+    if (s < 0) s = 0;
+    let a = Math.floor(s);
+    if (a > src - 1) a = src - 1;
+    i0[d] = a;
+    i1[d] = Math.min(a + 1, src - 1);
+    w[d] = Math.min(1, s - a);
+  }
+  return { i0, i1, w };
+}
+
+export function imageToTensor(img: RgbImage, spec: InputSpec, size: readonly [number, number]): PreparedInput {
+  const [W, H] = size;
+  const { width: w, height: h, data: src } = img;
+  if (w <= 0 || h <= 0 || src.length < w * h * 3) {
+    throw new Error(`imageToTensor: image buffer ${src.length} B does not hold ${w}×${h} RGB`);
+  }
+  let newW = W, newH = H;
+  if ((spec.resize ?? 'letterbox') === 'letterbox') {
+    if (h / w > H / W) {
+      newH = H;
+      newW = Math.max(1, Math.floor(H / (h / w)));
+    } else {
+      newW = W;
+      newH = Math.max(1, Math.floor(W * (h / w)));
+    }
+  }
+  const xs = axisTable(w, newW), ys = axisTable(h, newH);
+  const plane = W * H;
+  const data = new Float32Array(plane * 3);
+  const nchw = spec.layout === 'NCHW';
+  // Output channel c reads input channel srcCh[c] (RGB image → BGR model swaps 0 and 2).
+  const srcCh = spec.channelOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  const mul = spec.std.map((s) => 1 / s);
+  const pad = [0, 1, 2].map((c) => (0 - spec.mean[c]) * mul[c]);
+  const row = w * 3;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const o = y * W + x;
+      if (x >= newW || y >= newH) {
+        for (let c = 0; c < 3; c++) data[nchw ? c * plane + o : o * 3 + c] = pad[c];
+        continue;
+      }
+      const wy = ys.w[y], wx = xs.w[x];
+      const r0 = ys.i0[y] * row, r1 = ys.i1[y] * row, c0 = xs.i0[x] * 3, c1 = xs.i1[x] * 3;
+      for (let c = 0; c < 3; c++) {
+        const k = srcCh[c];
+        const top = src[r0 + c0 + k] + (src[r0 + c1 + k] - src[r0 + c0 + k]) * wx;
+        const bot = src[r1 + c0 + k] + (src[r1 + c1 + k] - src[r1 + c0 + k]) * wx;
+        const v = (top + (bot - top) * wy - spec.mean[c]) * mul[c];
+        data[nchw ? c * plane + o : o * 3 + c] = v;
+      }
+    }
+  }
+  return { data, dims: nchw ? [1, 3, H, W] : [1, H, W, 3], scaleX: newW / w, scaleY: newH / h };
+}
+
+/** Several same-size images (e.g. 112×112 aligned crops) stacked into one batch tensor. */
+export function batchToTensor(imgs: RgbImage[], spec: InputSpec, size: readonly [number, number]): { data: Float32Array; dims: number[] } {
+  const per = size[0] * size[1] * 3;
+  const data = new Float32Array(per * imgs.length);
+  let dims: number[] = [];
+  imgs.forEach((img, i) => {
+    const t = imageToTensor(img, { ...spec, resize: 'stretch' }, size);
+    data.set(t.data, i * per);
+    dims = t.dims;
+  });
+  dims[0] = imgs.length;
+  return { data, dims };
+}
