@@ -1,0 +1,27 @@
+import { useApp } from './state/store';
+import { useShortcuts } from './useShortcuts';
+import { TopBar } from './components/TopBar';
+import { StatusBar } from './components/StatusBar';
+import { Toasts } from './components/Toasts';
+import { Dialogs } from './components/Dialogs';
+import { EpisodesView } from './views/EpisodesView';
+import { PeopleView } from './views/PeopleView';
+import { IdentityView } from './views/IdentityView';
+
+export function App() {
+  const view = useApp((s) => s.view);
+  useShortcuts();
+  return (
+    <div className="app">
+      <TopBar />
+      <main className="main">
+        {view === 'episodes' && <EpisodesView />}
+        {view === 'people' && <PeopleView />}
+        {view === 'identity' && <IdentityView />}
+      </main>
+      <StatusBar />
+      <Dialogs />
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { useApp } from '../state/store';
+import { selectors } from '../state/selectors';
+import type { Filters, SortKey } from '../state/uiSlice';
+import { openLabelDialog, openMergeDialog, toggleLock } from '../actions';
+
+const FILTERS: [keyof Omit<Filters, 'search'>, string][] = [
+  ['unlabeled', 'Unlabeled'],
+  ['locked', 'Locked'],
+  ['singletons', 'Singletons'],
+];
+
+export function GridToolbar({ count }: { count: number }) {
+  const filters = useApp((s) => s.filters);
+  const sort = useApp((s) => s.sort);
+  const setFilter = useApp((s) => s.setFilter);
+  const setSort = useApp((s) => s.setSort);
+  const selected = useApp((s) => s.selectedIds.length);
+  const clear = useApp((s) => s.clearSelection);
+  const total = useApp((s) => s.doc?.identities.length ?? 0);
+  const loadSimilarity = useApp((s) => s.loadSimilarity);
+
+  const chooseSort = (next: SortKey) => {
+    setSort(next);
+    if (next === 'similarity') {
+      const s = useApp.getState();
+      const ref = s.selectedIds[0] ?? selectors.focusedCard(s)?.id;
+      if (ref) void loadSimilarity(ref).then(() => useApp.getState().setFocus(0));
+    }
+  };
+
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Filter and sort identities">
+      <input
+        type="search"
+        placeholder="Search by name (/)"
+        value={filters.search}
+        onChange={(e) => setFilter('search', e.target.value)}
+        onKeyDown={(e) => e.key === 'Escape' && (e.currentTarget as HTMLInputElement).blur()}
+        aria-label="Search by name"
+        data-testid="search"
+      />
+      {FILTERS.map(([key, label]) => (
+        <button key={key} className="btn chip" aria-pressed={filters[key]} onClick={() => setFilter(key, !filters[key])} data-testid={`filter-${key}`}>
+          {label}
+        </button>
+      ))}
+      <label className="row hint">
+        Sort
+        <select value={sort} onChange={(e) => chooseSort(e.target.value as SortKey)} aria-label="Sort identities" data-testid="sort">
+          <option value="size">Size</option>
+          <option value="unlabeled">Unlabeled first</option>
+          <option value="similarity">Similarity to selection</option>
+        </select>
+      </label>
+      {selected > 0 && (
+        <>
+          <span className="hint">{selected} selected</span>
+          <button className="btn small" onClick={openMergeDialog} data-testid="merge-selected">Merge… (m)</button>
+          <button className="btn small" onClick={toggleLock}>Lock/unlock (l)</button>
+          <button className="btn small" onClick={openLabelDialog}>Label (e)</button>
+          <button className="btn small" onClick={clear}>Clear</button>
+        </>
+      )}
+      <span className="count" data-testid="grid-count">{count} of {total} identities</span>
+    </div>
+  );
+}

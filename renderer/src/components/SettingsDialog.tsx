@@ -1,0 +1,29 @@
+import { useState } from 'react';
+import { DEFAULT_SETTINGS, type Settings } from '../../../shared/ipc';
+import { useApp } from '../state/store';
+import { Dialog } from './Dialog';
+import { SettingsFields } from './SettingsFields';
+
+export function SettingsDialog({ onClose }: { onClose: () => void }) {
+  const saved = useApp((s) => s.settings);
+  const saveSettings = useApp((s) => s.saveSettings);
+  const [value, setValue] = useState<Settings>(saved ?? DEFAULT_SETTINGS);
+  return (
+    <Dialog title="Settings" onClose={onClose} testId="settings-dialog">
+      <SettingsFields value={value} onChange={setValue} />
+      <div className="actions">
+        <button className="btn" onClick={onClose}>Cancel</button>
+        <button
+          className="btn primary"
+          data-testid="settings-save"
+          onClick={async () => {
+            await saveSettings(value);
+            onClose();
+          }}
+        >
+          Save
+        </button>
+      </div>
+    </Dialog>
+  );
+}

@@ -1,0 +1,26 @@
+import { useApp } from '../state/store';
+import { formatEta } from '../format';
+
+export function StatusBar() {
+  const doc = useApp((s) => s.doc);
+  const revision = useApp((s) => s.revision);
+  const pending = useApp((s) => s.pending);
+  const history = useApp((s) => s.history);
+  const run = useApp((s) => s.run);
+  const root = useApp((s) => s.workspaceRoot);
+  return (
+    <footer className="statusbar" aria-live="polite">
+      <span title={root ?? ''}>{root ? `Workspace: ${root}` : 'Connecting…'}</span>
+      {doc && <span>{doc.identities.length} identities · {doc.metadata.num_tracks} tracks</span>}
+      {doc && <span data-testid="revision">rev {revision}</span>}
+      {history?.undo_label && <span>Last: {history.undo_label}</span>}
+      {run?.state === 'running' && (
+        <span>
+          Run {run.ep_id}: {run.stage} {run.total ? Math.round((100 * run.done) / run.total) : 0}% · ETA {formatEta(run.eta)}
+        </span>
+      )}
+      <span className="spacer" />
+      <span data-testid="sync-state">{pending > 0 ? 'Saving…' : 'Saved'}</span>
+    </footer>
+  );
+}

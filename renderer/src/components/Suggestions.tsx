@@ -1,0 +1,32 @@
+import { useApp } from '../state/store';
+import { Thumb } from './Thumb';
+
+/** Most similar other identities: one click opens the merge dialog with this identity as target. */
+export function Suggestions() {
+  const detail = useApp((s) => s.detail);
+  const detailId = useApp((s) => s.detailId);
+  const openDialog = useApp((s) => s.openDialog);
+  if (!detail || !detailId) return null;
+  return (
+    <>
+      <h3 className="aside-title">Similar identities</h3>
+      {detail.suggestions.length === 0 && <div className="hint">No suggestions (no track embeddings).</div>}
+      {detail.suggestions.map((s) => (
+        <div key={s.identity_id} className="suggestion" data-testid="suggestion">
+          <Thumb refPath={s.canonical_face_path} alt={`Thumbnail of ${s.identity_id}`} />
+          <div className="grow">
+            <div>{s.name ?? <span className="hint">unlabeled</span>}{s.locked ? ' 🔒' : ''}</div>
+            <div className="hint">{s.identity_id} · {s.num_tracks} tracks · sim {s.similarity.toFixed(2)}</div>
+          </div>
+          <button
+            className="btn small"
+            onClick={() => openDialog({ kind: 'merge', targetId: detailId, sourceIds: [s.identity_id] })}
+            aria-label={`Merge ${s.identity_id} into ${detailId}`}
+          >
+            Merge
+          </button>
+        </div>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import { useApp } from '../state/store';
+import { backToGrid } from '../actions';
+
+export function TopBar() {
+  const view = useApp((s) => s.view);
+  const epId = useApp((s) => s.epId);
+  const detailId = useApp((s) => s.detailId);
+  const history = useApp((s) => s.history);
+  const setView = useApp((s) => s.setView);
+  const openDialog = useApp((s) => s.openDialog);
+  const undo = useApp((s) => s.undo);
+  const redo = useApp((s) => s.redo);
+  return (
+    <header className="topbar">
+      <h1>Screenalytics Review</h1>
+      <nav className="row" aria-label="Breadcrumb">
+        <button className="btn small" onClick={() => setView('episodes')} aria-current={view === 'episodes'}>Episodes</button>
+        {epId && (
+          <>
+            <span className="crumb">/</span>
+            <button className="btn small" onClick={backToGrid} aria-current={view === 'people'} data-testid="crumb-episode">{epId}</button>
+          </>
+        )}
+        {view === 'identity' && detailId && (
+          <>
+            <span className="crumb">/</span>
+            <span className="crumb">{detailId}</span>
+          </>
+        )}
+      </nav>
+      <div className="spacer" />
+      {epId && (
+        <>
+          <button
+            className="btn small"
+            onClick={() => void undo()}
+            disabled={!history?.can_undo}
+            title={history?.undo_label ? `Undo: ${history.undo_label} (z)` : 'Undo (z)'}
+            aria-label="Undo"
+            data-testid="undo"
+          >
+            ↶ Undo
+          </button>
+          <button
+            className="btn small"
+            onClick={() => void redo()}
+            disabled={!history?.can_redo}
+            title={history?.redo_label ? `Redo: ${history.redo_label} (shift+z)` : 'Redo (shift+z)'}
+            aria-label="Redo"
+            data-testid="redo"
+          >
+            ↷ Redo
+          </button>
+        </>
+      )}
+      <button className="btn small" onClick={() => openDialog({ kind: 'settings' })} data-testid="open-settings">Settings</button>
+      <button className="btn small" onClick={() => openDialog({ kind: 'shortcuts' })} aria-label="Keyboard shortcuts">?</button>
+    </header>
+  );
+}

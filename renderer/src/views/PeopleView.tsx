@@ -1,0 +1,16 @@
+import { useApp } from '../state/store';
+import { selectors } from '../state/selectors';
+import { IdentityGrid } from '../components/IdentityGrid';
+import { GridToolbar } from '../components/GridToolbar';
+
+export function PeopleView() {
+  const cards = useApp(selectors.visibleCards);
+  const loading = useApp((s) => s.loading);
+  if (loading) return <div className="empty">Loading episode…</div>;
+  return (
+    <section className="people" aria-label="People">
+      <GridToolbar count={cards.length} />
+      <IdentityGrid cards={cards} />
+    </section>
+  );
+}
