@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { computeScreenTime } from '../../../../shared/screentime';
+import { screentimeDocSchema } from '../../../../shared/schema/screentime';
+import { buildLanes, formatClock, MIN_BAR_PX, ticks } from './layout';
+
+test('ticks use 1/2/5 steps and labels read as a clock', () => {
+  assert.deepEqual(ticks(14.9), [0, 2, 4, 6, 8, 10, 12, 14]);
+  assert.deepEqual(ticks(2700), [0, 500, 1000, 1500, 2000, 2500]);
+  assert.equal(formatClock(75), '1:15');
+  assert.equal(formatClock(3725), '1:02:05');
+});
+
+test('lanes: one per person then unlabeled identities; bars scale to the axis and jump to the first track', () => {
+  const tracks = [
+    { track_id: 'track-00001', start_s: 0, end_s: 5 },
+    { track_id: 'track-00002', start_s: 4, end_s: 10 },
+    { track_id: 'track-00003', start_s: 50, end_s: 50.05 },
+    { track_id: 'track-00004', start_s: 20, end_s: 30 },
+  ];
+  const identities = [
+    { identity_id: 'identity-00001', track_ids: ['track-00002', 'track-00001'], labels: { person_id: 'ann', name: 'Ann' } },
+    { identity_id: 'identity-00002', track_ids: ['track-00003'], labels: { person_id: 'bob', name: 'Bob' } },
+    { identity_id: 'identity-00003', track_ids: ['track-00004'], labels: {} },
+  ];
+  const doc = screentimeDocSchema.parse({
+    schema_version: 'screentime_v1', ep_id: 'x-s01e01', created_at: new Date().toISOString(), duration_source: 'given',
+    scene_cuts_known: false, ...computeScreenTime(tracks, identities, { durationS: 100 }),
+  });
+  const lanes = buildLanes(doc, 1000, { includeUnlabeled: true });
+  assert.deepEqual(lanes.map((l) => l.label), ['Ann', 'Bob', 'identity-00003']);
+  assert.deepEqual(lanes[0].bars.map((b) => [b.x, b.width, b.track_id, b.identity_id]), [[0, 100, 'track-00001', 'identity-00001']]);
+  assert.equal(lanes[1].bars[0].width, MIN_BAR_PX, 'a 0.05 s appearance stays clickable');
+  assert.equal(lanes[2].kind, 'identity');
+  assert.equal(buildLanes(doc, 1000, { includeUnlabeled: false }).length, 2);
+});
