@@ -1,3 +1,4 @@
+/// <reference types="node" />
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeScreenTime } from '../../../../shared/screentime';
