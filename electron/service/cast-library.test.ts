@@ -123,8 +123,10 @@ test('labeled identities of episode 1 become references; the NPY is valid for nu
   assert.equal(doc.model_id, pack.embedder.modelId);
   const py = execFileSync('python3', ['-c', 'import numpy as np,sys; a=np.load(sys.argv[1]); print(a.dtype, a.shape, round(float(np.abs(np.linalg.norm(a,axis=1)-1).max()),4))', ws.abs(castPaths('show').npy)], { encoding: 'utf8' });
   assert.equal(py.trim(), `float32 (6, ${pack.embedder.dim}) 0.0`);
-  // Re-syncing is idempotent: the episode's references are replaced, not appended.
+  // Re-syncing is idempotent: the episode's references are replaced, not appended, and an unchanged
+  // episode does not rewrite the files (sync runs after every review edit).
   assert.deepEqual(await lib.syncEpisode('show-s01e01'), { references: 6, people: 2 });
+  assert.equal((await lib.load('show')).doc.updated_at, doc.updated_at);
 });
 
 test('episode 2 (other photos): the correct person ranks first; unknown faces score low', async () => {

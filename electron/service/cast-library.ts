@@ -94,8 +94,13 @@ export class CastLibrary {
     return { doc: saved, embeddings: state.embeddings };
   }
 
+  /** Load → fn → save, serialised per show; `fn` returning the state it was given means "no change". */
   private update(show: string, fn: (s: CastLibraryState) => CastLibraryState | Promise<CastLibraryState>): Promise<CastLibraryState> {
-    return this.serial(show, async () => this.save(await fn(await this.load(show))));
+    return this.serial(show, async () => {
+      const cur = await this.load(show);
+      const next = await fn(cur);
+      return next === cur ? cur : this.save(next);
+    });
   }
 
   private async episodeInputs(epId: string, doc?: IdentitiesDoc) {
@@ -144,6 +149,11 @@ export class CastLibrary {
         }
       }
       const all = [...keep, ...added];
+      // Syncing runs after every review edit; skip the write when this episode's references are unchanged.
+      const key = (r: CastReference) => `${r.person_id}|${r.identity_id}|${r.track_id}`;
+      const before = lib.references.map((r, i) => [r, s.embeddings[i]] as const).filter(([r]) => r.ep_id === epId);
+      const same = before.length === added.length && before.every(([r, e], i) => key(r) === key(added[i][0]) && e.every((v, j) => v === added[i][1][j]));
+      if (same && lib.people.length === s.doc.people.length) return s;
       lib.references = all.map(([r]) => r);
       if (all.length) {
         lib.model_id = meta.model_id;

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { episodePaths } from '../../shared/episode';
-import { identitiesDocSchema } from '../../shared/schema/identities';
+import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema/identities';
 import { trackSchema } from '../../shared/schema/tracks';
 import { screentimeCsv, screentimeDocSchema, type ScreentimeDoc } from '../../shared/schema/screentime';
 import { computeScreenTime } from '../../shared/screentime';
@@ -20,6 +20,8 @@ export interface ScreenTimeInputs {
   /** Scene cut times in seconds; when omitted they are looked up in the run state (see sceneInfoFromRunState). */
   sceneCutsS?: number[];
   appearanceGapS?: number;
+  /** The review service's in-memory document (newer than identities.json mid-edit); else read from disk. */
+  identities?: IdentitiesDoc;
 }
 
 export function screentimePaths(epId: string) {
@@ -66,7 +68,7 @@ async function readRunState(path: string): Promise<unknown> {
 export async function computeEpisodeScreenTime(root: string, epId: string, inputs: ScreenTimeInputs = {}): Promise<ScreentimeDoc> {
   const paths = episodePaths(epId);
   const tracks = await readJsonl(join(root, paths.tracks), trackSchema);
-  const identities = await readJson(join(root, paths.identities), identitiesDocSchema);
+  const identities = inputs.identities ?? (await readJson(join(root, paths.identities), identitiesDocSchema));
   const fromRun = sceneInfoFromRunState(await readRunState(join(root, screentimePaths(epId).runState)));
 
   let durationS = inputs.durationS;
