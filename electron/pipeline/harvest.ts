@@ -1,0 +1,203 @@
+// Stage "harvest": for the faces the track stage sampled, decode those frames again, align each face
+// on its 5 landmarks, embed in batches, score quality, save JPEG crops (and, if asked, full frames),
+// then write faces.npy + faces.jsonl (row-aligned) and track_metrics.json (id_switches needs the
+// embeddings, so the metrics are finished here).
+//
+// Why a second, selective decode instead of keeping frames from the first pass: which frames are
+// needed is only known once tracks are final, so one pass would have to hold a face-sized crop of
+// every detection (tv_dinner_scene: ~5k detections) in memory. Decoding again costs the decode time
+// alone, which bench/pipeline.bench.ts measures at a small fraction of detection time, and keeps
+// memory flat (one frame at a time; unneeded frames are skipped without a copy beyond the pipe).
+import { readdir, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { cropRef, frameRef } from '../../shared/episode';
+import { formatFaceId } from '../../shared/schema/common';
+import { faceSchema, type Face } from '../../shared/schema/faces';
+import { trackMetricsSchema, trackSchema, type TrackMetrics } from '../../shared/schema/tracks';
+import { writeFileAtomic } from '../store/atomic';
+import { readJson, writeJson } from '../store/json';
+import { readJsonl, writeJsonl } from '../store/jsonl';
+import { writeNpy } from '../store/npy';
+import { alignFace } from '../models/align';
+import type { RgbImage } from '../models/types';
+import { checkAborted, type StageContext } from './context';
+import { decodeFrames } from './decode';
+import { faceQuality, rejectionReason } from './quality';
+import { detectMetaSchema, sidePaths, trackSamplesSchema, type Sample } from './sidefiles';
+
+export const EMBED_BATCH = 16;
+/** Crops are squares of CROP_SCALE × the larger bbox side, centred on the box, at most CROP_MAX px. */
+const CROP_SCALE = 1.4;
+const CROP_MAX = 256;
+/**
+ * id_switches: consecutive sampled faces of one track (time order) whose embeddings have cosine
+ * below this are counted as an identity discontinuity inside the track. With the eval embedder the
+ * same person averages 0.69 and different people 0.04 (../shared/eval/SOURCES.md), so 0.3 sits
+ * well between them.
+ */
+export const ID_SWITCH_COSINE = 0.3;
+
+export function cropBox(bboxPx: readonly number[], W: number, H: number): { left: number; top: number; width: number; height: number } {
+  const cx = (bboxPx[0] + bboxPx[2]) / 2;
+  const cy = (bboxPx[1] + bboxPx[3]) / 2;
+  const side = Math.max(2, CROP_SCALE * Math.max(bboxPx[2] - bboxPx[0], bboxPx[3] - bboxPx[1]));
+  const left = Math.max(0, Math.round(cx - side / 2));
+  const top = Math.max(0, Math.round(cy - side / 2));
+  const width = Math.max(1, Math.min(W - left, Math.round(side)));
+  const height = Math.max(1, Math.min(H - top, Math.round(side)));
+  return { left, top, width, height };
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Counts cosine drops between consecutive sampled faces of each track (faces sorted by track, frame). */
+export function countIdSwitches(faces: Array<{ track_id: string }>, embeddings: Float32Array[], thresh = ID_SWITCH_COSINE): number {
+  let n = 0;
+  for (let i = 1; i < faces.length; i++) {
+    if (faces[i].track_id === faces[i - 1].track_id && dot(embeddings[i], embeddings[i - 1]) < thresh) n++;
+  }
+  return n;
+}
+
+async function jpeg(img: RgbImage, quality: number, region?: ReturnType<typeof cropBox>): Promise<Buffer> {
+  let s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
+  if (region) {
+    s = s.extract(region);
+    if (region.width > CROP_MAX || region.height > CROP_MAX) s = s.resize(CROP_MAX, CROP_MAX, { fit: 'inside' });
+  }
+  return s.jpeg({ quality }).toBuffer();
+}
+
+/** Deletes files under `dir` (two levels: <sub>/<file>) that are not in `keep` (workspace-absolute). */
+async function pruneStale(dir: string, keep: Set<string>): Promise<void> {
+  const subs = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const sub of subs) {
+    const p = join(dir, sub.name);
+    if (!sub.isDirectory()) {
+      if (!keep.has(p)) await unlink(p).catch(() => undefined);
+      continue;
+    }
+    const files = await readdir(p).catch(() => [] as string[]);
+    const stale = files.filter((f) => !keep.has(join(p, f)));
+    if (stale.length === files.length) await rm(p, { recursive: true, force: true });
+    else await Promise.all(stale.map((f) => unlink(join(p, f)).catch(() => undefined)));
+  }
+}
+
+export async function harvestEpisode(ctx: StageContext): Promise<TrackMetrics> {
+  const pack = ctx.pack;
+  if (!pack) throw new Error('harvest: no model pack loaded');
+  const started = performance.now();
+  const side = sidePaths(ctx.epId);
+  const meta = await readJson(ctx.workspace.abs(side.detectMeta), detectMetaSchema);
+  const ts = await readJson(ctx.workspace.abs(side.trackSamples), trackSamplesSchema);
+  const tracks = await readJsonl(ctx.workspace.abs(ctx.paths.tracks), trackSchema);
+  const { width: W, height: H } = meta.video;
+  const { embedder } = pack;
+  const s = ctx.settings;
+
+  const byFrame = new Map<number, Sample[]>();
+  for (const smp of ts.samples) {
+    const l = byFrame.get(smp.frame_idx);
+    if (l) l.push(smp);
+    else byFrame.set(smp.frame_idx, [smp]);
+  }
+  const total = ts.samples.length;
+  ctx.progress({ stage: 'harvest', done: 0, total });
+
+  interface Pending { sample: Sample; aligned: RgbImage; quality: ReturnType<typeof faceQuality>; crop: string }
+  const done: Array<Pending & { embedding: Float32Array }> = [];
+  let queue: Pending[] = [];
+  const written = new Set<string>();
+  const flush = async () => {
+    if (!queue.length) return;
+    const vecs = await embedder.embed(queue.map((q) => q.aligned));
+    queue.forEach((q, i) => done.push({ ...q, embedding: vecs[i] }));
+    queue = [];
+    ctx.progress({ stage: 'harvest', done: done.length, total });
+  };
+
+  if (byFrame.size) {
+    for await (const f of decodeFrames(meta.video.path, { stride: meta.stride, onlyFrames: new Set(byFrame.keys()), signal: ctx.signal })) {
+      checkAborted(ctx.signal);
+      if (f.image.width !== W || f.image.height !== H) {
+        throw new Error(`${meta.video.path}: frame size changed since detection (${f.image.width}×${f.image.height} vs ${W}×${H}); re-run detection`);
+      }
+      for (const smp of byFrame.get(f.frameIdx) ?? []) {
+        const bboxPx = [smp.bbox[0] * W, smp.bbox[1] * H, smp.bbox[2] * W, smp.bbox[3] * H];
+        const lmPx = smp.landmarks.map((v, i) => v * (i % 2 === 0 ? W : H));
+        const aligned = alignFace(f.image, lmPx, embedder.inputSize);
+        const quality = faceQuality({ conf: smp.conf, bboxPx, landmarksPx: lmPx, aligned });
+        let crop = '';
+        if (s.saveCrops) {
+          crop = cropRef(smp.track_id, smp.frame_idx);
+          const abs = ctx.workspace.resolveManifestRef(ctx.epId, crop);
+          await writeFileAtomic(abs, await jpeg(f.image, 90, cropBox(bboxPx, W, H)));
+          written.add(abs);
+        }
+        queue.push({ sample: smp, aligned, quality, crop });
+      }
+      if (s.saveFrames) {
+        const abs = ctx.workspace.resolveManifestRef(ctx.epId, frameRef(f.frameIdx));
+        await writeFileAtomic(abs, await jpeg(f.image, 85));
+        written.add(abs);
+      }
+      if (queue.length >= EMBED_BATCH) await flush();
+    }
+    await flush();
+  }
+  checkAborted(ctx.signal);
+  if (done.length !== total) {
+    throw new Error(`harvest: decoded ${done.length} of ${total} sampled faces from ${meta.video.path}; the video changed since detection`);
+  }
+
+  done.sort((a, b) => (a.sample.track_id < b.sample.track_id ? -1 : a.sample.track_id > b.sample.track_id ? 1 : a.sample.frame_idx - b.sample.frame_idx));
+  const dim = embedder.dim;
+  const faces: Face[] = done.map((d, i) => {
+    const reason = rejectionReason(d.quality, s.qualityGate);
+    return {
+      face_id: formatFaceId(i + 1),
+      track_id: d.sample.track_id,
+      frame_idx: d.sample.frame_idx,
+      bbox: d.sample.bbox,
+      landmarks: d.sample.landmarks,
+      embedding: Array.from(d.embedding),
+      quality_score: d.quality.quality,
+      crop_path: d.crop,
+      ...(reason ? { rejection_reason: reason } : {}),
+    };
+  });
+  const matrix = new Float32Array(done.length * dim);
+  done.forEach((d, i) => matrix.set(d.embedding, i * dim));
+
+  const harvestSec = (performance.now() - started) / 1000;
+  const elapsed = meta.decode_detect_sec + ts.metrics.track_sec + harvestSec;
+  const { track_sec: _unused, ...tm } = ts.metrics;
+  const metrics: TrackMetrics = {
+    ep_id: ctx.epId,
+    ...tm,
+    id_switches: countIdSwitches(faces, done.map((d) => d.embedding)),
+    analyzed_fps: elapsed > 0 ? meta.frames.length / elapsed : 0,
+    elapsed_sec: elapsed,
+    device: pack.device,
+    detector: meta.detector,
+    tracker: 'bytetrack',
+  };
+  // faces.npy then faces.jsonl then the metrics; each atomic. A cancel between them leaves a pair
+  // whose row counts disagree, which validation reports and run_state (not updated) re-runs.
+  await writeNpy(ctx.workspace.abs(ctx.paths.facesNpy), matrix, [done.length, dim]);
+  await writeJsonl(ctx.workspace.abs(ctx.paths.faces), faces, faceSchema(dim));
+  await writeJson(ctx.workspace.abs(ctx.paths.trackMetrics), metrics, trackMetricsSchema);
+  if (tracks.length !== metrics.tracks_born) ctx.log('warn', `harvest: tracks.jsonl has ${tracks.length} tracks, track stage reported ${metrics.tracks_born}`);
+  // Only now that the new manifests reference the new files, remove crops/frames of earlier runs.
+  await pruneStale(ctx.workspace.abs(ctx.paths.cropsDir), written);
+  await pruneStale(ctx.workspace.abs(ctx.paths.framesDir), written);
+  const rejected = faces.filter((f) => f.rejection_reason).length;
+  ctx.log('info', `harvest: ${faces.length} faces (${rejected} below the quality gate), id_switches ${metrics.id_switches}`);
+  return metrics;
+}

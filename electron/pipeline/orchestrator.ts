@@ -1,0 +1,274 @@
+// Runs one episode through every stage in order: detect (decode + scene cuts + detection, streamed),
+// track, harvest, then pool and cluster. Emits {stage, done, total, rate, eta} progress, stops on an
+// AbortSignal between units of work (every artifact write is atomic, so a cancel never tears a file),
+// and resumes: a stage whose fingerprint (settings it reads + hashes of its inputs, see sidefiles.ts)
+// matches run_state.json and whose outputs exist and validate is skipped. Serves the CLI, the app's
+// worker and the tests alike.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { episodePaths } from '../../shared/episode';
+import { pipelineSettingsSchema, type PipelineSettings, type PipelineSettingsInput } from '../../shared/schema/settings';
+import { readJson, writeJson } from '../store/json';
+import { validateEpisode, type EpisodeReport } from '../store/validate';
+import type { ArtifactKind } from '../store/artifacts';
+import { Workspace } from '../store/workspace';
+import { loadPack } from '../models/pack';
+import type { LoadedPack } from '../models/types';
+import { checkAborted, type Logger, type ProgressEvent, type StageContext, type StageName, type StageProgress } from './context';
+import { describeFfmpeg } from './ffmpeg';
+import { detectEpisode } from './detect';
+import { trackEpisode } from './track';
+import { harvestEpisode } from './harvest';
+import { poolEpisode } from './pool';
+import { clusterEpisode } from './cluster';
+import { detectMetaSchema, runStateSchema, sidePaths, trackSamplesSchema, type RunState } from './sidefiles';
+
+export interface RunOptions {
+  videoPath: string;
+  workspace: string;
+  epId: string;
+  settings?: PipelineSettingsInput;
+  onProgress?: (e: ProgressEvent) => void;
+  onLog?: Logger;
+  signal?: AbortSignal;
+  /** Re-run every stage even when run_state.json says it is up to date. */
+  force?: boolean;
+  /** Injected pack loader (tests and benches); default loads settings.packId via models/pack. */
+  loadPack?: (settings: PipelineSettings) => Promise<LoadedPack>;
+}
+
+export interface StageOutcome {
+  stage: StageName;
+  status: 'ran' | 'skipped';
+  elapsedSec: number;
+}
+
+export interface RunResult {
+  epId: string;
+  stages: StageOutcome[];
+  device: string | null;
+  ffmpeg: string;
+  elapsedSec: number;
+  report: EpisodeReport;
+}
+
+interface StageDef {
+  name: StageName;
+  /** Settings this stage's output depends on. */
+  settings: Array<keyof PipelineSettings>;
+  /** Workspace-relative inputs, plus the video (key "video"). */
+  inputs: string[];
+  usesVideo: boolean;
+  /** Spec artifacts it writes (validated by validateEpisode) and side files (validated by zod here). */
+  artifacts: ArtifactKind[];
+  sideFiles: Array<{ path: string; check: (abs: string) => Promise<unknown> }>;
+  needsPack: boolean;
+  run: (ctx: StageContext) => Promise<unknown>;
+}
+
+/** Video fingerprint: size + mtime + sha256 of the first and last MiB (hashing a 2 GB episode in full on every run would cost more than a stage). */
+async function hashVideo(path: string): Promise<string> {
+  const st = await stat(path);
+  const fh = await open(path, 'r');
+  try {
+    const n = Math.min(st.size, 1 << 20);
+    const head = Buffer.alloc(n);
+    const tail = Buffer.alloc(n);
+    await fh.read(head, 0, n, 0);
+    await fh.read(tail, 0, n, Math.max(0, st.size - n));
+    return createHash('sha256').update(`${st.size}:${st.mtimeMs}:`).update(head).update(tail).digest('hex');
+  } finally {
+    await fh.close();
+  }
+}
+
+async function hashFile(path: string): Promise<string> {
+  if (!existsSync(path)) return 'missing';
+  const h = createHash('sha256');
+  for await (const c of createReadStream(path)) h.update(c as Buffer);
+  return h.digest('hex');
+}
+
+function stageDefs(epId: string, settings: PipelineSettings): StageDef[] {
+  const p = episodePaths(epId);
+  const side = sidePaths(epId);
+  return [
+    {
+      name: 'detect',
+      settings: ['stride', 'analyzeFps', 'packId', 'modelsDir', 'minFaceSize', 'minConfidence', 'sceneCutThreshold', 'sceneCutAdaptiveRatio', 'minSceneLenSec'],
+      inputs: [],
+      usesVideo: true,
+      artifacts: ['detections'],
+      sideFiles: [{ path: side.detectMeta, check: (a) => readJson(a, detectMetaSchema) }],
+      needsPack: true,
+      run: (ctx) => detectEpisode(ctx, videoOf(ctx)),
+    },
+    {
+      name: 'track',
+      settings: ['trackThresh', 'matchThresh', 'trackBuffer', 'newTrackThresh', 'faceSampleSpacingSec', 'maxFacesPerTrack', 'saveCrops'],
+      inputs: [p.detections, side.detectMeta],
+      usesVideo: false,
+      artifacts: ['tracks'],
+      sideFiles: [{ path: side.trackSamples, check: (a) => readJson(a, trackSamplesSchema) }],
+      needsPack: false,
+      run: (ctx) => trackEpisode(ctx),
+    },
+    {
+      name: 'harvest',
+      settings: ['packId', 'modelsDir', 'qualityGate', 'saveCrops', 'saveFrames'],
+      inputs: [p.tracks, side.trackSamples, side.detectMeta],
+      usesVideo: true,
+      artifacts: ['faces', 'facesNpy', 'trackMetrics'],
+      sideFiles: [],
+      needsPack: true,
+      run: (ctx) => harvestEpisode(ctx),
+    },
+    {
+      name: 'pool',
+      settings: [],
+      inputs: [p.faces, p.facesNpy, p.tracks],
+      usesVideo: false,
+      artifacts: ['trackEmbeddingsNpy', 'embeddingsMeta'],
+      sideFiles: [],
+      needsPack: false,
+      run: (ctx) => poolEpisode(ctx),
+    },
+    {
+      name: 'cluster',
+      settings: ['clusterThresh', 'minClusterSize', 'linkage', 'packId'],
+      inputs: [p.trackEmbeddingsNpy, p.embeddingsMeta, p.tracks, p.faces],
+      usesVideo: false,
+      artifacts: ['identities'],
+      sideFiles: [],
+      needsPack: false,
+      run: (ctx) =>
+        clusterEpisode(ctx, { clusterThresh: settings.clusterThresh, minClusterSize: settings.minClusterSize, linkage: settings.linkage }),
+    },
+  ];
+}
+
+const VIDEO = Symbol('video');
+const videoOf = (ctx: StageContext) => (ctx as StageContext & { [VIDEO]: string })[VIDEO];
+
+/** Wraps raw stage counters into progress events with rate and ETA. */
+function progressReporter(onProgress?: (e: ProgressEvent) => void) {
+  let stage: StageName | null = null;
+  let t0 = 0;
+  return (p: StageProgress) => {
+    if (!onProgress) return;
+    const now = performance.now();
+    if (p.stage !== stage) {
+      stage = p.stage;
+      t0 = now;
+    }
+    const sec = (now - t0) / 1000;
+    const rate = sec > 0 ? p.done / sec : 0;
+    const eta = rate > 0 && p.total >= p.done ? (p.total - p.done) / rate : null;
+    onProgress({ ...p, rate, eta });
+  };
+}
+
+export async function runPipeline(opts: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  const settings = pipelineSettingsSchema.parse(opts.settings ?? {});
+  const ws = new Workspace(opts.workspace);
+  const paths = episodePaths(opts.epId);
+  const side = sidePaths(opts.epId);
+  const signal = opts.signal ?? new AbortController().signal;
+  const log: Logger = opts.onLog ?? (() => {});
+  if (!existsSync(opts.videoPath)) throw new Error(`video not found: ${opts.videoPath}`);
+  const ffmpeg = describeFfmpeg();
+  log('info', ffmpeg);
+
+  const runStatePath = ws.abs(side.runState);
+  let state: RunState = { ep_id: opts.epId, stages: {} };
+  if (existsSync(runStatePath)) {
+    try {
+      state = await readJson(runStatePath, runStateSchema);
+    } catch (err) {
+      log('warn', `ignoring unreadable ${side.runState} (${(err as Error).message}); every stage will run`);
+    }
+  }
+  const videoHash = await hashVideo(opts.videoPath);
+  const defs = stageDefs(opts.epId, settings);
+  let pack: LoadedPack | undefined;
+  const ensurePack = async () => {
+    if (pack) return pack;
+    pack = opts.loadPack
+      ? await opts.loadPack(settings)
+      : await loadPack({ packId: settings.packId, device: settings.device, userModelDir: settings.modelsDir });
+    log('info', `device: ${pack.device} (pack ${pack.id})${pack.deviceWarning ? ` — ${pack.deviceWarning}` : ''}`);
+    return pack;
+  };
+  const ctx: StageContext & { [VIDEO]: string } = {
+    workspace: ws,
+    epId: opts.epId,
+    paths,
+    settings,
+    progress: progressReporter(opts.onProgress),
+    signal,
+    log,
+    [VIDEO]: opts.videoPath,
+  };
+
+  const outcomes: StageOutcome[] = [];
+  // One whole-episode validation serves the skip checks until a stage writes something.
+  let report: EpisodeReport | null = null;
+  const validated = async () => (report ??= await validateEpisode(ws, opts.epId));
+  try {
+    for (const def of defs) {
+      checkAborted(signal);
+      const inputs: Record<string, string> = {};
+      if (def.usesVideo) inputs.video = videoHash;
+      for (const rel of def.inputs) inputs[rel] = await hashFile(ws.abs(rel));
+      const stageSettings = Object.fromEntries(def.settings.map((k) => [k, settings[k] ?? null]));
+      const fingerprint = createHash('sha256').update(JSON.stringify([def.name, stageSettings, inputs])).digest('hex');
+      const prev = state.stages[def.name];
+      if (!opts.force && prev?.fingerprint === fingerprint && (await outputsValid(ws, def, validated))) {
+        log('info', `${def.name}: up to date, skipped`);
+        outcomes.push({ stage: def.name, status: 'skipped', elapsedSec: 0 });
+        continue;
+      }
+      if (def.needsPack) ctx.pack = await ensurePack();
+      const t = performance.now();
+      // The stage's record is dropped before it runs: a cancel or crash mid-stage leaves no claim that
+      // its (possibly older) outputs match these settings.
+      if (state.stages[def.name]) {
+        delete state.stages[def.name];
+        await writeJson(runStatePath, state, runStateSchema);
+      }
+      report = null;
+      await def.run(ctx);
+      checkAborted(signal);
+      const elapsedSec = (performance.now() - t) / 1000;
+      state.stages[def.name] = { fingerprint, settings: stageSettings, inputs, finished_at: new Date().toISOString(), elapsed_sec: elapsedSec };
+      await writeJson(runStatePath, state, runStateSchema);
+      outcomes.push({ stage: def.name, status: 'ran', elapsedSec });
+    }
+  } finally {
+    const p = pack as LoadedPack | undefined;
+    if (p && !opts.loadPack) await Promise.allSettled([p.detector.dispose(), p.embedder.dispose()]);
+  }
+  return {
+    epId: opts.epId,
+    stages: outcomes,
+    device: (pack as LoadedPack | undefined)?.device ?? null,
+    ffmpeg,
+    elapsedSec: (performance.now() - started) / 1000,
+    report: await validateEpisode(ws, opts.epId),
+  };
+}
+
+async function outputsValid(ws: Workspace, def: StageDef, validated: () => Promise<EpisodeReport>): Promise<boolean> {
+  for (const f of def.sideFiles) {
+    try {
+      await f.check(ws.abs(f.path));
+    } catch {
+      return false;
+    }
+  }
+  if (!def.artifacts.length) return true;
+  const report = await validated();
+  return def.artifacts.every((k) => report.artifacts.find((a) => a.kind === k)?.status === 'ok');
+}
