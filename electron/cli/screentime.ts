@@ -7,8 +7,8 @@ import type { ScreentimeDoc } from '../../shared/schema/screentime';
 
 const USAGE = `usage: screenalytics screentime <ep_id> --workspace <dir> [options]
   --video <file>        probe this video for the episode length (share denominator)
-  --duration <seconds>  episode length (else run state, else the end of the last track)
-  --scene-cuts <s,s,…>  scene cut times in seconds (else run state; none = no per-scene columns)
+  --duration <seconds>  episode length (else detect_meta.json, else the end of the last track)
+  --scene-cuts <s,s,…>  scene cut times in seconds (else detect_meta.json; none = no per-scene columns)
   --gap <seconds>       gaps up to this long join one appearance (default 1)`;
 
 function num(flag: string, v: string): number {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { episodePaths } from '../../shared/episode';
 import { screentimeDocSchema } from '../../shared/schema/screentime';
-import { computeEpisodeScreenTime, exportEpisodeScreenTime, sceneInfoFromRunState } from './screentime';
+import { computeEpisodeScreenTime, exportEpisodeScreenTime, sceneInfoFromDetectMeta } from './screentime';
 
 const EP = 'friends-s01e01';
 const VIDEO = new URL('../../../shared/eval/videos/sitcom_friends_group.mp4', import.meta.url).pathname;
@@ -80,22 +80,31 @@ test('service: duration probed from the real video, seconds hand-computed, files
   }
 });
 
-test('service: scene cuts and duration come from run_state.json when not given; else the track extent', async () => {
+test('service: scene cuts and duration come from detect_meta.json when not given; else the track extent', async () => {
   const root = await makeWorkspace();
   try {
-    const noRun = await computeEpisodeScreenTime(root, EP);
-    assert.equal(noRun.duration_source, 'tracks_extent');
-    assert.equal(noRun.episode_duration_s, 14);
-    assert.equal(noRun.scene_cuts_known, false);
-    assert.deepEqual(noRun.scenes, []);
+    const noMeta = await computeEpisodeScreenTime(root, EP);
+    assert.equal(noMeta.duration_source, 'tracks_extent');
+    assert.equal(noMeta.episode_duration_s, 14);
+    assert.equal(noMeta.scene_cuts_known, false);
+    assert.deepEqual(noMeta.scenes, []);
 
-    const state = { stages: { decode: { video: { durationSec: 20 } }, scenecut: { scene_cuts_s: [10] } } };
-    assert.deepEqual(sceneInfoFromRunState(state), { durationS: 20, sceneCutsS: [10] });
-    await writeFile(join(root, episodePaths(EP).manifestsDir, 'run_state.json'), JSON.stringify(state));
-    const withRun = await computeEpisodeScreenTime(root, EP);
-    assert.equal(withRun.episode_duration_s, 20);
-    assert.equal(withRun.scenes.length, 2);
-    assert.equal(withRun.people.find((p) => p.person_id === 'joey')!.share, 3 / 20);
+    const meta = {
+      ep_id: EP, video: { path: VIDEO, width: 640, height: 360, duration_sec: 20, fps: 30 }, stride: 1,
+      frames: [[0, 0], [300, 10]], scene_cuts: [{ frame_idx: 300, ts_s: 10, score: 40, ratio: 3 }],
+      model_id: 'm', detector: 'scrfd', device: 'cpu', detections: 2, decode_detect_sec: 1,
+    };
+    await writeFile(join(root, episodePaths(EP).manifestsDir, 'detect_meta.json'), JSON.stringify(meta));
+    assert.deepEqual(await sceneInfoFromDetectMeta(root, EP), { durationS: 20, sceneCutsS: [10] });
+    const withMeta = await computeEpisodeScreenTime(root, EP);
+    assert.equal(withMeta.duration_source, 'video');
+    assert.equal(withMeta.episode_duration_s, 20);
+    assert.deepEqual(withMeta.scenes.map((s) => [s.start_s, s.end_s]), [[0, 10], [10, 20]]);
+    assert.equal(withMeta.people.find((p) => p.person_id === 'joey')!.share, 3 / 20);
+
+    // A broken side file is an error naming it, not a silent fallback.
+    await writeFile(join(root, episodePaths(EP).manifestsDir, 'detect_meta.json'), JSON.stringify({ ...meta, scene_cuts: [{ ts_s: 'x' }] }));
+    await assert.rejects(computeEpisodeScreenTime(root, EP), /detect_meta\.json:\d+: scene_cuts\[0\]/);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

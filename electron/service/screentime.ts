@@ -1,7 +1,7 @@
 // Screen time of one episode from its artifacts: tracks.jsonl + identities.json (+ scene cuts and the
 // video's duration when known) → data/manifests/{ep}/screentime.json and screentime.csv, validated and
 // written atomically. The maths is shared/screentime.ts; this file only gathers inputs and writes.
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { episodePaths } from '../../shared/episode';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema/identities';
@@ -11,13 +11,14 @@ import { computeScreenTime } from '../../shared/screentime';
 import { writeFileAtomic } from '../store/atomic';
 import { readJson, writeJson } from '../store/json';
 import { readJsonl } from '../store/jsonl';
+import { detectMetaSchema, sidePaths } from '../pipeline/sidefiles';
 
 export interface ScreenTimeInputs {
   /** Episode length in seconds (wins over everything else). */
   durationS?: number;
   /** Video file to probe for its duration when durationS is not given. */
   videoPath?: string;
-  /** Scene cut times in seconds; when omitted they are looked up in the run state (see sceneInfoFromRunState). */
+  /** Scene cut times in seconds; when omitted they come from detect_meta.json (see sceneInfoFromDetectMeta). */
   sceneCutsS?: number[];
   appearanceGapS?: number;
   /** The review service's in-memory document (newer than identities.json mid-edit); else read from disk. */
@@ -29,39 +30,22 @@ export function screentimePaths(epId: string) {
   return {
     json: `${manifestsDir}/screentime.json`,
     csv: `${manifestsDir}/screentime.csv`,
-    runState: `${manifestsDir}/run_state.json`,
   };
 }
-
-const numbers = (v: unknown): number[] | undefined =>
-  Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : undefined;
 
 /**
- * Scene cuts and duration as the pipeline recorded them. The run-state side file belongs to the
- * pipeline, so this reads only the few fields it needs, wherever the writer nests them
- * (`scene_cuts_s` / `sceneCutsS`, `duration_s` / `durationSec`), instead of binding to its whole schema.
+ * Scene cuts and video duration as the detect stage recorded them in detect_meta.json (validated with
+ * the pipeline's own schema); undefined when the episode was not made by the pipeline.
  */
-export function sceneInfoFromRunState(state: unknown): { sceneCutsS?: number[]; durationS?: number } {
-  const out: { sceneCutsS?: number[]; durationS?: number } = {};
-  const visit = (node: unknown, depth: number) => {
-    if (!node || typeof node !== 'object' || depth > 4) return;
-    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
-      if (!out.sceneCutsS && /^scene_?cuts_?s$/i.test(k)) out.sceneCutsS = numbers(v);
-      else if (out.durationS === undefined && /^(duration_?s|durationSec)$/i.test(k) && typeof v === 'number' && v > 0) out.durationS = v;
-      else if (typeof v === 'object') visit(v, depth + 1);
-    }
-  };
-  visit(state, 0);
-  return out;
-}
-
-async function readRunState(path: string): Promise<unknown> {
+export async function sceneInfoFromDetectMeta(root: string, epId: string): Promise<{ sceneCutsS?: number[]; durationS?: number }> {
+  const path = join(root, sidePaths(epId).detectMeta);
   try {
-    return JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`${path}: ${(err as Error).message}`);
+    await stat(path);
+  } catch {
+    return {};
   }
+  const meta = await readJson(path, detectMetaSchema);
+  return { sceneCutsS: meta.scene_cuts.map((c) => c.ts_s), durationS: meta.video.duration_sec > 0 ? meta.video.duration_sec : undefined };
 }
 
 /** Computes (does not write) the screentime document of `epId` in the workspace at `root`. */
@@ -69,7 +53,7 @@ export async function computeEpisodeScreenTime(root: string, epId: string, input
   const paths = episodePaths(epId);
   const tracks = await readJsonl(join(root, paths.tracks), trackSchema);
   const identities = inputs.identities ?? (await readJson(join(root, paths.identities), identitiesDocSchema));
-  const fromRun = sceneInfoFromRunState(await readRunState(join(root, screentimePaths(epId).runState)));
+  const fromRun = await sceneInfoFromDetectMeta(root, epId);
 
   let durationS = inputs.durationS;
   let duration_source: ScreentimeDoc['duration_source'] = 'given';

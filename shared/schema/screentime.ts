@@ -10,7 +10,7 @@ import { epIdSchema, finite, identityIdSchema, isoTimestamp, nonNegInt, trackIdS
  * | ep_id                      | string          | episode                                                            |
  * | created_at                 | ISO 8601        | when it was computed                                               |
  * | episode_duration_s         | float ≥ 0       | denominator of `share`                                             |
- * | duration_source            | enum            | "video" (probed), "given" (caller), "tracks_extent" (last track end)|
+ * | duration_source            | enum            | "video" (probed, or detect_meta.json), "given", "tracks_extent" (last track end)|
  * | appearance_gap_s           | float ≥ 0       | gaps up to this long join runs into one appearance                 |
  * | scene_cuts_known           | bool            | false → `scenes` and every `per_scene` are empty                   |
  * | scenes[]                   | object          | {scene_index, start_s, end_s}: [0,cut1), [cut1,cut2), …, [cutN,end]  |

@@ -1,0 +1,74 @@
+// IPC channels of issue #7 (cast library + screen time), spread into the contract in shared/ipc.ts so
+// that file only gains two lines. Kept here so the cast/screen-time schemas live next to each other.
+import { z } from 'zod';
+import { epIdSchema, identityIdSchema, nonNegInt } from './schema/common';
+import {
+  autoAssignmentSchema, autoAssignSettingsSchema, castListExportSchema, castListSchema,
+  castSuggestionSchema, personIdSchema, showSchema,
+} from './schema/cast';
+import { screentimeDocSchema } from './schema/screentime';
+
+const epRequest = z.strictObject({ ep_id: epIdSchema });
+
+export const castSuggestionsResponseSchema = z.strictObject({
+  ep_id: epIdSchema,
+  /** identity_id → ranked suggestions, best first (rejected people and the current label left out). */
+  suggestions: z.record(z.string(), z.array(castSuggestionSchema)),
+  auto_assign: autoAssignSettingsSchema,
+  /** This episode's auto-assignments, oldest first (undone ones carry undone_at). */
+  auto_assignments: z.array(autoAssignmentSchema),
+  /** Reference embeddings in the show's library (0 = nothing to suggest from yet). */
+  library_references: nonNegInt,
+});
+export type CastSuggestionsResponse = z.infer<typeof castSuggestionsResponseSchema>;
+
+/** Built lazily by shared/ipc.ts (it owns reviewStateSchema), to avoid an import cycle. */
+export function castChannels<R extends z.ZodType>(reviewStateSchema: R) {
+  return {
+    'screentime:get': { request: epRequest, response: screentimeDocSchema },
+    'screentime:export': {
+      request: epRequest,
+      response: z.strictObject({ screentime: screentimeDocSchema, json_path: z.string(), csv_path: z.string() }),
+    },
+    'cast:suggestions': { request: epRequest, response: castSuggestionsResponseSchema },
+    'cast:reject': {
+      request: z.strictObject({ ep_id: epIdSchema, identity_id: identityIdSchema, person_id: personIdSchema }),
+      response: castSuggestionsResponseSchema,
+    },
+    'cast:import': {
+      request: z.strictObject({ show: showSchema, people: castListSchema }),
+      response: z.strictObject({ added: nonNegInt, renamed: nonNegInt, people: castListExportSchema }),
+    },
+    'cast:export': { request: z.strictObject({ show: showSchema }), response: z.strictObject({ people: castListExportSchema }) },
+    'cast:settings': {
+      // No defaults here: a patch must not reset the fields it leaves out.
+      request: z.strictObject({
+        show: showSchema,
+        auto_assign: z
+          .strictObject({ enabled: z.boolean().optional(), threshold: z.number().min(-1).max(1).optional(), min_margin: z.number().min(0).max(2).optional() })
+          .optional(),
+      }),
+      response: autoAssignSettingsSchema,
+    },
+    'cast:auto-assign': {
+      request: epRequest,
+      response: z.strictObject({ assigned: z.array(autoAssignmentSchema), state: reviewStateSchema }),
+    },
+    'cast:undo-auto-assign': {
+      request: z.strictObject({ ep_id: epIdSchema, identity_id: identityIdSchema }),
+      response: z.strictObject({ undone: autoAssignmentSchema, state: reviewStateSchema }),
+    },
+  } as const;
+}
+
+export const CAST_CHANNEL_METHODS = {
+  'screentime:get': 'getScreenTime',
+  'screentime:export': 'exportScreenTime',
+  'cast:suggestions': 'getCastSuggestions',
+  'cast:reject': 'rejectCastSuggestion',
+  'cast:import': 'importCastList',
+  'cast:export': 'exportCastList',
+  'cast:settings': 'setCastSettings',
+  'cast:auto-assign': 'autoAssignCast',
+  'cast:undo-auto-assign': 'undoAutoAssign',
+} as const;
