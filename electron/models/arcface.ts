@@ -28,10 +28,19 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return d / Math.sqrt(na * nb);
 }
 
+/** "*" in a manifest means "the model's only input/output", for files whose tensor names vary by export. */
+function onlyName(name: string, names: readonly string[], file: string, kind: string): string {
+  if (name !== '*') return name;
+  if (names.length !== 1) throw new Error(`${file}: manifest gives ${kind} "*" but the model has ${names.length} ${kind}s (${names.join(', ')})`);
+  return names[0];
+}
+
 export class ArcFaceEmbedder implements FaceEmbedder {
   readonly dim: number;
   readonly inputSize: number;
   private readonly dynamicBatch: boolean;
+  private readonly inputName: string;
+  private readonly outputName: string;
 
   constructor(
     private readonly session: ort.InferenceSession,
@@ -43,11 +52,13 @@ export class ArcFaceEmbedder implements FaceEmbedder {
     if (w !== h) throw new Error(`${file}: manifest embedder.input.size must be square, got ${w}×${h}`);
     this.inputSize = w;
     this.dim = spec.dim;
-    requireNames(session, file, spec.input.name, [spec.output]);
+    this.inputName = onlyName(spec.input.name, session.inputNames, file, 'input');
+    this.outputName = onlyName(spec.output, session.outputNames, file, 'output');
+    requireNames(session, file, this.inputName, [this.outputName]);
     const inDims = spec.input.layout === 'NCHW' ? [null, 3, h, w] : [null, h, w, 3];
-    requireShape(session, file, spec.input.name, 'input', inDims, `embedder input ${w}×${h}`);
-    requireShape(session, file, spec.output, 'output', [null, spec.dim], `embedding of ${spec.dim}`);
-    const batchDim = tensorShape(session, spec.input.name, 'input')?.[0];
+    requireShape(session, file, this.inputName, 'input', inDims, `embedder input ${w}×${h}`);
+    requireShape(session, file, this.outputName, 'output', [null, spec.dim], `embedding of ${spec.dim}`);
+    const batchDim = tensorShape(session, this.inputName, 'input')?.[0];
     this.dynamicBatch = typeof batchDim !== 'number' || batchDim < 0;
   }
 
@@ -62,10 +73,10 @@ export class ArcFaceEmbedder implements FaceEmbedder {
     for (let start = 0; start < aligned.length; start += step) {
       const chunk = aligned.slice(start, start + step);
       const t = batchToTensor(chunk, this.spec.input, [this.inputSize, this.inputSize]);
-      const res = await this.session.run({ [this.spec.input.name]: new ort.Tensor('float32', t.data, t.dims) });
-      const { data } = outputData(res, this.spec.output, this.file);
+      const res = await this.session.run({ [this.inputName]: new ort.Tensor('float32', t.data, t.dims) });
+      const { data } = outputData(res, this.outputName, this.file);
       if (data.length !== chunk.length * this.dim) {
-        throw new Error(`${this.file}: output "${this.spec.output}" has ${data.length} values for ${chunk.length} crops, expected ${this.dim} each`);
+        throw new Error(`${this.file}: output "${this.outputName}" has ${data.length} values for ${chunk.length} crops, expected ${this.dim} each`);
       }
       for (let i = 0; i < chunk.length; i++) out.push(l2normalize(data.slice(i * this.dim, (i + 1) * this.dim)));
     }

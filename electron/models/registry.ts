@@ -25,6 +25,10 @@ const detectors: Record<string, DetectorFactory> = {
     const { ScrfdDetector } = await import('./scrfd');
     return new ScrfdDetector(await ctx.open(spec.file), spec, modelId(ctx, spec.file), ctx.filePath(spec.file));
   },
+  retinaface: async (spec, ctx) => {
+    const { RetinaFaceDetector } = await import('./retinaface');
+    return new RetinaFaceDetector(await ctx.open(spec.file), spec, modelId(ctx, spec.file), ctx.filePath(spec.file));
+  },
   yunet: async (spec, ctx) => {
     const { YuNetDetector } = await import('./yunet');
     return new YuNetDetector(await ctx.open(spec.file), spec, modelId(ctx, spec.file), ctx.filePath(spec.file));
