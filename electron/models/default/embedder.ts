@@ -1,0 +1,104 @@
+// Default-pack embedder: an ArcFace-style recogniser on the 5-point-aligned 112×112 crop, with an
+// optional flip test (embed the mirrored crop too and add the two before normalising), which the
+// model evaluation measured as a gain for fr_feature (see models/packs/default.json calibration).
+import * as ort from 'onnxruntime-node';
+import type { EmbedderSpec } from '../manifest';
+import type { FaceEmbedder, RgbImage } from '../types';
+
+/** Mirror image left↔right (the aligned template is symmetric, so the mirror is still aligned). */
+export function flipHorizontal(img: RgbImage): RgbImage {
+  const { width: w, height: h, data } = img;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (y * w + x) * 3, d = (y * w + (w - 1 - x)) * 3;
+      out[d] = data[s]; out[d + 1] = data[s + 1]; out[d + 2] = data[s + 2];
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
+export function l2normalize(v: Float32Array): Float32Array {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) n += v[i] * v[i];
+  const k = n > 0 ? 1 / Math.sqrt(n) : 0;
+  for (let i = 0; i < v.length; i++) v[i] *= k;
+  return v;
+}
+
+export class AlignedEmbedder implements FaceEmbedder {
+  readonly dim: number;
+  readonly inputSize: number;
+  private readonly flip: boolean;
+  private readonly batch: number;
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly spec: EmbedderSpec,
+    readonly modelId: string,
+    private readonly file: string,
+  ) {
+    const [w, h] = spec.input.size;
+    if (w !== h) throw new Error(`${file}: embedder.input.size must be square, got ${w}×${h}`);
+    if (!session.inputNames.includes(spec.input.name)) throw new Error(`${file}: model has no input "${spec.input.name}"`);
+    if (!session.outputNames.includes(spec.output)) throw new Error(`${file}: model has no output "${spec.output}"`);
+    this.inputSize = w;
+    this.dim = spec.dim;
+    this.flip = (spec.params as { flip?: unknown } | undefined)?.flip === true;
+    const meta = session.inputMetadata.find((m) => m.name === spec.input.name);
+    const b0 = meta && meta.isTensor ? meta.shape[0] : undefined;
+    // fr_feature.onnx fixes the batch at 1; converted models take any batch.
+    this.batch = typeof b0 === 'number' && b0 > 0 ? b0 : 32;
+  }
+
+  private toTensor(imgs: RgbImage[]): ort.Tensor {
+    const S = this.inputSize, plane = S * S;
+    const { layout, channelOrder, mean, std } = this.spec.input;
+    const data = new Float32Array(imgs.length * plane * 3);
+    const ch = channelOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+    imgs.forEach((img, n) => {
+      const base = n * plane * 3;
+      for (let p = 0; p < plane; p++) {
+        for (let c = 0; c < 3; c++) {
+          const v = (img.data[p * 3 + ch[c]] - mean[c]) / std[c];
+          data[layout === 'NCHW' ? base + c * plane + p : base + p * 3 + c] = v;
+        }
+      }
+    });
+    return new ort.Tensor('float32', data, layout === 'NCHW' ? [imgs.length, 3, S, S] : [imgs.length, S, S, 3]);
+  }
+
+  private async raw(imgs: RgbImage[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (let i = 0; i < imgs.length; i += this.batch) {
+      const chunk = imgs.slice(i, i + this.batch);
+      const res = await this.session.run({ [this.spec.input.name]: this.toTensor(chunk) });
+      const data = res[this.spec.output].data as Float32Array;
+      if (data.length !== chunk.length * this.dim) {
+        throw new Error(`${this.file}: output "${this.spec.output}" has ${data.length} values for ${chunk.length} crops, expected ${this.dim} each`);
+      }
+      for (let j = 0; j < chunk.length; j++) out.push(data.slice(j * this.dim, (j + 1) * this.dim));
+    }
+    return out;
+  }
+
+  async embed(aligned: RgbImage[]): Promise<Float32Array[]> {
+    for (const [i, a] of aligned.entries()) {
+      if (a.width !== this.inputSize || a.height !== this.inputSize) {
+        throw new Error(`${this.modelId}: crop ${i} is ${a.width}×${a.height}, expected ${this.inputSize}×${this.inputSize}`);
+      }
+    }
+    const base = await this.raw(aligned);
+    if (!this.flip) return base.map(l2normalize);
+    const mirrored = await this.raw(aligned.map(flipHorizontal));
+    return base.map((v, i) => {
+      const m = mirrored[i];
+      for (let k = 0; k < v.length; k++) v[k] += m[k];
+      return l2normalize(v);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
