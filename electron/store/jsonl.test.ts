@@ -7,11 +7,12 @@ import { detectionSchema, faceSchema, trackMetricsSchema } from '../../shared/sc
 import { StoreError } from './errors';
 import { readJson, writeJson } from './json';
 import { readJsonl, readJsonlRows, writeJsonl } from './jsonl';
+import type { DetectionInput, FaceInput } from './artifacts';
 import { FIXTURE_DIM, faceSamples } from './testdata/fixture';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'jsonl-test-'));
 
-const det = (frame_idx: number) => ({
+const det = (frame_idx: number): DetectionInput => ({
   ep_id: 'rhobh-s05e02',
   frame_idx,
   ts_s: frame_idx / 25,
@@ -86,7 +87,7 @@ test('wrong schema_version and a bbox outside [0, 1] name line and field', async
 test('Infinity and NaN in an embedding are refused on read and on write', async () => {
   const dir = await tmp();
   const [s] = await faceSamples();
-  const face = { face_id: 'face-00001', track_id: 'track-00001', frame_idx: 0, bbox: [0.1, 0.1, 0.4, 0.5], landmarks: new Array(10).fill(0.2), embedding: Array.from(s.embedding), quality_score: 0.9, crop_path: '' };
+  const face: FaceInput = { face_id: 'face-00001', track_id: 'track-00001', frame_idx: 0, bbox: [0.1, 0.1, 0.4, 0.5], landmarks: new Array(10).fill(0.2), embedding: Array.from(s.embedding), quality_score: 0.9, crop_path: '' };
   const schema = faceSchema(FIXTURE_DIM);
   const file = join(dir, 'faces.jsonl');
   await writeJsonl(file, [face], schema);
