@@ -1,0 +1,148 @@
+// `screenalytics run <video> --workspace <dir> --ep <ep_id> [options]`: the whole pipeline in a worker
+// thread, with a progress bar on stderr (\r updates on a terminal, plain lines otherwise), ending with
+// validation of the episode. Ctrl-C cancels cleanly (no torn files; a re-run resumes); twice quits.
+import { parseArgs } from 'node:util';
+import { existsSync, statSync } from 'node:fs';
+import { isEpId } from '../../shared/episode';
+import { pipelineSettingsSchema, type PipelineSettingsInput } from '../../shared/schema/settings';
+import { formatReport } from '../store/validate';
+import type { ProgressEvent } from '../pipeline/context';
+import { runInWorker } from '../pipeline/worker';
+
+const USAGE = `usage: screenalytics run <video> --workspace <dir> --ep <ep_id>
+  [--stride N] [--analyze-fps F] [--device auto|cpu|cuda|dml|coreml] [--pack ID] [--models-dir DIR]
+  [--save-frames] [--no-crops] [--cluster-thresh T] [--force]`;
+
+const fmtSec = (s: number | null) =>
+  s === null || !Number.isFinite(s) ? '--' : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
+
+function progressPrinter(stream: NodeJS.WriteStream) {
+  const tty = Boolean(stream.isTTY);
+  let lastStage = '';
+  let lastLine = 0;
+  const line = (p: ProgressEvent) => {
+    const frac = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+    const width = 24;
+    const bar = '█'.repeat(Math.round(frac * width)).padEnd(width, '░');
+    return `${p.stage.padEnd(8)} ${bar} ${(frac * 100).toFixed(0).padStart(3)}% ${p.done}/${p.total}  ${p.rate.toFixed(1)}/s  eta ${fmtSec(p.eta)}`;
+  };
+  return {
+    progress(p: ProgressEvent) {
+      const now = Date.now();
+      if (tty) {
+        if (lastStage && p.stage !== lastStage) stream.write('\n');
+        stream.write(`\r${line(p)}\x1b[K`);
+      } else if (p.stage !== lastStage || p.done >= p.total || now - lastLine > 2000) {
+        stream.write(`${line(p)}\n`);
+        lastLine = now;
+      }
+      lastStage = p.stage;
+    },
+    /** Ends a \r line before ordinary output. */
+    breakLine() {
+      if (tty && lastStage) stream.write('\n');
+      lastStage = '';
+    },
+  };
+}
+
+export async function run(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        workspace: { type: 'string' },
+        ep: { type: 'string' },
+        stride: { type: 'string' },
+        'analyze-fps': { type: 'string' },
+        device: { type: 'string' },
+        pack: { type: 'string' },
+        'models-dir': { type: 'string' },
+        'save-frames': { type: 'boolean' },
+        'no-crops': { type: 'boolean' },
+        'cluster-thresh': { type: 'string' },
+        force: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1 || !v.workspace || !v.ep) {
+    console.error(USAGE);
+    return 2;
+  }
+  const video = positionals[0];
+  if (!existsSync(video) || !statSync(video).isFile()) {
+    console.error(`video "${video}" not found`);
+    return 2;
+  }
+  if (!isEpId(v.ep)) {
+    console.error(`invalid ep_id "${v.ep}": expected <show>-s<season>e<episode>, e.g. rhobh-s05e02`);
+    return 2;
+  }
+  const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
+  const input: PipelineSettingsInput = {
+    ...(v.stride !== undefined ? { stride: num(v.stride) } : {}),
+    ...(v['analyze-fps'] !== undefined ? { analyzeFps: num(v['analyze-fps']) } : {}),
+    ...(v.device !== undefined ? { device: v.device as PipelineSettingsInput['device'] } : {}),
+    ...(v.pack !== undefined ? { packId: v.pack } : {}),
+    ...(v['models-dir'] !== undefined ? { modelsDir: v['models-dir'] } : {}),
+    ...(v['save-frames'] ? { saveFrames: true } : {}),
+    ...(v['no-crops'] ? { saveCrops: false } : {}),
+    ...(v['cluster-thresh'] !== undefined ? { clusterThresh: num(v['cluster-thresh']) } : {}),
+  };
+  const checked = pipelineSettingsSchema.safeParse(input);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    console.error(`invalid option ${issue.path.join('.')}: ${issue.message}\n${USAGE}`);
+    return 2;
+  }
+
+  const out = progressPrinter(process.stderr);
+  const job = runInWorker({ videoPath: video, workspace: v.workspace, epId: v.ep, settings: input, force: Boolean(v.force) });
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    out.breakLine();
+    if (interrupts === 1) {
+      console.error('cancelling… (Ctrl-C again to quit at once)');
+      job.cancel();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    for await (const e of job.events) {
+      if (e.type === 'progress') out.progress(e.progress);
+      else {
+        out.breakLine();
+        console.error(e.level === 'info' ? e.message : `${e.level}: ${e.message}`);
+      }
+    }
+    const result = await job.done;
+    out.breakLine();
+    const ran = result.stages.map((s) => `${s.stage} ${s.status === 'ran' ? `${s.elapsedSec.toFixed(1)}s` : 'skipped'}`).join(', ');
+    console.error(`done in ${result.elapsedSec.toFixed(1)}s (${ran}); device ${result.device ?? 'not loaded (all model stages up to date)'}`);
+    console.log(formatReport(result.report));
+    return result.report.ok ? 0 : 1;
+  } catch (err) {
+    out.breakLine();
+    const e = err as Error;
+    if (e.name === 'AbortError') {
+      console.error('cancelled; finished stages are kept and a re-run resumes from there');
+      return 130;
+    }
+    console.error(`run failed: ${e.message}`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
