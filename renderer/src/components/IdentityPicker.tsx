@@ -1,5 +1,5 @@
 import { useApp } from '../state/store';
-import { selectors } from '../state/selectors';
+import { NO_SUGGESTIONS, selectors } from '../state/selectors';
 
 /**
  * Choose another identity: similar ones (from the open detail's suggestions) first, then the rest
@@ -7,7 +7,7 @@ import { selectors } from '../state/selectors';
  */
 export function IdentityPicker(props: { value: string; exclude: string[]; onChange: (id: string) => void; label: string }) {
   const cards = useApp((s) => selectors.allCards(s));
-  const suggestions = useApp((s) => s.detail?.suggestions ?? []);
+  const suggestions = useApp((s) => s.detail?.suggestions ?? NO_SUGGESTIONS);
   const excluded = new Set(props.exclude);
   const suggested = suggestions.filter((s) => !excluded.has(s.identity_id));
   const suggestedIds = new Set(suggested.map((s) => s.identity_id));

@@ -15,7 +15,7 @@ export function Suggestions() {
         <div key={s.identity_id} className="suggestion" data-testid="suggestion">
           <Thumb refPath={s.canonical_face_path} alt={`Thumbnail of ${s.identity_id}`} />
           <div className="grow">
-            <div>{s.name ?? <span className="hint">unlabeled</span>}{s.locked ? ' 🔒' : ''}</div>
+            <div>{s.name ?? <span className="hint">unlabeled</span>}{s.locked ? <span className="badge-inline locked">locked</span> : null}</div>
             <div className="hint">{s.identity_id} · {s.num_tracks} tracks · sim {s.similarity.toFixed(2)}</div>
           </div>
           <button

@@ -85,13 +85,17 @@ export function filterAndSort(
 }
 
 export type DetailTrack = NonNullable<AppState['detail']>['tracks'][number];
+/** Stable empty values: a selector returning a fresh [] each call would re-render forever. */
+const NO_TRACKS: DetailTrack[] = [];
+export const NO_SUGGESTIONS: NonNullable<AppState['detail']>['suggestions'] = [];
 let detailMemo: { tracks: unknown; out: DetailTrack[] } | null = null;
+const NO_IDENTITIES: Identity[] = [];
 let cardsMemo: { identities: unknown; tracks: unknown; cards: IdentityCardModel[] } | null = null;
 let visibleMemo: { cards: unknown; filters: unknown; sort: unknown; similarity: unknown; out: IdentityCardModel[] } | null = null;
 
 export const selectors = {
   allCards(s: AppState): IdentityCardModel[] {
-    const identities = s.doc?.identities ?? [];
+    const identities = s.doc?.identities ?? NO_IDENTITIES;
     if (cardsMemo && cardsMemo.identities === identities && cardsMemo.tracks === s.tracks) return cardsMemo.cards;
     const cards = identities.map((i) => toCard(i, s.tracks));
     cardsMemo = { identities, tracks: s.tracks, cards };
@@ -112,7 +116,7 @@ export const selectors = {
     return id ? s.doc?.identities.find((i) => i.identity_id === id) : undefined;
   },
   detailTracks(s: AppState): DetailTrack[] {
-    const tracks = s.detail?.tracks ?? [];
+    const tracks = s.detail?.tracks ?? NO_TRACKS;
     if (s.trackOrder === 'time') return tracks;
     if (detailMemo?.tracks === tracks) return detailMemo.out;
     // Outliers first: least similar to the identity centroid on top; unknown similarity last.

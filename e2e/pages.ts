@@ -1,0 +1,102 @@
+// Page objects: tests say what a reviewer does ("label the focused identity"), not which selectors.
+// Waits are on the app's own state (no request in flight, revision moved), never on timers.
+import type { Locator, Page } from 'playwright-core';
+
+interface ReviewProbe {
+  pending: number;
+  revision: number;
+  epId: string | null;
+  view: string;
+  loading: boolean;
+}
+
+export class ReviewApp {
+  constructor(readonly page: Page) {}
+
+  probe(): Promise<ReviewProbe> {
+    return this.page.evaluate(() => (window as unknown as { __review: { state: () => ReviewProbe } }).__review.state());
+  }
+
+  /** Waits until no request is in flight (and, if given, the document revision has moved past `after`). */
+  async settled(after?: number): Promise<ReviewProbe> {
+    await this.page.waitForFunction(
+      (rev) => {
+        const s = (window as unknown as { __review?: { state: () => ReviewProbe } }).__review?.state();
+        return !!s && s.pending === 0 && !s.loading && (rev === null || s.revision > rev);
+      },
+      after ?? null,
+    );
+    return this.probe();
+  }
+
+  async goto(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.waitForSelector('[data-testid="episode-row"], .empty');
+  }
+
+  async openEpisode(epId: string): Promise<void> {
+    await this.page.locator(`[data-testid="episode-row"][data-ep-id="${epId}"] [data-testid="open-episode"]`).click();
+    await this.page.waitForSelector('[data-testid="identity-card"]');
+    await this.settled();
+  }
+
+  card(identityId: string): Locator {
+    return this.page.locator(`[data-testid="identity-card"][data-identity-id="${identityId}"]`);
+  }
+
+  focusedCardId(): Promise<string | null> {
+    return this.page.locator('[data-testid="identity-card"].focused').getAttribute('data-identity-id');
+  }
+
+  async focusCard(identityId: string): Promise<void> {
+    await this.card(identityId).click();
+  }
+
+  async press(key: string): Promise<void> {
+    await this.page.keyboard.press(key);
+  }
+
+  /** Runs a user step and waits for the service to confirm it (revision bump, nothing pending). */
+  async step(action: () => Promise<void>): Promise<ReviewProbe> {
+    const before = (await this.probe()).revision;
+    await action();
+    return this.settled(before);
+  }
+
+  async label(name: string): Promise<void> {
+    await this.press('e');
+    const input = this.page.getByTestId('label-input');
+    await input.fill(name);
+    await input.press('Enter');
+  }
+
+  async confirmMerge(): Promise<void> {
+    await this.page.getByTestId('merge-confirm').click();
+  }
+
+  async openIdentity(identityId: string): Promise<void> {
+    await this.focusCard(identityId);
+    await this.press('Enter');
+    await this.page.waitForSelector(`[data-testid="identity-detail"][data-identity-id="${identityId}"] [data-testid="track-row"]`);
+    await this.settled();
+  }
+
+  trackRow(trackId: string): Locator {
+    return this.page.locator(`[data-testid="track-row"][data-track-id="${trackId}"]`);
+  }
+
+  async trackIdsShown(): Promise<string[]> {
+    return this.page.locator('[data-testid="track-row"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-track-id') ?? ''));
+  }
+
+  /** Focuses a track with j/k from the top and selects it with Space (keyboard only). */
+  async selectTrackByKeyboard(trackId: string): Promise<void> {
+    const ids = await this.trackIdsShown();
+    const index = ids.indexOf(trackId);
+    if (index < 0) throw new Error(`track ${trackId} is not shown (have ${ids.join(', ')})`);
+    const current = Number(await this.page.locator('[data-testid="track-row"].focused').getAttribute('data-track-index'));
+    const delta = index - current;
+    for (let i = 0; i < Math.abs(delta); i++) await this.press(delta > 0 ? 'j' : 'k');
+    await this.press('Space');
+  }
+}
