@@ -14,14 +14,14 @@ export class ReviewApp {
   constructor(readonly page: Page) {}
 
   probe(): Promise<ReviewProbe> {
-    return this.page.evaluate(() => (window as unknown as { __review: { state: () => ReviewProbe } }).__review.state());
+    return this.page.evaluate(() => (globalThis as unknown as { __review: { state: () => ReviewProbe } }).__review.state());
   }
 
   /** Waits until no request is in flight (and, if given, the document revision has moved past `after`). */
   async settled(after?: number): Promise<ReviewProbe> {
     await this.page.waitForFunction(
       (rev) => {
-        const s = (window as unknown as { __review?: { state: () => ReviewProbe } }).__review?.state();
+        const s = (globalThis as unknown as { __review?: { state: () => ReviewProbe } }).__review?.state();
         return !!s && s.pending === 0 && !s.loading && (rev === null || s.revision > rev);
       },
       after ?? null,
