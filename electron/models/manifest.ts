@@ -2,6 +2,7 @@
 // to check them, and how to feed and decode each model. The loader (pack.ts) validates every pack
 // against this schema before opening a single file, so a bad manifest names its field, not a crash.
 import { readFileSync } from 'node:fs';
+import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { z } from 'zod';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits');
@@ -110,30 +111,57 @@ export const PackManifestSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
-    const refs: [string, string][] = [
-      ['detector.file', m.detector.file],
-      ['embedder.file', m.embedder.file],
-      ...Object.entries(m.detector.extraFiles ?? {}).map(([r, k]): [string, string] => [`detector.extraFiles.${r}`, k]),
-    ];
-    for (const [field, key] of refs) {
-      if (!(key in m.files)) {
-        ctx.addIssue({ code: 'custom', path: field.split('.'), message: `refers to "${key}", which is not in files` });
-      }
-    }
-    for (const [key, f] of Object.entries(m.files)) {
-      if (f.source !== 'user-supplied' && !f.sha256) {
-        ctx.addIssue({ code: 'custom', path: ['files', key, 'sha256'], message: 'required unless source is "user-supplied"' });
-      }
-    }
+    for (const i of crossIssues(m)) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
   });
 export type PackManifest = z.infer<typeof PackManifestSchema>;
 
-/** Validates a parsed manifest; the error names the file and every bad field. */
-export function parsePackManifest(json: unknown, fileName: string): PackManifest {
+/** References between fields, checked on raw JSON too so they are reported alongside type errors. */
+function crossIssues(raw: unknown): { path: string[]; message: string }[] {
+  const out: { path: string[]; message: string }[] = [];
+  if (typeof raw !== 'object' || raw === null) return out;
+  const m = raw as Record<string, any>;
+  const files = typeof m.files === 'object' && m.files !== null ? (m.files as Record<string, any>) : {};
+  const refs: [string[], unknown][] = [
+    [['detector', 'file'], m.detector?.file],
+    [['embedder', 'file'], m.embedder?.file],
+    ...Object.entries((m.detector?.extraFiles ?? {}) as Record<string, unknown>).map(([r, k]): [string[], unknown] => [['detector', 'extraFiles', r], k]),
+  ];
+  for (const [path, key] of refs) {
+    if (typeof key === 'string' && !(key in files)) out.push({ path, message: `refers to "${key}", which is not in files` });
+  }
+  for (const [key, f] of Object.entries(files)) {
+    if (f && typeof f === 'object' && f.source !== 'user-supplied' && !f.sha256) {
+      out.push({ path: ['files', key, 'sha256'], message: 'required unless source is "user-supplied"' });
+    }
+  }
+  return out;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Validates a parsed manifest; the error names the file and every bad field (with its line when `text` is given). */
+export function parsePackManifest(json: unknown, fileName: string, text?: string): PackManifest {
   const r = PackManifestSchema.safeParse(json);
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
-  throw new Error(`invalid pack manifest ${fileName}:\n${issues}`);
+  const tree = text === undefined ? undefined : parseTree(text);
+  const where = (path: readonly PropertyKey[]) => {
+    if (!tree || text === undefined) return '';
+    for (let n = path.length; n >= 0; n--) {
+      const node = findNodeAtLocation(tree, path.slice(0, n).filter((k): k is string | number => typeof k !== 'symbol'));
+      if (node) return `line ${lineAt(text, node.offset)}: `;
+    }
+    return '';
+  };
+  const lines = r.error.issues.map((i) => `  ${where(i.path)}${i.path.join('.') || '(root)'}: ${i.message}`);
+  for (const i of crossIssues(json)) {
+    const line = `  ${where(i.path)}${i.path.join('.')}: ${i.message}`;
+    if (!lines.includes(line)) lines.push(line);
+  }
+  throw new Error(`invalid pack manifest ${fileName}:\n${lines.join('\n')}`);
 }
 
 /** Reads and validates a manifest file. JSON syntax errors report the file, line and column. */
@@ -144,19 +172,13 @@ export function readPackManifest(file: string): PackManifest {
   } catch (err) {
     throw new Error(`cannot read pack manifest ${file}: ${(err as Error).message}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    let where = '';
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split('\n').length;
-      where = ` (line ${line}, column ${Number(pos[1]) - before.lastIndexOf('\n')})`;
-    }
-    throw new Error(`invalid JSON in pack manifest ${file}${where}: ${msg}`);
+  const errors: ParseError[] = [];
+  const json: unknown = parse(text, errors, { disallowComments: true, allowTrailingComma: false });
+  if (errors.length) {
+    const e = errors[0];
+    const line = lineAt(text, e.offset);
+    const col = e.offset - text.lastIndexOf('\n', e.offset - 1);
+    throw new Error(`invalid JSON in pack manifest ${file} (line ${line}, column ${col}): ${printParseErrorCode(e.error)}`);
   }
-  return parsePackManifest(json, file);
+  return parsePackManifest(json, file, text);
 }
