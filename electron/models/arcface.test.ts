@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { alignFace } from './align';
-import { ArcFaceEmbedder, cosine } from './arcface';
+import { ArcFaceEmbedder, cosine, l2normalize, mirror } from './arcface';
 import { EmbedderSpecSchema } from './manifest';
 import { createSession } from './providers';
 import { EVAL_DIR, EVAL_MODELS_DIR, loadEvalPack, readRgb } from './testing';
@@ -79,4 +79,23 @@ test('a crop of the wrong size is refused with the model named', async () => {
   const emb = await embedder('mobilefacenet.onnx', { kind: 'arcface', file: 'x', input: { ...norm, name: 'input', channelOrder: 'RGB' }, output: 'output', dim: 128 });
   await assert.rejects(emb.embed([{ data: new Uint8Array(100 * 100 * 3), width: 100, height: 100 }]), /mobilefacenet: crop 0 is 100×100, expected 112×112/);
   await emb.dispose();
+});
+
+test('flip test (params.flip): the embedding of crop + mirrored crop, summed then normalised', async () => {
+  const crops = (await cropsP).slice(0, 3).map((c) => c.crop);
+  const spec = { kind: 'arcface', file: 'x', input: { ...norm, name: 'x', channelOrder: 'BGR' }, output: 'reshape2_0.tmp_0', dim: 128 };
+  const plain = await embedder('mobilefacenet_paddle.onnx', spec);
+  const flipped = await embedder('mobilefacenet_paddle.onnx', { ...spec, params: { flip: true } });
+  const a = await plain.embed(crops);
+  const m = await plain.embed(crops.map(mirror));
+  const f = await flipped.embed(crops);
+  for (let i = 0; i < crops.length; i++) {
+    const want = l2normalize(a[i].map((v, k) => v + m[i][k]));
+    assert.ok(cosine(f[i], want) > 0.9999, `crop ${i}`);
+    assert.ok(cosine(a[i], m[i]) < 0.999, 'a face and its mirror image embed differently');
+  }
+  // mirror is its own inverse
+  assert.deepEqual(mirror(mirror(crops[0])).data, crops[0].data);
+  await plain.dispose();
+  await flipped.dispose();
 });

@@ -1,6 +1,8 @@
 // ArcFace-style embedder: aligned size×size crop → (px − mean) / std in the manifest's channel order
 // and layout → one vector → L2-normalised. Runs a whole batch in one call when the model's batch
 // dim is symbolic (mobilefacenet_paddle, w600k_*), else one crop per call (mobilefacenet.onnx).
+// params.flip (the default pack sets it): also embed the mirrored crop and add the two before
+// normalising, the usual flip test that steadies embeddings of slightly turned faces.
 import * as ort from 'onnxruntime-node';
 import type { EmbedderSpec } from './manifest';
 import { batchToTensor } from './preprocess';
@@ -35,12 +37,28 @@ function onlyName(name: string, names: readonly string[], file: string, kind: st
   return names[0];
 }
 
+/** Left-right mirror of an RGB image. */
+export function mirror(img: RgbImage): RgbImage {
+  const { width: w, height: h, data } = img;
+  const out = new Uint8Array(data.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (y * w + x) * 3, d = (y * w + (w - 1 - x)) * 3;
+      out[d] = data[s];
+      out[d + 1] = data[s + 1];
+      out[d + 2] = data[s + 2];
+    }
+  }
+  return { data: out, width: w, height: h };
+}
+
 export class ArcFaceEmbedder implements FaceEmbedder {
   readonly dim: number;
   readonly inputSize: number;
   private readonly dynamicBatch: boolean;
   private readonly inputName: string;
   private readonly outputName: string;
+  private readonly flip: boolean;
 
   constructor(
     private readonly session: ort.InferenceSession,
@@ -60,14 +78,11 @@ export class ArcFaceEmbedder implements FaceEmbedder {
     requireShape(session, file, this.outputName, 'output', [null, spec.dim], `embedding of ${spec.dim}`);
     const batchDim = tensorShape(session, this.inputName, 'input')?.[0];
     this.dynamicBatch = typeof batchDim !== 'number' || batchDim < 0;
+    this.flip = spec.params?.flip === true;
   }
 
-  async embed(aligned: RgbImage[]): Promise<Float32Array[]> {
-    for (const [i, a] of aligned.entries()) {
-      if (a.width !== this.inputSize || a.height !== this.inputSize) {
-        throw new Error(`${this.modelId}: crop ${i} is ${a.width}×${a.height}, expected ${this.inputSize}×${this.inputSize} (align it first)`);
-      }
-    }
+  /** Raw (unnormalised) model outputs, batched when the model allows. */
+  private async run(aligned: RgbImage[]): Promise<Float32Array[]> {
     const step = this.dynamicBatch ? MAX_BATCH : 1;
     const out: Float32Array[] = [];
     for (let start = 0; start < aligned.length; start += step) {
@@ -78,9 +93,25 @@ export class ArcFaceEmbedder implements FaceEmbedder {
       if (data.length !== chunk.length * this.dim) {
         throw new Error(`${this.file}: output "${this.outputName}" has ${data.length} values for ${chunk.length} crops, expected ${this.dim} each`);
       }
-      for (let i = 0; i < chunk.length; i++) out.push(l2normalize(data.slice(i * this.dim, (i + 1) * this.dim)));
+      for (let i = 0; i < chunk.length; i++) out.push(data.slice(i * this.dim, (i + 1) * this.dim));
     }
     return out;
+  }
+
+  async embed(aligned: RgbImage[]): Promise<Float32Array[]> {
+    for (const [i, a] of aligned.entries()) {
+      if (a.width !== this.inputSize || a.height !== this.inputSize) {
+        throw new Error(`${this.modelId}: crop ${i} is ${a.width}×${a.height}, expected ${this.inputSize}×${this.inputSize} (align it first)`);
+      }
+    }
+    const raw = await this.run(aligned);
+    if (this.flip) {
+      const mirrored = await this.run(aligned.map(mirror));
+      raw.forEach((v, i) => {
+        for (let k = 0; k < v.length; k++) v[k] += mirrored[i][k];
+      });
+    }
+    return raw.map(l2normalize);
   }
 
   async dispose(): Promise<void> {

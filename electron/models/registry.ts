@@ -29,6 +29,11 @@ const detectors: Record<string, DetectorFactory> = {
     const { RetinaFaceDetector } = await import('./retinaface');
     return new RetinaFaceDetector(await ctx.open(spec.file), spec, modelId(ctx, spec.file), ctx.filePath(spec.file));
   },
+  // The default pack's detector lives with its converter's outputs (electron/models/default, H2).
+  'blazeface-facemesh': async (spec, ctx) => {
+    const { createBlazeFaceMeshDetector } = await import('./default/index');
+    return createBlazeFaceMeshDetector(spec, ctx);
+  },
   yunet: async (spec, ctx) => {
     const { YuNetDetector } = await import('./yunet');
     return new YuNetDetector(await ctx.open(spec.file), spec, modelId(ctx, spec.file), ctx.filePath(spec.file));
