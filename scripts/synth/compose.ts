@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { locateFfmpeg } from '../../electron/pipeline/ffmpeg';
 import type { FaceDetector } from '../../electron/models/types';
 import { evalPeople, loadFaceLibrary, type FaceCutout } from './faces';
@@ -203,7 +203,7 @@ export async function composeEpisode(opts: ComposeOptions): Promise<ComposeResul
       for (let f = 0; f < len; f++) {
         const t = smooth(len > 1 ? f / (len - 1) : 0);
         const onScreen = actors.map((a, i) => (i === 0 && swapTo && f >= swapAt ? swapTo : a));
-        const composites: sharp.OverlayOptions[] = [];
+        const composites: OverlayOptions[] = [];
         const faces: TruthFace[] = [];
         for (const a of onScreen) {
           const left = Math.round(a.from[0] + (a.to[0] - a.from[0]) * t);
