@@ -257,11 +257,17 @@ export class CastLibrary {
     const made: AutoAssignment[] = [];
     for (const p of plan) {
       const prev = identities.identities.find((i) => i.identity_id === p.identity_id)!.labels ?? {};
-      await apply(epId, p.identity_id, { person_id: p.person_id, name: p.name });
-      made.push({ ep_id: epId, identity_id: p.identity_id, person_id: p.person_id, name: p.name, score: p.score, previous_labels: prev, assigned_at: nowIso(), undone_at: null });
-    }
-    if (made.length) {
-      await this.update(show, (s) => ({ doc: { ...s.doc, auto_assignments: [...s.doc.auto_assignments, ...made] }, embeddings: s.embeddings }));
+      const rec: AutoAssignment = { ep_id: epId, identity_id: p.identity_id, person_id: p.person_id, name: p.name, score: p.score, previous_labels: prev, assigned_at: nowIso(), undone_at: null };
+      // Recorded before the label lands: the library sync that follows every edit must already see it
+      // as an unconfirmed auto-label, or it would learn from its own guess.
+      await this.update(show, (s) => ({ doc: { ...s.doc, auto_assignments: [...s.doc.auto_assignments, rec] }, embeddings: s.embeddings }));
+      try {
+        await apply(epId, p.identity_id, { person_id: p.person_id, name: p.name });
+      } catch (err) {
+        await this.update(show, (s) => ({ doc: { ...s.doc, auto_assignments: s.doc.auto_assignments.filter((a) => !(a.identity_id === rec.identity_id && a.assigned_at === rec.assigned_at && a.ep_id === rec.ep_id)) }, embeddings: s.embeddings }));
+        throw err;
+      }
+      made.push(rec);
     }
     return made;
   }
