@@ -39,15 +39,18 @@ function expectedHashes(): Map<string, { key: string; sha256?: string }> {
   return new Map(Object.entries(m.files).map(([key, f]) => [f.path, { key, sha256: f.sha256 }]));
 }
 
-export function buildModels(opts: { updateManifest?: boolean; log?: (s: string) => void } = {}): { built: string[]; cached: string[] } {
+export function buildModels(
+  opts: { updateManifest?: boolean; outDir?: string; log?: (s: string) => void } = {},
+): { built: string[]; cached: string[] } {
   const log = opts.log ?? ((s: string) => console.log(s));
-  mkdirSync(OUT_DIR, { recursive: true });
+  const outDir = opts.outDir ?? OUT_DIR;
+  mkdirSync(outDir, { recursive: true });
   const expected = expectedHashes();
   const built: string[] = [];
   const cached: string[] = [];
   const fresh: Record<string, { sha256: string; bytes: number }> = {};
   for (const t of DEFAULT_TARGETS) {
-    const out = join(OUT_DIR, t.file);
+    const out = join(outDir, t.file);
     const want = expected.get(t.file);
     if (!want) throw new Error(`${relative(ROOT, MANIFEST)}: no entry in "files" has path "${t.file}"`);
     if (!opts.updateManifest && want.sha256 && existsSync(out) && sha256(readFileSync(out)) === want.sha256) {

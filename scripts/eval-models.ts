@@ -2,13 +2,13 @@
 // Verification (ROC-AUC, TAR at FAR = 1 %) over all pairs and leave-one-out rank-1 on the 185
 // single-face photos of 24 identities in ../shared/eval/faces, ms per face on this CPU, and the
 // conversion parity (max |ONNX − tfjs|) of every converted model. Prints a Markdown report.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import * as ort from 'onnxruntime-node';
 import { alignFace } from '../electron/models/align';
 import { AlignedEmbedder } from '../electron/models/default/embedder';
 import { openDefaultPack } from '../electron/models/default/index';
+import { evalPhotos, readRgb } from '../electron/models/default/eval-data';
 import { pairScores, rank1, rocAuc, tarAtFar } from '../electron/models/default/metrics';
 import type { EmbedderSpec } from '../electron/models/manifest';
 import type { RgbImage } from '../electron/models/types';
@@ -16,30 +16,7 @@ import { convertTfjsToOnnx } from '../models/convert/tfjs-to-onnx';
 import { CANDIDATE_TARGETS, DEFAULT_TARGETS, packageFile, type Target } from '../models/convert/targets';
 import { tfjsParity } from '../models/convert/parity';
 
-const ROOT = join(import.meta.dirname, '..');
-export const EVAL = join(ROOT, '../shared/eval');
-/** SOURCES.md: no face above 0.5, or more than one person — not usable as "one face per photo". */
-export const NOT_SINGLE_FACE = new Set([
-  'celeb-ben-affleck/16.jpg', 'celeb-elton-john/9.jpg', 'celeb-jerry-seinfeld/13.jpg', 'celeb-jerry-seinfeld/16.jpg',
-  'celeb-jerry-seinfeld/25.jpg', 'deepface-p04/4.jpg', 'deepface-p06/3.jpg', 'deepface-p06/5.jpg',
-]);
-
-export function evalPhotos(): { file: string; label: string }[] {
-  const dir = join(EVAL, 'faces');
-  const out: { file: string; label: string }[] = [];
-  for (const label of readdirSync(dir).sort()) {
-    if (label.startsWith('ref-')) continue;
-    for (const f of readdirSync(join(dir, label)).sort((a, b) => parseInt(a) - parseInt(b))) {
-      if (!NOT_SINGLE_FACE.has(`${label}/${f}`)) out.push({ file: join(dir, label, f), label });
-    }
-  }
-  return out;
-}
-
-export async function readRgb(file: string): Promise<RgbImage> {
-  const { data, info } = await sharp(file).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
-}
+const EVAL = join(import.meta.dirname, '../../shared/eval');
 
 interface Candidate {
   name: string;

@@ -27,8 +27,10 @@ export interface BlazeMeshParams {
   faceflagOutput: string;
   /** FaceMesh crop side as a multiple of the BlazeFace box side (MediaPipe uses 1.5). */
   cropScale: number;
-  /** Detections whose FaceMesh face flag is below this are dropped. */
+  /** Detections whose FaceMesh face flag is below this are dropped … */
   minFaceflag: number;
+  /** … unless BlazeFace is at least this sure: FaceMesh rejects some true faces in strong profile. */
+  keepAbove: number;
 }
 
 export function parseParams(spec: DetectorSpec, file: string): BlazeMeshParams {
@@ -52,6 +54,7 @@ export function parseParams(spec: DetectorSpec, file: string): BlazeMeshParams {
     faceflagOutput: str(mesh.faceflag, 'facemesh.faceflag'),
     cropScale: num(mesh.cropScale, 'facemesh.cropScale', 1.5),
     minFaceflag: num(mesh.minFaceflag, 'facemesh.minFaceflag', 0),
+    keepAbove: num(mesh.keepAbove, 'facemesh.keepAbove', 1),
   };
 }
 
@@ -191,7 +194,7 @@ export class BlazeFaceMeshDetector implements FaceDetector {
       const lms = await this.landmarks(img, cands);
       const dets: RawDetection[] = [];
       cands.forEach((c, i) => {
-        if (lms[i].flag < this.p.minFaceflag) return;
+        if (lms[i].flag < this.p.minFaceflag && c.conf < this.p.keepAbove) return;
         const [x1, y1, x2, y2] = c.bbox;
         dets.push({
           bbox: [Math.max(0, x1), Math.max(0, y1), Math.min(img.width, x2), Math.min(img.height, y2)],
