@@ -47,7 +47,7 @@ test('finds both faces in a two-person photo and each one is well formed', async
   const img = await readRgb(join(EVAL_DIR, 'scenes/two_people.jpg'));
   const [dets] = await pack.detector.detect([img]);
   assert.equal(dets.length, 2);
-  dets.forEach(checkGeometry);
+  dets.forEach((d) => checkGeometry(d));
   const [a, b] = dets.sort((p, q) => p.bbox[0] - q.bbox[0]);
   assert.ok(a.bbox[2] < b.bbox[0], 'the two boxes are side by side');
 });
