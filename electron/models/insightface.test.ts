@@ -171,3 +171,52 @@ test('RetinaFace-R50: anchor/delta decoding of a built retinaface_r50_v1-signatu
   assert.ok(Math.abs(dets[0].conf - 0.95) < 1e-6);
   await closeAll(pack);
 });
+
+test('SCRFD layout with a batch dim, other output names and landmark order (insightface "RetinaFace"-class exports)', async () => {
+  const root = join(dir, 'batched');
+  const models = join(root, 'models');
+  mkdirSync(models, { recursive: true });
+  const size = 320, A = 2;
+  const outputs: { name: string; dims: number[]; values: Float32Array }[] = [];
+  // One face at stride 16, cell (col 9, row 7), anchor 1 → anchor index (7·20 + 9)·2 + 1, centre (144, 112).
+  // The model emits its landmarks as right eye, left eye, nose, right mouth, left mouth.
+  const modelKps = [0.8, -0.9, -0.8, -0.9, 0, 0.2, 0.6, 1.2, -0.6, 1.2];
+  for (const s of [8, 16, 32]) {
+    const n = (size / s) ** 2 * A;
+    const score = new Float32Array(n), box = new Float32Array(n * 4), kps = new Float32Array(n * 10);
+    if (s === 16) {
+      const i = (7 * 20 + 9) * 2 + 1;
+      score[i] = 0.9;
+      box.set([2, 2.5, 2, 3], i * 4);
+      kps.set(modelKps, i * 10);
+    }
+    outputs.push({ name: `score_${s}`, dims: [1, n, 1], values: score }, { name: `bbox_${s}`, dims: [1, n, 4], values: box }, { name: `kps_${s}`, dims: [1, n, 10], values: kps });
+  }
+  writeFileSync(join(models, 'det.onnx'), constantOutputsModel({ name: 'images', dims: [1, 3, size, size] }, outputs.reverse()));
+  symlinkSync(join(EVAL_MODELS_DIR, 'mobilefacenet.onnx'), join(models, 'mobilefacenet.onnx'));
+  const manifest = {
+    id: 'batched', name: 'batched', location: { kind: 'dir', path: models }, defaultClusterThresh: 0.3, calibration: 'test',
+    files: {
+      det: { path: 'det.onnx', source: 'user-supplied', licence: 'test', origin: 'built in this test' },
+      emb: { path: 'mobilefacenet.onnx', source: 'user-supplied', licence: 'none stated', origin: '../shared/eval' },
+    },
+    detector: {
+      kind: 'scrfd', file: 'det',
+      input: { name: 'images', size: [size, size], layout: 'NCHW', channelOrder: 'RGB', mean: [127.5, 127.5, 127.5], std: [128, 128, 128] },
+      outputs: { scores: ['score_8', 'score_16', 'score_32'], boxes: ['bbox_8', 'bbox_16', 'bbox_32'], kps: ['kps_8', 'kps_16', 'kps_32'] },
+      strides: [8, 16, 32], anchorsPerCell: A,
+      landmarkOrder: ['right_eye', 'left_eye', 'nose', 'mouth_right', 'mouth_left'],
+    },
+    embedder: { kind: 'arcface', file: 'emb', input: { name: 'input', size: [112, 112], layout: 'NCHW', channelOrder: 'RGB', mean: [127.5, 127.5, 127.5], std: [128, 128, 128] }, output: 'output', dim: 128 },
+  };
+  writeFileSync(join(root, 'batched.json'), JSON.stringify(manifest));
+  const pack = await loadPack({ manifestPath: join(root, 'batched.json'), device: 'cpu' });
+  // 640×480 → letterboxed at scale 0.5, so model pixels double.
+  const [dets] = await pack.detector.detect([{ data: new Uint8Array(640 * 480 * 3), width: 640, height: 480 }]);
+  assert.equal(dets.length, 1);
+  assert.deepEqual(dets[0].bbox.map((v) => Math.round(v * 1000) / 1000), [(144 - 32) * 2, (112 - 40) * 2, (144 + 32) * 2, (112 + 48) * 2]);
+  const canonical = [-0.8, -0.9, 0.8, -0.9, 0, 0.2, -0.6, 1.2, 0.6, 1.2];
+  const want = canonical.map((v, k) => ((k % 2 === 0 ? 144 : 112) + v * 16) * 2);
+  dets[0].landmarks.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-3, `lm[${i}] ${v} vs ${want[i]}`));
+  await closeAll(pack);
+});

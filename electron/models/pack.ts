@@ -21,6 +21,8 @@ export interface PackDirs {
   generatedDir?: string;
   /** The user's model folder (setting `modelsDir`, CLI `--models-dir`). */
   userModelDir?: string;
+  /** Read this pack's files from here, whatever its location says (tests; SCREENALYTICS_EVAL_DIR). */
+  fileDir?: string;
 }
 
 export interface LoadPackOptions extends PackDirs {
@@ -35,6 +37,7 @@ function packsDirOf(d: PackDirs): string {
 
 /** The folder a pack's files live in, or an error message when it cannot be known. */
 export function packFileDir(m: PackManifest, d: PackDirs): string | { error: string } {
+  if (d.fileDir) return resolve(d.fileDir);
   switch (m.location.kind) {
     case 'generated':
       return join(d.generatedDir ?? join(REPO_ROOT, 'models/generated'), m.id);

@@ -11,7 +11,7 @@ export const EVAL_MODELS_DIR = join(EVAL_DIR, 'models');
 
 /** SCRFD-500M detector + MobileFaceNet (Paddle, 128-d) embedder, on CPU unless asked otherwise. */
 export function loadEvalPack(device: DeviceRequest = 'cpu'): Promise<LoadedPack> {
-  return loadPack({ manifestPath: join(REPO_ROOT, 'models/packs/eval.json'), device });
+  return loadPack({ manifestPath: join(REPO_ROOT, 'models/packs/eval.json'), fileDir: EVAL_MODELS_DIR, device });
 }
 
 /** Decodes a photo (JPEG/PNG, EXIF rotation applied) into a packed RGB image. */
