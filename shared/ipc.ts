@@ -2,6 +2,7 @@
 // preload) and the web host (POST /api/<channel>). Types come from the schemas; both sides validate.
 import { z } from 'zod';
 import { anyCommandSchema, reviewCommandSchema } from './commands/schema';
+import { defaultPipelineSettings, pipelineSettingsSchema, type PipelineSettings } from './schema/settings';
 import { epIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonNegInt, trackIdSchema } from './schema';
 
 // ---------------------------------------------------------------------------------------------
@@ -71,39 +72,27 @@ export const reviewStateSchema = z.strictObject({
 });
 export type ReviewState = z.infer<typeof reviewStateSchema>;
 
-export const settingsSchema = z.strictObject({
-  /** Export full frames (heavy; off on laptops). */
-  save_frames: z.boolean(),
-  save_crops: z.boolean(),
-  device: z.enum(['auto', 'cpu', 'cuda', 'coreml', 'directml']),
-  thresholds: z.strictObject({
-    detection: z.number().min(0).max(1),
-    cluster: z.number().min(0).max(1),
-    min_cluster_size: z.number().int().min(1),
-    min_track_length: z.number().int().min(1),
-  }),
-  /** Frame stride for decoding (1 = every frame). */
-  stride: z.number().int().min(1).max(120),
-});
-export type Settings = z.infer<typeof settingsSchema>;
+/**
+ * Saved settings are the pipeline's own run settings (shared/schema/settings.ts: frame exports
+ * toggle `saveFrames`, `device`, thresholds…), so "start a run" passes them through unchanged.
+ */
+export const settingsSchema = pipelineSettingsSchema;
+export type Settings = PipelineSettings;
+export const DEFAULT_SETTINGS: Settings = defaultPipelineSettings();
 
-export const DEFAULT_SETTINGS: Settings = {
-  save_frames: false,
-  save_crops: true,
-  device: 'auto',
-  thresholds: { detection: 0.5, cluster: 0.58, min_cluster_size: 2, min_track_length: 3 },
-  stride: 3,
-};
+/**
+ * settings:set takes any subset. Built by unwrapping each default (zod's .partial() would fill every
+ * missing key with its default and so reset the user's other settings). `modelsDir` is left out on
+ * purpose: the UI must not point the app at arbitrary folders of executable model files.
+ */
+const patchShape = Object.fromEntries(
+  Object.entries(pipelineSettingsSchema.shape)
+    .filter(([k]) => k !== 'modelsDir')
+    .map(([k, s]) => [k, (s instanceof z.ZodDefault ? (s.unwrap() as z.ZodType) : (s as z.ZodType)).optional()]),
+);
+export type SettingsPatch = Partial<Omit<PipelineSettings, 'modelsDir'>>;
+export const settingsPatchSchema = z.strictObject(patchShape) as unknown as z.ZodType<SettingsPatch>;
 
-/** settings:set takes any subset; thresholds merge field by field. */
-export const settingsPatchSchema = z.strictObject({
-  save_frames: z.boolean().optional(),
-  save_crops: z.boolean().optional(),
-  device: settingsSchema.shape.device.optional(),
-  thresholds: settingsSchema.shape.thresholds.partial().optional(),
-  stride: settingsSchema.shape.stride.optional(),
-});
-export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export const pipelineProgressSchema = z.strictObject({
   run_id: z.string(),

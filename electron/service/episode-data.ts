@@ -1,0 +1,174 @@
+// Read side of one episode for review: tracks, per-track face facts (counts, crops, quality) and the
+// pooled track embeddings, loaded once through the validating store and summarised for the UI.
+import { stat } from 'node:fs/promises';
+import { z } from 'zod';
+import type { CommandContext, TrackFacts } from '../../shared/commands/schema';
+import { embeddingStats } from '../../shared/cluster/pooling';
+import { embeddingsMetaSchema, trackSchema, type IdentitiesDoc, type Track } from '../../shared/schema';
+import type { TrackSummary } from '../../shared/ipc';
+import { readJson } from '../store/json';
+import { readJsonlStream } from '../store/jsonl';
+import { readNpy } from '../store/npy';
+import type { Workspace } from '../store/workspace';
+
+/**
+ * The review side only needs these faces.jsonl fields; validating 512 floats per row again on every
+ * open would cost seconds on a long episode (the pipeline validated them on write; `screenalytics
+ * validate` checks them fully).
+ */
+const faceLiteSchema = z.looseObject({
+  track_id: z.string(),
+  frame_idx: z.number().int().nonnegative(),
+  quality_score: z.number(),
+  crop_path: z.string().default(''),
+  rejection_reason: z.string().optional(),
+});
+
+export interface TrackInfo {
+  track: Track;
+  faces: number;
+  /** Crop refs in time order (faces' crop_path; legacy sample_thumbs when faces carry none). */
+  crops: string[];
+  quality: number | null;
+}
+
+export interface EpisodeData {
+  epId: string;
+  tracks: Map<string, TrackInfo>;
+  /** Pooled, unit-norm track embeddings (row per track of `embRows`), when track_embeddings.npy exists. */
+  emb: { dim: number; data: Float32Array; row: Map<string, number> } | null;
+  /** mtimes of the files read, to notice a pipeline re-run. */
+  stamp: string;
+}
+
+async function mtime(path: string): Promise<string> {
+  return stat(path).then(
+    (s) => `${s.mtimeMs}:${s.size}`,
+    () => '-',
+  );
+}
+
+export async function episodeStamp(ws: Workspace, epId: string): Promise<string> {
+  const p = ws.paths(epId);
+  const parts = await Promise.all([p.tracks, p.faces, p.trackEmbeddingsNpy].map((f) => mtime(ws.abs(f))));
+  return parts.join('|');
+}
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+export async function loadEpisodeData(ws: Workspace, epId: string): Promise<EpisodeData> {
+  const p = ws.paths(epId);
+  const stamp = await episodeStamp(ws, epId);
+  const tracks = new Map<string, TrackInfo>();
+  const tracksPath = ws.abs(p.tracks);
+  if (await exists(tracksPath)) {
+    for await (const t of readJsonlStream(tracksPath, trackSchema)) tracks.set(t.track_id, { track: t, faces: 0, crops: [], quality: null });
+  }
+  const facesPath = ws.abs(p.faces);
+  if (await exists(facesPath)) {
+    const perTrack = new Map<string, { frame: number; crop: string; q: number }[]>();
+    for await (const f of readJsonlStream(facesPath, faceLiteSchema)) {
+      let list = perTrack.get(f.track_id);
+      if (!list) perTrack.set(f.track_id, (list = []));
+      list.push({ frame: f.frame_idx, crop: f.crop_path, q: f.quality_score });
+    }
+    for (const [trackId, list] of perTrack) {
+      const info = tracks.get(trackId);
+      if (!info) continue;
+      list.sort((a, b) => a.frame - b.frame);
+      info.faces = list.length;
+      info.crops = list.map((x) => x.crop).filter((c) => c !== '');
+      info.quality = list.reduce((s, x) => s + x.q, 0) / list.length;
+    }
+  }
+  for (const info of tracks.values()) if (info.crops.length === 0) info.crops = info.track.sample_thumbs.slice();
+
+  let emb: EpisodeData['emb'] = null;
+  const npyPath = ws.abs(p.trackEmbeddingsNpy);
+  const metaPath = ws.abs(p.embeddingsMeta);
+  if ((await exists(npyPath)) && (await exists(metaPath))) {
+    const meta = await readJson(metaPath, embeddingsMetaSchema);
+    const arr = await readNpy(npyPath, { requireFinite: true });
+    if (arr.shape.length !== 2 || arr.shape[0] !== meta.track_order.length || arr.shape[1] !== meta.embedding_dim) {
+      throw new Error(
+        `${npyPath}: shape (${arr.shape.join(', ')}) does not match embeddings_meta.json (${meta.track_order.length} tracks × ${meta.embedding_dim})`,
+      );
+    }
+    emb = { dim: meta.embedding_dim, data: arr.data, row: new Map(meta.track_order.map((t, i) => [t, i])) };
+  }
+  return { epId, tracks, emb, stamp };
+}
+
+/** Facts the pure commands use: face counts, frame spans (overlap check), a thumb for new identities, stats. */
+export function commandContext(data: EpisodeData): CommandContext {
+  const tracks: Record<string, TrackFacts> = {};
+  for (const [id, info] of data.tracks) {
+    tracks[id] = { faces: info.faces, frame_span: [info.track.frame_span[0], info.track.frame_span[1]], thumb: info.crops[0] };
+  }
+  const emb = data.emb;
+  return {
+    tracks,
+    statsFor: emb
+      ? (trackIds) => {
+          const rows = trackIds.map((t) => emb.row.get(t)).filter((r): r is number => r !== undefined);
+          if (!rows.length) return null;
+          const s = embeddingStats(emb.data, emb.dim, rows);
+          return { centroid_norm: s.centroidNorm, variance: s.variance };
+        }
+      : undefined,
+  };
+}
+
+/** Up to `n` items spread evenly over the list (first and last included). */
+export function spread<T>(list: T[], n: number): T[] {
+  if (list.length <= n) return list.slice();
+  return Array.from({ length: n }, (_, i) => list[Math.round((i * (list.length - 1)) / (n - 1))]);
+}
+
+export function trackSummary(info: TrackInfo, identityId: string | null): TrackSummary {
+  const t = info.track;
+  return {
+    track_id: t.track_id,
+    identity_id: identityId,
+    start_s: t.start_s,
+    end_s: t.end_s,
+    frame_span: [t.frame_span[0], t.frame_span[1]],
+    faces: info.faces,
+    sample_crops: spread(info.crops, 3),
+    avg_conf: t.stats.avg_conf,
+  };
+}
+
+/** Seconds on screen: length of the union of the tracks' [start_s, end_s] intervals. */
+export function onScreenSeconds(intervals: [number, number][]): number {
+  const sorted = intervals.slice().sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let cur: [number, number] | null = null;
+  for (const [s, e] of sorted) {
+    if (!cur || s > cur[1]) {
+      if (cur) total += cur[1] - cur[0];
+      cur = [s, e];
+    } else cur[1] = Math.max(cur[1], e);
+  }
+  if (cur) total += cur[1] - cur[0];
+  return total;
+}
+
+/** Unit centroid of each identity's track embeddings (identities without embedded tracks are absent). */
+export function identityCentroids(doc: IdentitiesDoc, data: EpisodeData): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  const emb = data.emb;
+  if (!emb) return out;
+  for (const ident of doc.identities) {
+    const rows = ident.track_ids.map((t) => emb.row.get(t)).filter((r): r is number => r !== undefined);
+    if (rows.length) out.set(ident.identity_id, embeddingStats(emb.data, emb.dim, rows).centroid);
+  }
+  return out;
+}
+
+export function trackVector(data: EpisodeData, trackId: string): Float32Array | null {
+  const emb = data.emb;
+  const r = emb?.row.get(trackId);
+  if (!emb || r === undefined) return null;
+  return emb.data.subarray(r * emb.dim, (r + 1) * emb.dim);
+}

@@ -1,0 +1,399 @@
+// ReviewService: the one implementation of the IPC contract (shared/ipc.ts), hosted by Electron main,
+// the web host and tests alike. Plain Node, no Electron imports.
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { applyCommand, describeCommand } from '../../shared/commands/apply';
+import { historyState, recordStep, redo as redoStep, undo as undoStep, type History } from '../../shared/commands/history';
+import type { AnyCommand, Refusal } from '../../shared/commands/schema';
+import { dot } from '../../shared/cluster/pooling';
+import { parseEpId } from '../../shared/episode';
+import {
+  DEFAULT_SETTINGS,
+  IpcFailure,
+  settingsSchema,
+  type EventName,
+  type EventOf,
+  type IpcError,
+  type RequestOf,
+  type ResponseOf,
+  type ServiceApi,
+  type Settings,
+} from '../../shared/ipc';
+import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
+import { readJson, writeJson } from '../store/json';
+import { StoreError } from '../store/errors';
+import { PathEscapeError, Workspace } from '../store/workspace';
+import {
+  commandContext,
+  episodeStamp,
+  identityCentroids,
+  loadEpisodeData,
+  onScreenSeconds,
+  trackSummary,
+  trackVector,
+  type EpisodeData,
+} from './episode-data';
+import { appendJournal, recover, reviewFiles, revisionOf, saveHistory } from './journal';
+import { defaultLauncher, normaliseProgress, pumpProgress, type PipelineLauncher, type PipelineRun, type RawProgress } from './pipeline';
+
+export interface ReviewServiceOptions {
+  workspace: string;
+  host?: 'electron' | 'web' | 'test';
+  appVersion?: string;
+  /** Where settings persist; default `<workspace>/.screenalytics/settings.json`. */
+  settingsPath?: string;
+  launcher?: PipelineLauncher;
+  /** ISO clock (tests pin it). */
+  now?: () => string;
+}
+
+interface EpisodeState {
+  doc: IdentitiesDoc;
+  history: History;
+  data: EpisodeData;
+  /** identities.json mtime+size when last read or written by us: a mismatch means another writer. */
+  docStamp: string;
+}
+
+const fail = (code: IpcError['code'], message: string, extra: Partial<IpcError> = {}): never => {
+  throw new IpcFailure({ code, message, ...extra });
+};
+
+function refusalToFailure(r: Refusal): never {
+  const code = r.code === 'locked' || r.code === 'not_found' || r.code === 'conflict' ? r.code : 'invalid_request';
+  return fail(code, r.message, {
+    reason: r.code,
+    ...(r.overlaps ? { overlaps: r.overlaps } : {}),
+    ...(r.locked_ids ? { locked_ids: r.locked_ids } : {}),
+  });
+}
+
+const fileStamp = (p: string) => stat(p).then((s) => `${s.mtimeMs}:${s.size}`, () => '-');
+
+type Listener = (payload: unknown) => void;
+
+export class ReviewService implements ServiceApi {
+  readonly ws: Workspace;
+  private readonly opts: ReviewServiceOptions;
+  private readonly states = new Map<string, EpisodeState>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly listeners = new Map<EventName, Set<Listener>>();
+  private readonly runs = new Map<string, PipelineRun>();
+  private readonly now: () => string;
+
+  constructor(opts: ReviewServiceOptions) {
+    this.opts = opts;
+    this.ws = new Workspace(opts.workspace);
+    this.now = opts.now ?? (() => new Date().toISOString());
+  }
+
+  // ---- events --------------------------------------------------------------------------------
+
+  on<E extends EventName>(event: E, cb: (payload: EventOf<E>) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(cb as Listener);
+    return () => set.delete(cb as Listener);
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventOf<E>): void {
+    for (const cb of this.listeners.get(event) ?? []) {
+      try {
+        cb(payload);
+      } catch {
+        /* a broken listener must not break the edit that triggered it */
+      }
+    }
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  /** Runs `fn` after every earlier operation on the same episode (one writer per episode). */
+  private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(key) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    this.locks.set(key, next.catch(() => undefined));
+    return next;
+  }
+
+  private epId(ep: string): string {
+    try {
+      return parseEpId(ep).epId;
+    } catch (err) {
+      return fail('invalid_request', (err as Error).message);
+    }
+  }
+
+  /** Loaded state of an episode, (re)loading when identities.json or the pipeline outputs changed on disk. */
+  private async state(epId: string): Promise<EpisodeState> {
+    const files = reviewFiles(this.ws, epId);
+    const docStamp = await fileStamp(files.identities);
+    if (docStamp === '-') fail('not_found', `episode ${epId} has no identities.json yet (run the pipeline first)`);
+    const cached = this.states.get(epId);
+    const dataStamp = await episodeStamp(this.ws, epId);
+    if (cached && cached.docStamp === docStamp && cached.data.stamp === dataStamp) return cached;
+    const data = cached && cached.data.stamp === dataStamp ? cached.data : await loadEpisodeData(this.ws, epId);
+    const { doc, history } = await recover(this.ws, epId, commandContext(data));
+    const st: EpisodeState = { doc, history, data, docStamp: await fileStamp(files.identities) };
+    this.states.set(epId, st);
+    return st;
+  }
+
+  private reviewState(epId: string, st: EpisodeState): ResponseOf<'review:apply'> {
+    return { ep_id: epId, revision: revisionOf(st.doc), identities: st.doc, history: historyState(st.history) };
+  }
+
+  private checkRevision(st: EpisodeState, revision: number): void {
+    const current = revisionOf(st.doc);
+    if (revision !== current) {
+      fail('conflict', `the episode changed elsewhere (you have revision ${revision}, it is now ${current}); reload to continue`, { revision: current });
+    }
+  }
+
+  /** Journal first (fsync), then identities.json atomically, then the undo stacks. */
+  private async commit(epId: string, st: EpisodeState, at: string, kind: 'apply' | 'undo' | 'redo', label: string, command: AnyCommand, next: IdentitiesDoc, inverse: AnyCommand, history: History) {
+    const revision = revisionOf(st.doc) + 1;
+    const base = st.doc.metadata.created_at;
+    if (inverse.op !== 'restore') fail('internal', 'inverse must be a restore operation');
+    await appendJournal(this.ws, epId, { v: 1, revision, base, at, kind, label, command, inverse: inverse as Extract<AnyCommand, { op: 'restore' }> });
+    const files = reviewFiles(this.ws, epId);
+    st.doc = await writeJson(files.identities, { ...next, metadata: { ...next.metadata, revision } }, identitiesDocSchema);
+    st.docStamp = await fileStamp(files.identities);
+    st.history = history;
+    await saveHistory(this.ws, epId, base, revision, history);
+    this.emit('artifacts:changed', { ep_id: epId, revision, reason: 'review' });
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof IpcFailure) throw err;
+      if (err instanceof PathEscapeError) fail('invalid_request', err.message);
+      if (err instanceof StoreError) fail('internal', err.message);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') fail('not_found', (err as Error).message);
+      return fail('internal', (err as Error).message ?? String(err));
+    }
+  }
+
+  // ---- channels ------------------------------------------------------------------------------
+
+  async getWorkspace(_req: RequestOf<'workspace:get'>): Promise<ResponseOf<'workspace:get'>> {
+    return { root: this.ws.root, app_version: this.opts.appVersion ?? '0.0.0', host: this.opts.host ?? 'test' };
+  }
+
+  async listEpisodes(_req: RequestOf<'episodes:list'>): Promise<ResponseOf<'episodes:list'>> {
+    return this.guard(async () => {
+      const eps = await this.ws.listEpisodes();
+      const episodes = await Promise.all(
+        eps.map(async (ep) => {
+          const path = this.ws.abs(this.ws.paths(ep).identities);
+          const doc = this.states.get(ep.epId)?.doc ?? (await readJson(path, identitiesDocSchema).catch(() => null));
+          const ids = doc?.identities ?? [];
+          return {
+            ep_id: ep.epId,
+            show: ep.show,
+            season: ep.season,
+            episode: ep.episode,
+            has_identities: !!doc,
+            num_identities: ids.length,
+            num_tracks: doc?.metadata.num_tracks ?? 0,
+            num_labeled: ids.filter((i) => !!i.labels.name).length,
+            num_locked: ids.filter((i) => i.locked).length,
+            updated_at: ids.reduce<string | null>((m, i) => (m === null || i.updated_at > m ? i.updated_at : m), null),
+          };
+        }),
+      );
+      return { episodes };
+    });
+  }
+
+  async openEpisode(req: RequestOf<'episode:open'>): Promise<ResponseOf<'episode:open'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() =>
+      this.serial(epId, async () => {
+        const st = await this.state(epId);
+        const owner = new Map<string, string>();
+        for (const i of st.doc.identities) for (const t of i.track_ids) owner.set(t, i.identity_id);
+        const tracks = [...st.data.tracks.values()].map((info) => trackSummary(info, owner.get(info.track.track_id) ?? null));
+        const identity_seconds: Record<string, number> = {};
+        for (const i of st.doc.identities) {
+          const spans = i.track_ids.map((t) => st.data.tracks.get(t)?.track).filter((t) => !!t).map((t) => [t.start_s, t.end_s] as [number, number]);
+          identity_seconds[i.identity_id] = onScreenSeconds(spans);
+        }
+        return { ...this.reviewState(epId, st), tracks, identity_seconds };
+      }),
+    );
+  }
+
+  async getIdentityDetail(req: RequestOf<'identity:detail'>): Promise<ResponseOf<'identity:detail'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() =>
+      this.serial(epId, async () => {
+        const st = await this.state(epId);
+        const identity = st.doc.identities.find((i) => i.identity_id === req.identity_id);
+        if (!identity) return fail('not_found', `identity ${req.identity_id} not found in ${epId}`);
+        const centroids = identityCentroids(st.doc, st.data);
+        const own = centroids.get(identity.identity_id);
+        const tracks = identity.track_ids
+          .map((t) => st.data.tracks.get(t))
+          .filter((info) => !!info)
+          .sort((a, b) => a.track.start_s - b.track.start_s || a.track.track_id.localeCompare(b.track.track_id))
+          .map((info) => {
+            const v = trackVector(st.data, info.track.track_id);
+            return {
+              ...trackSummary(info, identity.identity_id),
+              crops: info.crops,
+              quality: info.quality,
+              similarity: v && own ? dot(v, own) : null,
+            };
+          });
+        const suggestions = own
+          ? st.doc.identities
+              .filter((o) => o.identity_id !== identity.identity_id && centroids.has(o.identity_id))
+              .map((o) => ({
+                identity_id: o.identity_id,
+                similarity: dot(own, centroids.get(o.identity_id)!),
+                name: o.labels.name ?? null,
+                num_tracks: o.track_ids.length,
+                locked: o.locked,
+                canonical_face_path: o.canonical_face_path,
+              }))
+              .sort((a, b) => b.similarity - a.similarity)
+              .slice(0, 8)
+          : [];
+        return { ep_id: epId, revision: revisionOf(st.doc), identity, tracks, suggestions };
+      }),
+    );
+  }
+
+  async applyReview(req: RequestOf<'review:apply'>): Promise<ResponseOf<'review:apply'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() =>
+      this.serial(epId, async () => {
+        const st = await this.state(epId);
+        this.checkRevision(st, req.revision);
+        const command = req.command as AnyCommand;
+        const at = this.now();
+        const r = applyCommand(st.doc, command, at, commandContext(st.data));
+        if (!r.ok) return refusalToFailure(r);
+        const label = describeCommand(command);
+        await this.commit(epId, st, at, 'apply', label, command, r.doc, r.inverse, recordStep(st.history, label, r.inverse));
+        return this.reviewState(epId, st);
+      }),
+    );
+  }
+
+  private step(req: RequestOf<'review:undo'>, which: 'undo' | 'redo'): Promise<ResponseOf<'review:undo'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() =>
+      this.serial(epId, async () => {
+        const st = await this.state(epId);
+        this.checkRevision(st, req.revision);
+        const at = this.now();
+        const r = (which === 'undo' ? undoStep : redoStep)(st.history, st.doc, at);
+        if (!r.ok) return refusalToFailure(r);
+        // The inverse of what was just applied is what the new stack top holds.
+        const inverse = which === 'undo' ? r.history.redo.at(-1)!.redo! : r.history.undo.at(-1)!.undo;
+        await this.commit(epId, st, at, which, r.label, r.applied, r.doc, inverse, r.history);
+        return this.reviewState(epId, st);
+      }),
+    );
+  }
+
+  undo(req: RequestOf<'review:undo'>): Promise<ResponseOf<'review:undo'>> {
+    return this.step(req, 'undo');
+  }
+
+  redo(req: RequestOf<'review:redo'>): Promise<ResponseOf<'review:redo'>> {
+    return this.step(req, 'redo');
+  }
+
+  // ---- settings ------------------------------------------------------------------------------
+
+  private settingsPath(): string {
+    return this.opts.settingsPath ?? this.ws.abs('.screenalytics/settings.json');
+  }
+
+  async getSettings(_req: RequestOf<'settings:get'> = {}): Promise<Settings> {
+    return this.guard(async () => {
+      const path = this.settingsPath();
+      if ((await fileStamp(path)) === '-') return DEFAULT_SETTINGS;
+      return readJson(path, settingsSchema);
+    });
+  }
+
+  async setSettings(req: RequestOf<'settings:set'>): Promise<Settings> {
+    return this.guard(() =>
+      this.serial('settings', async () => {
+        const cur = await this.getSettings({});
+        return writeJson(this.settingsPath(), { ...cur, ...req }, settingsSchema);
+      }),
+    );
+  }
+
+  // ---- pipeline ------------------------------------------------------------------------------
+
+  async startPipeline(req: RequestOf<'pipeline:start'>): Promise<ResponseOf<'pipeline:start'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(async () => {
+      if ((await fileStamp(req.video_path)) === '-') fail('not_found', `video ${req.video_path} does not exist`);
+      const settings = settingsSchema.parse({ ...(await this.getSettings({})), ...(req.settings ?? {}) });
+      const run_id = randomUUID();
+      const run = await (this.opts.launcher ?? defaultLauncher)({ workspace: this.ws.root, epId, video: req.video_path, settings });
+      this.runs.set(run_id, run);
+      // Log lines carry only a message: merge them into the last stage counters.
+      let lastRaw: RawProgress = {};
+      void pumpProgress(run, (p) => {
+        lastRaw = { ...lastRaw, ...p };
+        this.emit('pipeline:progress', normaliseProgress(run_id, epId, lastRaw));
+      }).then(
+        () => this.emit('pipeline:progress', normaliseProgress(run_id, epId, lastRaw, 'done')),
+        (err: Error) =>
+          this.emit('pipeline:progress', normaliseProgress(run_id, epId, { ...lastRaw, message: err?.message ?? String(err) }, err?.name === 'AbortError' || /cancel/i.test(err?.message ?? '') ? 'cancelled' : 'failed')),
+      ).finally(() => {
+        this.runs.delete(run_id);
+        this.states.delete(epId);
+        this.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });
+      });
+      return { run_id };
+    });
+  }
+
+  async cancelPipeline(req: RequestOf<'pipeline:cancel'>): Promise<ResponseOf<'pipeline:cancel'>> {
+    const run = this.runs.get(req.run_id);
+    if (!run) return { cancelled: false };
+    await run.cancel();
+    return { cancelled: true };
+  }
+
+  // ---- cast ----------------------------------------------------------------------------------
+
+  async getCastNames(req: RequestOf<'cast:names'>): Promise<ResponseOf<'cast:names'>> {
+    const epId = this.epId(req.ep_id);
+    const show = parseEpId(epId).show;
+    return this.guard(async () => {
+      const byPerson = new Map<string, { name: string; person_id: string; episodes: string[] }>();
+      for (const ep of await this.ws.listEpisodes()) {
+        if (ep.show !== show || ep.epId === epId) continue;
+        const doc = await readJson(this.ws.abs(this.ws.paths(ep).identities), identitiesDocSchema).catch(() => null);
+        for (const i of doc?.identities ?? []) {
+          const name = i.labels.name;
+          if (!name) continue;
+          const person_id = i.labels.person_id ?? name.toLowerCase();
+          const e = byPerson.get(person_id) ?? { name, person_id, episodes: [] };
+          if (!e.episodes.includes(ep.epId)) e.episodes.push(ep.epId);
+          byPerson.set(person_id, e);
+        }
+      }
+      const names = [...byPerson.values()].sort((a, b) => b.episodes.length - a.episodes.length || a.name.localeCompare(b.name));
+      return { names };
+    });
+  }
+
+  /** Cancels running pipelines (app quit). */
+  async close(): Promise<void> {
+    await Promise.all([...this.runs.values()].map((r) => Promise.resolve(r.cancel()).catch(() => undefined)));
+    this.runs.clear();
+  }
+}
