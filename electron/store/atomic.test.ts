@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appendFileDurable, isTempFile, removeStaleTempFiles, writeFileAtomic, writeStreamAtomic } from './atomic';
+import { tempDir } from './testdata/tmp';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const tmp = () => mkdtemp(join(tmpdir(), 'atomic-test-'));
+const tmp = () => tempDir('atomic-test-');
 
 /** A complete version written by the child: header (version, length) + length bytes of version & 0xff. */
 function checkComplete(buf: Buffer, size: number): number {

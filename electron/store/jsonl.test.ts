@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { detectionSchema, faceSchema, trackMetricsSchema } from '../../shared/schema';
 import { StoreError } from './errors';
@@ -9,8 +8,9 @@ import { readJson, writeJson } from './json';
 import { readJsonl, readJsonlRows, writeJsonl } from './jsonl';
 import type { DetectionInput, FaceInput } from './artifacts';
 import { FIXTURE_DIM, faceSamples } from './testdata/fixture';
+import { tempDir } from './testdata/tmp';
 
-const tmp = () => mkdtemp(join(tmpdir(), 'jsonl-test-'));
+const tmp = () => tempDir('jsonl-test-');
 
 const det = (frame_idx: number): DetectionInput => ({
   ep_id: 'rhobh-s05e02',

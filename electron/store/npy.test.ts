@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreError } from './errors';
 import { encodeNpyHeader, readNpy, writeNpy } from './npy';
 import { faceSamples } from './testdata/fixture';
 import { numpy } from './testdata/numpy';
+import { tempDir } from './testdata/tmp';
 
-const tmp = () => mkdtemp(join(tmpdir(), 'npy-test-'));
+const tmp = () => tempDir('npy-test-');
 
 async function assertRejects(fn: () => Promise<unknown>, pattern: RegExp): Promise<StoreError> {
   let caught: unknown;

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDir } from './testdata/tmp';
 import { PathEscapeError, Workspace } from './workspace';
 
 async function setup() {
-  const base = await mkdtemp(join(tmpdir(), 'ws-test-'));
+  const base = await tempDir('ws-test-');
   const root = join(base, 'ws');
   const outside = join(base, 'outside');
   await mkdir(join(root, 'data/manifests/rhobh-s05e02'), { recursive: true });

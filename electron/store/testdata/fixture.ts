@@ -2,8 +2,7 @@
 // Faces are the six tight "ref-friends-*" crops from ../shared/eval (plus their mirror images),
 // embedded by the real MobileFaceNet (Paddle export, 128-d) with onnxruntime, so every artifact holds
 // real model output. Not used by the app.
-import { mkdtemp, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -12,6 +11,7 @@ import { cropRef, identityThumbRef } from '../../../shared/episode';
 import { formatFaceId, formatIdentityId, formatTrackId, type Detection, type Face, type IdentitiesDoc, type Track } from '../../../shared/schema';
 import { EpisodeArtifacts } from '../artifacts';
 import { Workspace } from '../workspace';
+import { tempDir } from './tmp';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const EVAL_DIR = process.env.SCREENALYTICS_EVAL_DIR ?? resolve(REPO_ROOT, '../shared/eval');
@@ -81,9 +81,9 @@ export interface Fixture {
   trackMatrix: Float32Array;
 }
 
-/** Writes a complete valid episode into a fresh temp workspace, every artifact through EpisodeArtifacts. */
+/** Writes a complete valid episode into a fresh temp workspace (removed at process exit), every artifact through EpisodeArtifacts. */
 export async function buildFixture(): Promise<Fixture> {
-  const root = await mkdtemp(join(tmpdir(), 'screenalytics-store-'));
+  const root = await tempDir('screenalytics-store-');
   const ws = new Workspace(root);
   const arts = new EpisodeArtifacts(ws, FIXTURE_EP);
   const all = await faceSamples();
