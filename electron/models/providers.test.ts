@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { createSession, providerCandidates, sessionOptions, supportedBackends } from './providers';
+import { EVAL_MODELS_DIR } from './testing';
 
-const MODEL = new URL('../../../shared/eval/models/mobilefacenet.onnx', import.meta.url).pathname;
+const MODEL = join(EVAL_MODELS_DIR, 'mobilefacenet.onnx');
 
 test('onnxruntime-node reports its backends and cpu is always among them', () => {
   const names = supportedBackends().map((b) => b.name);
