@@ -22,6 +22,8 @@ export interface ComposeOptions {
   height?: number;
   /** How many of the 14 labeled people take part (default 8), chosen by the seed. */
   numPeople?: number;
+  /** Exactly these people instead (eval/faces folder names). */
+  people?: string[];
   /** Put one face swap without a cut in the episode (a track that holds two people). */
   forceSwap?: boolean;
   /** Detector used to find faces in the photos (e.g. loadEvalPack().detector), unless `library` is given. */
@@ -119,7 +121,7 @@ export async function composeEpisode(opts: ComposeOptions): Promise<ComposeResul
   const H = opts.height ?? 360;
   const totalFrames = Math.round((opts.durationSec ?? 75) * fps);
   const rng = makeRng(seed);
-  const people = shuffle(rng, evalPeople()).slice(0, opts.numPeople ?? 8).sort();
+  const people = opts.people ? [...opts.people].sort() : shuffle(rng, evalPeople()).slice(0, opts.numPeople ?? 8).sort();
   let library = opts.library;
   if (!library) {
     if (!opts.detector) throw new Error('composeEpisode: give a detector (or a prepared face library)');
