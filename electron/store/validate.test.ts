@@ -40,6 +40,18 @@ test('an episode mid-pipeline (only detections and tracks) is valid, the rest "n
   assert.match(out, /-- +data\/manifests\/friends-s01e01\/identities\.json +not present/);
 });
 
+test('after harvest but before pooling (no embeddings_meta.json) the dimension comes from faces.npy', async () => {
+  const f = await buildFixture();
+  for (const k of ['embeddingsMeta', 'trackEmbeddingsNpy', 'identities', 'cleanupReport'] as const) await rm(f.arts.path(k));
+  const report = await validateEpisode(f.ws, f.epId);
+  assert.equal(report.ok, true, formatReport(report));
+  assert.equal(report.artifacts.find((a) => a.kind === 'faces')?.count, 12);
+  // Without faces.npy there is nothing to tell the dimension nor to align with: an error.
+  await rm(f.arts.path('facesNpy'));
+  const text = formatReport(await validateEpisode(f.ws, f.epId));
+  assert.match(text, /faces\.jsonl: faces\.npy \(data\/embeds\/friends-s01e01\/faces\.npy\) is not present/);
+});
+
 test('broken references are reported with file, line and field; the CLI exits non-zero', async () => {
   const f = await buildFixture();
   // faces.jsonl line 3 points at a track that does not exist; identities name a missing track.
@@ -80,6 +92,9 @@ test('faces.npy out of step with faces.jsonl, bad lines and duplicates are all r
   tracks[4] = tracks[4].replace('"track_id":"track-00005"', '"track_id":"track-00002"');
   tracks[5] = tracks[5].replace('"schema_version":"track_v1"', '"schema_version":"track_v0"');
   await writeFile(f.arts.path('tracks'), tracks.join('\n'));
+  const ident = JSON.parse(await readFile(f.arts.path('identities'), 'utf8'));
+  ident.metadata.embedding_dim = 512;
+  await writeFile(f.arts.path('identities'), JSON.stringify(ident, null, 2));
   const dets = await readFile(f.arts.path('detections'), 'utf8');
   await writeFile(f.arts.path('detections'), dets.slice(0, -20));
 
@@ -89,6 +104,7 @@ test('faces.npy out of step with faces.jsonl, bad lines and duplicates are all r
   assert.match(text, /tracks\.jsonl:5: track_id: duplicate track_id track-00002 \(first on line 2\)/);
   assert.match(text, /tracks\.jsonl:6: schema_version: .*track_v1/);
   assert.match(text, /detections\.jsonl:12: truncated last line/);
+  assert.match(text, /identities\.json: metadata\.embedding_dim: is 512 but embeddings_meta\.json says 128/);
   const { code, out } = cli(f.ws.root, f.epId);
   assert.equal(code, 1);
   assert.match(out, /detections\.jsonl:12: truncated last line/);

@@ -162,13 +162,17 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   if (await has('embeddingsMeta')) {
     meta = await c.guard('embeddingsMeta', () => readJson(file('embeddingsMeta'), withEp(embeddingsMetaSchema, epId)));
   }
-  const dim = meta?.embedding_dim ?? DEFAULT_EMBEDDING_DIM;
+  // faces.npy is decoded before faces.jsonl: between harvest and pooling there is no
+  // embeddings_meta.json yet, and the matrix's shape is then the record of the embedding dimension.
+  const facesNpyPresent = await has('facesNpy');
+  const facesNpy = facesNpyPresent ? await c.guard('facesNpy', () => readNpy(file('facesNpy'), { requireFinite: true })) : undefined;
+  if (facesNpy) c.present('facesNpy', facesNpy.shape[0]);
+  const dim = meta?.embedding_dim ?? (facesNpy?.shape.length === 2 ? facesNpy.shape[1] : DEFAULT_EMBEDDING_DIM);
 
   // faces.jsonl
   let faceRows: (Float32Array | null)[] | null = null;
   if (await has('faces')) {
     needTracks('faces');
-    if (!meta) c.add('faces', { file: file('faces'), message: `embeddings_meta.json is missing or invalid, so the embedding dimension is unknown (checked against ${dim})` });
     faceRows = [];
     const firstLine = new Map<string, number>();
     const refs: { ref: string; line: number }[] = [];
@@ -195,16 +199,13 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   }
 
   // faces.npy
-  const readMatrix = async (kind: 'facesNpy' | 'trackEmbeddingsNpy', rows: number | undefined): Promise<NpyArray | undefined> => {
-    const arr = await c.guard(kind, () => readNpy(file(kind), { requireFinite: true }));
-    if (!arr) return undefined;
-    c.present(kind, arr.shape[0]);
+  const checkMatrix = (kind: 'facesNpy' | 'trackEmbeddingsNpy', arr: NpyArray, rows: number | undefined) => {
     const parsed = embeddingMatrixSchema(dim, rows).safeParse(arr);
     if (!parsed.success) c.add(kind, ...zodIssues(file(kind), parsed.error, () => undefined));
-    return arr;
   };
-  if (await has('facesNpy')) {
-    const arr = await readMatrix('facesNpy', faceRows?.length);
+  if (facesNpy) {
+    const arr = facesNpy;
+    checkMatrix('facesNpy', arr, faceRows?.length);
     if (arr && faceRows && arr.shape.length === 2 && arr.shape[1] === dim) {
       const n = Math.min(arr.shape[0], faceRows.length);
       for (let i = 0; i < n; i++) {
@@ -218,14 +219,18 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
         }
       }
     }
-  } else if (faceRows) {
+  } else if (faceRows && !facesNpyPresent) {
     c.add('faces', { file: file('faces'), message: `faces.npy (${arts.paths.facesNpy}) is not present; it must hold one row per line` });
   }
 
   // track_embeddings.npy
   if (await has('trackEmbeddingsNpy')) {
     if (!meta) c.add('trackEmbeddingsNpy', { file: file('trackEmbeddingsNpy'), message: 'embeddings_meta.json (track_order) is missing or invalid, so its rows have no track ids' });
-    await readMatrix('trackEmbeddingsNpy', meta?.track_order.length);
+    const arr = await c.guard('trackEmbeddingsNpy', () => readNpy(file('trackEmbeddingsNpy'), { requireFinite: true }));
+    if (arr) {
+      c.present('trackEmbeddingsNpy', arr.shape[0]);
+      checkMatrix('trackEmbeddingsNpy', arr, meta?.track_order.length);
+    }
     if (meta) {
       needTracks('trackEmbeddingsNpy');
       const seen = new Set<string>();
@@ -249,6 +254,13 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
       for (const [i, ident] of doc.identities.entries()) {
         ident.track_ids.forEach((t, j) => checkTrack('identities', t, undefined, `identities[${i}].track_ids[${j}]`));
         if (ident.canonical_face_path) await checkRef('identities', ident.canonical_face_path, undefined, `identities[${i}].canonical_face_path`);
+      }
+      const m = doc.metadata;
+      if (meta && m.embedding_dim !== undefined && m.embedding_dim !== meta.embedding_dim) {
+        c.add('identities', { file: file('identities'), field: 'metadata.embedding_dim', message: `is ${m.embedding_dim} but embeddings_meta.json says ${meta.embedding_dim}` });
+      }
+      if (meta && m.model_id !== undefined && m.model_id !== meta.model_id) {
+        c.add('identities', { file: file('identities'), field: 'metadata.model_id', message: `is "${m.model_id}" but embeddings_meta.json says "${meta.model_id}"` });
       }
     }
   }
