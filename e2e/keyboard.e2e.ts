@@ -70,7 +70,8 @@ test('arrows and j/k move a visible focus ring through the grid; Space/Shift sel
     assert.equal(await app.focusedCardId(), order[1]);
 
     // The focus ring is really drawn (a box-shadow), not just a class name.
-    const ring = await app.page.locator('[data-testid="identity-card"].focused').evaluate((el) => getComputedStyle(el).boxShadow);
+    // (browser-side code as strings: this file is type-checked without the DOM library)
+    const ring = await app.page.locator('[data-testid="identity-card"].focused').evaluate('(el) => getComputedStyle(el).boxShadow');
     assert.notEqual(ring, 'none');
 
     await app.press('Space');
@@ -84,7 +85,7 @@ test('arrows and j/k move a visible focus ring through the grid; Space/Shift sel
     assert.equal(await app.page.locator('[data-testid="identity-card"][aria-selected="true"]').count(), 0);
 
     // Nothing scrolls sideways at 1280×800.
-    const overflow = await app.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await app.page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     assert.equal(overflow, 0);
     await snapshot(app.page, 'keyboard-grid');
   });
