@@ -150,6 +150,22 @@ test('cancel mid-harvest, then a re-run resumes from harvest', async () => {
   assert.ok(faces.every((f) => f.rejection_reason || f.quality_score >= 0.6), 'the new quality gate applied');
 });
 
+test('the low-disk toggle: saveFrames exports the sampled frames, switching it off removes them', async () => {
+  const framesDir = abs('artifacts/frames/interview/s01/e01/frames');
+  const settings = { ...SETTINGS, qualityGate: 0.6 };
+  const on = await run({ settings: { ...settings, saveFrames: true } });
+  assert.deepEqual(on.stages.slice(0, 3).map((s) => s.status), ['skipped', 'skipped', 'ran']);
+  assert.ok(on.report.ok);
+  const wanted = new Set(lines(P.faces).map((f) => `frame_${String(f.frame_idx).padStart(6, '0')}.jpg`));
+  const files = readdirSync(framesDir).filter((f) => f.endsWith('.jpg'));
+  assert.deepEqual(files.sort(), [...wanted].sort());
+  const jpg = readFileSync(join(framesDir, files[0]));
+  assert.deepEqual([...jpg.subarray(0, 3)], [0xff, 0xd8, 0xff]);
+  const off = await run({ settings });
+  assert.equal(off.stages[2].status, 'ran');
+  assert.deepEqual(existsSync(framesDir) ? readdirSync(framesDir) : [], []);
+});
+
 test('cancel mid-detect (in the worker): the old artifacts stay whole, no temp files, no stale claim', async () => {
   const detBefore = sha(P.detections);
   const job = runInWorker({ videoPath: VIDEO, workspace: root, epId: EP, settings: { ...SETTINGS, minConfidence: 0.6 } });
