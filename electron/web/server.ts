@@ -1,0 +1,281 @@
+// The web host: the same ReviewService over HTTP on 127.0.0.1, for a browser and Playwright.
+// node:http only. Security model: loopback only; a per-launch random token (one-time ?token= URL →
+// HttpOnly SameSite=Strict cookie, so <img> and EventSource carry it too; or Authorization: Bearer);
+// Host-header check against DNS rebinding; Origin check on API calls; strict CSP on every response.
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { extname, join, relative, resolve, isAbsolute } from 'node:path';
+import { z } from 'zod';
+import {
+  CHANNEL_METHODS,
+  EVENT_NAMES,
+  IpcFailure,
+  WEB,
+  channels,
+  type Channel,
+  type EventName,
+  type IpcError,
+  type ServiceApi,
+} from '../../shared/ipc';
+import type { Workspace } from '../store/workspace';
+import { resolveMedia } from './media';
+
+export interface HostedService extends ServiceApi {
+  readonly ws: Workspace;
+  on(event: EventName, cb: (payload: unknown) => void): () => void;
+}
+
+export interface WebHostOptions {
+  service: HostedService;
+  /** 0 (default) = a random free port. */
+  port?: number;
+  /** Built renderer (vite's dist/renderer); optional so the API can run without a UI build. */
+  rendererDir?: string;
+  /** Fixed token (tests); default 32 random bytes. */
+  token?: string;
+}
+
+export interface WebHost {
+  server: Server;
+  port: number;
+  token: string;
+  /** Open this once: it sets the session cookie and redirects to the app. */
+  url: string;
+  origin: string;
+  close(): Promise<void>;
+}
+
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // Inline style attributes are common in React component libraries; no inline scripts are allowed.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const STATIC_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+const STATUS: Record<IpcError['code'], number> = { invalid_request: 400, conflict: 409, locked: 423, not_found: 404, internal: 500 };
+const MAX_BODY = 1 << 20;
+
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', CSP);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  res.setHeader('X-Frame-Options', 'DENY');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, code: IpcError['code'], message: string): void {
+  sendJson(res, status, { ok: false, error: { code, message } });
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new IpcFailure({ code: 'invalid_request', message: `request body over ${MAX_BODY} bytes` });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === WEB.cookieName) return v.join('=');
+  }
+  return null;
+}
+
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const { service } = opts;
+  const token = opts.token ?? randomBytes(32).toString('base64url');
+  let port = 0;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+  const rendererDir = opts.rendererDir ? resolve(opts.rendererDir) : null;
+
+  const authorised = (req: IncomingMessage): boolean => {
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ') && sameSecret(auth.slice(7).trim(), token)) return true;
+    const c = cookieToken(req);
+    return c !== null && sameSecret(c, token);
+  };
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    if (req.method !== 'POST') return sendError(res, 405, 'invalid_request', 'API calls are POST requests');
+    // Browsers send Origin on cross-site POSTs: refuse any origin that is not this host.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins().has(origin)) return sendError(res, 403, 'invalid_request', `origin ${origin} is not allowed`);
+    if (!Object.hasOwn(channels, name)) return sendError(res, 404, 'not_found', `unknown channel "${name}"`);
+    const channel = name as Channel;
+    const type = req.headers['content-type'] ?? '';
+    if (!/^application\/json\b/i.test(type)) return sendError(res, 415, 'invalid_request', 'Content-Type must be application/json');
+    let json: unknown;
+    try {
+      const text = await readBody(req);
+      json = text.trim() === '' ? {} : JSON.parse(text);
+    } catch (err) {
+      if (err instanceof IpcFailure) return sendError(res, 413, 'invalid_request', err.message);
+      return sendError(res, 400, 'invalid_request', `request body is not valid JSON (${(err as Error).message})`);
+    }
+    const parsed = channels[channel].request.safeParse(json);
+    if (!parsed.success) return sendError(res, 400, 'invalid_request', `${channel}: ${z.prettifyError(parsed.error)}`);
+    try {
+      const method = (service as unknown as Record<string, (p: unknown) => Promise<unknown>>)[CHANNEL_METHODS[channel as keyof typeof CHANNEL_METHODS]];
+      if (typeof method !== 'function') return sendError(res, 501, 'internal', `${channel} is not implemented by this host`);
+      const data = await method.call(service, parsed.data);
+      sendJson(res, 200, { ok: true, data });
+    } catch (err) {
+      if (err instanceof IpcFailure) return sendJson(res, STATUS[err.error.code], { ok: false, error: err.error });
+      sendError(res, 500, 'internal', (err as Error).message ?? String(err));
+    }
+  }
+
+  async function handleMedia(res: ServerResponse, rest: string, method: string): Promise<void> {
+    const m = await resolveMedia(service.ws, rest);
+    if (!m.ok) return sendText(res, m.status, m.message);
+    res.writeHead(200, { 'Content-Type': m.contentType, 'Content-Length': m.size, 'Cache-Control': 'private, max-age=300', 'Last-Modified': new Date(m.mtimeMs).toUTCString() });
+    if (method === 'HEAD') return void res.end();
+    createReadStream(m.path).on('error', () => res.destroy()).pipe(res);
+  }
+
+  function handleEvents(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    const offs = EVENT_NAMES.map((name) => service.on(name, (payload) => res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)));
+    // Comments keep proxies and idle timers from closing a quiet stream.
+    const beat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    beat.unref();
+    const stop = () => {
+      clearInterval(beat);
+      for (const off of offs) off();
+    };
+    req.on('close', stop);
+    res.on('error', stop);
+  }
+
+  async function handleStatic(res: ServerResponse, pathname: string, method: string): Promise<void> {
+    if (!rendererDir) return sendText(res, 404, 'the renderer is not built (npm run build), only /api/ is served');
+    let rel: string;
+    try {
+      rel = decodeURIComponent(pathname).replace(/^\/+/, '');
+    } catch {
+      return sendText(res, 400, 'malformed URL encoding');
+    }
+    if (rel.includes('\0') || rel.split(/[\\/]/).includes('..')) return sendText(res, 403, 'refused');
+    let file = resolve(rendererDir, rel || 'index.html');
+    let st = await stat(file).catch(() => null);
+    if (st?.isDirectory()) {
+      file = join(file, 'index.html');
+      st = await stat(file).catch(() => null);
+    }
+    // Client-side routes (no extension) get the app shell.
+    if (!st && !extname(rel)) {
+      file = join(rendererDir, 'index.html');
+      st = await stat(file).catch(() => null);
+    }
+    if (!st || !st.isFile()) return sendText(res, 404, 'not found');
+    const real = await realpath(file);
+    const within = relative(await realpath(rendererDir), real);
+    if (within.startsWith('..') || isAbsolute(within)) return sendText(res, 403, 'refused');
+    const type = STATIC_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    res.writeHead(200, { 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': type.startsWith('text/html') ? 'no-store' : 'private, max-age=3600' });
+    if (method === 'HEAD') return void res.end();
+    createReadStream(real).on('error', () => res.destroy()).pipe(res);
+  }
+
+  const server = createServer(async (req, res) => {
+    securityHeaders(res);
+    try {
+      // DNS rebinding: a foreign name resolving to 127.0.0.1 still sends its own Host header.
+      if (!allowedHosts().has(req.headers.host ?? '')) return sendText(res, 421, 'unexpected Host header');
+      const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+      const method = req.method ?? 'GET';
+      const q = url.searchParams.get('token');
+      if (q !== null && (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith(WEB.apiPrefix)) {
+        if (!sameSecret(q, token)) return sendText(res, 401, 'wrong token');
+        // Trade the URL token for a cookie and drop it from the address bar (and history).
+        url.searchParams.delete('token');
+        res.writeHead(303, {
+          'Set-Cookie': `${WEB.cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+          Location: url.pathname + (url.search || ''),
+          'Cache-Control': 'no-store',
+        });
+        return void res.end();
+      }
+      if (!authorised(req)) {
+        if (url.pathname.startsWith(WEB.apiPrefix)) return sendError(res, 401, 'invalid_request', 'missing or wrong token');
+        return sendText(res, 401, 'Open the URL printed by `screenalytics serve` (it carries the access token).');
+      }
+      if (url.pathname.startsWith(WEB.apiPrefix)) return await handleApi(req, res, url.pathname.slice(WEB.apiPrefix.length));
+      if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'method not allowed');
+      if (url.pathname === WEB.eventsPath) return handleEvents(req, res);
+      if (url.pathname.startsWith(WEB.mediaPrefix)) return await handleMedia(res, url.pathname.slice(WEB.mediaPrefix.length), method);
+      return await handleStatic(res, url.pathname, method);
+    } catch (err) {
+      if (!res.headersSent) sendError(res, 500, 'internal', (err as Error).message);
+      else res.destroy();
+    }
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    server,
+    port,
+    token,
+    origin,
+    url: `${origin}/?token=${encodeURIComponent(token)}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
