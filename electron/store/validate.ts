@@ -292,7 +292,7 @@ export function formatReport(report: EpisodeReport): string {
   for (const a of report.artifacts) {
     const mark = a.status === 'ok' ? 'ok  ' : a.status === 'invalid' ? 'FAIL' : '--  ';
     const what =
-      a.status === 'not present' ? 'not present' : a.status === 'ok' ? (a.count !== undefined ? `${a.count} rows` : 'valid') : `${a.issues.length + a.moreIssues} problem(s)`;
+      a.status === 'not present' ? 'not present' : a.status === 'ok' ? (a.count !== undefined ? `${a.count} ${a.kind === 'identities' ? 'identities' : 'rows'}` : 'valid') : `${a.issues.length + a.moreIssues} problem(s)`;
     out.push(`  ${mark} ${a.path.padEnd(width)}  ${what}`);
     for (const i of a.issues) out.push(`         ${formatIssue({ ...i, file: rel(i.file) })}`);
     if (a.moreIssues) out.push(`         … and ${a.moreIssues} more`);
