@@ -115,6 +115,8 @@ test('writeJsonl validates every row before touching the destination', async () 
   const rows = Array.from({ length: 100 }, (_, i) => det(i));
   rows[99] = { ...det(99), conf: 1.5 };
   await rejects(() => writeJsonl(file, rows, detectionSchema), /detections\.jsonl:100: conf: refusing to write: must be in \[0, 1\]/);
+  await rejects(() => writeJsonl(file, [det(0), { ...det(1), bbox: [0.1, 0.2, 0.3, 1.4] }], detectionSchema), /detections\.jsonl:2: bbox\[3\]: refusing to write: must be in \[0, 1\]/);
+  await rejects(() => writeJsonl(file, [{ ...det(0), schema_version: 'det_v0' as 'det_v1' }], detectionSchema), /detections\.jsonl:1: schema_version: refusing to write/);
   assert.deepEqual(await readFile(file), before);
 });
 
