@@ -42,7 +42,8 @@ export function webTransport(base = ''): Transport {
   };
   return {
     async invoke(channel, payload) {
-      const res = await fetch(`${base}${WEB.apiPrefix}${encodeURIComponent(channel)}`, {
+      // Channel names are `domain:verb`; a colon is legal in a URL path, so the name goes in as it is.
+      const res = await fetch(`${base}${WEB.apiPrefix}${channel}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         credentials: 'same-origin',
