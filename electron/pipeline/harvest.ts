@@ -30,14 +30,6 @@ export const EMBED_BATCH = 16;
 /** Crops are squares of CROP_SCALE × the larger bbox side, centred on the box, at most CROP_MAX px. */
 const CROP_SCALE = 1.4;
 const CROP_MAX = 256;
-/**
- * id_switches: consecutive sampled faces of one track (time order) whose embeddings have cosine
- * below this are counted as an identity discontinuity inside the track. With the eval embedder the
- * same person averages 0.69 and different people 0.04 (../shared/eval/SOURCES.md), so 0.3 sits
- * well between them.
- */
-export const ID_SWITCH_COSINE = 0.3;
-
 export function cropBox(bboxPx: readonly number[], W: number, H: number): { left: number; top: number; width: number; height: number } {
   const cx = (bboxPx[0] + bboxPx[2]) / 2;
   const cy = (bboxPx[1] + bboxPx[3]) / 2;
@@ -55,11 +47,25 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/** Counts cosine drops between consecutive sampled faces of each track (faces sorted by track, frame). */
-export function countIdSwitches(faces: Array<{ track_id: string }>, embeddings: Float32Array[], thresh = ID_SWITCH_COSINE): number {
+/**
+ * id_switches: within one track, consecutive sampled faces that passed the quality gate (time order;
+ * rejected faces have unreliable embeddings) whose cosine similarity is below the pack's calibrated
+ * same-person threshold (LoadedPack.defaultClusterThresh, the value clustering uses) count as one
+ * identity discontinuity, i.e. the tracker probably jumped from one person to another.
+ * (Not settings.clusterThresh: that is a clustering knob, and the harvest must not re-run for it.)
+ * Faces must be sorted by track, then frame.
+ */
+export function countIdSwitches(
+  faces: Array<{ track_id: string; rejection_reason?: string }>,
+  embeddings: Float32Array[],
+  thresh: number,
+): number {
   let n = 0;
-  for (let i = 1; i < faces.length; i++) {
-    if (faces[i].track_id === faces[i - 1].track_id && dot(embeddings[i], embeddings[i - 1]) < thresh) n++;
+  let prev = -1;
+  for (let i = 0; i < faces.length; i++) {
+    if (faces[i].rejection_reason) continue;
+    if (prev >= 0 && faces[prev].track_id === faces[i].track_id && dot(embeddings[i], embeddings[prev]) < thresh) n++;
+    prev = i;
   }
   return n;
 }
@@ -181,7 +187,7 @@ export async function harvestEpisode(ctx: StageContext): Promise<TrackMetrics> {
   const metrics: TrackMetrics = {
     ep_id: ctx.epId,
     ...tm,
-    id_switches: countIdSwitches(faces, done.map((d) => d.embedding)),
+    id_switches: countIdSwitches(faces, done.map((d) => d.embedding), pack.defaultClusterThresh),
     analyzed_fps: elapsed > 0 ? meta.frames.length / elapsed : 0,
     elapsed_sec: elapsed,
     device: pack.device,
