@@ -51,26 +51,119 @@ export function meanTopK(values: readonly number[], k: number): number {
   return top.reduce((s, v) => s + v, 0) / top.length;
 }
 
+function unitCopy(v: ArrayLike<number>): Float32Array {
+  const out = Float32Array.from(v);
+  let n = 0;
+  for (let i = 0; i < out.length; i++) n += out[i] * out[i];
+  const inv = n > 0 ? 1 / Math.sqrt(n) : 0;
+  for (let i = 0; i < out.length; i++) out[i] *= inv;
+  return out;
+}
+
+/** a · b[off … off + a.length): references sit end to end in one buffer per person (cache-friendly). */
+function dot(a: Float32Array, b: Float32Array, off = 0): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n = a.length - (a.length % 4);
+  for (let i = 0; i < n; i += 4) {
+    s0 += a[i] * b[off + i];
+    s1 += a[i + 1] * b[off + i + 1];
+    s2 += a[i + 2] * b[off + i + 2];
+    s3 += a[i + 3] * b[off + i + 3];
+  }
+  for (let i = n; i < a.length; i++) s0 += a[i] * b[off + i];
+  return s0 + s1 + s2 + s3;
+}
+
+/** Inserts `v` into `top` (descending, `filled` used of `k`); returns the new fill. */
+function pushTop(top: Float64Array, filled: number, k: number, v: number): number {
+  if (filled === k && v <= top[k - 1]) return filled;
+  let j = filled < k ? filled : k - 1;
+  while (j > 0 && top[j - 1] < v) {
+    top[j] = top[j - 1];
+    j--;
+  }
+  top[j] = v;
+  return filled < k ? filled + 1 : filled;
+}
+
+/** Cast with unit-normalised references, made once and reused for every track of an episode. */
+export interface PreparedCast {
+  dim: number;
+  /** `refs` holds `count` unit-norm rows of `dim`, end to end. */
+  people: { person_id: string; name: string; count: number; refs: Float32Array }[];
+}
+
+export function prepareCast(cast: readonly CastPersonRefs[]): PreparedCast {
+  let dim = -1;
+  const people = cast.map((p) => {
+    for (const e of p.embeddings) {
+      if (dim >= 0 && e.length !== dim) throw new Error(`embedding dimensions differ: ${dim} vs ${e.length}`);
+      dim = e.length;
+    }
+    const refs = new Float32Array(p.embeddings.length * Math.max(dim, 0));
+    p.embeddings.forEach((e, i) => refs.set(unitCopy(e), i * dim));
+    return { person_id: p.person_id, name: p.name, count: p.embeddings.length, refs };
+  });
+  return { dim, people };
+}
+
+/** person_id → the k best similarities (descending) of one track to that person's references. */
+export type TrackTopK = Map<string, number[]>;
+
+/**
+ * Per-track part of the score. An identity's top-k over all its (track, reference) pairs is the top-k
+ * of its tracks' top-k lists, so these can be cached per track and merged cheaply after every edit
+ * (merges and moves change which tracks form an identity, not the tracks themselves).
+ */
+export function trackTopK(embedding: ArrayLike<number>, cast: PreparedCast, topK = DEFAULT_TOP_K): TrackTopK {
+  const k = Math.max(1, topK);
+  if (cast.dim >= 0 && embedding.length !== cast.dim) throw new Error(`embedding dimensions differ: ${embedding.length} vs ${cast.dim}`);
+  const q = unitCopy(embedding);
+  const out: TrackTopK = new Map();
+  const top = new Float64Array(k);
+  for (const p of cast.people) {
+    if (p.count === 0) continue;
+    let filled = 0;
+    for (let r = 0; r < p.count; r++) filled = pushTop(top, filled, k, dot(q, p.refs, r * cast.dim));
+    out.set(p.person_id, Array.from(top.subarray(0, filled)));
+  }
+  return out;
+}
+
+/** Ranks people for one identity from its tracks' TrackTopK maps. */
+export function rankFromTrackTopK(
+  tracks: readonly TrackTopK[],
+  cast: PreparedCast,
+  opts: SuggestOptions = {},
+): Suggestion[] {
+  const k = Math.max(1, opts.topK ?? DEFAULT_TOP_K);
+  const limit = opts.limit ?? DEFAULT_SUGGESTION_LIMIT;
+  const minScore = opts.minScore ?? Number.NEGATIVE_INFINITY;
+  if (tracks.length === 0) return [];
+  const out: Suggestion[] = [];
+  const top = new Float64Array(k);
+  for (const p of cast.people) {
+    if (opts.exclude?.has(p.person_id) || p.count === 0) continue;
+    let filled = 0;
+    for (const t of tracks) for (const v of t.get(p.person_id) ?? []) filled = pushTop(top, filled, k, v);
+    if (filled === 0) continue;
+    let sum = 0;
+    for (let j = 0; j < filled; j++) sum += top[j];
+    const score = sum / filled;
+    if (score >= minScore) out.push({ person_id: p.person_id, name: p.name, score, references: p.count });
+  }
+  out.sort((a, b) => b.score - a.score || a.person_id.localeCompare(b.person_id));
+  return out.slice(0, limit);
+}
+
 /** People ranked by score for one identity (its track embeddings), best first. */
 export function rankSuggestions(
   identityEmbeddings: readonly ArrayLike<number>[],
   cast: readonly CastPersonRefs[],
   opts: SuggestOptions = {},
 ): Suggestion[] {
-  const topK = opts.topK ?? DEFAULT_TOP_K;
-  const limit = opts.limit ?? DEFAULT_SUGGESTION_LIMIT;
-  const minScore = opts.minScore ?? Number.NEGATIVE_INFINITY;
-  if (identityEmbeddings.length === 0) return [];
-  const out: Suggestion[] = [];
-  for (const person of cast) {
-    if (opts.exclude?.has(person.person_id) || person.embeddings.length === 0) continue;
-    const sims: number[] = [];
-    for (const q of identityEmbeddings) for (const r of person.embeddings) sims.push(cosine(q, r));
-    const score = meanTopK(sims, topK);
-    if (score >= minScore) out.push({ person_id: person.person_id, name: person.name, score, references: person.embeddings.length });
-  }
-  out.sort((a, b) => b.score - a.score || a.person_id.localeCompare(b.person_id));
-  return out.slice(0, limit);
+  const prepared = prepareCast(cast);
+  return rankFromTrackTopK(identityEmbeddings.map((e) => trackTopK(e, prepared, opts.topK)), prepared, opts);
 }
 
 export interface AutoAssignCandidate {

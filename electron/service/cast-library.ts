@@ -4,7 +4,10 @@
 // (validated, atomic) and are serialised per show, so two quick edits cannot interleave.
 import { stat } from 'node:fs/promises';
 import { parseEpId } from '../../shared/episode';
-import { planAutoAssign, rankSuggestions, type CastPersonRefs, type PlannedAssignment, type Suggestion, type SuggestOptions } from '../../shared/cast';
+import {
+  DEFAULT_TOP_K, planAutoAssign, prepareCast, rankFromTrackTopK, trackTopK,
+  type CastPersonRefs, type PlannedAssignment, type PreparedCast, type Suggestion, type SuggestOptions, type TrackTopK,
+} from '../../shared/cast';
 import { slugifyName } from '../../shared/screentime';
 import {
   castLibrarySchema, castListExportSchema, castListSchema,
@@ -49,6 +52,7 @@ const labelOf = (i: Identity) => {
 
 export class CastLibrary {
   private queues = new Map<string, Promise<unknown>>();
+  private topKCache = new Map<string, { sig: string; prepared: PreparedCast; perTrack: Map<string, TrackTopK> }>();
 
   constructor(private readonly ws: Workspace) {}
 
@@ -178,17 +182,38 @@ export class CastLibrary {
       for (const i of identities.identities) out[i.identity_id] = [];
       return out;
     }
-    const cast: CastPersonRefs[] = lib.people.map((p) => ({
-      person_id: p.person_id,
-      name: p.name,
-      embeddings: lib.references.flatMap((r, i) => (r.person_id === p.person_id && r.ep_id !== epId ? [embeddings[i]] : [])),
-    }));
+    const topK = opts.topK ?? DEFAULT_TOP_K;
+    const others = lib.references.map((r, i) => [r, i] as const).filter(([r]) => r.ep_id !== epId);
+    // Per-track top-k lists depend only on the tracks' embeddings and the other episodes' references,
+    // so they survive every review edit of this episode (which re-asks for suggestions each time).
+    const sig = [meta.model_id, meta.created_at, topK, lib.people.map((p) => `${p.person_id}=${p.name}`).join(','), others.map(([r]) => `${r.person_id}:${r.ep_id}:${r.track_id}`).join(',')].join('|');
+    let cached = this.topKCache.get(epId);
+    if (!cached || cached.sig !== sig) {
+      const cast: CastPersonRefs[] = lib.people.map((p) => ({
+        person_id: p.person_id,
+        name: p.name,
+        embeddings: others.filter(([r]) => r.person_id === p.person_id).map(([, i]) => embeddings[i]),
+      }));
+      cached = { sig, prepared: prepareCast(cast), perTrack: new Map() };
+      this.topKCache.set(epId, cached);
+    }
+    const { prepared, perTrack } = cached;
+    const topKOf = (trackId: string): TrackTopK | undefined => {
+      let t = perTrack.get(trackId);
+      if (!t) {
+        const e = trackEmbedding(trackId);
+        if (!e) return undefined;
+        perTrack.set(trackId, (t = trackTopK(e, prepared, topK)));
+      }
+      return t;
+    };
     for (const ident of identities.identities) {
       const exclude = new Set(lib.rejections.filter((r) => r.ep_id === epId && r.identity_id === ident.identity_id).map((r) => r.person_id));
       const current = labelOf(ident);
       if (current) exclude.add(current.person_id);
-      const queries = ident.track_ids.map(trackEmbedding).filter((e): e is Float32Array => e !== undefined);
-      out[ident.identity_id] = rankSuggestions(queries, cast, { ...opts, exclude: new Set([...exclude, ...(opts.exclude ?? [])]) });
+      for (const x of opts.exclude ?? []) exclude.add(x);
+      const lists = ident.track_ids.map(topKOf).filter((t): t is TrackTopK => t !== undefined);
+      out[ident.identity_id] = rankFromTrackTopK(lists, prepared, { ...opts, topK, exclude });
     }
     return out;
   }
