@@ -3,11 +3,10 @@
 // HttpOnly SameSite=Strict cookie, so <img> and EventSource carry it too; or Authorization: Bearer);
 // Host-header check against DNS rebinding; Origin check on API calls; strict CSP on every response.
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { extname, join, relative, resolve, isAbsolute } from 'node:path';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import {
   CHANNEL_METHODS,
@@ -22,6 +21,7 @@ import {
 } from '../../shared/ipc';
 import type { Workspace } from '../store/workspace';
 import { resolveMedia } from './media';
+import { resolveStatic } from './static';
 
 export interface HostedService extends ServiceApi {
   readonly ws: Workspace;
@@ -61,20 +61,6 @@ export const CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const STATIC_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
 
 const STATUS: Record<IpcError['code'], number> = { invalid_request: 400, conflict: 409, locked: 423, not_found: 404, internal: 500 };
 const MAX_BODY = 1 << 20;
@@ -197,33 +183,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   }
 
   async function handleStatic(res: ServerResponse, pathname: string, method: string): Promise<void> {
-    if (!rendererDir) return sendText(res, 404, 'the renderer is not built (npm run build), only /api/ is served');
-    let rel: string;
-    try {
-      rel = decodeURIComponent(pathname).replace(/^\/+/, '');
-    } catch {
-      return sendText(res, 400, 'malformed URL encoding');
-    }
-    if (rel.includes('\0') || rel.split(/[\\/]/).includes('..')) return sendText(res, 403, 'refused');
-    let file = resolve(rendererDir, rel || 'index.html');
-    let st = await stat(file).catch(() => null);
-    if (st?.isDirectory()) {
-      file = join(file, 'index.html');
-      st = await stat(file).catch(() => null);
-    }
-    // Client-side routes (no extension) get the app shell.
-    if (!st && !extname(rel)) {
-      file = join(rendererDir, 'index.html');
-      st = await stat(file).catch(() => null);
-    }
-    if (!st || !st.isFile()) return sendText(res, 404, 'not found');
-    const real = await realpath(file);
-    const within = relative(await realpath(rendererDir), real);
-    if (within.startsWith('..') || isAbsolute(within)) return sendText(res, 403, 'refused');
-    const type = STATIC_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
-    res.writeHead(200, { 'Content-Type': type, 'Content-Length': st.size, 'Cache-Control': type.startsWith('text/html') ? 'no-store' : 'private, max-age=3600' });
+    if (!rendererDir) return sendText(res, 404, 'the renderer is not built (npm run build:renderer), only /api/ is served');
+    const f = await resolveStatic(rendererDir, pathname);
+    if (!f.ok) return sendText(res, f.status, f.message);
+    res.writeHead(200, { 'Content-Type': f.contentType, 'Content-Length': f.size, 'Cache-Control': f.contentType.startsWith('text/html') ? 'no-store' : 'private, max-age=3600' });
     if (method === 'HEAD') return void res.end();
-    createReadStream(real).on('error', () => res.destroy()).pipe(res);
+    createReadStream(f.path).on('error', () => res.destroy()).pipe(res);
   }
 
   const server = createServer(async (req, res) => {
