@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { anyCommandSchema, reviewCommandSchema } from './commands/schema';
 import { defaultPipelineSettings, pipelineSettingsSchema, type PipelineSettings } from './schema/settings';
 import { epIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonNegInt, trackIdSchema } from './schema';
+import { CAST_CHANNEL_METHODS, castChannels } from './ipc-cast';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -199,6 +200,8 @@ export const channels = {
       names: z.array(z.strictObject({ name: z.string(), person_id: z.string(), episodes: z.array(epIdSchema) })),
     }),
   },
+  // Cast library + screen time (issue #7): defined in shared/ipc-cast.ts.
+  ...castChannels(reviewStateSchema),
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -232,6 +235,7 @@ export const CHANNEL_METHODS = {
   'pipeline:start': 'startPipeline',
   'pipeline:cancel': 'cancelPipeline',
   'cast:names': 'getCastNames',
+  ...CAST_CHANNEL_METHODS,
 } as const satisfies Record<Channel, string>;
 
 export const EVENT_METHODS = {

@@ -34,6 +34,8 @@ import {
   type EpisodeData,
 } from './episode-data';
 import { appendJournal, recover, reviewFiles, revisionOf, saveHistory } from './journal';
+import { CastLibrary, type ApplyLabel } from './cast-library';
+import { computeEpisodeScreenTime, exportEpisodeScreenTime } from './screentime';
 import { defaultLauncher, normaliseProgress, pumpProgress, type PipelineLauncher, type PipelineRun, type RawProgress } from './pipeline';
 
 export interface ReviewServiceOptions {
@@ -80,11 +82,14 @@ export class ReviewService implements ServiceApi {
   private readonly listeners = new Map<EventName, Set<Listener>>();
   private readonly runs = new Map<string, PipelineRun>();
   private readonly now: () => string;
+  /** The show's cast library (issue #7); synced after every review edit. */
+  readonly cast: CastLibrary;
 
   constructor(opts: ReviewServiceOptions) {
     this.opts = opts;
     this.ws = new Workspace(opts.workspace);
     this.now = opts.now ?? (() => new Date().toISOString());
+    this.cast = new CastLibrary(this.ws);
   }
 
   // ---- events --------------------------------------------------------------------------------
@@ -161,6 +166,9 @@ export class ReviewService implements ServiceApi {
     st.docStamp = await fileStamp(files.identities);
     st.history = history;
     await saveHistory(this.ws, epId, base, revision, history);
+    // Labels/locks (and merges into labeled identities, and their undos) feed the cast library. Best
+    // effort: an episode without track embeddings has nothing to add, and that must not fail the edit.
+    await this.cast.syncEpisode(epId, st.doc).catch(() => undefined);
     this.emit('artifacts:changed', { ep_id: epId, revision, reason: 'review' });
   }
 
@@ -390,6 +398,102 @@ export class ReviewService implements ServiceApi {
       return { names };
     });
   }
+
+  // ---- cast library + screen time (issue #7; logic in cast-library.ts and screentime.ts) ----------
+
+  async getScreenTime(req: RequestOf<'screentime:get'>): Promise<ResponseOf<'screentime:get'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() => this.serial(epId, async () => computeEpisodeScreenTime(this.ws.root, epId, { identities: (await this.state(epId)).doc })));
+  }
+
+  async exportScreenTime(req: RequestOf<'screentime:export'>): Promise<ResponseOf<'screentime:export'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() =>
+      this.serial(epId, async () => {
+        const r = await exportEpisodeScreenTime(this.ws.root, epId, { identities: (await this.state(epId)).doc });
+        return { screentime: r.doc, json_path: r.jsonPath, csv_path: r.csvPath };
+      }),
+    );
+  }
+
+  private async castSuggestions(epId: string, st: EpisodeState): Promise<ResponseOf<'cast:suggestions'>> {
+    const { doc: lib } = await this.cast.load(parseEpId(epId).show);
+    const suggestions = await this.cast.suggestions(epId, { doc: st.doc }).catch((err: NodeJS.ErrnoException) => {
+      // No pooled embeddings yet (pipeline not past `pool`): nothing to compare, not an error.
+      if (err.code === 'ENOENT') return {};
+      throw err;
+    });
+    return {
+      ep_id: epId, suggestions, auto_assign: lib.auto_assign,
+      auto_assignments: lib.auto_assignments.filter((a) => a.ep_id === epId),
+      library_references: lib.references.length,
+    };
+  }
+
+  async getCastSuggestions(req: RequestOf<'cast:suggestions'>): Promise<ResponseOf<'cast:suggestions'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() => this.serial(epId, async () => this.castSuggestions(epId, await this.state(epId))));
+  }
+
+  async rejectCastSuggestion(req: RequestOf<'cast:reject'>): Promise<ResponseOf<'cast:reject'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() =>
+      this.serial(epId, async () => {
+        await this.cast.reject(epId, req.identity_id, req.person_id);
+        return this.castSuggestions(epId, await this.state(epId));
+      }),
+    );
+  }
+
+  async importCastList(req: RequestOf<'cast:import'>): Promise<ResponseOf<'cast:import'>> {
+    return this.guard(async () => {
+      const r = await this.cast.importCastList(req.show, req.people);
+      return { ...r, people: await this.cast.exportCastList(req.show) };
+    });
+  }
+
+  async exportCastList(req: RequestOf<'cast:export'>): Promise<ResponseOf<'cast:export'>> {
+    return this.guard(async () => ({ people: await this.cast.exportCastList(req.show) }));
+  }
+
+  async setCastSettings(req: RequestOf<'cast:settings'>): Promise<ResponseOf<'cast:settings'>> {
+    return this.guard(async () => this.cast.setAutoAssign(req.show, req.auto_assign ?? {}));
+  }
+
+  /** A label command from the cast library, journalled and undoable like a reviewer's own. */
+  private labelFromCast(st: EpisodeState, prefix: string): ApplyLabel {
+    return async (epId, identityId, label) => {
+      const command = { op: 'label', identity_id: identityId, name: label?.name ?? null, ...(label ? { person_id: label.person_id } : {}) } as const;
+      const at = this.now();
+      const r = applyCommand(st.doc, command, at, commandContext(st.data));
+      if (!r.ok) return refusalToFailure(r);
+      const desc = `${prefix}: ${describeCommand(command)}`;
+      await this.commit(epId, st, at, 'apply', desc, command, r.doc, r.inverse, recordStep(st.history, desc, r.inverse));
+    };
+  }
+
+  async autoAssignCast(req: RequestOf<'cast:auto-assign'>): Promise<ResponseOf<'cast:auto-assign'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() =>
+      this.serial(epId, async () => {
+        const st = await this.state(epId);
+        const assigned = await this.cast.autoAssign(epId, this.labelFromCast(st, 'Auto-assign'), st.doc);
+        return { assigned, state: this.reviewState(epId, st) };
+      }),
+    );
+  }
+
+  async undoAutoAssign(req: RequestOf<'cast:undo-auto-assign'>): Promise<ResponseOf<'cast:undo-auto-assign'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() =>
+      this.serial(epId, async () => {
+        const st = await this.state(epId);
+        const undone = await this.cast.undoAutoAssignment(epId, req.identity_id, this.labelFromCast(st, 'Undo auto-assign'));
+        return { undone, state: this.reviewState(epId, st) };
+      }),
+    );
+  }
+
 
   /** Cancels running pipelines (app quit). */
   async close(): Promise<void> {
