@@ -95,7 +95,8 @@ async function pruneStale(dir: string, keep: Set<string>): Promise<void> {
   }
 }
 
-export async function harvestEpisode(ctx: StageContext): Promise<TrackMetrics> {
+/** `videoPath` defaults to the one detection read (the orchestrator passes the current path, the file may have moved). */
+export async function harvestEpisode(ctx: StageContext, videoPath?: string): Promise<TrackMetrics> {
   const pack = ctx.pack;
   if (!pack) throw new Error('harvest: no model pack loaded');
   const started = performance.now();
@@ -104,6 +105,7 @@ export async function harvestEpisode(ctx: StageContext): Promise<TrackMetrics> {
   const ts = await readJson(ctx.workspace.abs(side.trackSamples), trackSamplesSchema);
   const tracks = await readJsonl(ctx.workspace.abs(ctx.paths.tracks), trackSchema);
   const { width: W, height: H } = meta.video;
+  const video = videoPath ?? meta.video.path;
   const { embedder } = pack;
   const s = ctx.settings;
 
@@ -129,10 +131,10 @@ export async function harvestEpisode(ctx: StageContext): Promise<TrackMetrics> {
   };
 
   if (byFrame.size) {
-    for await (const f of decodeFrames(meta.video.path, { stride: meta.stride, onlyFrames: new Set(byFrame.keys()), signal: ctx.signal })) {
+    for await (const f of decodeFrames(video, { stride: meta.stride, onlyFrames: new Set(byFrame.keys()), signal: ctx.signal })) {
       checkAborted(ctx.signal);
       if (f.image.width !== W || f.image.height !== H) {
-        throw new Error(`${meta.video.path}: frame size changed since detection (${f.image.width}×${f.image.height} vs ${W}×${H}); re-run detection`);
+        throw new Error(`${video}: frame size changed since detection (${f.image.width}×${f.image.height} vs ${W}×${H}); re-run detection`);
       }
       for (const smp of byFrame.get(f.frameIdx) ?? []) {
         const bboxPx = [smp.bbox[0] * W, smp.bbox[1] * H, smp.bbox[2] * W, smp.bbox[3] * H];
@@ -159,7 +161,7 @@ export async function harvestEpisode(ctx: StageContext): Promise<TrackMetrics> {
   }
   checkAborted(ctx.signal);
   if (done.length !== total) {
-    throw new Error(`harvest: decoded ${done.length} of ${total} sampled faces from ${meta.video.path}; the video changed since detection`);
+    throw new Error(`harvest: decoded ${done.length} of ${total} sampled faces from ${video}; the video changed since detection`);
   }
 
   done.sort((a, b) => (a.sample.track_id < b.sample.track_id ? -1 : a.sample.track_id > b.sample.track_id ? 1 : a.sample.frame_idx - b.sample.frame_idx));

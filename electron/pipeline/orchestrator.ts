@@ -90,7 +90,7 @@ async function hashFile(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-function stageDefs(epId: string, settings: PipelineSettings): StageDef[] {
+function stageDefs(epId: string, settings: PipelineSettings, videoPath: string): StageDef[] {
   const p = episodePaths(epId);
   const side = sidePaths(epId);
   return [
@@ -102,7 +102,7 @@ function stageDefs(epId: string, settings: PipelineSettings): StageDef[] {
       artifacts: ['detections'],
       sideFiles: [{ path: side.detectMeta, check: (a) => readJson(a, detectMetaSchema) }],
       needsPack: true,
-      run: (ctx) => detectEpisode(ctx, videoOf(ctx)),
+      run: (ctx) => detectEpisode(ctx, videoPath),
     },
     {
       name: 'track',
@@ -122,7 +122,7 @@ function stageDefs(epId: string, settings: PipelineSettings): StageDef[] {
       artifacts: ['faces', 'facesNpy', 'trackMetrics'],
       sideFiles: [],
       needsPack: true,
-      run: (ctx) => harvestEpisode(ctx),
+      run: (ctx) => harvestEpisode(ctx, videoPath),
     },
     {
       name: 'pool',
@@ -147,9 +147,6 @@ function stageDefs(epId: string, settings: PipelineSettings): StageDef[] {
     },
   ];
 }
-
-const VIDEO = Symbol('video');
-const videoOf = (ctx: StageContext) => (ctx as StageContext & { [VIDEO]: string })[VIDEO];
 
 /** Wraps raw stage counters into progress events with rate and ETA. */
 function progressReporter(onProgress?: (e: ProgressEvent) => void) {
@@ -191,7 +188,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     }
   }
   const videoHash = await hashVideo(opts.videoPath);
-  const defs = stageDefs(opts.epId, settings);
+  const defs = stageDefs(opts.epId, settings, opts.videoPath);
   let pack: LoadedPack | undefined;
   const ensurePack = async () => {
     if (pack) return pack;
@@ -201,7 +198,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     log('info', `device: ${pack.device} (pack ${pack.id})${pack.deviceWarning ? ` — ${pack.deviceWarning}` : ''}`);
     return pack;
   };
-  const ctx: StageContext & { [VIDEO]: string } = {
+  const ctx: StageContext = {
     workspace: ws,
     epId: opts.epId,
     paths,
@@ -209,7 +206,6 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     progress: progressReporter(opts.onProgress),
     signal,
     log,
-    [VIDEO]: opts.videoPath,
   };
 
   const outcomes: StageOutcome[] = [];
