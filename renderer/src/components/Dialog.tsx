@@ -5,7 +5,9 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
-    const first = el?.querySelector<HTMLElement>('[data-autofocus], input, select, button');
+    // An explicit [data-autofocus] wins; otherwise the first field, then the first button.
+    const first =
+      el?.querySelector<HTMLElement>('[data-autofocus]') ?? el?.querySelector<HTMLElement>('input, select') ?? el?.querySelector<HTMLElement>('button');
     (first ?? el)?.focus();
   }, []);
   return (
