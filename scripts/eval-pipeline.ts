@@ -4,13 +4,14 @@
 // and scores tracks and identities against the ground truth (scripts/synth/metrics.ts), then re-clusters
 // with each linkage to compare them. Outputs go under .cache/ (never committed).
 import { parseArgs } from 'node:util';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { episodePaths } from '../shared/episode';
 import { faceSchema, identitiesDocSchema, type IdentitiesDoc } from '../shared/schema';
 import { defaultPipelineSettings, type PipelineSettingsInput } from '../shared/schema/settings';
 import { LINKAGES, type Linkage } from '../shared/cluster/agglomerative';
 import { loadEvalPack } from '../electron/models/testing';
+import type { LoadedPack } from '../electron/models/types';
 import { readJson } from '../electron/store/json';
 import { readJsonl } from '../electron/store/jsonl';
 import { readNpy } from '../electron/store/npy';
@@ -46,25 +47,8 @@ function report(label: string, s: EpisodeScores, truthPeople: number): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      seed: { type: 'string', default: '1' },
-      duration: { type: 'string', default: '60' },
-      fps: { type: 'string', default: '10' },
-      thresh: { type: 'string' },
-      linkage: { type: 'string', default: 'average' },
-      'no-swap': { type: 'boolean', default: false },
-      out: { type: 'string', default: '.cache/eval-pipeline' },
-    },
-  });
-  const linkage = values.linkage as Linkage;
-  if (!LINKAGES.includes(linkage)) throw new Error(`--linkage must be one of ${LINKAGES.join(', ')}`);
-  const out = resolve(values.out!);
-  const wsDir = join(out, 'workspace');
+async function composeAndRun(out: string, wsDir: string, values: { seed?: string; duration?: string; fps?: string; thresh?: string; 'no-swap'?: boolean }, linkage: Linkage, pack: LoadedPack): Promise<Truth> {
   rmSync(wsDir, { recursive: true, force: true });
-
-  const pack = await loadEvalPack();
   let t = performance.now();
   const { videoPath, truthPath, truth } = await composeEpisode({
     outDir: out,
@@ -97,12 +81,41 @@ async function main(): Promise<void> {
   });
   console.log(`pipeline: ${result.stages.map((s) => `${s.stage} ${s.elapsedSec.toFixed(1)} s`).join(', ')}; total ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
+  return truth;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seed: { type: 'string', default: '1' },
+      duration: { type: 'string', default: '60' },
+      fps: { type: 'string', default: '10' },
+      thresh: { type: 'string' },
+      linkage: { type: 'string', default: 'average' },
+      'no-swap': { type: 'boolean', default: false },
+      out: { type: 'string', default: '.cache/eval-pipeline' },
+      /** Re-score (and re-cluster) the last run in --out without composing or running the pipeline again. */
+      'score-only': { type: 'boolean', default: false },
+    },
+  });
+  const linkage = values.linkage as Linkage;
+  if (!LINKAGES.includes(linkage)) throw new Error(`--linkage must be one of ${LINKAGES.join(', ')}`);
+  const out = resolve(values.out!);
+  const wsDir = join(out, 'workspace');
+  const pack = await loadEvalPack();
   const ws = new Workspace(wsDir);
+  let truth: Truth;
+  if (values['score-only']) {
+    truth = JSON.parse(readFileSync(join(out, 'synthetic.truth.json'), 'utf8')) as Truth;
+  } else {
+    truth = await composeAndRun(out, wsDir, values, linkage, pack);
+  }
+  const truthPeople = new Set(truth.frames.flat().map((f) => f.person)).size;
   const first = await score(ws, truth);
   console.log(report(`${linkage} linkage, thresh ${first.doc.metadata.cluster_thresh}`, first.s, truthPeople));
   for (const swap of truth.swaps) console.log(`  forced swap at frame ${swap.frame} (${swap.from} → ${swap.to}, no cut): ${first.s.mixedTracks ? 'a mixed track exists' : 'no mixed track (the tracker split it)'}`);
 
-  // Re-cluster only, for each linkage, at the same threshold.
+  // Re-cluster only (pool + cluster are cheap): each linkage × a few thresholds, as a table.
   const ctx: StageContext = {
     workspace: ws,
     epId: EP,
@@ -113,14 +126,22 @@ async function main(): Promise<void> {
     signal: new AbortController().signal,
     log: () => {},
   };
+  const threshes = [...new Set([first.doc.metadata.cluster_thresh, 0.35, 0.5])];
+  console.log('\nre-cluster sweep (B-cubed over harvested faces):');
+  console.log('  linkage   thresh  identities  WCP     B3-P    B3-R    B3-F');
   for (const l of LINKAGES) {
-    if (l === linkage) continue;
-    // Start from no identities so carry-over does not colour the comparison.
-    rmSync(ws.abs(ctx.paths.identities), { force: true });
-    await clusterEpisode(ctx, { linkage: l, clusterThresh: first.doc.metadata.cluster_thresh });
-    const r = await score(ws, truth);
-    console.log(report(`${l} linkage, thresh ${r.doc.metadata.cluster_thresh}`, r.s, truthPeople));
+    for (const th of threshes) {
+      // Start from no identities so carry-over does not colour the comparison.
+      rmSync(ws.abs(ctx.paths.identities), { force: true });
+      await clusterEpisode(ctx, { linkage: l, clusterThresh: th });
+      const { s } = await score(ws, truth);
+      console.log(`  ${l.padEnd(9)} ${th.toFixed(2).padStart(6)}  ${String(s.identities).padStart(10)}  ${pct(s.identityWcp).padStart(6)}  ${pct(s.bcubed.precision).padStart(6)}  ${pct(s.bcubed.recall).padStart(6)}  ${pct(s.bcubed.f1).padStart(6)}`);
+    }
   }
+  console.log(`  (truth: ${truthPeople} people)`);
+  // Leave the run's own clustering on disk, so --score-only reproduces the first block.
+  rmSync(ws.abs(ctx.paths.identities), { force: true });
+  await clusterEpisode(ctx, { linkage, clusterThresh: first.doc.metadata.cluster_thresh, minClusterSize: first.doc.metadata.min_cluster_size });
   await pack.detector.dispose();
   await pack.embedder.dispose();
 }
