@@ -7,6 +7,7 @@ import { Dialogs } from './components/Dialogs';
 import { EpisodesView } from './views/EpisodesView';
 import { PeopleView } from './views/PeopleView';
 import { IdentityView } from './views/IdentityView';
+import { TimelineView } from './views/timeline/TimelineView';
 
 export function App() {
   const view = useApp((s) => s.view);
@@ -18,6 +19,7 @@ export function App() {
         {view === 'episodes' && <EpisodesView />}
         {view === 'people' && <PeopleView />}
         {view === 'identity' && <IdentityView />}
+        {view === 'timeline' && <TimelineView />}
       </main>
       <StatusBar />
       <Dialogs />

@@ -18,6 +18,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['r'], label: 'Remove the selected tracks (each becomes a singleton)', scope: 'detail' },
   { keys: ['l'], label: 'Lock / unlock', scope: 'global' },
   { keys: ['e'], label: 'Edit label', scope: 'global' },
+  { keys: ['y'], label: 'Accept the best cast-library suggestion', scope: 'global' },
   { keys: ['z'], label: 'Undo', scope: 'global' },
   { keys: ['Shift', 'z'], label: 'Redo', scope: 'global' },
   { keys: ['/'], label: 'Search by name', scope: 'grid' },

@@ -4,6 +4,7 @@ import type { IdentityCardModel } from '../state/selectors';
 import { Thumb } from './Thumb';
 import { formatSeconds } from '../format';
 import { openIdentity } from '../actions';
+import { CastSuggestions } from '../views/cast/CastSuggestions';
 
 export const IdentityCard = memo(function IdentityCard(props: {
   card: IdentityCardModel;
@@ -33,6 +34,7 @@ export const IdentityCard = memo(function IdentityCard(props: {
       {selected && <span className="check-mark" aria-hidden>✓</span>}
       {card.locked && <span className="badge locked" data-testid="locked-badge">locked</span>}
       <div className={`name${card.name ? '' : ' unlabeled'}`} data-testid="card-name">{title}</div>
+      {!card.name && <CastSuggestions identityId={card.id} compact focused={focused} />}
       <div className="meta">
         <span>{card.tracks} tracks</span>
         <span>{card.faces} faces</span>

@@ -19,6 +19,7 @@ export function TopBar() {
           <>
             <span className="crumb">/</span>
             <button className="btn small" onClick={backToGrid} aria-current={view === 'people'} data-testid="crumb-episode">{epId}</button>
+            <button className="btn small" onClick={() => setView('timeline')} aria-current={view === 'timeline'} data-testid="open-timeline">Timeline</button>
           </>
         )}
         {view === 'identity' && detailId && (

@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from './store';
 
-export type View = 'episodes' | 'people' | 'identity';
+export type View = 'episodes' | 'people' | 'identity' | 'timeline';
 export type SortKey = 'size' | 'unlabeled' | 'similarity';
 export interface Filters {
   unlabeled: boolean;

@@ -3,6 +3,7 @@ import { selectors } from '../state/selectors';
 import { Thumb } from '../components/Thumb';
 import { TrackRow } from '../components/TrackRow';
 import { Suggestions } from '../components/Suggestions';
+import { CastSuggestions } from './cast/CastSuggestions';
 import { backToGrid, openLabelDialog, openMergeDialog, openMoveDialog, removeTracks, splitTracks, toggleLock } from '../actions';
 import { formatSeconds } from '../format';
 
@@ -54,6 +55,7 @@ export function IdentityView() {
           ))}
         </div>
         <aside aria-label="Merge suggestions">
+          <CastSuggestions identityId={id} />
           <Suggestions />
         </aside>
       </div>
