@@ -3,18 +3,19 @@
 // The pipeline runs in a worker thread behind the ReviewService.
 import { app, BrowserWindow, Menu, ipcMain, protocol, shell, type MenuItemConstructorOptions } from 'electron';
 import { readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ReviewService } from '../service/review-service';
 import { resolveMedia } from '../web/media';
 import { CSP } from '../web/server';
 import { resolveStatic } from '../web/static';
 import { APP_HOST, APP_SCHEME, APP_URL, forwardEvents, isAppFrame, registerIpc } from './ipc';
+import { layoutFrom } from './paths';
 
-const here = import.meta.dirname;
-// Bundled: dist/electron/main → dist/renderer. From sources: electron/main → dist/renderer.
-const upTwo = resolve(here, '..', '..');
-const rendererDir = basename(upTwo) === 'dist' ? join(upTwo, 'renderer') : join(upTwo, 'dist', 'renderer');
-const preloadPath = resolve(here, '..', 'preload', 'preload.cjs');
+const { appRoot, rendererDir, preloadPath } = layoutFrom(import.meta.dirname);
+
+// Packaged: model packs ship as extraResources (onnxruntime reads them from disk, not from the asar).
+if (app.isPackaged) process.env.SCREENALYTICS_MODELS_ROOT = process.resourcesPath;
+else process.env.SCREENALYTICS_MODELS_ROOT ||= appRoot;
 
 function workspaceDir(): string {
   const flag = process.argv.find((a) => a.startsWith('--workspace='));

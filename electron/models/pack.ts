@@ -13,6 +13,8 @@ import type { DeviceRequest, FaceDetector, FaceEmbedder, LoadedPack } from './ty
 
 /** Repository root (electron/models/ → ../..). Packaged builds pass packsDir / generatedDir instead. */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+/** Holds models/packs and models/generated: the packaged app sets it to its resources folder (extraResources). */
+const MODELS_ROOT = process.env.SCREENALYTICS_MODELS_ROOT || REPO_ROOT;
 
 export interface PackDirs {
   /** Folder holding <id>.json manifests (default models/packs). */
@@ -32,7 +34,7 @@ export interface LoadPackOptions extends PackDirs {
 }
 
 function packsDirOf(d: PackDirs): string {
-  return d.packsDir ?? join(REPO_ROOT, 'models/packs');
+  return d.packsDir ?? join(MODELS_ROOT, 'models/packs');
 }
 
 /** The folder a pack's files live in, or an error message when it cannot be known. */
@@ -40,7 +42,7 @@ export function packFileDir(m: PackManifest, d: PackDirs): string | { error: str
   if (d.fileDir) return resolve(d.fileDir);
   switch (m.location.kind) {
     case 'generated':
-      return join(d.generatedDir ?? join(REPO_ROOT, 'models/generated'), m.id);
+      return join(d.generatedDir ?? join(MODELS_ROOT, 'models/generated'), m.id);
     case 'user':
       return d.userModelDir
         ? resolve(d.userModelDir)

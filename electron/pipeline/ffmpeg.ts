@@ -15,7 +15,9 @@ const require = createRequire(import.meta.url);
 function tryResolve(load: () => unknown): string | null {
   try {
     const v = load();
-    const p = typeof v === 'string' ? v : (v as { path?: unknown } | null)?.path;
+    const raw = typeof v === 'string' ? v : (v as { path?: unknown } | null)?.path;
+    // Packaged app: binaries are unpacked beside the asar (build/electron-builder.yml asarUnpack); spawn needs that path.
+    const p = typeof raw === 'string' ? raw.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1') : raw;
     return typeof p === 'string' && existsSync(p) ? p : null;
   } catch {
     return null;
