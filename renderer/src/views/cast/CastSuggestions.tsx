@@ -7,6 +7,12 @@ import { useApp } from '../../state/store';
 import { useCast } from './castStore';
 import './cast.css';
 
+/**
+ * Cards show the best suggestion only above this cosine score: below it the best match of a stranger
+ * (≈ 0.0–0.2 with the eval and default packs) would read as a claim. The detail view lists them all.
+ */
+export const CARD_HINT_MIN_SCORE = 0.3;
+
 export function useCastSuggestions(identityId: string | null) {
   const epId = useApp((s) => s.epId);
   const revision = useApp((s) => s.revision);
@@ -45,7 +51,7 @@ export function CastSuggestions({ identityId, compact = false, focused = false }
 
   if (compact) {
     const best = list[0];
-    return best ? (
+    return best && best.score >= CARD_HINT_MIN_SCORE ? (
       <span className="cast-hint" data-testid="cast-hint" title="Best match in the show's cast library (y accepts)">
         {best.name} — {best.score.toFixed(2)}
       </span>
