@@ -21,7 +21,9 @@ import { writeNpy } from '../store/npy';
 import { Workspace } from '../store/workspace';
 import { loadFaceLibrary } from '../../scripts/synth/faces';
 import { run as cli } from '../cli/cluster';
-import { clusterEpisode } from './cluster';
+import { clusterEpisode, similarityMatrixOrt } from './cluster';
+import { agglomerate, cosineSimilarityMatrix } from '../../shared/cluster/agglomerative';
+import { gaussianIdentities, makeRng } from '../../scripts/synth/rng';
 import type { StageContext } from './context';
 
 const EP = 'demo-s01e01';
@@ -190,4 +192,18 @@ test('bad input: a broken identities.json is refused, naming file, line and fiel
   await writeFileAtomic(p, JSON.stringify(doc, null, 2));
   await assert.rejects(clusterEpisode(ctx), (err: Error) => /identities\.json:\d+: identities\[0\]\.locked/.test(err.message));
   assert.equal(await cli([EP, '--workspace', dir, '--linkage', 'single']).catch((e: Error) => e.message), '--linkage must be one of average, complete, ward, got "single"');
+});
+
+test('onnxruntime similarity matrix equals the JS one, and so does the clustering', async () => {
+  const dim = 128;
+  const { vectors, n } = gaussianIdentities(makeRng(3), 40, 10, dim, 0.08);
+  const js = cosineSimilarityMatrix(vectors, n, dim);
+  const viaOrt = await similarityMatrixOrt(vectors, n, dim);
+  let maxDiff = 0;
+  for (let i = 0; i < js.length; i++) maxDiff = Math.max(maxDiff, Math.abs(js[i] - viaOrt[i]));
+  assert.ok(maxDiff < 1e-5, `max |Δ| ${maxDiff}`);
+  const a = agglomerate(js, n, { threshold: 0.4, linkage: 'average' });
+  const b = agglomerate(viaOrt, n, { threshold: 0.4, linkage: 'average' });
+  assert.deepEqual(b.labels, a.labels);
+  assert.equal(a.numClusters, 40);
 });

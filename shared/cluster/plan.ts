@@ -29,6 +29,11 @@ export interface PlanInput {
   vectors: Float32Array;
   vectorTrackOrder: readonly string[];
   dim: number;
+  /**
+   * Optional precomputed cosine-similarity matrix of all `vectors` (row-major, vectorTrackOrder² —
+   * e.g. from a BLAS matmul). Overwritten when no track is locked (used as the distance matrix).
+   */
+  similarity?: Float32Array;
   /** Faces per track (all faces.jsonl rows of it, accepted or not). */
   facesPerTrack: ReadonlyMap<string, number>;
   previous?: IdentitiesDoc | null;
@@ -55,6 +60,23 @@ interface Group {
   firstFrame: number;
 }
 
+/** Similarity matrix of the given vector rows: a view of `input.similarity` when it covers them all in order, else a copy / fresh computation. */
+function similarityOf(input: PlanInput, rows: number[]): Float32Array {
+  const total = input.vectorTrackOrder.length;
+  const n = rows.length;
+  const sim = input.similarity;
+  if (sim) {
+    if (sim.length !== total * total) throw new Error(`planIdentities: similarity has ${sim.length} values, expected ${total}²`);
+    if (n === total && rows.every((r, i) => r === i)) return sim;
+    const out = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = sim[rows[i] * total + rows[j]];
+    return out;
+  }
+  const sub = new Float32Array(n * input.dim);
+  rows.forEach((r, i) => sub.set(input.vectors.subarray(r * input.dim, (r + 1) * input.dim), i * input.dim));
+  return cosineSimilarityMatrix(sub, n, input.dim);
+}
+
 export function planIdentities(input: PlanInput): PlanResult {
   const { tracks, dim } = input;
   if (!(input.minClusterSize >= 1)) throw new Error(`min_cluster_size must be ≥ 1, got ${input.minClusterSize}`);
@@ -74,10 +96,9 @@ export function planIdentities(input: PlanInput): PlanResult {
   const free = tracks.map((_, i) => i).filter((i) => !lockedTracks.has(tracks[i].track_id));
   const clusterable = free.filter((i) => vectorRow.has(tracks[i].track_id));
   const n = clusterable.length;
-  const sub = new Float32Array(n * dim);
-  clusterable.forEach((ti, r) => sub.set(input.vectors.subarray(vectorRow.get(tracks[ti].track_id)! * dim, (vectorRow.get(tracks[ti].track_id)! + 1) * dim), r * dim));
+  const rowOfClusterable = clusterable.map((ti) => vectorRow.get(tracks[ti].track_id)!);
   const cannotLink = overlappingSpanPairs(clusterable.map((ti) => tracks[ti].frame_span));
-  const result = agglomerate(cosineSimilarityMatrix(sub, n, dim), n, {
+  const result = agglomerate(similarityOf(input, rowOfClusterable), n, {
     threshold: input.clusterThresh,
     linkage: input.linkage,
     cannotLink,
