@@ -1,0 +1,113 @@
+// `screenalytics cleanup <ep_id> --workspace <dir> --actions split_tracks,reembed,recluster [--dry-run]`
+// and `screenalytics cleanup <ep_id> --workspace <dir> --undo [--force]`: see electron/pipeline/cleanup.
+import { parseArgs } from 'node:util';
+import { parseEpId } from '../../shared/episode';
+import { defaultPipelineSettings } from '../../shared/schema/settings';
+import { Workspace } from '../store/workspace';
+import type { LoadedPack } from '../models/types';
+import { parseActions, runCleanup, type CleanupResult } from '../pipeline/cleanup/cleanup';
+import { undoLastCleanup } from '../pipeline/cleanup/backup';
+
+const USAGE = `usage: screenalytics cleanup <ep_id> --workspace <dir> --actions <list> [options]
+       screenalytics cleanup <ep_id> --workspace <dir> --undo [--force]
+  --actions <list>      comma-separated: split_tracks, reembed, recluster (run in that order)
+  --dry-run             report what would change; write nothing
+  --undo                restore the episode as it was before the last cleanup
+  --force               with --undo: also discard changes made after that cleanup
+  --thresh <x>          clustering threshold (default: identities.json's, else the pack's)
+  --split-cosine <x>    cut a track where its two sides' mean embeddings have cosine below x (default: thresh)
+  --gate <x>            stricter quality gate for reembed (default: the run's gate + 0.1)
+  --pack <id>           model pack to re-embed with ("eval" = the evaluation pack); only needed when
+                        faces.npy was made by another model or disagrees with faces.jsonl
+  --json                print the report (and what changed) as JSON`;
+
+function num(name: string, raw: string | undefined, lo: number, hi: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || v < lo || v > hi) throw new Error(`--${name} must be a number in [${lo}, ${hi}], got "${raw}"`);
+  return v;
+}
+
+async function loadPackById(id: string): Promise<LoadedPack> {
+  if (id === 'eval') return (await import('../models/testing')).loadEvalPack();
+  const { loadPack } = await import('../models/pack');
+  return loadPack({ packId: id });
+}
+
+function describe(r: CleanupResult): string {
+  const { before: b, after: a } = r.report;
+  const lines = [
+    `${r.dryRun ? 'dry run (nothing written)' : 'cleanup'} of ${r.report.ep_id}: ${r.report.actions_run.join(', ')}`,
+    `  tracks ${b.num_tracks} → ${a.num_tracks}; accepted faces ${b.num_faces} → ${a.num_faces}; clusters ${b.num_clusters} → ${a.num_clusters}; singleton fraction ${b.singleton_fraction.toFixed(3)} → ${a.singleton_fraction.toFixed(3)}`,
+    `  split_tracks: ${r.report.split_tracks_summary.tracks_split} split into ${r.report.split_tracks_summary.new_tracks_created}`,
+    ...r.splits.map((s) => `    ${s.from} → ${s.into.join(' + ')} (cut at frame ${s.cutFrames.join(', ')})`),
+    `  reembed: ${r.report.reembed_summary.faces_rejected} rejected, ${r.reembeddedFaces.length} re-embedded; mean quality ${r.report.reembed_summary.mean_quality_before.toFixed(3)} → ${r.report.reembed_summary.mean_quality_after.toFixed(3)}`,
+    `  recluster: ${r.report.recluster_summary.clusters_merged} merged`,
+  ];
+  if (r.backup) lines.push(`  backup: ${r.backup} (undo: screenalytics cleanup ${r.report.ep_id} --workspace <dir> --undo)`);
+  return lines.join('\n');
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      workspace: { type: 'string', short: 'w' },
+      actions: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      undo: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      thresh: { type: 'string' },
+      'split-cosine': { type: 'string' },
+      gate: { type: 'string' },
+      pack: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const [epId] = positionals;
+  if (!epId || !values.workspace || positionals.length > 1 || (!values.undo && !values.actions) || (values.undo && (values.actions || values['dry-run']))) {
+    console.error(USAGE);
+    return 2;
+  }
+  parseEpId(epId);
+  const workspace = new Workspace(values.workspace);
+  if (values.undo) {
+    const r = await undoLastCleanup(workspace, epId, { force: values.force });
+    if (values.json) console.log(JSON.stringify(r, null, 2));
+    else console.log(`restored ${r.restored} file(s) from ${r.backup}${r.removed.length ? `; removed ${r.removed.join(', ')}` : ''}`);
+    return 0;
+  }
+  const actions = parseActions(values.actions!);
+  const clusterThresh = num('thresh', values.thresh, -1, 1);
+  const splitCosine = num('split-cosine', values['split-cosine'], -1, 1);
+  const strictGate = num('gate', values.gate, 0, 1);
+  const pack = values.pack ? await loadPackById(values.pack) : undefined;
+  try {
+    const result = await runCleanup({
+      workspace,
+      epId,
+      actions,
+      dryRun: values['dry-run'],
+      settings: { ...defaultPipelineSettings(), ...(values.pack ? { packId: values.pack } : {}) },
+      pack,
+      clusterThresh,
+      splitCosine,
+      strictGate,
+      log: (level, m) => (level === 'info' ? !values.json && console.log(m) : console.error(`${level}: ${m}`)),
+    });
+    if (values.json) {
+      const { identities: _doc, ...rest } = result;
+      console.log(JSON.stringify(rest, null, 2));
+    } else console.log(describe(result));
+  } finally {
+    await pack?.detector.dispose();
+    await pack?.embedder.dispose();
+  }
+  return 0;
+}

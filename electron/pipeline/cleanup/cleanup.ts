@@ -1,0 +1,253 @@
+// Episode cleanup (spec §8, cleanup_report.json): split_tracks → reembed → recluster, in that order,
+// over the episode held in memory; then, unless it is a dry run, a backup (backup.ts), the write-back
+// through the store writers, a whole-episode validation (a failure restores the backup) and the report.
+//
+// Human work is untouchable: tracks of locked identities are never split and get no new rejections,
+// and re-clustering copies locked identities verbatim (shared/cluster/plan.ts).
+//
+// Report fields: num_faces counts accepted faces (no rejection_reason) — so before − after equals
+// faces_rejected when nothing else changes, as in the spec's example; num_clusters and
+// singleton_fraction are identities.json's metadata (0 when there is no identities.json).
+// track_metrics.json is left as the tracker wrote it (it describes the tracking run).
+import { existsSync } from 'node:fs';
+import type { Linkage } from '../../../shared/cluster/agglomerative';
+import { POOLING_RULE } from '../../../shared/cluster/pooling';
+import {
+  cleanupReportSchema,
+  embeddingsMetaSchema,
+  faceSchema,
+  trackSchema,
+  type CleanupReport,
+  type Face,
+  type IdentitiesDoc,
+} from '../../../shared/schema';
+import { defaultPipelineSettings, type PipelineSettings } from '../../../shared/schema/settings';
+import type { LoadedPack } from '../../models/types';
+import { readJson, writeJson } from '../../store/json';
+import { writeJsonl } from '../../store/jsonl';
+import { writeNpy } from '../../store/npy';
+import { formatReport, validateEpisode } from '../../store/validate';
+import type { Workspace } from '../../store/workspace';
+import { checkAborted, type StageContext } from '../context';
+import { resolveClusterThresh } from '../cluster';
+import { readIdentities, writeIdentities, writeIdentityThumbs } from '../identities';
+import { readEmbeddingsMeta, readEpisodeFaces, readTracks } from '../pool';
+import { detectMetaSchema, sidePaths } from '../sidefiles';
+import { createBackup, recordAfter, undoLastCleanup } from './backup';
+import { reembedFaces, STRICT_GATE_MARGIN } from './reembed';
+import { applySplitsToIdentities, pool, reclusterEpisode, recount } from './recluster';
+import { splitTracks, type TrackSplit } from './split-tracks';
+
+export const CLEANUP_ACTIONS = ['split_tracks', 'reembed', 'recluster'] as const;
+export type CleanupAction = (typeof CLEANUP_ACTIONS)[number];
+
+export interface CleanupProgress {
+  step: CleanupAction | 'read' | 'backup' | 'write' | 'validate';
+  done: number;
+  total: number;
+}
+
+export interface CleanupOptions {
+  workspace: Workspace;
+  epId: string;
+  actions: readonly CleanupAction[];
+  /** Compute and report, write nothing (not even a backup). */
+  dryRun?: boolean;
+  settings?: PipelineSettings;
+  /** Needed only to re-embed (model change, or faces.npy rows that disagree with faces.jsonl). */
+  pack?: LoadedPack;
+  /** Defaults: the clustering threshold of identities.json (or the pack's / settings'). */
+  clusterThresh?: number;
+  splitCosine?: number;
+  outlierCosine?: number;
+  /** Default: settings.qualityGate + STRICT_GATE_MARGIN. */
+  strictGate?: number;
+  signal?: AbortSignal;
+  log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  progress?: (p: CleanupProgress) => void;
+}
+
+export interface CleanupResult {
+  report: CleanupReport;
+  dryRun: boolean;
+  /** Workspace-relative backup folder (null for a dry run). */
+  backup: string | null;
+  splits: TrackSplit[];
+  /** face_ids newly rejected by reembed, and those re-embedded from their crops. */
+  rejectedFaces: string[];
+  reembeddedFaces: string[];
+  /** The identities document the cleanup wrote (or would write). */
+  identities: IdentitiesDoc | null;
+}
+
+const LINKAGES_OK = new Set(['average', 'complete', 'ward']);
+
+function snapshot(tracks: readonly unknown[], faces: readonly Face[], doc: IdentitiesDoc | null) {
+  const m = doc ? recount(doc).metadata : null;
+  return {
+    num_tracks: tracks.length,
+    num_faces: faces.filter((f) => !f.rejection_reason).length,
+    num_clusters: m?.num_clusters ?? 0,
+    singleton_fraction: m?.singleton_fraction ?? 0,
+  };
+}
+
+export function parseActions(list: string): CleanupAction[] {
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!names.length) throw new Error(`--actions needs at least one of ${CLEANUP_ACTIONS.join(', ')}`);
+  for (const n of names) if (!(CLEANUP_ACTIONS as readonly string[]).includes(n)) throw new Error(`unknown cleanup action "${n}": expected ${CLEANUP_ACTIONS.join(', ')}`);
+  // Always run in pipeline order, each at most once.
+  return CLEANUP_ACTIONS.filter((a) => names.includes(a));
+}
+
+export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
+  const started = performance.now();
+  const ws = opts.workspace;
+  const epId = opts.epId;
+  const signal = opts.signal ?? new AbortController().signal;
+  const log = opts.log ?? (() => {});
+  const progress = opts.progress ?? (() => {});
+  const settings = opts.settings ?? defaultPipelineSettings();
+  const actions = CLEANUP_ACTIONS.filter((a) => opts.actions.includes(a));
+  if (!actions.length) throw new Error('cleanup: no action given');
+  const ctx: StageContext = { workspace: ws, epId, paths: ws.paths(epId), settings, pack: opts.pack, progress: () => {}, signal, log };
+  for (const need of [ctx.paths.tracks, ctx.paths.faces, ctx.paths.facesNpy]) {
+    if (!existsSync(ws.abs(need))) throw new Error(`${ws.abs(need)} not found: run the pipeline for ${epId} before cleanup`);
+  }
+
+  progress({ step: 'read', done: 0, total: 1 });
+  const tracks0 = await readTracks(ctx);
+  const { faces: faces0, rows: rows0, dim: dim0 } = await readEpisodeFaces(ctx);
+  const meta = await readEmbeddingsMeta(ctx);
+  const previous = await readIdentities(ctx);
+  const detectMetaPath = ws.abs(sidePaths(epId).detectMeta);
+  const videoSize = existsSync(detectMetaPath) ? (await readJson(detectMetaPath, detectMetaSchema)).video : null;
+  const before = snapshot(tracks0, faces0, previous);
+
+  const prevMeta = previous?.metadata;
+  const clusterThresh = opts.clusterThresh ?? prevMeta?.cluster_thresh ?? resolveClusterThresh(ctx);
+  const linkage = (prevMeta && LINKAGES_OK.has(prevMeta.linkage) ? prevMeta.linkage : settings.linkage) as Linkage;
+  const minClusterSize = prevMeta?.min_cluster_size ?? settings.minClusterSize;
+  const lockedTracks = new Set((previous?.identities ?? []).filter((i) => i.locked).flatMap((i) => i.track_ids));
+  const now = new Date().toISOString();
+
+  let tracks = tracks0, faces = faces0, rows = rows0, dim = dim0;
+  let modelId = meta?.model_id ?? opts.pack?.embedder.modelId ?? 'unknown';
+  let splits: TrackSplit[] = [];
+  const splitSummary = { tracks_split: 0, new_tracks_created: 0 };
+  let reembedSummary = { faces_rejected: 0, mean_quality_before: 0, mean_quality_after: 0 };
+  let rejectedFaces: string[] = [];
+  let reembeddedFaces: string[] = [];
+
+  if (actions.includes('split_tracks')) {
+    checkAborted(signal);
+    progress({ step: 'split_tracks', done: 0, total: tracks.length });
+    const r = splitTracks(tracks, faces, rows, dim, { splitCosine: opts.splitCosine ?? clusterThresh, protectedTracks: lockedTracks });
+    ({ tracks, faces, splits } = r);
+    Object.assign(splitSummary, r.summary);
+    for (const s of splits) log('info', `split_tracks: ${s.from} → ${s.into.join(' + ')} at frame ${s.cutFrames.join(', ')} (cosine ${s.cosines.map((c) => c.toFixed(2)).join(', ')})`);
+    progress({ step: 'split_tracks', done: tracks0.length, total: tracks0.length });
+  }
+  if (actions.includes('reembed')) {
+    checkAborted(signal);
+    const acceptedBefore = new Set(faces.filter((f) => !f.rejection_reason).map((f) => f.face_id));
+    const r = await reembedFaces(faces, rows, dim, tracks, {
+      strictGate: opts.strictGate ?? Math.min(1, settings.qualityGate + STRICT_GATE_MARGIN),
+      outlierCosine: opts.outlierCosine ?? clusterThresh,
+      protectedTracks: lockedTracks,
+      modelId,
+      pack: opts.pack,
+      workspace: ws,
+      epId,
+      videoSize,
+      signal,
+      log: (m) => log('warn', m),
+      progress: (done, total) => progress({ step: 'reembed', done, total }),
+    });
+    ({ faces, rows, dim, modelId } = r);
+    reembedSummary = r.summary;
+    reembeddedFaces = r.reembedded;
+    rejectedFaces = faces.filter((f) => acceptedBefore.has(f.face_id) && f.rejection_reason).map((f) => f.face_id);
+    log('info', `reembed: ${r.summary.faces_rejected} face(s) rejected, ${r.reembedded.length} re-embedded from crops`);
+  } else {
+    const q = faces.filter((f) => !f.rejection_reason);
+    const mean = q.length ? q.reduce((s, f) => s + f.quality_score, 0) / q.length : 0;
+    reembedSummary = { faces_rejected: 0, mean_quality_before: mean, mean_quality_after: mean };
+  }
+
+  let identities = previous;
+  let needThumbs: Map<string, string[]> | null = null;
+  let clustersMerged = 0;
+  let pooled = null as ReturnType<typeof pool> | null;
+  if (actions.includes('recluster')) {
+    checkAborted(signal);
+    progress({ step: 'recluster', done: 0, total: tracks.length });
+    const parentOf = new Map(splits.flatMap((s) => s.into.map((t) => [t, s.from] as const)));
+    const r = reclusterEpisode({ epId, tracks, faces, rows, dim, previous, clusterThresh, minClusterSize, linkage, modelId, parentOf, now });
+    for (const w of r.plan.warnings) log('warn', `recluster: ${w}`);
+    identities = r.plan.doc;
+    needThumbs = r.plan.needThumbs;
+    clustersMerged = r.summary.clusters_merged;
+    pooled = r.pooled;
+    progress({ step: 'recluster', done: tracks.length, total: tracks.length });
+  } else if (previous && splits.length) {
+    identities = applySplitsToIdentities(previous, new Map(splits.map((s) => [s.from, s.into])), now);
+  }
+
+  const report = cleanupReportSchema.parse({
+    ep_id: epId,
+    actions_run: actions,
+    before,
+    after: snapshot(tracks, faces, identities),
+    split_tracks_summary: splitSummary,
+    reembed_summary: reembedSummary,
+    recluster_summary: { clusters_merged: clustersMerged },
+    elapsed_sec: (performance.now() - started) / 1000,
+    created_at: now,
+  });
+  const result: CleanupResult = { report, dryRun: !!opts.dryRun, backup: null, splits, rejectedFaces, reembeddedFaces, identities };
+  if (opts.dryRun) return result;
+
+  checkAborted(signal);
+  progress({ step: 'backup', done: 0, total: 1 });
+  const backup = await createBackup(ws, epId, actions);
+  result.backup = backup.dir;
+  progress({ step: 'write', done: 0, total: 1 });
+  // From here on, a failure restores the backup: the episode is either cleaned or as it was.
+  try {
+    const facesChanged = actions.includes('reembed') || splits.length > 0;
+    if (facesChanged) {
+      if (splits.length) await writeJsonl(ws.abs(ctx.paths.tracks), tracks, trackSchema);
+      await writeNpy(ws.abs(ctx.paths.facesNpy), rows, [faces.length, dim]);
+      await writeJsonl(ws.abs(ctx.paths.faces), faces, faceSchema(dim));
+    }
+    if (facesChanged || pooled) {
+      const p = pooled ?? pool(tracks, faces, rows, dim);
+      await writeNpy(ws.abs(ctx.paths.trackEmbeddingsNpy), p.vectors, [p.trackOrder.length, p.dim]);
+      await writeJson(
+        ws.abs(ctx.paths.embeddingsMeta),
+        { ep_id: epId, model_id: modelId, embedding_dim: dim, faces_rows: faces.length, track_order: p.trackOrder, pooling: POOLING_RULE, created_at: now },
+        embeddingsMetaSchema,
+      );
+    }
+    if (identities && identities !== previous) {
+      if (needThumbs) await writeIdentityThumbs(ctx, identities, needThumbs, faces);
+      await writeIdentities(ctx, identities);
+    }
+    // elapsed_sec covers the write-back too.
+    report.elapsed_sec = (performance.now() - started) / 1000;
+    await writeJson(ws.abs(ctx.paths.cleanupReport), report, cleanupReportSchema);
+    progress({ step: 'validate', done: 0, total: 1 });
+    const check = await validateEpisode(ws, epId);
+    if (!check.ok) throw new Error(`the cleaned episode does not validate:\n${formatReport(check)}`);
+  } catch (err) {
+    await undoLastCleanup(ws, epId, { force: true }).catch((undoErr: Error) => {
+      log('error', `cleanup: restoring ${backup.dir} failed too: ${undoErr.message}`);
+    });
+    throw new Error(`cleanup of ${epId} failed and was rolled back: ${(err as Error).message}`);
+  }
+  await recordAfter(ws, epId, backup);
+  progress({ step: 'validate', done: 1, total: 1 });
+  log('info', `cleanup: ${actions.join(', ')} done; backup in ${backup.dir}`);
+  return result;
+}

@@ -1,0 +1,207 @@
+// Cleanup action "split_tracks": a track that holds two people (the tracker followed a box across a face
+// swap, a missed cut, two faces crossing) is cut where its face embeddings change.
+//
+// Change points: bottom-up segmentation of the track's accepted faces in time order. Every face starts
+// as its own segment; the most similar pair of neighbouring segments (cosine of their mean directions)
+// is merged while that cosine is ≥ splitCosine (by default the clustering threshold: two stretches that
+// clustering would not join are two people). Means get cleaner as segments grow, so a blurred face of
+// the same person still joins its neighbours, and A-B-A tracks end as three segments (a top-down
+// binary split would not see A-B-A: either side of any single cut mixes A and B). A segment needs
+// MIN_SEGMENT faces unless an abrupt box jump between consecutive sampled faces sets it apart; at a
+// jump the cosine bar is also raised by JUMP_COSINE_BONUS. Hand-written: no maintained JS change-point
+// library works on vector series.
+//
+// Output: every split track is replaced (in place, in tracks.jsonl order) by one new track per segment,
+// ids continuing after the largest existing track id; faces move to the new ids (rows of faces.jsonl /
+// faces.npy stay where they are); crops stay where they are (crop_path is a reference, not an owner).
+import { formatTrackId, trackIdNumber, type Face, type Track } from '../../../shared/schema';
+
+export const MIN_SEGMENT = 2;
+export const JUMP_COSINE_BONUS = 0.15;
+/** A box jump: centre displacement between consecutive sampled faces > this × the mean box side. */
+export const JUMP_RATIO = 1.5;
+
+export interface SplitOptions {
+  /** Cosine between segment means below which a cut is two people. */
+  splitCosine: number;
+  /** Tracks never split (tracks of locked identities). */
+  protectedTracks: ReadonlySet<string>;
+}
+
+export interface TrackSplit {
+  from: string;
+  /** New track ids, in time order. */
+  into: string[];
+  /** Frame where each new segment after the first begins. */
+  cutFrames: number[];
+  /** Cosine between the means of the two sides at each cut. */
+  cosines: number[];
+}
+
+export interface SplitResult {
+  tracks: Track[];
+  /** Same rows and order as the input; track_id changed where the track was split. */
+  faces: Face[];
+  splits: TrackSplit[];
+  summary: { tracks_split: number; new_tracks_created: number };
+}
+
+type Box = readonly number[];
+
+function boxJump(a: Box, b: Box): boolean {
+  const side = ((a[2] - a[0] + a[3] - a[1]) / 2 + (b[2] - b[0] + b[3] - b[1]) / 2) / 2;
+  const dx = (a[0] + a[2]) / 2 - (b[0] + b[2]) / 2;
+  const dy = (a[1] + a[3]) / 2 - (b[1] + b[3]) / 2;
+  return side > 0 && Math.hypot(dx, dy) > JUMP_RATIO * side;
+}
+
+function cosine(a: Float64Array, b: Float64Array): number {
+  let ab = 0, aa = 0, bb = 0;
+  for (let k = 0; k < a.length; k++) {
+    ab += a[k] * b[k];
+    aa += a[k] * a[k];
+    bb += b[k] * b[k];
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 1;
+}
+
+/**
+ * Indices (into `vectors`) where a new segment starts, sorted, with the cosine between the means of the
+ * two segments at each cut. `vectors[i]` are unit-norm, in time order; `boxes[i]` the matching boxes.
+ */
+export function changePoints(vectors: readonly Float32Array[], boxes: readonly Box[], splitCosine: number): { at: number[]; cosines: number[] } {
+  const n = vectors.length;
+  const dim = n ? vectors[0].length : 0;
+  const jumps = new Set<number>();
+  for (let i = 1; i < n; i++) if (boxJump(boxes[i - 1], boxes[i])) jumps.add(i);
+  // Segments as [start, end) with the sum of their vectors; start with one face each.
+  let segs = vectors.map((v, i) => ({ start: i, end: i + 1, sum: Float64Array.from(v) }));
+  const barAt = (start: number) => splitCosine + (jumps.has(start) ? JUMP_COSINE_BONUS : 0);
+  const merge = (j: number) => {
+    const a = segs[j], b = segs[j + 1];
+    const sum = new Float64Array(dim);
+    for (let k = 0; k < dim; k++) sum[k] = a.sum[k] + b.sum[k];
+    segs = [...segs.slice(0, j), { start: a.start, end: b.end, sum }, ...segs.slice(j + 2)];
+  };
+  // Merge the most similar neighbours while they look like one person.
+  for (;;) {
+    let best = -1, bestCos = -Infinity;
+    for (let j = 0; j + 1 < segs.length; j++) {
+      const c = cosine(segs[j].sum, segs[j + 1].sum);
+      if (c >= barAt(segs[j + 1].start) && c > bestCos) [best, bestCos] = [j, c];
+    }
+    if (best < 0) break;
+    merge(best);
+  }
+  // Too-short segments join their more similar neighbour unless a box jump sets them apart.
+  for (;;) {
+    const j = segs.findIndex((s, idx) => s.end - s.start < MIN_SEGMENT && !((idx === 0 || jumps.has(s.start)) && (idx === segs.length - 1 || jumps.has(s.end))));
+    if (j < 0 || segs.length < 2) break;
+    const left = j > 0 ? cosine(segs[j - 1].sum, segs[j].sum) : -Infinity;
+    const right = j + 1 < segs.length ? cosine(segs[j].sum, segs[j + 1].sum) : -Infinity;
+    merge(left >= right ? j - 1 : j);
+  }
+  return {
+    at: segs.slice(1).map((s) => s.start),
+    cosines: segs.slice(1).map((s, j) => cosine(segs[j].sum, s.sum)),
+  };
+}
+
+/** Linear time within a track, from its frame_span and start_s/end_s (exact at both ends). */
+function timeOf(t: Track, frame: number): number {
+  const [f0, f1] = t.frame_span;
+  if (f1 === f0) return t.start_s;
+  return t.start_s + ((frame - f0) * (t.end_s - t.start_s)) / (f1 - f0);
+}
+
+const thumbFrame = (ref: string): number | null => {
+  const m = /frame_(\d+)\.[a-z]+$/i.exec(ref);
+  return m ? Number(m[1]) : null;
+};
+
+/**
+ * Finds and applies the splits. `rows` is faces.npy (row i ↔ faces[i]), `dim` its width.
+ */
+export function splitTracks(tracks: readonly Track[], faces: readonly Face[], rows: Float32Array, dim: number, opts: SplitOptions): SplitResult {
+  const facesOf = new Map<string, number[]>();
+  faces.forEach((f, i) => {
+    let l = facesOf.get(f.track_id);
+    if (!l) facesOf.set(f.track_id, (l = []));
+    l.push(i);
+  });
+  let nextId = tracks.reduce((m, t) => Math.max(m, trackIdNumber(t.track_id)), 0) + 1;
+  const row = (i: number) => rows.subarray(i * dim, (i + 1) * dim);
+  const outTracks: Track[] = [];
+  const outFaces = faces.map((f) => ({ ...f }));
+  const splits: TrackSplit[] = [];
+
+  for (const track of tracks) {
+    const members = (facesOf.get(track.track_id) ?? []).slice().sort((a, b) => faces[a].frame_idx - faces[b].frame_idx || a - b);
+    const accepted = members.filter((i) => !faces[i].rejection_reason);
+    if (opts.protectedTracks.has(track.track_id) || accepted.length < 2) {
+      outTracks.push(track);
+      continue;
+    }
+    const cp = changePoints(accepted.map(row), accepted.map((i) => faces[i].bbox), opts.splitCosine);
+    if (cp.at.length === 0) {
+      outTracks.push(track);
+      continue;
+    }
+    // Segments of accepted faces, then every face (rejected ones too) to a segment.
+    const bounds = [0, ...cp.at, accepted.length];
+    const segOfAccepted = new Map<number, number>();
+    for (let s = 0; s + 1 < bounds.length; s++) for (let j = bounds[s]; j < bounds[s + 1]; j++) segOfAccepted.set(accepted[j], s);
+    const segFirst = (s: number) => faces[accepted[bounds[s]]].frame_idx;
+    const segLast = (s: number) => faces[accepted[bounds[s + 1] - 1]].frame_idx;
+    const nSeg = bounds.length - 1;
+    const segments: number[][] = Array.from({ length: nSeg }, () => []);
+    for (const i of members) {
+      let s = segOfAccepted.get(i);
+      if (s === undefined) {
+        // A rejected face belongs to the segment whose accepted faces surround it; between two
+        // segments, to the nearer one in time (its embedding is the unreliable part).
+        const f = faces[i].frame_idx;
+        s = 0;
+        while (s + 1 < nSeg && f >= segFirst(s + 1)) s++;
+        if (s + 1 < nSeg && f > segLast(s) && segFirst(s + 1) - f < f - segLast(s)) s++;
+      }
+      segments[s].push(i);
+    }
+    // Frame spans: cut halfway between the last face of one segment and the first of the next.
+    const spans: Array<[number, number]> = [];
+    let start = track.frame_span[0];
+    for (let s = 0; s < nSeg; s++) {
+      const end = s + 1 < nSeg ? Math.floor((Math.max(...segments[s].map((i) => faces[i].frame_idx)) + Math.min(...segments[s + 1].map((i) => faces[i].frame_idx))) / 2) : track.frame_span[1];
+      spans.push([start, end]);
+      start = end + 1;
+    }
+    const totalFrames = track.frame_span[1] - track.frame_span[0] + 1;
+    let detLeft = track.stats.detections;
+    const into: string[] = [];
+    spans.forEach(([a, b], s) => {
+      const id = formatTrackId(nextId++);
+      into.push(id);
+      // The tracker's per-detection list is not kept, so detections are shared out by span length
+      // (each ≥ 1, summing to the original) and avg_conf is the parent's.
+      const remainingSegs = nSeg - s - 1;
+      const share = Math.max(1, s === nSeg - 1 ? detLeft : Math.min(detLeft - remainingSegs, Math.round((track.stats.detections * (b - a + 1)) / totalFrames)));
+      detLeft -= share;
+      outTracks.push({
+        ...track,
+        track_id: id,
+        start_s: s === 0 ? track.start_s : timeOf(track, a),
+        end_s: s === nSeg - 1 ? track.end_s : timeOf(track, b),
+        frame_span: [a, b],
+        sample_thumbs: track.sample_thumbs.filter((ref) => {
+          const f = thumbFrame(ref);
+          return f !== null && f >= a && f <= b;
+        }),
+        stats: { detections: share, avg_conf: track.stats.avg_conf },
+      });
+      for (const i of segments[s]) outFaces[i].track_id = id;
+    });
+    splits.push({ from: track.track_id, into, cutFrames: spans.slice(1).map(([a]) => a), cosines: cp.cosines });
+  }
+  const created = splits.reduce((n, s) => n + s.into.length, 0);
+  return { tracks: outTracks, faces: outFaces, splits, summary: { tracks_split: splits.length, new_tracks_created: created } };
+}
