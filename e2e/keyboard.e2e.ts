@@ -108,6 +108,21 @@ test('"/" searches by name and the filter chips narrow the grid', async () => {
   });
 });
 
+test('sort by similarity to the selection follows the service’s centroid similarities', async () => {
+  await withFailureShot(handle, 'keyboard-similarity', async () => {
+    const ref = (await cardOrder())[5];
+    await app.focusCard(ref);
+    await app.press('Space');
+    await app.page.getByTestId('sort').selectOption('similarity');
+    const detail = await host.service.getIdentityDetail({ ep_id: EP, identity_id: ref });
+    const expected = [ref, ...detail.suggestions.map((s) => s.identity_id)];
+    await app.settled();
+    assert.deepEqual((await cardOrder()).slice(0, 4), expected.slice(0, 4));
+    await app.page.getByTestId('sort').selectOption('size');
+    await app.press('Escape');
+  });
+});
+
 test('"?" shows every shortcut; Escape closes it', async () => {
   await withFailureShot(handle, 'keyboard-overlay', async () => {
     await app.page.locator('body').click({ position: { x: 640, y: 790 } });
@@ -143,6 +158,16 @@ test('Enter opens the focused identity; j/k and Space work on tracks; Escape goe
     assert.equal(await focusedTrack(), tracks[0]);
     await app.press('Escape'); // first Escape clears the track selection
     assert.equal(await app.trackRow(tracks[1]).getAttribute('aria-selected'), 'false');
+    // Merge suggestions: most similar first. "Outliers first": least similar to the centroid on top.
+    const sims = async (sel: string) =>
+      (await app.page.locator(sel).allTextContents()).map((t) => Number(/sim (-?[\d.]+)/.exec(t)?.[1]));
+    const suggestionSims = await sims('[data-testid="suggestion"]');
+    assert.ok(suggestionSims.length > 0);
+    assert.deepEqual(suggestionSims, [...suggestionSims].sort((x, y) => y - x));
+    await app.page.getByTestId('order-outliers').click();
+    const trackSims = await sims('[data-testid="track-row"]');
+    assert.equal(trackSims.length, 2);
+    assert.deepEqual(trackSims, [...trackSims].sort((x, y) => x - y));
     await app.press('Escape'); // second goes back to the grid
     await app.page.getByTestId('identity-grid').waitFor();
     assert.deepEqual(handle.errors, []);
