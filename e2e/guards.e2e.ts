@@ -15,6 +15,7 @@ import { startHost, type Host } from './host';
 import { ReviewApp } from './pages';
 
 const EP = 'guard-s01e01';
+const EP_OTHER = 'guard-s01e02';
 let workspace: string;
 let fx: FixtureEpisode;
 let host: Host;
@@ -29,6 +30,8 @@ before(async () => {
   workspace = makeTempWorkspace();
   [fx] = await Promise.all([
     makeFixtureEpisode({ workspace, epId: EP, identities: 6, tracksPerIdentity: 2, facesPerTrack: 3, withImages: true, names: ['Dana Locked'], locked: [0] }),
+    // Another episode of the same show, where someone was already named: the cast for autocomplete.
+    makeFixtureEpisode({ workspace, epId: EP_OTHER, identities: 2, tracksPerIdentity: 1, facesPerTrack: 2, withImages: false, names: ['Erin Earlier'] }),
     ensureRendererBuilt(),
   ]);
   host = await startHost(workspace);
@@ -62,6 +65,22 @@ test('a locked identity asks before a manual change; cancel leaves the file alon
     const after = ident(await readDoc(), id);
     assert.equal(after.labels.name, 'Dana Renamed');
     assert.equal(after.locked, true, 'confirming the change keeps the lock');
+  });
+});
+
+test('the label dialog completes names seen in other episodes of the show and reuses their person_id', async () => {
+  await withFailureShot(handle, 'guards-cast', async () => {
+    const id = fx.identityIds[3];
+    await app.focusCard(id);
+    await app.press('e');
+    const dialog = app.page.getByTestId('label-dialog');
+    const options = await dialog.locator('datalist option').evaluateAll((els) => els.map((e) => e.getAttribute('value')));
+    assert.deepEqual(options, ['Erin Earlier']);
+    await dialog.getByTestId('label-input').fill('erin earlier');
+    assert.equal(await dialog.getByTestId('person-id').textContent(), 'erin-earlier');
+    await app.step(() => dialog.getByTestId('label-save').click());
+    // Typed in lower case, saved with the cast's spelling and person_id.
+    assert.deepEqual(ident(await readDoc(), id).labels, { name: 'Erin Earlier', person_id: 'erin-earlier' });
   });
 });
 

@@ -17,7 +17,8 @@ export function LabelDialog({ identityId, onClose }: { identityId: string; onClo
     onClose();
     const trimmed = name.trim();
     if (clear || !trimmed) void runCommand({ op: 'label', identity_id: identityId, name: null });
-    else void runCommand({ op: 'label', identity_id: identityId, name: trimmed, person_id: personId });
+    // A known cast member keeps one spelling across episodes.
+    else void runCommand({ op: 'label', identity_id: identityId, name: known?.name ?? trimmed, person_id: personId });
   };
 
   return (
