@@ -9,15 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { cropRef, episodePaths } from '../../shared/episode';
-import { faceSchema, formatFaceId, formatTrackId, identitiesDocSchema, trackSchema, type Face, type IdentitiesDoc, type Track } from '../../shared/schema';
+import { formatFaceId, formatTrackId, identitiesDocSchema, type Face, type IdentitiesDoc, type Track } from '../../shared/schema';
 import { defaultPipelineSettings } from '../../shared/schema/settings';
 import { alignFace } from '../models/align';
 import { loadEvalPack } from '../models/testing';
 import type { LoadedPack } from '../models/types';
 import { writeFileAtomic } from '../store/atomic';
 import { readJson } from '../store/json';
-import { writeJsonl } from '../store/jsonl';
-import { writeNpy } from '../store/npy';
+import { episodeArtifacts } from '../store/artifacts';
 import { Workspace } from '../store/workspace';
 import { loadFaceLibrary } from '../../scripts/synth/faces';
 import { run as cli } from '../cli/cluster';
@@ -55,10 +54,8 @@ before(async () => {
   pack = await loadEvalPack();
   const lib = await loadFaceLibrary(pack.detector, PEOPLE, TRACKS_PER_PERSON * FACES_PER_TRACK);
   const ws = new Workspace(dir);
-  const paths = episodePaths(EP);
   const tracks: Track[] = [];
   const faces: Face[] = [];
-  const rows: Float32Array[] = [];
   // Tracks interleave people in time (each 10 frames, one after another), except the last track of
   // Madonna, which shares frames with her first one: the same person twice on screen → cannot-link.
   let trackNo = 0;
@@ -90,16 +87,12 @@ before(async () => {
           quality_score: k === 0 ? 0.9 : 0.6,
           crop_path: ref,
         });
-        rows.push(emb);
       }
     }
   }
-  const dim = pack.embedder.dim;
-  const flat = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => flat.set(r, i * dim));
-  await writeJsonl(ws.abs(paths.tracks), tracks, trackSchema);
-  await writeJsonl(ws.abs(paths.faces), faces, faceSchema(dim));
-  await writeNpy(ws.abs(paths.facesNpy), flat, [rows.length, dim]);
+  const art = episodeArtifacts(ws, EP);
+  await art.writeTracks(tracks);
+  await art.writeFaces(faces, { modelId: pack.embedder.modelId, embeddingDim: pack.embedder.dim });
 });
 
 after(async () => {

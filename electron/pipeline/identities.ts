@@ -4,18 +4,18 @@
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import sharp from 'sharp';
-import { identitiesDocSchema, type Face, type IdentitiesDoc } from '../../shared/schema';
+import type { Face, IdentitiesDoc } from '../../shared/schema';
+import { episodeArtifacts } from '../store/artifacts';
 import { writeFileAtomic } from '../store/atomic';
-import { readJson, writeJson } from '../store/json';
 import type { StageContext } from './context';
 
 export const THUMB_SIZE = 160;
 
-export async function readIdentities(ctx: Pick<StageContext, 'workspace' | 'paths'>): Promise<IdentitiesDoc | null> {
-  const p = ctx.workspace.abs(ctx.paths.identities);
+export async function readIdentities(ctx: Pick<StageContext, 'workspace' | 'epId'>): Promise<IdentitiesDoc | null> {
+  const art = episodeArtifacts(ctx.workspace, ctx.epId);
   // A broken identities.json may hold human work: refuse (the StoreError names file, line, field)
   // rather than silently re-clustering over it.
-  return existsSync(p) ? readJson(p, identitiesDocSchema) : null;
+  return (await art.exists('identities')) ? art.readIdentities() : null;
 }
 
 /** Best face per track for thumbnails: accepted before rejected, then quality, then earliest frame. */
@@ -70,6 +70,7 @@ export async function writeIdentityThumbs(
   }
 }
 
-export async function writeIdentities(ctx: Pick<StageContext, 'workspace' | 'paths'>, doc: IdentitiesDoc): Promise<IdentitiesDoc> {
-  return writeJson(ctx.workspace.abs(ctx.paths.identities), doc, identitiesDocSchema);
+/** Validated write (schema, ep_id, every track in tracks.jsonl, thumbnail refs confined), atomic. */
+export async function writeIdentities(ctx: Pick<StageContext, 'workspace' | 'epId'>, doc: IdentitiesDoc): Promise<IdentitiesDoc> {
+  return episodeArtifacts(ctx.workspace, ctx.epId).writeIdentities(doc);
 }
