@@ -1,6 +1,7 @@
 // Generates a valid review-ready episode (every manifest written and validated by the store writers)
 // for tests, e2e and benches. Crops are real face photos from /work/shared/eval/faces (resized with
-// sharp); embeddings cluster by person (per-person random unit centroid + track and face noise).
+// sharp); embeddings cluster by person (per-person random unit centroid + track and face noise, giving
+// same-person track cosines around 0.7 and other pairs around 0, like a real face embedder).
 //
 // Time layout: track j of identity k is global track g = j·identities + k, and tracks g = 2s, 2s+1 share
 // time slot s. So identities k and k+1 (k even, 0-based) have tracks on screen together (merging them
@@ -180,7 +181,7 @@ export async function makeFixtureEpisode(o: FixtureOptions): Promise<FixtureEpis
     const slot = Math.floor(g / 2);
     const start = slot * slotLen;
     const end = start + (o.facesPerTrack - 1) * 2;
-    const trackNoise = Float32Array.from({ length: dim }, (_, i) => centroids[k][i] + 0.06 * r.gauss());
+    const trackNoise = Float32Array.from({ length: dim }, (_, i) => centroids[k][i] + 0.03 * r.gauss());
     const thumbs: string[] = [];
     const pool = poolOf[k % Math.max(1, poolOf.length)] ?? [];
     const x0 = (g % 2) * 0.5 + 0.1;

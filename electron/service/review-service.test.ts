@@ -224,3 +224,20 @@ test('pipeline:start runs through the launcher and streams progress; cancel reac
   assert.deepEqual(await s.cancelPipeline({ run_id }), { cancelled: false });
   await rejects(s.startPipeline({ ep_id: EP, video_path: join(root, 'missing.mp4') }), 'not_found');
 });
+
+test('bad artifacts fail with file, line and field', async () => {
+  const ep = 'broken-s01e01';
+  await makeFixtureEpisode({ workspace: root, epId: ep, identities: 2, tracksPerIdentity: 2, facesPerTrack: 2, withImages: false });
+  const faces = join(root, 'data/manifests', ep, 'faces.jsonl');
+  const good = await readFile(faces, 'utf8');
+  const lines = good.trim().split('\n');
+  lines[2] = lines[2].replace(/"quality_score":[0-9.]+/, '"quality_score":"high"');
+  await writeFile(faces, lines.join('\n') + '\n');
+  const err = await rejects(svc().openEpisode({ ep_id: ep }), 'internal');
+  assert.match(err.message, /faces\.jsonl:3: quality_score: /);
+  await writeFile(faces, lines.slice(0, 2).join('\n') + '\n{"track_id": oops\n');
+  assert.match((await rejects(svc().openEpisode({ ep_id: ep }), 'internal')).message, /faces\.jsonl:3: not valid JSON/);
+  await writeFile(faces, good);
+  await writeFile(join(root, 'data/manifests', ep, 'identities.json'), '{\n  "identities": [],\n  "metadata": {\n    "ep_id": 5\n  }\n}\n');
+  assert.match((await rejects(svc().openEpisode({ ep_id: ep }), 'internal')).message, /identities\.json:4: metadata\.ep_id/);
+});
