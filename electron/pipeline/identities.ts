@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../store/atomic';
 import type { StageContext } from './context';
 
 export const THUMB_SIZE = 160;
+const THUMB_CONCURRENCY = 4;
 
 export async function readIdentities(ctx: Pick<StageContext, 'workspace' | 'epId'>): Promise<IdentitiesDoc | null> {
   const art = episodeArtifacts(ctx.workspace, ctx.epId);
@@ -47,20 +48,28 @@ export async function writeIdentityThumbs(
     if (!l) facesByTrack.set(f.track_id, (l = []));
     l.push(f);
   }
-  for (const ident of doc.identities) {
-    const trackIds = needThumbs.get(ident.identity_id);
-    if (!trackIds) continue;
-    if (ctx.signal.aborted) throw Object.assign(new Error('pipeline cancelled'), { name: 'AbortError' });
-    const face = bestFace(trackIds.flatMap((t) => facesByTrack.get(t) ?? []));
+  const todo = doc.identities.filter((i) => needThumbs.has(i.identity_id));
+  const one = async (ident: (typeof todo)[number]) => {
+    const face = bestFace(needThumbs.get(ident.identity_id)!.flatMap((t) => facesByTrack.get(t) ?? []));
     const src = face ? ctx.workspace.resolveManifestRef(ctx.epId, face.crop_path) : undefined;
     if (!face || !src || !existsSync(src)) {
       if (face) ctx.log('warn', `identities: crop ${face.crop_path} of ${face.face_id} is missing; ${ident.identity_id} has no thumbnail`);
       ident.canonical_face_path = '';
-      continue;
+      return;
     }
     const jpeg = await sharp(src).resize(THUMB_SIZE, THUMB_SIZE, { fit: 'cover' }).jpeg({ quality: 88 }).toBuffer();
     await writeFileAtomic(ctx.workspace.resolveManifestRef(ctx.epId, ident.canonical_face_path), jpeg);
-  }
+  };
+  // A few at a time: sharp works on libuv's thread pool, so this keeps both cores busy on episodes
+  // with thousands of identities without queueing them all at once.
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      if (ctx.signal.aborted) throw Object.assign(new Error('pipeline cancelled'), { name: 'AbortError' });
+      await one(todo[next++]);
+    }
+  };
+  await Promise.all(Array.from({ length: THUMB_CONCURRENCY }, worker));
   const dir = ctx.workspace.abs(ctx.paths.identityThumbsDir);
   if (existsSync(dir)) {
     const keep = new Set(doc.identities.map((i) => i.identity_id));
