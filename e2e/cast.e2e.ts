@@ -69,7 +69,7 @@ test('suggestions from episode 1 rank first in episode 2; y accepts; a rejection
     await first.waitFor();
     assert.equal(await first.getAttribute('data-person-id'), 'grace-hopper');
     await first.getByTestId('cast-reject').click();
-    await app.page.waitForFunction(() => !document.querySelector('[data-testid="cast-suggestion"][data-person-id="grace-hopper"]'));
+    await app.page.locator('[data-testid="cast-suggestion"][data-person-id="grace-hopper"]').waitFor({ state: 'detached' });
     const cast = JSON.parse(readFileSync(join(workspace, 'data/cast/cast/cast.json'), 'utf8'));
     assert.deepEqual(cast.rejections.map((r: { identity_id: string; person_id: string }) => [r.identity_id, r.person_id]), [[id1, 'grace-hopper']]);
 

@@ -4,7 +4,7 @@
 // real-model ranking is covered in cast-library.test.ts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFixtureEpisode, type FixtureEpisode } from '../../scripts/fixture-episode';
@@ -87,4 +87,31 @@ test('cast list import/export and screen time over the service', async () => {
   const onDisk = screentimeDocSchema.parse(JSON.parse(await readFile(ex.json_path, 'utf8')));
   assert.deepEqual(onDisk.people, st.people);
   assert.match(await readFile(ex.csv_path, 'utf8'), /^person_id,name,identity_ids,seconds,share,appearances,first_appearance_s,last_appearance_s/);
+});
+
+test('with auto-assign on, a finished pipeline run labels the new episode (journalled, listed)', async () => {
+  const video = join(root, 'clip.mp4');
+  await writeFile(video, 'stand-in: the launcher below writes the episode');
+  const s = new ReviewService({
+    workspace: root,
+    host: 'test',
+    launcher: async ({ epId }) => {
+      await makeFixtureEpisode({ workspace: root, epId, identities: 4, tracksPerIdentity: 3, facesPerTrack: 3, withImages: false, seed: 7, dim: 128 });
+      return { cancel: () => undefined, done: Promise.resolve() };
+    },
+  });
+  const labeled = new Promise<void>((resolve) => {
+    let n = 0;
+    s.on('artifacts:changed', (e) => {
+      if (e.ep_id === 'demo-s01e03' && e.reason === 'review' && ++n === 2) resolve();
+    });
+  });
+  await s.startPipeline({ ep_id: 'demo-s01e03', video_path: video });
+  await labeled;
+  const list = await s.getCastSuggestions({ ep_id: 'demo-s01e03' });
+  assert.deepEqual(list.auto_assignments.map((a) => a.person_id).sort(), ['ada-lovelace', 'grace-hopper']);
+  const st = await s.openEpisode({ ep_id: 'demo-s01e03' });
+  assert.deepEqual(st.identities.identities.slice(0, 2).map((i) => i.labels.name), ['Ada Lovelace', 'Grace Hopper']);
+  assert.deepEqual(st.identities.identities.slice(2).map((i) => i.labels), [{}, {}], 'strangers stay unlabeled');
+  assert.match(st.history.undo_label ?? '', /^Auto-assign/);
 });

@@ -363,6 +363,9 @@ export class ReviewService implements ServiceApi {
         this.runs.delete(run_id);
         this.states.delete(epId);
         this.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });
+        // Cast-library auto-assign: a no-op unless the show turned it on; its labels are ordinary
+        // journalled edits (they emit their own artifacts:changed). Failures leave labels as they were.
+        void this.autoAssignCast({ ep_id: epId }).catch(() => undefined);
       });
       return { run_id };
     });

@@ -28,6 +28,7 @@ export function CastSuggestions({ identityId, compact = false, focused = false }
   const list = useCastSuggestions(identityId);
   const accept = useCast((s) => s.accept);
   const reject = useCast((s) => s.reject);
+  const undoAuto = useCast((s) => s.undoAuto);
   const auto = useCast((s) => s.data?.auto_assignments.find((a) => a.identity_id === identityId && a.undone_at === null));
   const view = useApp((s) => s.view);
   const detailId = useApp((s) => s.detailId);
@@ -60,7 +61,14 @@ export function CastSuggestions({ identityId, compact = false, focused = false }
   return (
     <div className="cast-suggestions" data-testid="cast-suggestions">
       <div className="hint">Cast library</div>
-      {auto && <div className="hint" data-testid="cast-auto">Auto-assigned {auto.name} ({auto.score.toFixed(2)})</div>}
+      {auto && (
+        <div className="cast-suggestion" data-testid="cast-auto">
+          <span className="cast-name hint">Auto-assigned {auto.name} ({auto.score.toFixed(2)})</span>
+          <button type="button" className="btn small" onClick={() => void undoAuto(identityId)} data-testid="cast-undo-auto">
+            Undo
+          </button>
+        </div>
+      )}
       {list.length === 0 && <div className="hint">No suggestions</div>}
       {list.map((s, i) => (
         <div key={s.person_id} className="cast-suggestion" data-testid="cast-suggestion" data-person-id={s.person_id}>

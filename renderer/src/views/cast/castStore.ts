@@ -14,6 +14,7 @@ interface CastState {
   load: (epId: string, revision: number) => Promise<void>;
   accept: (identityId: string, personId: string, name: string) => Promise<void>;
   reject: (identityId: string, personId: string) => Promise<void>;
+  undoAuto: (identityId: string) => Promise<void>;
 }
 
 export const useCast = create<CastState>()((set, get) => ({
@@ -33,6 +34,17 @@ export const useCast = create<CastState>()((set, get) => ({
   },
   accept: async (identityId, personId, name) => {
     await useApp.getState().runCommand({ op: 'label', identity_id: identityId, name, person_id: personId });
+  },
+  undoAuto: async (identityId) => {
+    const app = useApp.getState();
+    if (!app.epId) return;
+    try {
+      await getApi().undoAutoAssign({ ep_id: app.epId, identity_id: identityId });
+      // The service changed identities.json (a journalled label); take its state like any edit.
+      await useApp.getState().reload();
+    } catch (err) {
+      useApp.getState().toast('error', errorInfo(err).message);
+    }
   },
   reject: async (identityId, personId) => {
     const epId = useApp.getState().epId;
