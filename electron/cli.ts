@@ -9,6 +9,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   cluster: { summary: 'cluster <ep_id> --workspace <dir>   re-cluster only', load: () => import('./cli/cluster') },
   cleanup: { summary: 'cleanup <ep_id> --workspace <dir> --actions ... [--dry-run]', load: () => import('./cli/cleanup') },
   screentime: { summary: 'screentime <ep_id> --workspace <dir>   screen time per person', load: () => import('./cli/screentime') },
+  cast: { summary: 'cast import|export|sync|suggest|settings|auto-assign|undo-auto-assign …   the show\'s cast library', load: () => import('./cli/cast') },
   serve: { summary: 'serve --workspace <dir>   review UI in the browser (127.0.0.1)', load: () => import('./cli/serve') },
 };
 
