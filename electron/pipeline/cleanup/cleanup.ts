@@ -12,26 +12,17 @@
 import { existsSync } from 'node:fs';
 import type { Linkage } from '../../../shared/cluster/agglomerative';
 import { POOLING_RULE } from '../../../shared/cluster/pooling';
-import {
-  cleanupReportSchema,
-  embeddingsMetaSchema,
-  faceSchema,
-  trackSchema,
-  type CleanupReport,
-  type Face,
-  type IdentitiesDoc,
-} from '../../../shared/schema';
+import { cleanupReportSchema, type CleanupReport, type Face, type IdentitiesDoc } from '../../../shared/schema';
 import { defaultPipelineSettings, type PipelineSettings } from '../../../shared/schema/settings';
 import type { LoadedPack } from '../../models/types';
-import { readJson, writeJson } from '../../store/json';
-import { writeJsonl } from '../../store/jsonl';
-import { writeNpy } from '../../store/npy';
+import { readJson } from '../../store/json';
 import { formatReport, validateEpisode } from '../../store/validate';
 import type { Workspace } from '../../store/workspace';
 import { checkAborted, type StageContext } from '../context';
 import { resolveClusterThresh } from '../cluster';
-import { readIdentities, writeIdentities, writeIdentityThumbs } from '../identities';
-import { readEmbeddingsMeta, readEpisodeFaces, readTracks } from '../pool';
+import { readIdentities, writeIdentityThumbs } from '../identities';
+import { readEpisodeFaces, readTracks } from '../pool';
+import { episodeArtifacts } from '../../store/artifacts';
 import { detectMetaSchema, sidePaths } from '../sidefiles';
 import { createBackup, recordAfter, undoLastCleanup } from './backup';
 import { reembedFaces, STRICT_GATE_MARGIN } from './reembed';
@@ -118,7 +109,8 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
   progress({ step: 'read', done: 0, total: 1 });
   const tracks0 = await readTracks(ctx);
   const { faces: faces0, rows: rows0, dim: dim0 } = await readEpisodeFaces(ctx);
-  const meta = await readEmbeddingsMeta(ctx);
+  const art = episodeArtifacts(ws, epId);
+  const meta = (await art.exists('embeddingsMeta')) ? await art.readEmbeddingsMeta() : null;
   const previous = await readIdentities(ctx);
   const detectMetaPath = ws.abs(sidePaths(epId).detectMeta);
   const videoSize = existsSync(detectMetaPath) ? (await readJson(detectMetaPath, detectMetaSchema)).video : null;
@@ -150,6 +142,7 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
   }
   if (actions.includes('reembed')) {
     checkAborted(signal);
+    progress({ step: 'reembed', done: 0, total: faces.length });
     const acceptedBefore = new Set(faces.filter((f) => !f.rejection_reason).map((f) => f.face_id));
     const r = await reembedFaces(faces, rows, dim, tracks, {
       strictGate: opts.strictGate ?? Math.min(1, settings.qualityGate + STRICT_GATE_MARGIN),
@@ -215,28 +208,22 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
   progress({ step: 'write', done: 0, total: 1 });
   // From here on, a failure restores the backup: the episode is either cleaned or as it was.
   try {
+    // Through the store's validating writers, in reference order: tracks, faces (+ faces.npy), pooled
+    // tracks, identities (each checks its track ids against tracks.jsonl on disk).
     const facesChanged = actions.includes('reembed') || splits.length > 0;
-    if (facesChanged) {
-      if (splits.length) await writeJsonl(ws.abs(ctx.paths.tracks), tracks, trackSchema);
-      await writeNpy(ws.abs(ctx.paths.facesNpy), rows, [faces.length, dim]);
-      await writeJsonl(ws.abs(ctx.paths.faces), faces, faceSchema(dim));
-    }
+    if (splits.length) await art.writeTracks(tracks);
+    if (facesChanged) await art.writeFaces(faces, { modelId, embeddingDim: dim });
     if (facesChanged || pooled) {
       const p = pooled ?? pool(tracks, faces, rows, dim);
-      await writeNpy(ws.abs(ctx.paths.trackEmbeddingsNpy), p.vectors, [p.trackOrder.length, p.dim]);
-      await writeJson(
-        ws.abs(ctx.paths.embeddingsMeta),
-        { ep_id: epId, model_id: modelId, embedding_dim: dim, faces_rows: faces.length, track_order: p.trackOrder, pooling: POOLING_RULE, created_at: now },
-        embeddingsMetaSchema,
-      );
+      await art.writeTrackEmbeddings(p.trackOrder, p.vectors, POOLING_RULE);
     }
     if (identities && identities !== previous) {
       if (needThumbs) await writeIdentityThumbs(ctx, identities, needThumbs, faces);
-      await writeIdentities(ctx, identities);
+      await art.writeIdentities(identities);
     }
     // elapsed_sec covers the write-back too.
     report.elapsed_sec = (performance.now() - started) / 1000;
-    await writeJson(ws.abs(ctx.paths.cleanupReport), report, cleanupReportSchema);
+    await art.writeCleanupReport(report);
     progress({ step: 'validate', done: 0, total: 1 });
     const check = await validateEpisode(ws, epId);
     if (!check.ok) throw new Error(`the cleaned episode does not validate:\n${formatReport(check)}`);

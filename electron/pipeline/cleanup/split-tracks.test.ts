@@ -14,8 +14,7 @@ import { readJsonl } from '../../store/jsonl';
 import { readNpy } from '../../store/npy';
 import { validateEpisode, formatReport } from '../../store/validate';
 import { loadFaceLibrary, type FaceCutout } from '../../../scripts/synth/faces';
-import { readEpisodeFaces } from '../pool';
-import { buildEpisode, hashTree, type FixtureFace } from './testdata';
+import { buildEpisode, hashTree, readFacesAndRows, type FixtureFace } from './testdata';
 import { changePoints, splitTracks } from './split-tracks';
 import { runCleanup } from './cleanup';
 
@@ -77,7 +76,7 @@ test('a track holding p01 then p02 is split exactly between them; faces, rows an
   assert.equal(a.stats.detections + b.stats.detections, fx.tracks[0].stats.detections);
   assert.deepEqual(tracks.slice(2), fx.tracks.slice(1), 'tracks without a change point are untouched');
 
-  const after = await readEpisodeFaces({ workspace: fx.ws, paths });
+  const after = await readFacesAndRows(fx.ws, EP);
   after.faces.forEach((f, i) => {
     const expected = i < 6 ? 'track-00004' : i < 12 ? 'track-00005' : fx.faces[i].track_id;
     assert.equal(f.track_id, expected, `face ${i} (${fx.personOfFace[i]})`);
@@ -108,7 +107,7 @@ test('A-B-A is cut twice; a same-person track is not cut; protected tracks are n
     { startFrame: 100, faces: faces(P3, [0, 1, 2, 3, 4, 5, 6]) },
     { startFrame: 200, faces: [...faces(P2, [4, 5, 6]), ...faces(P3, [4, 5, 6])] },
   ]);
-  const { faces: fs, rows, dim } = await readEpisodeFaces({ workspace: fx.ws, paths: fx.ws.paths(EP) });
+  const { faces: fs, rows, dim } = await readFacesAndRows(fx.ws, EP);
   const r = splitTracks(fx.tracks, fs, rows, dim, { splitCosine: 0.3, protectedTracks: new Set(['track-00003']) });
   assert.deepEqual(r.splits.map((s) => [s.from, s.into.length, s.cutFrames]), [['track-00001', 3, [18, 38]]]);
   assert.deepEqual(r.tracks.map((t) => t.track_id), ['track-00004', 'track-00005', 'track-00006', 'track-00002', 'track-00003']);

@@ -15,6 +15,7 @@ import { writeJson } from '../../store/json';
 import { writeJsonl } from '../../store/jsonl';
 import { writeNpy } from '../../store/npy';
 import { Workspace } from '../../store/workspace';
+import { episodeArtifacts } from '../../store/artifacts';
 import type { FaceCutout } from '../../../scripts/synth/faces';
 import { cropBox } from '../harvest';
 import { faceQuality, rejectionReason } from '../quality';
@@ -157,4 +158,12 @@ export function hashTree(root: string, skip: (rel: string) => boolean = () => fa
   };
   walk('');
   return out;
+}
+
+/** faces.jsonl and faces.npy as the store reads them (validated, row i ↔ line i+1). */
+export async function readFacesAndRows(ws: Workspace, epId: string): Promise<{ faces: Face[]; rows: Float32Array; dim: number }> {
+  const art = episodeArtifacts(ws, epId);
+  const [faces, npy] = await Promise.all([art.readFaces(), art.readFacesNpy()]);
+  if (faces.length !== npy.shape[0]) throw new Error(`faces.jsonl has ${faces.length} lines, faces.npy ${npy.shape[0]} rows`);
+  return { faces, rows: npy.data, dim: npy.shape[1] };
 }
