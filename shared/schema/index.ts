@@ -4,3 +4,5 @@ export * from './tracks';
 export * from './faces';
 export * from './identities';
 export * from './cleanup';
+export * from './screentime';
+export * from './cast';
