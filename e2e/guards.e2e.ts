@@ -68,6 +68,28 @@ test('a locked identity asks before a manual change; cancel leaves the file alon
   });
 });
 
+test('merging identities whose tracks share frames asks first; cancelling changes nothing', async () => {
+  await withFailureShot(handle, 'guards-overlap', async () => {
+    // The fixture puts identities 5 and 6 on screen together (tracks in the same frames).
+    const [, , , , five, six] = fx.identityIds;
+    const before = await readDoc();
+    await app.focusCard(six);
+    await app.press('Space');
+    await app.focusCard(five);
+    await app.press('Space');
+    await app.press('m');
+    await app.page.getByTestId('merge-confirm').click();
+    const confirm = app.page.getByTestId('confirm-dialog');
+    await confirm.waitFor();
+    assert.match((await confirm.textContent()) ?? '', /share frames|overlap/i);
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await app.settled();
+    assert.deepEqual(await readDoc(), before, 'identities.json untouched');
+    assert.equal(await app.card(six).count(), 1, 'the UI rolled nothing forward');
+    await app.press('Escape');
+  });
+});
+
 test('the label dialog completes names seen in other episodes of the show and reuses their person_id', async () => {
   await withFailureShot(handle, 'guards-cast', async () => {
     const id = fx.identityIds[3];
