@@ -138,6 +138,26 @@ test('an edit made elsewhere → conflict message, reload, no silent overwrite',
   });
 });
 
+test('undo reaches back 50 steps after a reload (the service keeps the history)', async () => {
+  await withFailureShot(handle, 'guards-undo-depth', async () => {
+    const id = fx.identityIds[4];
+    // 55 recorded steps through the same service the page talks to (fast), then a fresh page load.
+    let { revision } = await host.service.openEpisode({ ep_id: EP });
+    for (let n = 1; n <= 55; n++) {
+      ({ revision } = await host.service.applyReview({ ep_id: EP, revision, command: { op: 'label', identity_id: id, name: `Step ${n}` } }));
+    }
+    await app.page.reload();
+    await app.page.waitForSelector('[data-testid="episode-row"]');
+    await app.openEpisode(EP);
+    assert.equal(await app.card(id).getByTestId('card-name').textContent(), 'Step 55');
+    for (let i = 0; i < 50; i++) await app.step(() => app.press('z'));
+    assert.equal(ident(await readDoc(), id).labels.name, 'Step 5');
+    assert.equal(await app.card(id).getByTestId('card-name').textContent(), 'Step 5');
+    await app.step(() => app.press('Shift+Z'));
+    assert.equal(ident(await readDoc(), id).labels.name, 'Step 6');
+  });
+});
+
 test('settings (frame exports toggle, device, cluster threshold) persist across a reload', async () => {
   await withFailureShot(handle, 'guards-settings', async () => {
     await app.page.getByTestId('open-settings').click();
