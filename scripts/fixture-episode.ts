@@ -42,6 +42,8 @@ export interface FixtureOptions {
   epId: string;
   identities: number;
   tracksPerIdentity: number;
+  /** Total tracks, dealt round-robin over the identities (overrides tracksPerIdentity; ≥ identities). */
+  tracks?: number;
   facesPerTrack: number;
   /** Write crop/thumb JPEGs (and reference them); false leaves crop_path "" and no thumbs. */
   withImages?: boolean;
@@ -133,7 +135,10 @@ export async function makeFixtureEpisode(o: FixtureOptions): Promise<FixtureEpis
   const r = rng(o.seed ?? 1);
   const createdAt = '2026-01-01T00:00:00.000Z';
   const nIdent = o.identities;
-  const nTracks = nIdent * o.tracksPerIdentity;
+  const nTracks = o.tracks ?? nIdent * o.tracksPerIdentity;
+  if (nTracks < nIdent) throw new Error(`fixture: ${nTracks} tracks cannot fill ${nIdent} identities (each needs one)`);
+  // face_id is face-{N:05d} (shared/schema/common.ts), so an episode holds at most 99,999 faces.
+  if (nTracks * o.facesPerTrack > 99_999) throw new Error(`fixture: ${nTracks * o.facesPerTrack} faces exceed the 99,999 that face-{N:05d} ids allow`);
 
   // Crop pool: per identity, the photos of one eval person (people reused round-robin when more identities than people).
   const photos = await evalFacePhotos();

@@ -105,6 +105,23 @@ test('stale revision → conflict, locked → locked, overlapping merge → inva
   assert.equal(find(reopened.identities, 'identity-00006')!.locked, true);
 });
 
+test('two writers at once (two hosts on one workspace): one wins, the other gets conflict, the journal stays consecutive', async () => {
+  const a = svc();
+  const b = svc();
+  const rev = (await a.openEpisode({ ep_id: EP })).revision;
+  await b.openEpisode({ ep_id: EP });
+  const results = await Promise.allSettled([
+    a.applyReview({ ep_id: EP, revision: rev, command: { op: 'lock', identity_id: 'identity-00004', locked: true } }),
+    b.applyReview({ ep_id: EP, revision: rev, command: { op: 'lock', identity_id: 'identity-00005', locked: true } }),
+  ]);
+  assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+  assert.ok(lost.reason instanceof IpcFailure && lost.reason.error.code === 'conflict');
+  const revs = (await readFile(journalPath(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l).revision as number);
+  assert.deepEqual(revs, revs.map((_, i) => i + 1));
+  assert.equal((await onDisk()).metadata.revision, rev + 1);
+});
+
 test('undo/redo survive a reload (new service instance)', async () => {
   const a = svc();
   const start = await a.openEpisode({ ep_id: EP });

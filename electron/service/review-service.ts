@@ -33,7 +33,7 @@ import {
   trackVector,
   type EpisodeData,
 } from './episode-data';
-import { appendJournal, recover, reviewFiles, revisionOf, saveHistory } from './journal';
+import { appendJournal, recover, reviewFiles, revisionOf, saveHistory, withReviewLock } from './journal';
 import { CastLibrary, type ApplyLabel } from './cast-library';
 import { computeEpisodeScreenTime, exportEpisodeScreenTime } from './screentime';
 import { defaultLauncher, normaliseProgress, pumpProgress, type PipelineLauncher, type PipelineRun, type RawProgress } from './pipeline';
@@ -70,7 +70,8 @@ function refusalToFailure(r: Refusal): never {
   });
 }
 
-const fileStamp = (p: string) => stat(p).then((s) => `${s.mtimeMs}:${s.size}`, () => '-');
+// The inode is part of the stamp: every atomic rewrite is a new file, even within one mtime tick.
+const fileStamp = (p: string) => stat(p).then((s) => `${s.ino}:${s.mtimeMs}:${s.size}`, () => '-');
 
 type Listener = (payload: unknown) => void;
 
@@ -129,8 +130,12 @@ export class ReviewService implements ServiceApi {
     }
   }
 
-  /** Loaded state of an episode, (re)loading when identities.json or the pipeline outputs changed on disk. */
-  private async state(epId: string): Promise<EpisodeState> {
+  /**
+   * Loaded state of an episode, (re)loading when identities.json or the pipeline outputs changed on
+   * disk. A reload may replay the journal (a write), so it takes the cross-process review lock unless
+   * the caller already holds it.
+   */
+  private async state(epId: string, locked = false): Promise<EpisodeState> {
     const files = reviewFiles(this.ws, epId);
     const docStamp = await fileStamp(files.identities);
     if (docStamp === '-') fail('not_found', `episode ${epId} has no identities.json yet (run the pipeline first)`);
@@ -138,7 +143,8 @@ export class ReviewService implements ServiceApi {
     const dataStamp = await episodeStamp(this.ws, epId);
     if (cached && cached.docStamp === docStamp && cached.data.stamp === dataStamp) return cached;
     const data = cached && cached.data.stamp === dataStamp ? cached.data : await loadEpisodeData(this.ws, epId);
-    const { doc, history } = await recover(this.ws, epId, commandContext(data));
+    const load = () => recover(this.ws, epId, commandContext(data));
+    const { doc, history } = locked ? await load() : await withReviewLock(this.ws, epId, load);
     const st: EpisodeState = { doc, history, data, docStamp: await fileStamp(files.identities) };
     this.states.set(epId, st);
     return st;
@@ -278,8 +284,8 @@ export class ReviewService implements ServiceApi {
   async applyReview(req: RequestOf<'review:apply'>): Promise<ResponseOf<'review:apply'>> {
     const epId = this.epId(req.ep_id);
     return this.guard(() =>
-      this.serial(epId, async () => {
-        const st = await this.state(epId);
+      this.serial(epId, () => withReviewLock(this.ws, epId, async () => {
+        const st = await this.state(epId, true);
         this.checkRevision(st, req.revision);
         const command = req.command as AnyCommand;
         const at = this.now();
@@ -288,15 +294,15 @@ export class ReviewService implements ServiceApi {
         const label = describeCommand(command);
         await this.commit(epId, st, at, 'apply', label, command, r.doc, r.inverse, recordStep(st.history, label, r.inverse));
         return this.reviewState(epId, st);
-      }),
+      })),
     );
   }
 
   private step(req: RequestOf<'review:undo'>, which: 'undo' | 'redo'): Promise<ResponseOf<'review:undo'>> {
     const epId = this.epId(req.ep_id);
     return this.guard(() =>
-      this.serial(epId, async () => {
-        const st = await this.state(epId);
+      this.serial(epId, () => withReviewLock(this.ws, epId, async () => {
+        const st = await this.state(epId, true);
         this.checkRevision(st, req.revision);
         const at = this.now();
         const r = (which === 'undo' ? undoStep : redoStep)(st.history, st.doc, at);
@@ -305,7 +311,7 @@ export class ReviewService implements ServiceApi {
         const inverse = which === 'undo' ? r.history.redo.at(-1)!.redo! : r.history.undo.at(-1)!.undo;
         await this.commit(epId, st, at, which, r.label, r.applied, r.doc, inverse, r.history);
         return this.reviewState(epId, st);
-      }),
+      })),
     );
   }
 
