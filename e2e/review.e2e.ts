@@ -84,6 +84,7 @@ test('label, lock, merge, split, move, undo, redo: each lands in identities.json
     assert.deepEqual(new Set(ident(doc, id4)?.track_ids), new Set([...fx.tracksOf[3], ...fx.tracksOf[5]]));
     assert.equal(await app.card(id6).count(), 0);
     assert.match(await app.card(id4).textContent() ?? '', /6 tracks/);
+    assert.equal(await app.page.locator('[data-testid="identity-card"][aria-selected="true"]').count(), 0, 'selection cleared after the merge');
 
     // Split (s): in id4's detail, select the two tracks that came from id6 → a new identity.
     await app.openIdentity(id4);

@@ -22,6 +22,7 @@ export function MergeDialog(props: { targetId: string; sourceIds: string[]; onCl
   const confirm = async () => {
     props.onClose();
     const ok = await runCommand({ op: 'merge', target_id: target, source_ids: sources });
+    if (ok) useApp.getState().clearSelection();
     if (ok && askName && takeSourceName && namedSource?.labels.name) {
       await runCommand({ op: 'label', identity_id: target, name: namedSource.labels.name, person_id: namedSource.labels.person_id });
     }

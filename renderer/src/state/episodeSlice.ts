@@ -74,7 +74,12 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
       set({ pending: get().pending - 1 });
     }
   };
-  const acceptState = (st: ReviewState) => set({ doc: st.identities, revision: st.revision, history: st.history });
+  const acceptState = (st: ReviewState) => {
+    // Drop selected ids that no longer exist (merged away, emptied by a move, undone splits).
+    const alive = new Set(st.identities.identities.map((i) => i.identity_id));
+    const selectedIds = get().selectedIds.filter((id) => alive.has(id));
+    set({ doc: st.identities, revision: st.revision, history: st.history, selectedIds });
+  };
   const refreshAfterEdit = async () => {
     const { detailId, view } = get();
     if (view === 'identity' && detailId) {
