@@ -15,6 +15,7 @@ import type { RgbImage } from '../electron/models/types';
 import { convertTfjsToOnnx } from '../models/convert/tfjs-to-onnx';
 import { CANDIDATE_TARGETS, DEFAULT_TARGETS, packageFile, type Target } from '../models/convert/targets';
 import { tfjsParity } from '../models/convert/parity';
+import { evalDetection } from './eval-detection';
 
 const EVAL = join(import.meta.dirname, '../../shared/eval');
 
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
   }
   await pack.detector.dispose();
   await pack.embedder.dispose();
+  if (!process.argv.includes('--no-detection')) await evalDetection();
 }
 
 function guessLandmarks(img: RgbImage): number[] {
