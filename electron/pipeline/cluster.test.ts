@@ -21,6 +21,7 @@ import { Workspace } from '../store/workspace';
 import { loadFaceLibrary } from '../../scripts/synth/faces';
 import { run as cli } from '../cli/cluster';
 import { clusterEpisode, similarityMatrixOrt } from './cluster';
+import { POOLING_RULE } from '../../shared/cluster/pooling';
 import { agglomerate, cosineSimilarityMatrix } from '../../shared/cluster/agglomerative';
 import { gaussianIdentities, makeRng } from '../../scripts/synth/rng';
 import type { StageContext } from './context';
@@ -175,6 +176,19 @@ test('re-clustering keeps a locked identity exactly and carries a label; CLI opt
   assert.equal(purity(doc), 1);
   const ids = doc.identities.map((i) => i.identity_id);
   assert.equal(new Set(ids).size, ids.length);
+});
+
+test('faces written without embeddings_meta.json (as a direct harvest does): meta is rebuilt, then pooled', async () => {
+  const ctx = context();
+  rmSync(ctx.workspace.abs(ctx.paths.embeddingsMeta));
+  rmSync(ctx.workspace.abs(ctx.paths.trackEmbeddingsNpy));
+  await clusterEpisode(ctx, { clusterThresh: 0.4 });
+  const meta = await episodeArtifacts(ctx.workspace, EP).readEmbeddingsMeta();
+  assert.equal(meta.model_id, pack.embedder.modelId);
+  assert.equal(meta.embedding_dim, pack.embedder.dim);
+  assert.equal(meta.faces_rows, PEOPLE.length * TRACKS_PER_PERSON * FACES_PER_TRACK);
+  assert.equal(meta.track_order.length, PEOPLE.length * TRACKS_PER_PERSON);
+  assert.equal(meta.pooling, POOLING_RULE);
 });
 
 test('bad input: a broken identities.json is refused, naming file, line and field', async () => {

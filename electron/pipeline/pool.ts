@@ -6,6 +6,7 @@
 import type { EmbeddingsMeta, Face, Track } from '../../shared/schema';
 import { POOLING_RULE, poolTracks } from '../../shared/cluster/pooling';
 import { episodeArtifacts, type EpisodeArtifacts } from '../store/artifacts';
+import { readNpy } from '../store/npy';
 import { checkAborted, type StageContext } from './context';
 
 export interface EpisodeFaces {
@@ -32,8 +33,25 @@ export function readTracks(ctx: Pick<StageContext, 'workspace' | 'epId'>): Promi
   return artifactsOf(ctx).readTracks();
 }
 
+/**
+ * Makes embeddings_meta.json describe the faces.npy on disk. The store's writeFaces writes it with the
+ * faces; a harvest that wrote faces.npy/faces.jsonl directly leaves it missing or stale, so it is
+ * (re)made from the .npy header here: model id from the loaded pack, else the one recorded, else "unknown".
+ */
+async function syncEmbeddingsMeta(ctx: StageContext, art: EpisodeArtifacts): Promise<void> {
+  const npy = await readNpy(art.path('facesNpy'), { requireFinite: true });
+  if (npy.shape.length !== 2) throw new Error(`${art.path('facesNpy')}: expected 2 dimensions (faces × dim), got (${npy.shape.join(', ')})`);
+  const [rows, dim] = npy.shape;
+  const old = (await art.exists('embeddingsMeta')) ? await art.readEmbeddingsMeta().catch(() => null) : null;
+  const modelId = ctx.pack?.embedder.modelId ?? old?.model_id ?? 'unknown';
+  if (old && old.faces_rows === rows && old.embedding_dim === dim && old.model_id === modelId) return;
+  if (modelId === 'unknown') ctx.log('warn', 'pool: no model pack loaded and no embeddings_meta.json; model_id recorded as "unknown"');
+  await art.writeEmbeddingsMeta({ ep_id: ctx.epId, model_id: modelId, embedding_dim: dim, faces_rows: rows, track_order: [], pooling: 'none', created_at: new Date().toISOString() });
+}
+
 export async function poolEpisode(ctx: StageContext): Promise<void> {
   checkAborted(ctx.signal);
+  await syncEmbeddingsMeta(ctx, artifactsOf(ctx));
   const tracks = await readTracks(ctx);
   ctx.progress({ stage: 'pool', done: 0, total: tracks.length });
   const { faces, rows, dim } = await readEpisodeFaces(ctx);
@@ -58,8 +76,8 @@ export async function loadOrPool(ctx: StageContext): Promise<{ meta: EmbeddingsM
   const art = artifactsOf(ctx);
   const stale = async () => {
     if (!(await art.exists('trackEmbeddingsNpy')) || !(await art.exists('embeddingsMeta'))) return true;
-    const meta = await art.readEmbeddingsMeta();
-    if (meta.pooling !== POOLING_RULE) return true;
+    const meta = await art.readEmbeddingsMeta().catch(() => null);
+    if (!meta || meta.pooling !== POOLING_RULE) return true;
     const [tracks, faces] = await Promise.all([art.readTracks(), art.readFaces()]);
     const ids = new Set(tracks.map((t) => t.track_id));
     const withFaces = new Set(faces.map((f) => f.track_id));
@@ -70,7 +88,8 @@ export async function loadOrPool(ctx: StageContext): Promise<{ meta: EmbeddingsM
       tracks.some((t) => withFaces.has(t.track_id) && !pooled.has(t.track_id))
     );
   };
-  if (await stale()) await poolEpisode(ctx);
+  // Any doubt (unreadable meta, changed dim) → pool again; poolEpisode reports real problems itself.
+  if (await stale().catch(() => true)) await poolEpisode(ctx);
   const { meta, matrix } = await art.readTrackEmbeddings();
   return { meta, vectors: matrix.data };
 }
