@@ -43,6 +43,8 @@ export async function ensureRendererBuilt(): Promise<void> {
       // Another test file is building; wait for it rather than building twice on 2 cores.
       await new Promise((r) => setTimeout(r, 250));
       if (fresh()) return;
+      // A lock left by a killed run (a build takes seconds, not minutes) is taken over.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
     }
   }
   try {
