@@ -55,3 +55,32 @@ test('filters combine: unlabeled, locked, singletons and a name search', () => {
   assert.deepEqual(ids(filterAndSort(cards, { ...noFilter, search: 'KYLE' }, 'size', null)), ['identity-00004']);
   assert.deepEqual(ids(filterAndSort(cards, { ...noFilter, search: 'vanderpump', unlabeled: true }, 'size', null)), []);
 });
+
+test('detail tracks follow the identity in the (optimistic) document and sort outliers first', async () => {
+  const { selectors } = await import('./selectors');
+  const detailTrack = (id: string, start: number, similarity: number | null) => ({ ...track(id, start, start + 1), crops: [], quality: null, similarity });
+  const identity = (trackIds: string[]) => ({
+    identity_id: 'identity-00001',
+    cluster_id: 1,
+    track_ids: trackIds,
+    canonical_face_path: '',
+    embedding_stats: { centroid_norm: 1, variance: 0, num_tracks: trackIds.length, num_faces_total: trackIds.length },
+    labels: {},
+    locked: false,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+  });
+  const detail = {
+    identity: identity(['track-00001', 'track-00002', 'track-00003']),
+    tracks: [detailTrack('track-00001', 0, 0.9), detailTrack('track-00002', 5, 0.4), detailTrack('track-00003', 9, null)],
+    suggestions: [],
+  };
+  type S = Parameters<typeof selectors.detailTracks>[0];
+  const state = (trackIds: string[], trackOrder: 'time' | 'outliers') =>
+    ({ detail, trackOrder, doc: { identities: [identity(trackIds)] } }) as unknown as S;
+  const ids = (s: S) => selectors.detailTracks(s).map((t) => t.track_id);
+  assert.deepEqual(ids(state(['track-00001', 'track-00002', 'track-00003'], 'time')), ['track-00001', 'track-00002', 'track-00003']);
+  assert.deepEqual(ids(state(['track-00001', 'track-00002', 'track-00003'], 'outliers')), ['track-00002', 'track-00001', 'track-00003']);
+  // A split just took track-00002 away: it is gone before the service's new detail arrives.
+  assert.deepEqual(ids(state(['track-00001', 'track-00003'], 'time')), ['track-00001', 'track-00003']);
+});

@@ -88,7 +88,7 @@ export type DetailTrack = NonNullable<AppState['detail']>['tracks'][number];
 /** Stable empty values: a selector returning a fresh [] each call would re-render forever. */
 const NO_TRACKS: DetailTrack[] = [];
 export const NO_SUGGESTIONS: NonNullable<AppState['detail']>['suggestions'] = [];
-let detailMemo: { tracks: unknown; out: DetailTrack[] } | null = null;
+let detailMemo: { tracks: unknown; ident: unknown; order: string; out: DetailTrack[] } | null = null;
 const NO_IDENTITIES: Identity[] = [];
 let cardsMemo: { identities: unknown; tracks: unknown; cards: IdentityCardModel[] } | null = null;
 let visibleMemo: { cards: unknown; filters: unknown; sort: unknown; similarity: unknown; out: IdentityCardModel[] } | null = null;
@@ -117,11 +117,16 @@ export const selectors = {
   },
   detailTracks(s: AppState): DetailTrack[] {
     const tracks = s.detail?.tracks ?? NO_TRACKS;
-    if (s.trackOrder === 'time') return tracks;
-    if (detailMemo?.tracks === tracks) return detailMemo.out;
+    const ident = s.detail ? selectors.identity(s, s.detail.identity.identity_id) : undefined;
+    const m = detailMemo;
+    if (m && m.tracks === tracks && m.ident === ident && m.order === s.trackOrder) return m.out;
+    // Tracks that an (optimistic) edit took out of the identity disappear at once, before the
+    // service's fresh detail arrives.
+    const members = ident ? new Set(ident.track_ids) : null;
+    let out = members ? tracks.filter((t) => members.has(t.track_id)) : tracks;
     // Outliers first: least similar to the identity centroid on top; unknown similarity last.
-    const out = [...tracks].sort((a, b) => (a.similarity ?? 2) - (b.similarity ?? 2) || a.start_s - b.start_s);
-    detailMemo = { tracks, out };
+    if (s.trackOrder === 'outliers') out = [...out].sort((a, b) => (a.similarity ?? 2) - (b.similarity ?? 2) || a.start_s - b.start_s);
+    detailMemo = { tracks, ident, order: s.trackOrder, out };
     return out;
   },
   /** Identities the grid's bulk operations act on: the selection, or the focused card. */
