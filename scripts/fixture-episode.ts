@@ -137,8 +137,6 @@ export async function makeFixtureEpisode(o: FixtureOptions): Promise<FixtureEpis
   const nIdent = o.identities;
   const nTracks = o.tracks ?? nIdent * o.tracksPerIdentity;
   if (nTracks < nIdent) throw new Error(`fixture: ${nTracks} tracks cannot fill ${nIdent} identities (each needs one)`);
-  // face_id is face-{N:05d} (shared/schema/common.ts), so an episode holds at most 99,999 faces.
-  if (nTracks * o.facesPerTrack > 99_999) throw new Error(`fixture: ${nTracks * o.facesPerTrack} faces exceed the 99,999 that face-{N:05d} ids allow`);
 
   // Crop pool: per identity, the photos of one eval person (people reused round-robin when more identities than people).
   const photos = await evalFacePhotos();

@@ -10,11 +10,14 @@ export const epIdSchema = z.string().refine(isEpId, {
   message: 'must look like <show>-s<season>e<episode>, e.g. "rhobh-s05e02"',
 });
 
-export const trackIdSchema = z.string().regex(/^track-\d{5}$/, 'must match track-{N:05d}, e.g. "track-00001"');
-export const faceIdSchema = z.string().regex(/^face-\d{5}$/, 'must match face-{N:05d}, e.g. "face-00001"');
+// `{N:05d}` pads to at least five digits and never truncates, so face-100000 is as valid as face-00001
+// (a long episode has more than 99,999 faces); a longer number carries no leading zero.
+const padded5 = (prefix: string) => new RegExp(`^${prefix}-(?:\\d{5}|[1-9]\\d{5,})$`);
+export const trackIdSchema = z.string().regex(padded5('track'), 'must match track-{N:05d}, e.g. "track-00001"');
+export const faceIdSchema = z.string().regex(padded5('face'), 'must match face-{N:05d}, e.g. "face-00001"');
 export const identityIdSchema = z
   .string()
-  .regex(/^identity-\d{5}$/, 'must match identity-{N:05d}, e.g. "identity-00001"');
+  .regex(padded5('identity'), 'must match identity-{N:05d}, e.g. "identity-00001"');
 
 /** ISO-8601 timestamp with a zone (Z or ±hh:mm), as written by Date.toISOString(). */
 export const isoTimestamp = z.iso.datetime({ offset: true });

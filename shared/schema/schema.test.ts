@@ -58,6 +58,9 @@ test('tracks: id format, start_s ≤ end_s, frame_span ordered, stats.detections
 
 test('faces: id formats, embedding length and unit norm (±0.01) at the pack dimension, quality_score, safe crop_path', () => {
   assert.match(issues(faceSchema(), { ...face, face_id: 'face-001' })[0], /face_id: must match face-\{N:05d\}/);
+  // {N:05d} pads to five digits but never truncates: the 100,000th face is face-100000.
+  assert.deepEqual(issues(faceSchema(), { ...face, face_id: 'face-100000' }), []);
+  assert.match(issues(faceSchema(), { ...face, face_id: 'face-0100000' })[0], /face_id: must match/);
   assert.match(issues(faceSchema(), { ...face, embedding: unitVec(128) })[0], /embedding: embedding must have 512 numbers/);
   assert.deepEqual(issues(faceSchema(128), { ...face, embedding: unitVec(128) }), []);
   assert.deepEqual(issues(faceSchema(), { ...face, embedding: unitVec(512).map((v) => v * 1.009) }), []);
