@@ -26,10 +26,12 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
           type="file"
           accept="video/*"
           onChange={(e) => {
-            const f = e.target.files?.[0] as (File & { path?: string }) | undefined;
+            const f = e.target.files?.[0];
             if (!f) return;
-            // Electron's File carries its absolute path; a plain browser only gives the name.
-            if (f.path) setVideoPath(f.path);
+            // In Electron the preload can resolve the absolute path (webUtils.getPathForFile); a plain
+            // browser only gives the name, so the path field below is filled by hand there.
+            const path = window.api?.getPathForFile?.(f);
+            if (typeof path === 'string' && path) setVideoPath(path);
             if (!epId) setEpId(guessEpId(f.name));
           }}
         />
