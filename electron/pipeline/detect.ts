@@ -1,8 +1,8 @@
 // Stage "detect": decode → scene cuts → batched face detection, streamed in one pass over the video.
 // Writes detections.jsonl (det_v1) and the detect_meta.json side file (analysed frames, scene cuts).
-import { detectionSchema, type Detection } from '../../shared/schema/detections';
+import type { Detection } from '../../shared/schema/detections';
+import { episodeArtifacts } from '../store/artifacts';
 import { writeJson } from '../store/json';
-import { writeJsonl } from '../store/jsonl';
 import type { RawDetection, RgbImage } from '../models/types';
 import { checkAborted, type StageContext } from './context';
 import { decodeFrames, probeVideo, type VideoInfo } from './decode';
@@ -98,7 +98,7 @@ export async function detectEpisode(ctx: StageContext, videoPath: string): Promi
     decode_detect_sec: (performance.now() - started) / 1000,
   };
   // detections first, meta last: the meta's presence marks the pair complete (run_state records both).
-  await writeJsonl(ctx.workspace.abs(ctx.paths.detections), rows, detectionSchema);
+  await episodeArtifacts(ctx.workspace, ctx.epId).writeDetections(rows);
   await writeJson(ctx.workspace.abs(sidePaths(ctx.epId).detectMeta), meta, detectMetaSchema);
   ctx.progress({ stage: 'detect', done: frames.length, total: frames.length });
   ctx.log('info', `detect: ${frames.length} frames analysed, ${rows.length} detections, ${meta.scene_cuts.length} scene cuts`);

@@ -13,12 +13,11 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { cropRef, frameRef } from '../../shared/episode';
 import { formatFaceId } from '../../shared/schema/common';
-import { faceSchema, type Face } from '../../shared/schema/faces';
-import { trackMetricsSchema, trackSchema, type TrackMetrics } from '../../shared/schema/tracks';
+import type { Face } from '../../shared/schema/faces';
+import type { TrackMetrics } from '../../shared/schema/tracks';
+import { episodeArtifacts } from '../store/artifacts';
 import { writeFileAtomic } from '../store/atomic';
-import { readJson, writeJson } from '../store/json';
-import { readJsonl, writeJsonl } from '../store/jsonl';
-import { writeNpy } from '../store/npy';
+import { readJson } from '../store/json';
 import { alignFace } from '../models/align';
 import type { RgbImage } from '../models/types';
 import { checkAborted, type StageContext } from './context';
@@ -103,7 +102,8 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
   const side = sidePaths(ctx.epId);
   const meta = await readJson(ctx.workspace.abs(side.detectMeta), detectMetaSchema);
   const ts = await readJson(ctx.workspace.abs(side.trackSamples), trackSamplesSchema);
-  const tracks = await readJsonl(ctx.workspace.abs(ctx.paths.tracks), trackSchema);
+  const art = episodeArtifacts(ctx.workspace, ctx.epId);
+  const tracks = await art.readTracks();
   const { width: W, height: H } = meta.video;
   const video = videoPath ?? meta.video.path;
   const { embedder } = pack;
@@ -180,8 +180,6 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
       ...(reason ? { rejection_reason: reason } : {}),
     };
   });
-  const matrix = new Float32Array(done.length * dim);
-  done.forEach((d, i) => matrix.set(d.embedding, i * dim));
 
   const harvestSec = (performance.now() - started) / 1000;
   const elapsed = meta.decode_detect_sec + ts.metrics.track_sec + harvestSec;
@@ -196,11 +194,11 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
     detector: meta.detector,
     tracker: 'bytetrack',
   };
-  // faces.npy then faces.jsonl then the metrics; each atomic. A cancel between them leaves a pair
-  // whose row counts disagree, which validation reports and run_state (not updated) re-runs.
-  await writeNpy(ctx.workspace.abs(ctx.paths.facesNpy), matrix, [done.length, dim]);
-  await writeJsonl(ctx.workspace.abs(ctx.paths.faces), faces, faceSchema(dim));
-  await writeJson(ctx.workspace.abs(ctx.paths.trackMetrics), metrics, trackMetricsSchema);
+  // The store writes faces.npy, faces.jsonl and embeddings_meta.json (model id, dim), then the
+  // metrics; each file atomically. A cancel between them leaves files whose row counts disagree,
+  // which validation reports and run_state (not updated for this stage) re-runs.
+  await art.writeFaces(faces, { modelId: embedder.modelId, embeddingDim: dim });
+  await art.writeTrackMetrics(metrics);
   if (tracks.length !== metrics.tracks_born) ctx.log('warn', `harvest: tracks.jsonl has ${tracks.length} tracks, track stage reported ${metrics.tracks_born}`);
   // Only now that the new manifests reference the new files, remove crops/frames of earlier runs.
   await pruneStale(ctx.workspace.abs(ctx.paths.cropsDir), written);

@@ -109,6 +109,9 @@ print(json.dumps({"shape": list(a.shape), "dtype": str(a.dtype), "min_norm": flo
   assert.equal(metrics.tracks_born, tracks.length);
   assert.ok(metrics.analyzed_fps > 0 && metrics.elapsed_sec > 0);
 
+  const embMeta = JSON.parse(readFileSync(abs(`data/embeds/${EP}/embeddings_meta.json`), 'utf8'));
+  assert.equal(embMeta.model_id, pack.embedder.modelId, 'the embedder model id is recorded');
+
   const ids = JSON.parse(readFileSync(abs(P.identities), 'utf8'));
   assert.ok(ids.identities.length >= 2, 'the two men are (at least) two identities');
   const covered = new Set(ids.identities.flatMap((i: { track_ids: string[] }) => i.track_ids));

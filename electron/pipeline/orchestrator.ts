@@ -119,7 +119,7 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
       settings: ['packId', 'modelsDir', 'qualityGate', 'saveCrops', 'saveFrames'],
       inputs: [p.tracks, side.trackSamples, side.detectMeta],
       usesVideo: true,
-      artifacts: ['faces', 'facesNpy', 'trackMetrics'],
+      artifacts: ['faces', 'facesNpy', 'trackMetrics', 'embeddingsMeta'],
       sideFiles: [],
       needsPack: true,
       run: (ctx) => harvestEpisode(ctx, videoPath),

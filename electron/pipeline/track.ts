@@ -2,11 +2,11 @@
 // plus the faces the harvest will sample and the tracker half of track_metrics.json (track_samples.json).
 import { cropRef } from '../../shared/episode';
 import { formatTrackId } from '../../shared/schema/common';
-import { detectionSchema, type Detection } from '../../shared/schema/detections';
-import { trackSchema, type Track } from '../../shared/schema/tracks';
+import type { Detection } from '../../shared/schema/detections';
+import type { Track } from '../../shared/schema/tracks';
 import type { PipelineSettings } from '../../shared/schema/settings';
 import { readJson, writeJson } from '../store/json';
-import { readJsonl, writeJsonl } from '../store/jsonl';
+import { episodeArtifacts } from '../store/artifacts';
 import { ByteTracker } from './bytetrack';
 import { checkAborted, type StageContext } from './context';
 import { detectMetaSchema, sidePaths, trackSamplesSchema, type Sample, type TrackerMetrics } from './sidefiles';
@@ -136,7 +136,8 @@ export async function trackEpisode(ctx: StageContext): Promise<BuildTracksResult
   const started = performance.now();
   const side = sidePaths(ctx.epId);
   const meta = await readJson(ctx.workspace.abs(side.detectMeta), detectMetaSchema);
-  const detections = await readJsonl(ctx.workspace.abs(ctx.paths.detections), detectionSchema);
+  const art = episodeArtifacts(ctx.workspace, ctx.epId);
+  const detections = await art.readDetections();
   checkAborted(ctx.signal);
   ctx.progress({ stage: 'track', done: 0, total: meta.frames.length });
   const result = buildTracks({
@@ -150,7 +151,7 @@ export async function trackEpisode(ctx: StageContext): Promise<BuildTracksResult
     settings: ctx.settings,
   });
   checkAborted(ctx.signal);
-  await writeJsonl(ctx.workspace.abs(ctx.paths.tracks), result.tracks, trackSchema);
+  await art.writeTracks(result.tracks);
   await writeJson(
     ctx.workspace.abs(side.trackSamples),
     { ep_id: ctx.epId, samples: result.samples, metrics: { ...result.metrics, track_sec: (performance.now() - started) / 1000 } },
