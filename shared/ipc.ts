@@ -5,6 +5,7 @@ import { anyCommandSchema, reviewCommandSchema } from './commands/schema';
 import { defaultPipelineSettings, pipelineSettingsSchema, type PipelineSettings } from './schema/settings';
 import { epIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonNegInt, trackIdSchema } from './schema';
 import { CAST_CHANNEL_METHODS, castChannels } from './ipc-cast';
+import { CLEANUP_CHANNEL_METHODS, cleanupChannels } from './ipc-cleanup';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -202,6 +203,8 @@ export const channels = {
   },
   // Cast library + screen time (issue #7): defined in shared/ipc-cast.ts.
   ...castChannels(reviewStateSchema),
+  // Episode cleanup (issue #6): shared/ipc-cleanup.ts.
+  ...cleanupChannels,
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -236,6 +239,7 @@ export const CHANNEL_METHODS = {
   'pipeline:cancel': 'cancelPipeline',
   'cast:names': 'getCastNames',
   ...CAST_CHANNEL_METHODS,
+  ...CLEANUP_CHANNEL_METHODS,
 } as const satisfies Record<Channel, string>;
 
 export const EVENT_METHODS = {

@@ -504,6 +504,43 @@ export class ReviewService implements ServiceApi {
   }
 
 
+  // ---- episode cleanup (issue #6; the work is electron/pipeline/cleanup) ---------------------------
+
+  /**
+   * Runs cleanup under the episode's review lock. Not a journalled command: it rewrites tracks, faces and
+   * embeddings too, so its undo is `undoCleanup` (the backup it made), which also brings back the review
+   * journal and undo stack as they were.
+   */
+  async runCleanup(req: RequestOf<'cleanup:run'>): Promise<ResponseOf<'cleanup:run'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() =>
+      this.serial(epId, () => withReviewLock(this.ws, epId, async () => {
+        const { runCleanup } = await import('../pipeline/cleanup/cleanup');
+        const r = await runCleanup({ workspace: this.ws, epId, actions: req.actions, dryRun: req.dry_run, settings: await this.getSettings({}) });
+        if (!r.dryRun) {
+          this.states.delete(epId);
+          this.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });
+        }
+        return { ep_id: epId, dry_run: r.dryRun, report: r.report, splits: r.splits.map((s) => ({ from: s.from, into: s.into })), faces_rejected: r.rejectedFaces, backup: r.backup };
+      })),
+    );
+  }
+
+  async undoCleanup(req: RequestOf<'cleanup:undo'>): Promise<ResponseOf<'cleanup:undo'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() =>
+      this.serial(epId, () => withReviewLock(this.ws, epId, async () => {
+        const { undoLastCleanup } = await import('../pipeline/cleanup/backup');
+        const r = await undoLastCleanup(this.ws, epId, { force: req.force }).catch((err: Error) =>
+          fail(/^no cleanup to undo/.test(err.message) ? 'not_found' : /changed after the cleanup/.test(err.message) ? 'conflict' : 'internal', err.message),
+        );
+        this.states.delete(epId);
+        this.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });
+        return { ep_id: epId, backup: r.backup, restored: r.restored, removed: r.removed };
+      })),
+    );
+  }
+
   /** Cancels running pipelines (app quit). */
   async close(): Promise<void> {
     await Promise.all([...this.runs.values()].map((r) => Promise.resolve(r.cancel()).catch(() => undefined)));

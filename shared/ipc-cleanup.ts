@@ -1,0 +1,40 @@
+// IPC channels of issue #6 (episode cleanup), spread into the contract in shared/ipc.ts so that file
+// only gains two lines. The service side is ReviewService.runCleanup / undoCleanup
+// (electron/pipeline/cleanup does the work).
+import { z } from 'zod';
+import { cleanupReportSchema } from './schema/cleanup';
+import { epIdSchema, nonNegInt, trackIdSchema } from './schema/common';
+
+export const cleanupActionSchema = z.enum(['split_tracks', 'reembed', 'recluster']);
+
+export const cleanupRunResponseSchema = z.strictObject({
+  ep_id: epIdSchema,
+  dry_run: z.boolean(),
+  report: cleanupReportSchema,
+  /** Each split track and the tracks it became (time order). */
+  splits: z.array(z.strictObject({ from: trackIdSchema, into: z.array(trackIdSchema) })),
+  faces_rejected: z.array(z.string()),
+  /** Workspace-relative backup folder; null for a dry run. */
+  backup: z.string().nullable(),
+});
+export type CleanupRunResponse = z.infer<typeof cleanupRunResponseSchema>;
+
+export const cleanupChannels = {
+  'cleanup:run': {
+    request: z.strictObject({
+      ep_id: epIdSchema,
+      actions: z.array(cleanupActionSchema).min(1).default(['split_tracks', 'reembed', 'recluster']),
+      dry_run: z.boolean().default(false),
+    }),
+    response: cleanupRunResponseSchema,
+  },
+  'cleanup:undo': {
+    request: z.strictObject({ ep_id: epIdSchema, force: z.boolean().default(false) }),
+    response: z.strictObject({ ep_id: epIdSchema, backup: z.string(), restored: nonNegInt, removed: z.array(z.string()) }),
+  },
+} as const;
+
+export const CLEANUP_CHANNEL_METHODS = {
+  'cleanup:run': 'runCleanup',
+  'cleanup:undo': 'undoCleanup',
+} as const;
