@@ -1,5 +1,6 @@
 import { useApp } from '../state/store';
 import { backToGrid } from '../actions';
+import { CleanupButton } from './CleanupButton';
 
 export function TopBar() {
   const view = useApp((s) => s.view);
@@ -54,6 +55,7 @@ export function TopBar() {
           </button>
         </>
       )}
+      <CleanupButton />
       <button className="btn small" onClick={() => openDialog({ kind: 'settings' })} data-testid="open-settings">Settings</button>
       <button className="btn small" onClick={() => openDialog({ kind: 'shortcuts' })} aria-label="Keyboard shortcuts">?</button>
     </header>

@@ -1,0 +1,84 @@
+// "Clean up" (issue #6): a dry run first shows what split_tracks / reembed / recluster would change,
+// Apply runs it (the service backs the episode up first), "Undo cleanup" restores that backup. The
+// service emits artifacts:changed afterwards, which reloads the episode (episodeSlice).
+import { useState } from 'react';
+import type { CleanupRunResponse } from '../../../shared/ipc-cleanup';
+import { errorInfo, getApi } from '../api/client';
+import { useApp } from '../state/store';
+import { Dialog } from './Dialog';
+
+type Phase = { kind: 'idle' } | { kind: 'busy'; what: string } | { kind: 'preview'; result: CleanupRunResponse };
+
+function Summary({ r }: { r: CleanupRunResponse }) {
+  const { before: b, after: a } = r.report;
+  return (
+    <ul className="cleanup-summary" data-testid="cleanup-summary">
+      <li>Tracks {b.num_tracks} → {a.num_tracks} ({r.report.split_tracks_summary.tracks_split} split into {r.report.split_tracks_summary.new_tracks_created})</li>
+      <li>Usable faces {b.num_faces} → {a.num_faces} ({r.report.reembed_summary.faces_rejected} rejected by the stricter quality check)</li>
+      <li>Clusters {b.num_clusters} → {a.num_clusters}; singletons {(100 * b.singleton_fraction).toFixed(0)}% → {(100 * a.singleton_fraction).toFixed(0)}%</li>
+      <li>Locked identities are left exactly as they are.</li>
+    </ul>
+  );
+}
+
+export function CleanupButton() {
+  const epId = useApp((s) => s.epId);
+  const toast = useApp((s) => s.toast);
+  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const [canUndo, setCanUndo] = useState(false);
+  if (!epId) return null;
+  const busy = phase.kind === 'busy';
+
+  const run = async (dryRun: boolean) => {
+    setPhase({ kind: 'busy', what: dryRun ? 'Checking what cleanup would change…' : 'Cleaning up…' });
+    try {
+      const result = await getApi().runCleanup({ ep_id: epId, actions: ['split_tracks', 'reembed', 'recluster'], dry_run: dryRun });
+      if (dryRun) return setPhase({ kind: 'preview', result });
+      setPhase({ kind: 'idle' });
+      setCanUndo(true);
+      toast('info', `Cleanup done: ${result.report.split_tracks_summary.tracks_split} track(s) split, ${result.report.reembed_summary.faces_rejected} face(s) rejected`);
+    } catch (err) {
+      setPhase({ kind: 'idle' });
+      toast('error', `Cleanup failed: ${errorInfo(err).message}`);
+    }
+  };
+  const undo = async () => {
+    setPhase({ kind: 'busy', what: 'Restoring the episode as it was before the cleanup…' });
+    try {
+      const r = await getApi().undoCleanup({ ep_id: epId, force: false });
+      setCanUndo(false);
+      toast('info', `Cleanup undone (${r.restored} files restored)`);
+    } catch (err) {
+      toast('error', `Undo cleanup failed: ${errorInfo(err).message}`);
+    } finally {
+      setPhase({ kind: 'idle' });
+    }
+  };
+
+  return (
+    <>
+      <button className="btn small" onClick={() => void run(true)} disabled={busy} data-testid="cleanup-open" title="Split mixed tracks, drop poor faces, re-cluster">
+        Clean up
+      </button>
+      <button className="btn small" onClick={() => void undo()} disabled={busy || !canUndo} data-testid="cleanup-undo" title="Restore the episode as it was before the last cleanup">
+        Undo cleanup
+      </button>
+      {busy && (
+        <span className="cleanup-progress" role="status" aria-live="polite" data-testid="cleanup-progress">
+          {phase.what}
+        </span>
+      )}
+      {phase.kind === 'preview' && (
+        <Dialog title="Clean up this episode?" onClose={() => setPhase({ kind: 'idle' })} testId="cleanup-dialog">
+          <Summary r={phase.result} />
+          <div className="actions">
+            <button className="btn" onClick={() => setPhase({ kind: 'idle' })}>Cancel</button>
+            <button className="btn primary" data-autofocus data-testid="cleanup-apply" onClick={() => void run(false)}>
+              Apply (undoable)
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </>
+  );
+}
