@@ -1,5 +1,5 @@
 // The review flow end to end, in Chromium against the web host on a fixture episode made from real
-// face crops: label, lock, merge, split, move, undo, redo, reload. After every step the test reads
+// face crops: label, lock, merge, split, remove, move, undo, redo, reload. After every step the test reads
 // identities.json back from disk through the validating store reader and checks the change landed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,7 +44,7 @@ after(async () => {
 });
 
 // One test: the steps build on each other (each one's effect is the next one's input).
-test('label, lock, merge, split, move, undo, redo: each lands in identities.json and survives a reload', async () => {
+test('label, lock, merge, split, remove, move, undo, redo: each lands in identities.json and survives a reload', async () => {
   await withFailureShot(handle, 'review-flow', async () => {
     const [, id2, , id4, , id6, id7] = fx.identityIds;
 
@@ -98,6 +98,17 @@ test('label, lock, merge, split, move, undo, redo: each lands in identities.json
     assert.deepEqual(new Set(ident(doc, created)?.track_ids), new Set([splitA, splitB]));
     assert.equal(owner(doc, fx.tracksOf[5][2]), id4, 'the unselected track stays');
     assert.deepEqual(new Set(await app.trackIdsShown()), new Set(ident(doc, id4)!.track_ids));
+
+    // Remove (r): the remaining ex-id6 track leaves id4 as a singleton (cluster_id null).
+    const removed = fx.tracksOf[5][2];
+    await app.selectTrackByKeyboard(removed);
+    await app.step(() => app.press('r'));
+    doc = await readDoc();
+    const single = ident(doc, owner(doc, removed)!)!;
+    assert.notEqual(single.identity_id, id4);
+    assert.deepEqual(single.track_ids, [removed]);
+    assert.equal(single.cluster_id, null);
+    assert.deepEqual(new Set(await app.trackIdsShown()), new Set(fx.tracksOf[3]));
 
     // Move (v): one of id4's own tracks → id7, chosen in the dialog's identity picker.
     const moved = fx.tracksOf[3][0];

@@ -42,7 +42,7 @@ export function openLabelDialog(): void {
 export function targetTracks(): string[] {
   const s = st();
   if (s.selectedTracks.length) return s.selectedTracks;
-  const t = selectors.detailTracks(s)[s.trackFocus];
+  const t = selectors.focusedTrack(s);
   return t ? [t.track_id] : [];
 }
 

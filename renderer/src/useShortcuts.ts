@@ -24,7 +24,7 @@ function moveGrid(delta: number, extend: boolean) {
   const s = useApp.getState();
   const cards = selectors.visibleCards(s);
   if (!cards.length) return;
-  const from = Math.min(s.focusIndex, cards.length - 1);
+  const from = selectors.focusIndex(s);
   const to = Math.max(0, Math.min(cards.length - 1, from + delta));
   if (extend) {
     const [a, b] = from < to ? [from, to] : [to, from];
@@ -37,7 +37,7 @@ function moveTrack(delta: number, extend: boolean) {
   const s = useApp.getState();
   const tracks = selectors.detailTracks(s);
   if (!tracks.length) return;
-  const from = Math.min(s.trackFocus, tracks.length - 1);
+  const from = selectors.trackFocus(s);
   const to = Math.max(0, Math.min(tracks.length - 1, from + delta));
   if (extend) {
     const ids = new Set([...s.selectedTracks, tracks[from].track_id, tracks[to].track_id]);
@@ -111,7 +111,7 @@ function detailKey(e: KeyboardEvent) {
     case 'ArrowDown': case 'j': case 'J': case 'ArrowRight': return act(() => moveTrack(1, e.shiftKey));
     case 'ArrowUp': case 'k': case 'K': case 'ArrowLeft': return act(() => moveTrack(-1, e.shiftKey));
     case ' ': return act(() => {
-      const t = selectors.detailTracks(s)[s.trackFocus];
+      const t = selectors.focusedTrack(s);
       if (t) s.toggleTrack(t.track_id);
     });
     case 'Escape': return act(() => (s.selectedTracks.length ? s.setSelectedTracks([]) : backToGrid()));

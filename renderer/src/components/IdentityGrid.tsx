@@ -4,6 +4,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useApp } from '../state/store';
+import { selectors } from '../state/selectors';
 import type { IdentityCardModel } from '../state/selectors';
 import { IdentityCard } from './IdentityCard';
 
@@ -14,7 +15,7 @@ const GAP = 12;
 export function IdentityGrid({ cards }: { cards: IdentityCardModel[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(1200);
-  const focusIndex = useApp((s) => s.focusIndex);
+  const focusIndex = useApp(selectors.focusIndex);
   const selectedIds = useApp((s) => s.selectedIds);
   const setGridColumns = useApp((s) => s.setGridColumns);
 

@@ -109,8 +109,18 @@ export const selectors = {
     visibleMemo = { cards, filters: s.filters, sort: s.sort, similarity: s.similarity, out };
     return out;
   },
+  /** Focus index clamped to the list: edits can shrink it under the focus (merge, filter). */
+  focusIndex(s: AppState): number {
+    return Math.max(0, Math.min(s.focusIndex, selectors.visibleCards(s).length - 1));
+  },
+  trackFocus(s: AppState): number {
+    return Math.max(0, Math.min(s.trackFocus, selectors.detailTracks(s).length - 1));
+  },
+  focusedTrack(s: AppState): DetailTrack | undefined {
+    return selectors.detailTracks(s)[selectors.trackFocus(s)];
+  },
   focusedCard(s: AppState): IdentityCardModel | undefined {
-    return selectors.visibleCards(s)[s.focusIndex];
+    return selectors.visibleCards(s)[selectors.focusIndex(s)];
   },
   identity(s: AppState, id: string | null): Identity | undefined {
     return id ? s.doc?.identities.find((i) => i.identity_id === id) : undefined;

@@ -12,7 +12,7 @@ export function IdentityView() {
   const ident = useApp((s) => selectors.identity(s, id));
   const detail = useApp((s) => (s.detail?.identity.identity_id === id ? s.detail : null));
   const tracks = useApp(selectors.detailTracks);
-  const trackFocus = useApp((s) => s.trackFocus);
+  const trackFocus = useApp(selectors.trackFocus);
   const selectedTracks = useApp((s) => s.selectedTracks);
   const order = useApp((s) => s.trackOrder);
   const setOrder = useApp((s) => s.setTrackOrder);
