@@ -185,3 +185,21 @@ test('cancel mid-detect (in the worker): the old artifacts stay whole, no temp f
   assert.equal(state.stages.detect, undefined, 'the cancelled stage is no longer marked done');
   assert.ok((await validateEpisode(ws(), EP)).ok);
 });
+
+test('audio-only input fails fast with a clear error and writes nothing', async () => {
+  const { locateFfmpeg } = await import('./ffmpeg');
+  const dir = await mkdtemp(join(tmpdir(), 'sa-audio-'));
+  try {
+    const audio = join(dir, 'talk.m4a');
+    execFileSync(locateFfmpeg().ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=f=300:d=1', '-c:a', 'aac', audio]);
+    let loaded = false;
+    await assert.rejects(
+      runPipeline({ videoPath: audio, workspace: join(dir, 'ws'), epId: EP, settings: SETTINGS, loadPack: async () => ((loaded = true), pack) }),
+      (e: Error) => e.message.includes(audio) && /no video stream/.test(e.message),
+    );
+    assert.equal(loaded, false, 'no model loaded');
+    assert.equal(existsSync(join(dir, 'ws')), false, 'no workspace files');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -17,6 +17,7 @@ import { loadPack } from '../models/pack';
 import type { LoadedPack } from '../models/types';
 import { checkAborted, type Logger, type ProgressEvent, type StageContext, type StageName, type StageProgress } from './context';
 import { describeFfmpeg } from './ffmpeg';
+import { probeVideo } from './decode';
 import { detectEpisode } from './detect';
 import { trackEpisode } from './track';
 import { harvestEpisode } from './harvest';
@@ -177,6 +178,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   if (!existsSync(opts.videoPath)) throw new Error(`video not found: ${opts.videoPath}`);
   const ffmpeg = describeFfmpeg();
   log('info', ffmpeg);
+  // Fail fast on audio-only or unreadable input, before loading models or touching any artifact.
+  await probeVideo(opts.videoPath);
 
   const runStatePath = ws.abs(side.runState);
   let state: RunState = { ep_id: opts.epId, stages: {} };
