@@ -34,8 +34,8 @@ import {
   type EpisodeData,
 } from './episode-data';
 import { appendJournal, recover, reviewFiles, revisionOf, saveHistory, withReviewLock } from './journal';
-import { CastLibrary, type ApplyLabel } from './cast-library';
-import { computeEpisodeScreenTime, exportEpisodeScreenTime } from './screentime';
+import { CastLibrary } from './cast-library';
+import { ReviewCast } from './review-cast';
 import { defaultLauncher, normaliseProgress, pumpProgress, type PipelineLauncher, type PipelineRun, type RawProgress } from './pipeline';
 
 export interface ReviewServiceOptions {
@@ -49,7 +49,7 @@ export interface ReviewServiceOptions {
   now?: () => string;
 }
 
-interface EpisodeState {
+export interface EpisodeState {
   doc: IdentitiesDoc;
   history: History;
   data: EpisodeData;
@@ -85,12 +85,26 @@ export class ReviewService implements ServiceApi {
   private readonly now: () => string;
   /** The show's cast library (issue #7); synced after every review edit. */
   readonly cast: CastLibrary;
+  /** Cast-library and screen-time channels (review-cast.ts); the methods below delegate to it. */
+  private readonly castApi: ReviewCast<EpisodeState>;
 
   constructor(opts: ReviewServiceOptions) {
     this.opts = opts;
     this.ws = new Workspace(opts.workspace);
     this.now = opts.now ?? (() => new Date().toISOString());
     this.cast = new CastLibrary(this.ws);
+    this.castApi = new ReviewCast<EpisodeState>(
+      {
+        ws: this.ws,
+        epId: (ep) => this.epId(ep),
+        guard: (fn) => this.guard(fn),
+        serial: (key, fn) => this.serial(key, fn),
+        state: (epId, locked) => this.state(epId, locked),
+        reviewState: (epId, st) => this.reviewState(epId, st),
+        applyCommand: (epId, st, command, label) => this.applyCommand(epId, st, command, label),
+      },
+      this.cast,
+    );
   }
 
   // ---- events --------------------------------------------------------------------------------
@@ -176,6 +190,15 @@ export class ReviewService implements ServiceApi {
     // effort: an episode without track embeddings has nothing to add, and that must not fail the edit.
     await this.cast.syncEpisode(epId, st.doc).catch(() => undefined);
     this.emit('artifacts:changed', { ep_id: epId, revision, reason: 'review' });
+  }
+
+  /** Applies `command` to the loaded state and commits it; the caller holds the review lock. */
+  private async applyCommand(epId: string, st: EpisodeState, command: AnyCommand, label: (described: string) => string = (d) => d): Promise<void> {
+    const at = this.now();
+    const r = applyCommand(st.doc, command, at, commandContext(st.data));
+    if (!r.ok) return refusalToFailure(r);
+    const desc = label(describeCommand(command));
+    await this.commit(epId, st, at, 'apply', desc, command, r.doc, r.inverse, recordStep(st.history, desc, r.inverse));
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -287,12 +310,7 @@ export class ReviewService implements ServiceApi {
       this.serial(epId, () => withReviewLock(this.ws, epId, async () => {
         const st = await this.state(epId, true);
         this.checkRevision(st, req.revision);
-        const command = req.command as AnyCommand;
-        const at = this.now();
-        const r = applyCommand(st.doc, command, at, commandContext(st.data));
-        if (!r.ok) return refusalToFailure(r);
-        const label = describeCommand(command);
-        await this.commit(epId, st, at, 'apply', label, command, r.doc, r.inverse, recordStep(st.history, label, r.inverse));
+        await this.applyCommand(epId, st, req.command as AnyCommand);
         return this.reviewState(epId, st);
       })),
     );
@@ -384,125 +402,18 @@ export class ReviewService implements ServiceApi {
     return { cancelled: true };
   }
 
-  // ---- cast ----------------------------------------------------------------------------------
+  // ---- cast library + screen time (issue #7): review-cast.ts ----------------------------------
 
-  async getCastNames(req: RequestOf<'cast:names'>): Promise<ResponseOf<'cast:names'>> {
-    const epId = this.epId(req.ep_id);
-    const show = parseEpId(epId).show;
-    return this.guard(async () => {
-      const byPerson = new Map<string, { name: string; person_id: string; episodes: string[] }>();
-      for (const ep of await this.ws.listEpisodes()) {
-        if (ep.show !== show || ep.epId === epId) continue;
-        const doc = await readJson(this.ws.abs(this.ws.paths(ep).identities), identitiesDocSchema).catch(() => null);
-        for (const i of doc?.identities ?? []) {
-          const name = i.labels.name;
-          if (!name) continue;
-          const person_id = i.labels.person_id ?? name.toLowerCase();
-          const e = byPerson.get(person_id) ?? { name, person_id, episodes: [] };
-          if (!e.episodes.includes(ep.epId)) e.episodes.push(ep.epId);
-          byPerson.set(person_id, e);
-        }
-      }
-      const names = [...byPerson.values()].sort((a, b) => b.episodes.length - a.episodes.length || a.name.localeCompare(b.name));
-      return { names };
-    });
-  }
-
-  // ---- cast library + screen time (issue #7; logic in cast-library.ts and screentime.ts) ----------
-
-  async getScreenTime(req: RequestOf<'screentime:get'>): Promise<ResponseOf<'screentime:get'>> {
-    const epId = this.epId(req.ep_id);
-    return this.guard(() => this.serial(epId, async () => computeEpisodeScreenTime(this.ws.root, epId, { identities: (await this.state(epId)).doc })));
-  }
-
-  async exportScreenTime(req: RequestOf<'screentime:export'>): Promise<ResponseOf<'screentime:export'>> {
-    const epId = this.epId(req.ep_id);
-    return this.guard(() =>
-      this.serial(epId, async () => {
-        const r = await exportEpisodeScreenTime(this.ws.root, epId, { identities: (await this.state(epId)).doc });
-        return { screentime: r.doc, json_path: r.jsonPath, csv_path: r.csvPath };
-      }),
-    );
-  }
-
-  private async castSuggestions(epId: string, st: EpisodeState): Promise<ResponseOf<'cast:suggestions'>> {
-    const { doc: lib } = await this.cast.load(parseEpId(epId).show);
-    const suggestions = await this.cast.suggestions(epId, { doc: st.doc }).catch((err: NodeJS.ErrnoException) => {
-      // No pooled embeddings yet (pipeline not past `pool`): nothing to compare, not an error.
-      if (err.code === 'ENOENT') return {};
-      throw err;
-    });
-    return {
-      ep_id: epId, suggestions, auto_assign: lib.auto_assign,
-      auto_assignments: lib.auto_assignments.filter((a) => a.ep_id === epId),
-      library_references: lib.references.length,
-    };
-  }
-
-  async getCastSuggestions(req: RequestOf<'cast:suggestions'>): Promise<ResponseOf<'cast:suggestions'>> {
-    const epId = this.epId(req.ep_id);
-    return this.guard(() => this.serial(epId, async () => this.castSuggestions(epId, await this.state(epId))));
-  }
-
-  async rejectCastSuggestion(req: RequestOf<'cast:reject'>): Promise<ResponseOf<'cast:reject'>> {
-    const epId = this.epId(req.ep_id);
-    return this.guard(() =>
-      this.serial(epId, async () => {
-        await this.cast.reject(epId, req.identity_id, req.person_id);
-        return this.castSuggestions(epId, await this.state(epId));
-      }),
-    );
-  }
-
-  async importCastList(req: RequestOf<'cast:import'>): Promise<ResponseOf<'cast:import'>> {
-    return this.guard(async () => {
-      const r = await this.cast.importCastList(req.show, req.people);
-      return { ...r, people: await this.cast.exportCastList(req.show) };
-    });
-  }
-
-  async exportCastList(req: RequestOf<'cast:export'>): Promise<ResponseOf<'cast:export'>> {
-    return this.guard(async () => ({ people: await this.cast.exportCastList(req.show) }));
-  }
-
-  async setCastSettings(req: RequestOf<'cast:settings'>): Promise<ResponseOf<'cast:settings'>> {
-    return this.guard(async () => this.cast.setAutoAssign(req.show, req.auto_assign ?? {}));
-  }
-
-  /** A label command from the cast library, journalled and undoable like a reviewer's own. */
-  private labelFromCast(st: EpisodeState, prefix: string): ApplyLabel {
-    return async (epId, identityId, label) => {
-      const command = { op: 'label', identity_id: identityId, name: label?.name ?? null, ...(label ? { person_id: label.person_id } : {}) } as const;
-      const at = this.now();
-      const r = applyCommand(st.doc, command, at, commandContext(st.data));
-      if (!r.ok) return refusalToFailure(r);
-      const desc = `${prefix}: ${describeCommand(command)}`;
-      await this.commit(epId, st, at, 'apply', desc, command, r.doc, r.inverse, recordStep(st.history, desc, r.inverse));
-    };
-  }
-
-  async autoAssignCast(req: RequestOf<'cast:auto-assign'>): Promise<ResponseOf<'cast:auto-assign'>> {
-    const epId = this.epId(req.ep_id);
-    return this.guard(() =>
-      this.serial(epId, async () => {
-        const st = await this.state(epId);
-        const assigned = await this.cast.autoAssign(epId, this.labelFromCast(st, 'Auto-assign'), st.doc);
-        return { assigned, state: this.reviewState(epId, st) };
-      }),
-    );
-  }
-
-  async undoAutoAssign(req: RequestOf<'cast:undo-auto-assign'>): Promise<ResponseOf<'cast:undo-auto-assign'>> {
-    const epId = this.epId(req.ep_id);
-    return this.guard(() =>
-      this.serial(epId, async () => {
-        const st = await this.state(epId);
-        const undone = await this.cast.undoAutoAssignment(epId, req.identity_id, this.labelFromCast(st, 'Undo auto-assign'));
-        return { undone, state: this.reviewState(epId, st) };
-      }),
-    );
-  }
-
+  getCastNames(req: RequestOf<'cast:names'>) { return this.castApi.getCastNames(req); }
+  getScreenTime(req: RequestOf<'screentime:get'>) { return this.castApi.getScreenTime(req); }
+  exportScreenTime(req: RequestOf<'screentime:export'>) { return this.castApi.exportScreenTime(req); }
+  getCastSuggestions(req: RequestOf<'cast:suggestions'>) { return this.castApi.getCastSuggestions(req); }
+  rejectCastSuggestion(req: RequestOf<'cast:reject'>) { return this.castApi.rejectCastSuggestion(req); }
+  importCastList(req: RequestOf<'cast:import'>) { return this.castApi.importCastList(req); }
+  exportCastList(req: RequestOf<'cast:export'>) { return this.castApi.exportCastList(req); }
+  setCastSettings(req: RequestOf<'cast:settings'>) { return this.castApi.setCastSettings(req); }
+  autoAssignCast(req: RequestOf<'cast:auto-assign'>) { return this.castApi.autoAssignCast(req); }
+  undoAutoAssign(req: RequestOf<'cast:undo-auto-assign'>) { return this.castApi.undoAutoAssign(req); }
 
   // ---- episode cleanup (issue #6; the work is electron/pipeline/cleanup) ---------------------------
 
