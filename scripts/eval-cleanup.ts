@@ -14,6 +14,7 @@ import { episodeArtifacts } from '../electron/store/artifacts';
 import { Workspace } from '../electron/store/workspace';
 import { runPipeline } from '../electron/pipeline/orchestrator';
 import { runCleanup } from '../electron/pipeline/cleanup/cleanup';
+import type { TrackSplit } from '../electron/pipeline/cleanup/split-tracks';
 import { composeEpisode, type Truth } from './synth/compose';
 import { matchToTruth, scoreItems, type EpisodeScores } from './synth/metrics';
 
@@ -33,10 +34,22 @@ export interface CleanupEvaluation {
   before: EpisodeScores;
   after: EpisodeScores;
   report: CleanupReport;
+  /** Every split: the track, the tracks it became, the cut frames. */
+  splits: TrackSplit[];
   workspace: string;
 }
 
-export async function evaluateCleanup(opts: { outDir: string; pack: LoadedPack; seed?: number; durationSec?: number; fps?: number; people?: string[] }): Promise<CleanupEvaluation> {
+export interface EvaluateOptions {
+  outDir: string;
+  pack: LoadedPack;
+  seed?: number;
+  durationSec?: number;
+  fps?: number;
+  /** Called after the pipeline, before cleanup (tests snapshot the files here). */
+  beforeCleanup?: (ws: Workspace) => void | Promise<void>;
+}
+
+export async function evaluateCleanup(opts: EvaluateOptions): Promise<CleanupEvaluation> {
   const wsDir = join(opts.outDir, 'workspace');
   rmSync(wsDir, { recursive: true, force: true });
   const { videoPath, truth } = await composeEpisode({
@@ -46,7 +59,6 @@ export async function evaluateCleanup(opts: { outDir: string; pack: LoadedPack; 
     fps: opts.fps ?? 10,
     forceSwap: true,
     detector: opts.pack.detector,
-    ...(opts.people ? { people: opts.people } : {}),
   });
   await runPipeline({
     videoPath,
@@ -60,9 +72,10 @@ export async function evaluateCleanup(opts: { outDir: string; pack: LoadedPack; 
   });
   const ws = new Workspace(wsDir);
   const before = await scoreEpisode(ws, EVAL_EP, truth);
-  const { report } = await runCleanup({ workspace: ws, epId: EVAL_EP, actions: ['split_tracks', 'reembed', 'recluster'], pack: opts.pack });
+  await opts.beforeCleanup?.(ws);
+  const { report, splits } = await runCleanup({ workspace: ws, epId: EVAL_EP, actions: ['split_tracks', 'reembed', 'recluster'], pack: opts.pack });
   const after = await scoreEpisode(ws, EVAL_EP, truth);
-  return { truth, before, after, report, workspace: wsDir };
+  return { truth, before, after, report, splits, workspace: wsDir };
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;

@@ -8,7 +8,8 @@
 // Report fields: num_faces counts accepted faces (no rejection_reason) — so before − after equals
 // faces_rejected when nothing else changes, as in the spec's example; num_clusters and
 // singleton_fraction are identities.json's metadata (0 when there is no identities.json).
-// track_metrics.json is left as the tracker wrote it (it describes the tracking run).
+// track_metrics.json keeps the tracker's figures (they describe the tracking run) except longest_tracks,
+// recomputed as the track stage does (top 5 by frame-span length) so it names no split-away track.
 import { existsSync } from 'node:fs';
 import type { Linkage } from '../../../shared/cluster/agglomerative';
 import { POOLING_RULE } from '../../../shared/cluster/pooling';
@@ -211,7 +212,17 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     // Through the store's validating writers, in reference order: tracks, faces (+ faces.npy), pooled
     // tracks, identities (each checks its track ids against tracks.jsonl on disk).
     const facesChanged = actions.includes('reembed') || splits.length > 0;
-    if (splits.length) await art.writeTracks(tracks);
+    if (splits.length) {
+      await art.writeTracks(tracks);
+      if (await art.exists('trackMetrics')) {
+        const metrics = await art.readTrackMetrics();
+        const longest = tracks
+          .map((t) => ({ track_id: t.track_id, length: t.frame_span[1] - t.frame_span[0] + 1 }))
+          .sort((a, b) => b.length - a.length || (a.track_id < b.track_id ? -1 : 1))
+          .slice(0, 5);
+        await art.writeTrackMetrics({ ...metrics, longest_tracks: longest });
+      }
+    }
     if (facesChanged) await art.writeFaces(faces, { modelId, embeddingDim: dim });
     if (facesChanged || pooled) {
       const p = pooled ?? pool(tracks, faces, rows, dim);
