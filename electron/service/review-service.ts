@@ -1,19 +1,15 @@
 // ReviewService: the one implementation of the IPC contract (shared/ipc.ts), hosted by Electron main,
 // the web host and tests alike. Plain Node, no Electron imports.
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { applyCommand, describeCommand } from '../../shared/commands/apply';
 import { historyState, recordStep, redo as redoStep, undo as undoStep, type History } from '../../shared/commands/history';
-import type { AnyCommand, Refusal } from '../../shared/commands/schema';
-import { dot } from '../../shared/cluster/pooling';
+import type { AnyCommand } from '../../shared/commands/schema';
 import { parseEpId } from '../../shared/episode';
 import {
   DEFAULT_SETTINGS,
-  IpcFailure,
   settingsSchema,
   type EventName,
   type EventOf,
-  type IpcError,
   type RequestOf,
   type ResponseOf,
   type ServiceApi,
@@ -21,21 +17,12 @@ import {
 } from '../../shared/ipc';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
 import { readJson, writeJson } from '../store/json';
-import { StoreError } from '../store/errors';
-import { PathEscapeError, Workspace } from '../store/workspace';
-import {
-  commandContext,
-  episodeStamp,
-  identityCentroids,
-  loadEpisodeData,
-  onScreenSeconds,
-  trackSummary,
-  trackVector,
-  type EpisodeData,
-} from './episode-data';
+import { Workspace } from '../store/workspace';
+import { commandContext, episodeStamp, loadEpisodeData, type EpisodeData } from './episode-data';
 import { appendJournal, recover, reviewFiles, revisionOf, saveHistory, withReviewLock } from './journal';
 import { CastLibrary } from './cast-library';
 import { ReviewCast } from './review-cast';
+import { episodeSummary, episodeTracks, fail, fileStamp, identityDetail, refusalToFailure, toIpcFailure } from './review-views';
 import { defaultLauncher, normaliseProgress, pumpProgress, type PipelineLauncher, type PipelineRun, type RawProgress } from './pipeline';
 
 export interface ReviewServiceOptions {
@@ -56,22 +43,6 @@ export interface EpisodeState {
   /** identities.json mtime+size when last read or written by us: a mismatch means another writer. */
   docStamp: string;
 }
-
-const fail = (code: IpcError['code'], message: string, extra: Partial<IpcError> = {}): never => {
-  throw new IpcFailure({ code, message, ...extra });
-};
-
-function refusalToFailure(r: Refusal): never {
-  const code = r.code === 'locked' || r.code === 'not_found' || r.code === 'conflict' ? r.code : 'invalid_request';
-  return fail(code, r.message, {
-    reason: r.code,
-    ...(r.overlaps ? { overlaps: r.overlaps } : {}),
-    ...(r.locked_ids ? { locked_ids: r.locked_ids } : {}),
-  });
-}
-
-// The inode is part of the stamp: every atomic rewrite is a new file, even within one mtime tick.
-const fileStamp = (p: string) => stat(p).then((s) => `${s.ino}:${s.mtimeMs}:${s.size}`, () => '-');
 
 type Listener = (payload: unknown) => void;
 
@@ -205,11 +176,7 @@ export class ReviewService implements ServiceApi {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof IpcFailure) throw err;
-      if (err instanceof PathEscapeError) fail('invalid_request', err.message);
-      if (err instanceof StoreError) fail('internal', err.message);
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') fail('not_found', (err as Error).message);
-      return fail('internal', (err as Error).message ?? String(err));
+      return toIpcFailure(err);
     }
   }
 
@@ -225,20 +192,7 @@ export class ReviewService implements ServiceApi {
       const episodes = await Promise.all(
         eps.map(async (ep) => {
           const path = this.ws.abs(this.ws.paths(ep).identities);
-          const doc = this.states.get(ep.epId)?.doc ?? (await readJson(path, identitiesDocSchema).catch(() => null));
-          const ids = doc?.identities ?? [];
-          return {
-            ep_id: ep.epId,
-            show: ep.show,
-            season: ep.season,
-            episode: ep.episode,
-            has_identities: !!doc,
-            num_identities: ids.length,
-            num_tracks: doc?.metadata.num_tracks ?? 0,
-            num_labeled: ids.filter((i) => !!i.labels.name).length,
-            num_locked: ids.filter((i) => i.locked).length,
-            updated_at: ids.reduce<string | null>((m, i) => (m === null || i.updated_at > m ? i.updated_at : m), null),
-          };
+          return episodeSummary(ep, this.states.get(ep.epId)?.doc ?? (await readJson(path, identitiesDocSchema).catch(() => null)));
         }),
       );
       return { episodes };
@@ -250,15 +204,7 @@ export class ReviewService implements ServiceApi {
     return this.guard(() =>
       this.serial(epId, async () => {
         const st = await this.state(epId);
-        const owner = new Map<string, string>();
-        for (const i of st.doc.identities) for (const t of i.track_ids) owner.set(t, i.identity_id);
-        const tracks = [...st.data.tracks.values()].map((info) => trackSummary(info, owner.get(info.track.track_id) ?? null));
-        const identity_seconds: Record<string, number> = {};
-        for (const i of st.doc.identities) {
-          const spans = i.track_ids.map((t) => st.data.tracks.get(t)?.track).filter((t) => !!t).map((t) => [t.start_s, t.end_s] as [number, number]);
-          identity_seconds[i.identity_id] = onScreenSeconds(spans);
-        }
-        return { ...this.reviewState(epId, st), tracks, identity_seconds };
+        return { ...this.reviewState(epId, st), ...episodeTracks(st.doc, st.data) };
       }),
     );
   }
@@ -268,38 +214,7 @@ export class ReviewService implements ServiceApi {
     return this.guard(() =>
       this.serial(epId, async () => {
         const st = await this.state(epId);
-        const identity = st.doc.identities.find((i) => i.identity_id === req.identity_id);
-        if (!identity) return fail('not_found', `identity ${req.identity_id} not found in ${epId}`);
-        const centroids = identityCentroids(st.doc, st.data);
-        const own = centroids.get(identity.identity_id);
-        const tracks = identity.track_ids
-          .map((t) => st.data.tracks.get(t))
-          .filter((info) => !!info)
-          .sort((a, b) => a.track.start_s - b.track.start_s || a.track.track_id.localeCompare(b.track.track_id))
-          .map((info) => {
-            const v = trackVector(st.data, info.track.track_id);
-            return {
-              ...trackSummary(info, identity.identity_id),
-              crops: info.crops,
-              quality: info.quality,
-              similarity: v && own ? dot(v, own) : null,
-            };
-          });
-        const suggestions = own
-          ? st.doc.identities
-              .filter((o) => o.identity_id !== identity.identity_id && centroids.has(o.identity_id))
-              .map((o) => ({
-                identity_id: o.identity_id,
-                similarity: dot(own, centroids.get(o.identity_id)!),
-                name: o.labels.name ?? null,
-                num_tracks: o.track_ids.length,
-                locked: o.locked,
-                canonical_face_path: o.canonical_face_path,
-              }))
-              .sort((a, b) => b.similarity - a.similarity)
-              .slice(0, 8)
-          : [];
-        return { ep_id: epId, revision: revisionOf(st.doc), identity, tracks, suggestions };
+        return identityDetail(epId, st.doc, st.data, req.identity_id);
       }),
     );
   }

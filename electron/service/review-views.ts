@@ -1,0 +1,100 @@
+// What ReviewService's read channels return, built from a loaded episode (no I/O), plus the mapping
+// of errors onto the IPC error contract. Split from review-service.ts so that file is the write path.
+import { stat } from 'node:fs/promises';
+import type { Refusal } from '../../shared/commands/schema';
+import { dot } from '../../shared/cluster/pooling';
+import { IpcFailure, type IpcError, type ResponseOf } from '../../shared/ipc';
+import type { IdentitiesDoc } from '../../shared/schema';
+import { StoreError } from '../store/errors';
+import { PathEscapeError } from '../store/workspace';
+import { identityCentroids, onScreenSeconds, trackSummary, trackVector, type EpisodeData } from './episode-data';
+import { revisionOf } from './journal';
+
+export const fail = (code: IpcError['code'], message: string, extra: Partial<IpcError> = {}): never => {
+  throw new IpcFailure({ code, message, ...extra });
+};
+
+export function refusalToFailure(r: Refusal): never {
+  const code = r.code === 'locked' || r.code === 'not_found' || r.code === 'conflict' ? r.code : 'invalid_request';
+  return fail(code, r.message, {
+    reason: r.code,
+    ...(r.overlaps ? { overlaps: r.overlaps } : {}),
+    ...(r.locked_ids ? { locked_ids: r.locked_ids } : {}),
+  });
+}
+
+/** Rethrows any error as the IpcFailure the contract promises. */
+export function toIpcFailure(err: unknown): never {
+  if (err instanceof IpcFailure) throw err;
+  if (err instanceof PathEscapeError) fail('invalid_request', err.message);
+  if (err instanceof StoreError) fail('internal', err.message);
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') fail('not_found', (err as Error).message);
+  return fail('internal', (err as Error).message ?? String(err));
+}
+
+// The inode is part of the stamp: every atomic rewrite is a new file, even within one mtime tick.
+export const fileStamp = (p: string) => stat(p).then((s) => `${s.ino}:${s.mtimeMs}:${s.size}`, () => '-');
+
+export function episodeSummary(ep: { epId: string; show: string; season: number; episode: number }, doc: IdentitiesDoc | null) {
+  const ids = doc?.identities ?? [];
+  return {
+    ep_id: ep.epId,
+    show: ep.show,
+    season: ep.season,
+    episode: ep.episode,
+    has_identities: !!doc,
+    num_identities: ids.length,
+    num_tracks: doc?.metadata.num_tracks ?? 0,
+    num_labeled: ids.filter((i) => !!i.labels.name).length,
+    num_locked: ids.filter((i) => i.locked).length,
+    updated_at: ids.reduce<string | null>((m, i) => (m === null || i.updated_at > m ? i.updated_at : m), null),
+  };
+}
+
+/** Track summaries and per-identity on-screen seconds added to the review state by `episode:open`. */
+export function episodeTracks(doc: IdentitiesDoc, data: EpisodeData): Pick<ResponseOf<'episode:open'>, 'tracks' | 'identity_seconds'> {
+  const owner = new Map<string, string>();
+  for (const i of doc.identities) for (const t of i.track_ids) owner.set(t, i.identity_id);
+  const tracks = [...data.tracks.values()].map((info) => trackSummary(info, owner.get(info.track.track_id) ?? null));
+  const identity_seconds: Record<string, number> = {};
+  for (const i of doc.identities) {
+    const spans = i.track_ids.map((t) => data.tracks.get(t)?.track).filter((t) => !!t).map((t) => [t.start_s, t.end_s] as [number, number]);
+    identity_seconds[i.identity_id] = onScreenSeconds(spans);
+  }
+  return { tracks, identity_seconds };
+}
+
+export function identityDetail(epId: string, doc: IdentitiesDoc, data: EpisodeData, identityId: string): ResponseOf<'identity:detail'> {
+  const identity = doc.identities.find((i) => i.identity_id === identityId);
+  if (!identity) return fail('not_found', `identity ${identityId} not found in ${epId}`);
+  const centroids = identityCentroids(doc, data);
+  const own = centroids.get(identity.identity_id);
+  const tracks = identity.track_ids
+    .map((t) => data.tracks.get(t))
+    .filter((info) => !!info)
+    .sort((a, b) => a.track.start_s - b.track.start_s || a.track.track_id.localeCompare(b.track.track_id))
+    .map((info) => {
+      const v = trackVector(data, info.track.track_id);
+      return {
+        ...trackSummary(info, identity.identity_id),
+        crops: info.crops,
+        quality: info.quality,
+        similarity: v && own ? dot(v, own) : null,
+      };
+    });
+  const suggestions = own
+    ? doc.identities
+        .filter((o) => o.identity_id !== identity.identity_id && centroids.has(o.identity_id))
+        .map((o) => ({
+          identity_id: o.identity_id,
+          similarity: dot(own, centroids.get(o.identity_id)!),
+          name: o.labels.name ?? null,
+          num_tracks: o.track_ids.length,
+          locked: o.locked,
+          canonical_face_path: o.canonical_face_path,
+        }))
+        .sort((a, b) => b.similarity - a.similarity)
+        .slice(0, 8)
+    : [];
+  return { ep_id: epId, revision: revisionOf(doc), identity, tracks, suggestions };
+}
