@@ -11,10 +11,15 @@ const snapshot = z.strictObject({
 /** cleanup_report.json — spec §8. */
 export const cleanupReportSchema = z.strictObject({
   ep_id: epIdSchema,
-  actions_run: z.array(z.enum(['split_tracks', 'reembed', 'recluster'])),
+  actions_run: z
+    .array(z.enum(['split_tracks', 'reembed', 'recluster']))
+    .min(1, 'a cleanup runs at least one action')
+    .refine((a) => new Set(a).size === a.length, { message: 'an action is listed twice' }),
   before: snapshot,
   after: snapshot,
-  split_tracks_summary: z.strictObject({ tracks_split: nonNegInt, new_tracks_created: nonNegInt }),
+  split_tracks_summary: z
+    .strictObject({ tracks_split: nonNegInt, new_tracks_created: nonNegInt })
+    .refine((s) => s.new_tracks_created >= 2 * s.tracks_split, { message: 'each split track becomes at least two new tracks', path: ['new_tracks_created'] }),
   reembed_summary: z.strictObject({
     faces_rejected: nonNegInt,
     mean_quality_before: unit,
