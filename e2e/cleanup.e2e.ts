@@ -1,0 +1,93 @@
+// The "Clean up" button in Chromium against the web host, on a real-photo episode (eval pack
+// embeddings) whose first track holds two people: the dry-run preview names the split, Apply writes
+// it (checked on disk), "Undo cleanup" brings back every file exactly (sha256).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { defaultPipelineSettings } from '../shared/schema/settings';
+import { loadEvalPack } from '../electron/models/testing';
+import { episodeArtifacts } from '../electron/store/artifacts';
+import { clusterEpisode } from '../electron/pipeline/cluster';
+import { buildEpisode, hashTree, type Fixture, type FixtureFace } from '../electron/pipeline/cleanup/testdata';
+import { loadFaceLibrary } from '../scripts/synth/faces';
+import { ensureRendererBuilt, launchBrowser, makeTempWorkspace, openPage, withFailureShot, type PageHandle } from './fixtures';
+import { startHost, type Host } from './host';
+import { ReviewApp } from './pages';
+
+const EP = 'e2eclean-s01e01';
+const P1 = 'deepface-p01', P2 = 'deepface-p02';
+let workspace: string;
+let fx: Fixture;
+let host: Host;
+let browser: Browser;
+let handle: PageHandle;
+let app: ReviewApp;
+const noBackups = (rel: string) => rel.endsWith('/backups') || rel.startsWith('.screenalytics');
+
+before(async () => {
+  workspace = makeTempWorkspace('h9-e2e-');
+  const build = async () => {
+    const pack = await loadEvalPack();
+    try {
+      const lib = await loadFaceLibrary(pack.detector, [P1, P2], 8);
+      const f = (person: string, photos: number[]): FixtureFace[] => photos.map((photo) => ({ person, photo }));
+      fx = await buildEpisode(workspace, EP, pack, lib, [
+        { startFrame: 0, faces: [...f(P1, [0, 1, 2, 3, 4, 5]), ...f(P2, [0, 1, 2, 3, 4, 5])] },
+        { startFrame: 100, faces: f(P1, [6, 7, 2]) },
+        { startFrame: 150, faces: f(P2, [6, 7, 3]) },
+      ]);
+      const ctx = { workspace: fx.ws, epId: EP, paths: fx.ws.paths(EP), settings: defaultPipelineSettings(), pack, progress: () => {}, signal: new AbortController().signal, log: () => {} };
+      await clusterEpisode(ctx, { clusterThresh: 0.4 });
+    } finally {
+      await pack.detector.dispose();
+      await pack.embedder.dispose();
+    }
+  };
+  await Promise.all([build(), ensureRendererBuilt()]);
+  host = await startHost(workspace);
+  browser = await launchBrowser();
+  handle = await openPage(browser);
+  app = new ReviewApp(handle.page);
+});
+
+after(async () => {
+  await browser?.close();
+  await host?.close();
+  if (workspace) rmSync(workspace, { recursive: true, force: true });
+});
+
+test('Clean up: preview, apply (split lands on disk), undo (every file back, byte for byte)', async () => {
+  await withFailureShot(handle, 'cleanup-flow', async () => {
+    const page = app.page;
+    await app.goto(host.url);
+    await app.openEpisode(EP);
+    const pristine = hashTree(workspace, noBackups);
+    // Tracks shown across all identity cards ("N tracks" in each card's label): follows the reloads.
+    const shownTracks = (n: number) =>
+      page.waitForFunction(
+        `[...document.querySelectorAll('[data-testid="identity-card"]')].reduce((s, el) => s + Number(/(\\d+) tracks/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0) === ${n}`,
+      );
+    await shownTracks(3);
+
+    await page.getByTestId('cleanup-open').click();
+    const summary = page.getByTestId('cleanup-summary');
+    await summary.waitFor();
+    assert.match((await summary.textContent()) ?? '', /Tracks 3 → 4 \(1 split into 2\)/);
+    assert.deepEqual(hashTree(workspace, noBackups), pristine, 'the preview is a dry run');
+
+    await page.getByTestId('cleanup-apply').click();
+    await page.getByTestId('toast-info').filter({ hasText: 'Cleanup done' }).waitFor();
+    await app.settled();
+    const tracks = await episodeArtifacts(fx.ws, EP).readTracks();
+    assert.deepEqual(tracks.map((t) => t.track_id), ['track-00004', 'track-00005', 'track-00002', 'track-00003']);
+    await shownTracks(4); // the app reloaded the cleaned episode
+
+    await page.getByTestId('cleanup-undo').click();
+    await page.getByTestId('toast-info').filter({ hasText: 'Cleanup undone' }).waitFor();
+    await app.settled();
+    assert.deepEqual(hashTree(workspace, noBackups), pristine);
+    await shownTracks(3);
+    assert.equal(await page.getByTestId('cleanup-undo').isDisabled(), true);
+  });
+});
