@@ -10,7 +10,8 @@ import { CLEANUP_CHANNEL_METHODS, cleanupChannels } from './ipc-cleanup';
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-export const ipcErrorCodeSchema = z.enum(['invalid_request', 'conflict', 'locked', 'not_found', 'internal']);
+/** 'forbidden': the host does not allow this at all (e.g. a browser picking a folder on the server). */
+export const ipcErrorCodeSchema = z.enum(['invalid_request', 'conflict', 'locked', 'not_found', 'internal', 'forbidden']);
 export type IpcErrorCode = z.infer<typeof ipcErrorCodeSchema>;
 export const ipcErrorSchema = z.strictObject({
   code: ipcErrorCodeSchema,
@@ -116,7 +117,27 @@ export type PipelineProgress = z.infer<typeof pipelineProgressSchema>;
 export const channels = {
   'workspace:get': {
     request: empty,
-    response: z.strictObject({ root: z.string(), app_version: z.string(), host: z.enum(['electron', 'web', 'test']) }),
+    response: z.strictObject({
+      root: z.string(),
+      app_version: z.string(),
+      host: z.enum(['electron', 'web', 'test']),
+      /** How workspace:choose works here: a native folder dialog, a typed path (web host started with
+       * --allow-workspace-switch), or not at all (absent = 'none'). Set by the host, not the service. */
+      workspace_switch: z.enum(['dialog', 'path', 'none']).optional(),
+    }),
+  },
+  // Host channels (HOST_CHANNELS): answered by the host that owns the workspace root, not ReviewService.
+  'workspace:choose': {
+    /** No path: the native folder dialog (Electron). A path: a recent root (Electron) or, on a web host
+     * started with --allow-workspace-switch, any existing absolute folder. */
+    request: z.strictObject({ path: z.string().min(1).optional() }),
+    /** changed=false when the dialog was cancelled or the folder is already the workspace. */
+    response: z.strictObject({ root: z.string(), changed: z.boolean() }),
+  },
+  'workspace:recent': {
+    request: empty,
+    /** Most recent first, existing folders only; includes the current root. */
+    response: z.strictObject({ current: z.string(), recent: z.array(z.string()) }),
   },
   'episodes:list': {
     request: empty,
@@ -211,6 +232,9 @@ export type Channel = keyof typeof channels;
 export type RequestOf<C extends Channel> = z.infer<(typeof channels)[C]['request']>;
 export type ResponseOf<C extends Channel> = z.infer<(typeof channels)[C]['response']>;
 export const CHANNELS = Object.keys(channels) as Channel[];
+/** Channels the host (Electron main, web host) answers itself because it owns the workspace root. */
+export const HOST_CHANNELS = ['workspace:choose', 'workspace:recent'] as const satisfies readonly Channel[];
+export type HostChannel = (typeof HOST_CHANNELS)[number];
 
 export const events = {
   'pipeline:progress': pipelineProgressSchema,
@@ -219,6 +243,8 @@ export const events = {
     revision: nonNegInt.nullable(),
     reason: z.enum(['review', 'pipeline', 'external']),
   }),
+  /** The host switched to another workspace folder: every episode list and open episode is stale. */
+  'workspace:changed': z.strictObject({ root: z.string() }),
 } as const;
 export type EventName = keyof typeof events;
 export type EventOf<E extends EventName> = z.infer<(typeof events)[E]>;
@@ -227,6 +253,8 @@ export const EVENT_NAMES = Object.keys(events) as EventName[];
 /** Channel → method name: the preload's API and the web client expose exactly these. */
 export const CHANNEL_METHODS = {
   'workspace:get': 'getWorkspace',
+  'workspace:choose': 'chooseWorkspace',
+  'workspace:recent': 'recentWorkspaces',
   'episodes:list': 'listEpisodes',
   'episode:open': 'openEpisode',
   'identity:detail': 'getIdentityDetail',
@@ -245,13 +273,16 @@ export const CHANNEL_METHODS = {
 export const EVENT_METHODS = {
   'pipeline:progress': 'onPipelineProgress',
   'artifacts:changed': 'onArtifactsChanged',
+  'workspace:changed': 'onWorkspaceChanged',
 } as const satisfies Record<EventName, string>;
 
-/** The service shape: one method per channel (ReviewService implements it). */
-export type ServiceApi = { [C in Channel as (typeof CHANNEL_METHODS)[C]]: (req: RequestOf<C>) => Promise<ResponseOf<C>> };
+/** The service shape: one method per channel except the host channels (ReviewService implements it). */
+export type ServiceApi = { [C in Exclude<Channel, HostChannel> as (typeof CHANNEL_METHODS)[C]]: (req: RequestOf<C>) => Promise<ResponseOf<C>> };
+/** What a host serves: the service's channels plus the host channels. */
+export type HostApi = ServiceApi & { [C in HostChannel as (typeof CHANNEL_METHODS)[C]]: (req: RequestOf<C>) => Promise<ResponseOf<C>> };
 
 /** The API the UI sees: channel methods + one subscription per event (returns an unsubscribe). */
-export type ClientApi = ServiceApi & {
+export type ClientApi = HostApi & {
   [E in EventName as (typeof EVENT_METHODS)[E]]: (cb: (payload: EventOf<E>) => void) => () => void;
 };
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { makeFixtureEpisode } from '../../scripts/fixture-episode';
-import { CHANNELS, CHANNEL_METHODS, EVENT_METHODS, IpcFailure, createClientApi, reviewHelpers, type Channel, type EventName } from '../../shared/ipc';
+import { CHANNELS, CHANNEL_METHODS, HOST_CHANNELS, EVENT_METHODS, IpcFailure, createClientApi, reviewHelpers, type Channel, type EventName } from '../../shared/ipc';
 import { ReviewService } from '../service/review-service';
 import { buildPreloadApi } from '../preload/api';
 import { APP_URL, forwardEvents, isAppFrame, registerIpc, type IpcMainLike } from './ipc';
@@ -26,9 +26,12 @@ before(async () => {
 });
 after(() => rm(root, { recursive: true, force: true }));
 
-test('one handler per channel, all implemented by ReviewService', () => {
+test('one handler per channel, all implemented by ReviewService except the host channels', () => {
   assert.deepEqual([...handlers.keys()].sort(), [...CHANNELS].sort());
-  for (const c of CHANNELS) assert.equal(typeof (service as unknown as Record<string, unknown>)[(CHANNEL_METHODS as Record<string, string>)[c]], 'function', c);
+  for (const c of CHANNELS) {
+    const has = typeof (service as unknown as Record<string, unknown>)[(CHANNEL_METHODS as Record<string, string>)[c]] === 'function';
+    assert.equal(has, !(HOST_CHANNELS as readonly string[]).includes(c), c);
+  }
 });
 
 test('sender frame check: only the top frame of app://bundle/ is served', async () => {
@@ -61,6 +64,7 @@ test('payloads are zod-validated in main; service refusals come back as typed er
 
 test('preload API → IPC → service round trip, with named methods only', async () => {
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
+  const picked: unknown[] = [];
   const api = buildPreloadApi({
     invoke: async (channel: Channel, payload) => handlers.get(channel)!(appEvent, payload),
     on: (event, cb) => {
@@ -69,9 +73,16 @@ test('preload API → IPC → service round trip, with named methods only', asyn
       set.add(cb);
       return () => set.delete(cb);
     },
-  });
+  }, { getPathForFile: (file) => (picked.push(file), `/videos/${file.name}`) });
   forwardEvents(service, (name, payload) => listeners.get(name)?.forEach((cb) => cb(payload)));
-  assert.deepEqual(Object.keys(api).sort(), [...Object.values(CHANNEL_METHODS), ...Object.values(EVENT_METHODS)].sort());
+  assert.deepEqual(Object.keys(api).sort(), [...Object.values(CHANNEL_METHODS), ...Object.values(EVENT_METHODS), 'getPathForFile'].sort());
+  // getPathForFile hands real Files to webUtils and refuses anything else before it gets there.
+  const file = new File([new Uint8Array([1, 2, 3])], 'clip.mp4', { type: 'video/mp4' });
+  assert.equal(api.getPathForFile(file), '/videos/clip.mp4');
+  assert.deepEqual(picked, [file]);
+  for (const bad of ['/etc/passwd', { name: 'clip.mp4' }, null]) assert.throws(() => api.getPathForFile(bad), TypeError);
+  assert.equal(picked.length, 1);
+  assert.equal(buildPreloadApi({ invoke: async () => null, on: () => () => undefined }).getPathForFile, undefined, 'only with extras');
   assert.ok(Object.isFrozen(api));
   for (const generic of ['invoke', 'send', 'on', 'ipcRenderer']) assert.equal(api[generic], undefined);
 

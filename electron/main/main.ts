@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ReviewService } from '../service/review-service';
 import { resolveMedia } from '../web/media';
-import { CSP } from '../web/server';
+import { ELECTRON_CSP } from '../web/server';
 import { resolveStatic } from '../web/static';
 import { APP_HOST, APP_SCHEME, APP_URL, forwardEvents, isAppFrame, registerIpc } from './ipc';
 import { layoutFrom } from './paths';
@@ -77,7 +77,7 @@ if (!app.requestSingleInstanceLock()) {
       const f = await resolveStatic(rendererDir, url.pathname);
       if (!f.ok) return new Response(f.message, { status: f.status });
       return new Response(await readFile(f.path), {
-        headers: { 'Content-Type': f.contentType, 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' },
+        headers: { 'Content-Type': f.contentType, 'Content-Security-Policy': ELECTRON_CSP, 'X-Content-Type-Options': 'nosniff' },
       });
     });
     protocol.handle('media', async (request) => {

@@ -11,8 +11,21 @@ export interface PreloadTransport {
 /** Method name → function; only plain functions and data, as contextBridge requires. */
 export type PreloadApi = Record<string, (arg: unknown) => unknown>;
 
-export function buildPreloadApi(t: PreloadTransport): PreloadApi {
+/** Preload-only helpers that are not IPC channels (they run in the preload's own context). */
+export interface PreloadExtras {
+  /** Electron's webUtils.getPathForFile: a dropped/picked File's absolute path ('' when it has none). */
+  getPathForFile(file: File): string;
+}
+
+export function buildPreloadApi(t: PreloadTransport, extras?: PreloadExtras): PreloadApi {
   const api: PreloadApi = {};
+  if (extras) {
+    // Only File objects get through (contextBridge passes them as Files); anything else is a caller bug.
+    api.getPathForFile = (file: unknown) => {
+      if (typeof File === 'undefined' || !(file instanceof File)) throw new TypeError('getPathForFile needs a File (from a drop or an <input type=file>)');
+      return extras.getPathForFile(file);
+    };
+  }
   for (const channel of CHANNELS) {
     const schema = channels[channel].request;
     api[(CHANNEL_METHODS as Record<string, string>)[channel]] = async (payload: unknown) => {

@@ -2,7 +2,8 @@
 // named method per channel and one on<Event>(cb) → unsubscribe per event. No raw ipcRenderer and no
 // generic invoke reach the page: channel names are fixed here, payloads are validated before sending
 // (and again in main), and answers are envelopes the renderer validates (shared/ipc createClientApi).
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+// One non-IPC helper: getPathForFile(file), since Electron no longer sets File.path on dropped files.
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { buildPreloadApi } from './api';
 
 contextBridge.exposeInMainWorld(
@@ -14,5 +15,5 @@ contextBridge.exposeInMainWorld(
       ipcRenderer.on(event, listener);
       return () => void ipcRenderer.removeListener(event, listener);
     },
-  }),
+  }, { getPathForFile: (file) => webUtils.getPathForFile(file) }),
 );

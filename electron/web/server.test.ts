@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { makeFixtureEpisode } from '../../scripts/fixture-episode';
 import { channels, envelopeSchema, mediaUrl } from '../../shared/ipc';
 import { ReviewService } from '../service/review-service';
-import { startWebHost, type WebHost } from './server';
+import { ELECTRON_CSP, startWebHost, type WebHost } from './server';
 
 const EP = 'demo-s01e01';
 let root: string;
@@ -154,6 +154,30 @@ test('malformed payloads → 400 with the zod message; unknown channel → 404; 
   const wrongType = await fetch(`${host.origin}/api/episodes:list`, { method: 'POST', headers: { ...auth, 'Content-Type': 'text/plain' }, body: '{}' });
   assert.equal(wrongType.status, 415);
   assert.equal((await fetch(`${host.origin}/api/episodes:list`, { headers: auth })).status, 405);
+});
+
+test('percent-encoded channel names are decoded, and must still name a known channel', async () => {
+  const enc = await api('workspace%3Aget', {});
+  assert.equal(enc.status, 200);
+  const body = envelopeSchema(channels['workspace:get'].response).parse(await enc.json());
+  assert.ok(body.ok && body.data.root === root);
+  assert.equal((await api('episodes%3alist', {})).status, 200, 'lower-case escapes too');
+  assert.equal((await api('fs%3Aread', {})).status, 404);
+  assert.equal((await api('%5F%5Fproto%5F%5F', {})).status, 404, 'encoded __proto__');
+  assert.equal((await api('episodes%3list', {})).status, 400, 'malformed escape');
+  assert.equal((await api('..%2Fepisodes:list', {})).status, 404);
+});
+
+test('CSP: no inline styles, images from this origin only (no data:/blob:)', async () => {
+  const r = await fetch(`${host.origin}/`, { headers: auth });
+  const csp = r.headers.get('content-security-policy')!;
+  assert.match(csp, /style-src 'self'(;|$)/);
+  assert.match(csp, /img-src 'self'(;|$)/);
+  assert.doesNotMatch(csp, /unsafe-inline|data:|blob:/);
+  // The meta tag the renderer ships with allows no more than the header (the two are intersected).
+  const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(await readFile(join(import.meta.dirname, '../../renderer/index.html'), 'utf8'))![1];
+  assert.doesNotMatch(meta, /unsafe-inline|data:|blob:/);
+  assert.match(ELECTRON_CSP, /img-src 'self' media:(;|$)/);
 });
 
 test('server-sent events deliver artifacts:changed after an edit', async () => {

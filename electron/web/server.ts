@@ -22,6 +22,7 @@ import {
 import type { Workspace } from '../store/workspace';
 import { resolveMedia } from './media';
 import { resolveStatic } from './static';
+import { NO_SWITCH_MESSAGE } from './workspace-switch';
 
 export interface HostedService extends ServiceApi {
   readonly ws: Workspace;
@@ -48,12 +49,13 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-export const CSP = [
+// Matches renderer/index.html's meta tag: no inline scripts or styles (React sets `style` through CSSOM,
+// which CSP allows), images only from this origin (and media:// in Electron, see ELECTRON_CSP).
+const cspDirectives = (imgSrc: string) => [
   "default-src 'self'",
   "script-src 'self'",
-  // Inline style attributes are common in React component libraries; no inline scripts are allowed.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
+  "style-src 'self'",
+  `img-src ${imgSrc}`,
   "connect-src 'self'",
   "font-src 'self'",
   "object-src 'none'",
@@ -61,8 +63,11 @@ export const CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+export const CSP = cspDirectives("'self'");
+/** The app:// pages in Electron load crops from media://episode/… */
+export const ELECTRON_CSP = cspDirectives("'self' media:");
 
-const STATUS: Record<IpcError['code'], number> = { invalid_request: 400, conflict: 409, locked: 423, not_found: 404, internal: 500 };
+const STATUS: Record<IpcError['code'], number> = { invalid_request: 400, conflict: 409, locked: 423, not_found: 404, internal: 500, forbidden: 403 };
 const MAX_BODY = 1 << 20;
 
 function securityHeaders(res: ServerResponse): void {
@@ -150,7 +155,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (!parsed.success) return sendError(res, 400, 'invalid_request', `${channel}: ${z.prettifyError(parsed.error)}`);
     try {
       const method = (service as unknown as Record<string, (p: unknown) => Promise<unknown>>)[CHANNEL_METHODS[channel as keyof typeof CHANNEL_METHODS]];
-      if (typeof method !== 'function') return sendError(res, 501, 'internal', `${channel} is not implemented by this host`);
+      if (typeof method !== 'function') {
+        // A plain service (no WorkspaceSwitcher) serves one folder for good.
+        if (channel === 'workspace:choose') return sendError(res, 403, 'forbidden', NO_SWITCH_MESSAGE);
+        return sendError(res, 501, 'internal', `${channel} is not implemented by this host`);
+      }
       const data = await method.call(service, parsed.data);
       sendJson(res, 200, { ok: true, data });
     } catch (err) {
@@ -214,7 +223,16 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         if (url.pathname.startsWith(WEB.apiPrefix)) return sendError(res, 401, 'invalid_request', 'missing or wrong token');
         return sendText(res, 401, 'Open the URL printed by `screenalytics serve` (it carries the access token).');
       }
-      if (url.pathname.startsWith(WEB.apiPrefix)) return await handleApi(req, res, url.pathname.slice(WEB.apiPrefix.length));
+      if (url.pathname.startsWith(WEB.apiPrefix)) {
+        // Clients may percent-encode the colon (workspace%3Aget); the decoded name must still be a known channel.
+        let name: string;
+        try {
+          name = decodeURIComponent(url.pathname.slice(WEB.apiPrefix.length));
+        } catch {
+          return sendError(res, 400, 'invalid_request', `malformed channel name in ${url.pathname}`);
+        }
+        return await handleApi(req, res, name);
+      }
       if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'method not allowed');
       if (url.pathname === WEB.eventsPath) return handleEvents(req, res);
       if (url.pathname.startsWith(WEB.mediaPrefix)) return await handleMedia(res, url.pathname.slice(WEB.mediaPrefix.length), method);
