@@ -88,6 +88,10 @@ export async function run(args: string[]): Promise<number> {
   const splitCosine = num('split-cosine', values['split-cosine'], -1, 1);
   const strictGate = num('gate', values.gate, 0, 1);
   const pack = values.pack ? await loadPackById(values.pack) : undefined;
+  // Ctrl-C cancels between steps; once the write-back has begun, cancelling restores the backup.
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
   try {
     const result = await runCleanup({
       workspace,
@@ -99,6 +103,7 @@ export async function run(args: string[]): Promise<number> {
       clusterThresh,
       splitCosine,
       strictGate,
+      signal: ac.signal,
       log: (level, m) => (level === 'info' ? !values.json && console.log(m) : console.error(`${level}: ${m}`)),
     });
     if (values.json) {
@@ -106,6 +111,7 @@ export async function run(args: string[]): Promise<number> {
       console.log(JSON.stringify(rest, null, 2));
     } else console.log(describe(result));
   } finally {
+    process.off('SIGINT', onSigint);
     await pack?.detector.dispose();
     await pack?.embedder.dispose();
   }

@@ -185,3 +185,20 @@ test('undo refuses to discard edits made after the cleanup unless forced; CLI dr
   assert.deepEqual(hashTree(dir, noBackups), pristine);
   await assert.rejects(cli([EP, '--workspace', dir, '--actions', 'split_tracks,merge']), /unknown cleanup action "merge"/);
 });
+
+test('a cleanup cancelled during the write-back is rolled back: every file as before', async () => {
+  const ac = new AbortController();
+  await assert.rejects(
+    runCleanup({
+      workspace: fx.ws,
+      epId: EP,
+      actions: ['split_tracks', 'reembed', 'recluster'],
+      signal: ac.signal,
+      // Cancel once tracks/faces are being rewritten: the identity thumbnails step sees it and throws.
+      progress: (p) => p.step === 'write' && ac.abort(),
+    }),
+    /cleanup of clean-s01e01 failed and was rolled back: pipeline cancelled/,
+  );
+  assert.deepEqual(hashTree(dir, noBackups), pristine);
+  assert.deepEqual(await listBackups(fx.ws, EP), [], 'the used backup is marked undone');
+});
