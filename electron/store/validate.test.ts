@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exportEpisodeScreenTime } from '../service/screentime';
 import { readNpy, writeNpy } from './npy';
 import { FIXTURE_DIM, buildFixture } from './testdata/fixture';
 import { formatReport, validateEpisode } from './validate';
@@ -118,4 +119,46 @@ test('the CLI refuses bad arguments and unknown episodes with a usage message', 
   const other = cli(f.ws.root, 'rhobh-s05e02');
   assert.equal(other.code, 1);
   assert.match(other.out, /episode rhobh-s05e02 has no artifacts/);
+});
+
+test('screentime.json, when present, is validated: schema fields and the identities/tracks it names', async () => {
+  const f = await buildFixture();
+  // Written by the real exporter, so the validator checks the file where the app puts it.
+  const { jsonPath } = await exportEpisodeScreenTime(f.ws.root, f.epId);
+  const good = await validateEpisode(f.ws, f.epId);
+  assert.equal(good.ok, true, formatReport(good));
+  const row = good.artifacts.find((a) => a.kind === 'screentime');
+  assert.deepEqual([row?.path, row?.status, row?.count], ['data/manifests/friends-s01e01/screentime.json', 'ok', 6]);
+
+  const doc = JSON.parse(await readFile(jsonPath, 'utf8'));
+  assert.equal(doc.people[0].person_id, 'chandler-bing');
+  doc.people[0].share = 1.5;
+  doc.people[0].identity_ids.push('identity-00042');
+  doc.identities[2].identity_id = 'identity-00077';
+  doc.identities[1].track_ids[0] = 'track-00099';
+  doc.identities[1].appearances[0].track_ids[0] = 'track-00099';
+  // A schema error stops the referential pass (nothing trustworthy to check), so show each separately.
+  await writeFile(jsonPath, JSON.stringify(doc, null, 2));
+  const bad = formatReport(await validateEpisode(f.ws, f.epId));
+  assert.match(bad, /FAIL data\/manifests\/friends-s01e01\/screentime\.json/);
+  assert.match(bad, /screentime\.json:\d+: people\[0\]\.share: must be in \[0, 1\]/);
+  assert.match(bad, /RESULT: invalid \(1 problem\(s\)\)/);
+
+  doc.people[0].share = 0.5;
+  await writeFile(jsonPath, JSON.stringify(doc, null, 2));
+  const refs = formatReport(await validateEpisode(f.ws, f.epId));
+  assert.match(refs, /screentime\.json: people\[0\]\.identity_ids\[1\]: identity-00042 is not in identities\.json/);
+  assert.match(refs, /screentime\.json: identities\[2\]\.identity_id: identity-00077 is not in identities\.json/);
+  assert.match(refs, /screentime\.json: identities\[1\]\.track_ids\[0\]: track-00099 is not in tracks\.jsonl/);
+  assert.match(refs, /screentime\.json: identities\[1\]\.appearances\[0\]\.track_ids\[0\]: track-00099 is not in tracks\.jsonl/);
+  assert.match(refs, /RESULT: invalid \(4 problem\(s\)\)/);
+  const { code, out } = cli(f.ws.root, f.epId);
+  assert.equal(code, 1);
+  assert.match(out, /identity-00077 is not in identities\.json/);
+
+  // Another episode's file, and a torn (unparseable) one.
+  await writeFile(jsonPath, JSON.stringify({ ...doc, people: [], identities: [], ep_id: 'friends-s01e02' }));
+  assert.match(formatReport(await validateEpisode(f.ws, f.epId)), /screentime\.json:1: ep_id: is "friends-s01e02" but this is episode "friends-s01e01"/);
+  await writeFile(jsonPath, '{"schema_version": "screentime_v1", ');
+  assert.match(formatReport(await validateEpisode(f.ws, f.epId)), /FAIL data\/manifests\/friends-s01e01\/screentime\.json/);
 });

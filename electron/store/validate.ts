@@ -17,6 +17,7 @@ import {
   trackMetricsSchema,
   trackSchema,
 } from '../../shared/schema';
+import { screentimeDocSchema } from '../../shared/schema/screentime';
 import { ARTIFACT_KINDS, EpisodeArtifacts, type ArtifactKind } from './artifacts';
 import { isTempFile } from './atomic';
 import { StoreError, type StoreIssue, formatIssue, zodIssues } from './errors';
@@ -30,9 +31,11 @@ export const NPY_JSONL_TOLERANCE = 1e-5;
 const MAX_ISSUES_PER_ARTIFACT = 50;
 
 export type ArtifactStatus = 'ok' | 'not present' | 'invalid';
+/** Pipeline artifacts plus screentime.json, which is an export (listed in a report only when present). */
+export type ReportKind = ArtifactKind | 'screentime';
 
 export interface ArtifactReport {
-  kind: ArtifactKind;
+  kind: ReportKind;
   /** Workspace-relative path. */
   path: string;
   status: ArtifactStatus;
@@ -64,18 +67,25 @@ const withEp = <S extends z.ZodType<{ ep_id: string }>>(schema: S, epId: string)
   });
 
 class Collector {
-  readonly reports = new Map<ArtifactKind, ArtifactReport>();
-  constructor(private readonly arts: EpisodeArtifacts) {
+  readonly reports = new Map<ReportKind, ArtifactReport>();
+  constructor(
+    private readonly arts: EpisodeArtifacts,
+    private readonly screentimePath: { rel: string; abs: string },
+  ) {
     for (const kind of ARTIFACT_KINDS) {
       this.reports.set(kind, { kind, path: arts.paths[kind], status: 'not present', issues: [], moreIssues: 0 });
     }
   }
-  present(kind: ArtifactKind, count?: number): void {
+  /** Adds the screentime.json row (after the pipeline artifacts) once it is known to be present. */
+  addScreentime(): void {
+    this.reports.set('screentime', { kind: 'screentime', path: this.screentimePath.rel, status: 'not present', issues: [], moreIssues: 0 });
+  }
+  present(kind: ReportKind, count?: number): void {
     const r = this.reports.get(kind)!;
     if (r.status === 'not present') r.status = 'ok';
     if (count !== undefined) r.count = count;
   }
-  add(kind: ArtifactKind, ...issues: StoreIssue[]): void {
+  add(kind: ReportKind, ...issues: StoreIssue[]): void {
     const r = this.reports.get(kind)!;
     if (issues.length) r.status = 'invalid';
     for (const i of issues) {
@@ -84,12 +94,12 @@ class Collector {
     }
   }
   /** Runs `fn`, turning a thrown StoreError (or I/O error) into issues of `kind`. */
-  async guard<T>(kind: ArtifactKind, fn: () => Promise<T>): Promise<T | undefined> {
+  async guard<T>(kind: ReportKind, fn: () => Promise<T>): Promise<T | undefined> {
     try {
       return await fn();
     } catch (err) {
       if (err instanceof StoreError) this.add(kind, ...err.issues);
-      else this.add(kind, { file: this.arts.path(kind), message: (err as Error).message });
+      else this.add(kind, { file: kind === 'screentime' ? this.screentimePath.abs : this.arts.path(kind), message: (err as Error).message });
       return undefined;
     }
   }
@@ -98,8 +108,11 @@ class Collector {
 /** Validates every artifact of `epId` in `ws` and their cross-references. Never throws on bad data. */
 export async function validateEpisode(ws: Workspace, epId: string): Promise<EpisodeReport> {
   const arts = new EpisodeArtifacts(ws, epId);
-  const c = new Collector(arts);
+  // Same path electron/service/screentime.ts writes (the store does not import the service layer).
+  const screentimeRel = `${ws.paths(epId).manifestsDir}/screentime.json`;
+  const c = new Collector(arts, { rel: screentimeRel, abs: ws.abs(screentimeRel) });
   const file = (k: ArtifactKind) => arts.path(k);
+  const fileOf = (k: ReportKind) => (k === 'screentime' ? ws.abs(screentimeRel) : arts.path(k));
   const has = async (k: ArtifactKind) => {
     const yes = await exists(file(k));
     if (yes) c.present(k);
@@ -144,11 +157,11 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
     trackIds = new Set(firstLine.keys());
     c.present('tracks', firstLine.size);
   }
-  const checkTrack = (kind: ArtifactKind, t: string, line: number | undefined, field: string) => {
-    if (trackIds && !trackIds.has(t)) c.add(kind, { file: file(kind), line, field, message: `${t} is not in tracks.jsonl` });
+  const checkTrack = (kind: ReportKind, t: string, line: number | undefined, field: string) => {
+    if (trackIds && !trackIds.has(t)) c.add(kind, { file: fileOf(kind), line, field, message: `${t} is not in tracks.jsonl` });
   };
-  const needTracks = (kind: ArtifactKind) => {
-    if (!trackIds) c.add(kind, { file: file(kind), message: 'refers to tracks but tracks.jsonl is not present' });
+  const needTracks = (kind: ReportKind) => {
+    if (!trackIds) c.add(kind, { file: fileOf(kind), message: 'refers to tracks but tracks.jsonl is not present' });
   };
 
   // track_metrics.json
@@ -243,12 +256,14 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   }
 
   // identities.json
+  let identityIds: Set<string> | null = null;
   if (await has('identities')) {
     needTracks('identities');
     const schema = identitiesDocSchema.superRefine((doc, ctx) => {
       if (doc.metadata.ep_id !== epId) ctx.addIssue({ code: 'custom', path: ['metadata', 'ep_id'], message: `is "${doc.metadata.ep_id}" but this is episode "${epId}"` });
     });
     const doc = await c.guard('identities', () => readJson(file('identities'), schema));
+    identityIds = doc ? new Set(doc.identities.map((i) => i.identity_id)) : null;
     if (doc) {
       c.present('identities', doc.identities.length);
       for (const [i, ident] of doc.identities.entries()) {
@@ -268,6 +283,33 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   // cleanup_report.json
   if (await has('cleanupReport')) {
     await c.guard('cleanupReport', () => readJson(file('cleanupReport'), withEp(cleanupReportSchema, epId)));
+  }
+
+  // screentime.json (an export of the review state): its schema, and every identity and track it names
+  // must exist. It may lag behind later review edits, so membership is not compared, only existence.
+  if (await exists(ws.abs(screentimeRel))) {
+    c.addScreentime();
+    c.present('screentime');
+    const st = await c.guard('screentime', () => readJson(ws.abs(screentimeRel), withEp(screentimeDocSchema, epId)));
+    if (st) {
+      c.present('screentime', st.identities.length);
+      needTracks('screentime');
+      if (!identityIds) c.add('screentime', { file: fileOf('screentime'), message: 'refers to identities but identities.json is not present or invalid' });
+      const checkIdentity = (id: string, field: string) => {
+        if (identityIds && !identityIds.has(id)) c.add('screentime', { file: fileOf('screentime'), field, message: `${id} is not in identities.json` });
+      };
+      const checkAppearances = (list: 'people' | 'identities', i: number, apps: { track_ids: string[] }[]) =>
+        apps.forEach((a, j) => a.track_ids.forEach((t, k) => checkTrack('screentime', t, undefined, `${list}[${i}].appearances[${j}].track_ids[${k}]`)));
+      st.people.forEach((p, i) => {
+        p.identity_ids.forEach((id, j) => checkIdentity(id, `people[${i}].identity_ids[${j}]`));
+        checkAppearances('people', i, p.appearances);
+      });
+      st.identities.forEach((e, i) => {
+        checkIdentity(e.identity_id, `identities[${i}].identity_id`);
+        e.track_ids.forEach((t, j) => checkTrack('screentime', t, undefined, `identities[${i}].track_ids[${j}]`));
+        checkAppearances('identities', i, e.appearances);
+      });
+    }
   }
 
   const warnings: string[] = [];
