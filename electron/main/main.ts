@@ -1,15 +1,15 @@
 // Electron main: thin. One locked-down window, the app:// protocol for the renderer build, media:// for
 // crops (the same confinement function as the web host), IPC generated from shared/ipc.ts, a menu.
-// The pipeline runs in a worker thread behind the ReviewService.
-import { app, BrowserWindow, Menu, ipcMain, protocol, shell, type MenuItemConstructorOptions } from 'electron';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+// The pipeline runs in a worker thread behind the ReviewService; a WorkspaceSwitcher holds the current
+// service so "Change workspace…" (native folder dialog) can swap it for one on another root.
+import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
+import { join } from 'node:path';
 import { ReviewService } from '../service/review-service';
-import { resolveMedia } from '../web/media';
-import { ELECTRON_CSP } from '../web/server';
-import { resolveStatic } from '../web/static';
-import { APP_HOST, APP_SCHEME, APP_URL, forwardEvents, isAppFrame, registerIpc } from './ipc';
+import { WorkspaceSwitcher } from '../web/workspace-switch';
+import { APP_SCHEME, APP_URL, forwardEvents, isAppFrame, registerIpc } from './ipc';
 import { layoutFrom } from './paths';
+import { MEDIA_SCHEME, PRIVILEGED_SCHEMES, appHandler, mediaHandler } from './protocols';
+import { initialWorkspace, jsonRecentStore } from './workspaces';
 
 const { appRoot, rendererDir, preloadPath } = layoutFrom(import.meta.dirname);
 
@@ -17,29 +17,23 @@ const { appRoot, rendererDir, preloadPath } = layoutFrom(import.meta.dirname);
 if (app.isPackaged) process.env.SCREENALYTICS_MODELS_ROOT = process.resourcesPath;
 else process.env.SCREENALYTICS_MODELS_ROOT ||= appRoot;
 
-function workspaceDir(): string {
-  const flag = process.argv.find((a) => a.startsWith('--workspace='));
-  if (flag) return resolve(flag.slice('--workspace='.length));
-  if (process.env.SCREENALYTICS_WORKSPACE) return resolve(process.env.SCREENALYTICS_WORKSPACE);
-  return join(app.getPath('documents'), 'Screenalytics');
-}
-
-// Must run before 'ready': both schemes behave like https (secure context, fetch, CSP 'self').
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-  { scheme: 'media', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
-]);
+// Must run before 'ready' (see protocols.ts for why each privilege).
+protocol.registerSchemesAsPrivileged(PRIVILEGED_SCHEMES);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let win: BrowserWindow | null = null;
-  const service = new ReviewService({
-    workspace: workspaceDir(),
-    host: 'electron',
-    appVersion: app.getVersion(),
-    settingsPath: join(app.getPath('userData'), 'settings.json'),
-  });
+  const recent = jsonRecentStore(join(app.getPath('userData'), 'workspaces.json'));
+  const createService = (root: string) =>
+    new ReviewService({ workspace: root, host: 'electron', appVersion: app.getVersion(), settingsPath: join(app.getPath('userData'), 'settings.json') });
+  const pickFolder = async (): Promise<string | null> => {
+    const opts = { title: 'Choose a workspace folder', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+    const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+    return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0];
+  };
+  // started lazily in whenReady: the recent list is read from userData first.
+  let service: WorkspaceSwitcher;
 
   app.on('second-instance', () => {
     if (!win) return;
@@ -70,23 +64,18 @@ if (!app.requestSingleInstanceLock()) {
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   };
 
-  void app.whenReady().then(() => {
-    protocol.handle(APP_SCHEME, async (request) => {
-      const url = new URL(request.url);
-      if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
-      const f = await resolveStatic(rendererDir, url.pathname);
-      if (!f.ok) return new Response(f.message, { status: f.status });
-      return new Response(await readFile(f.path), {
-        headers: { 'Content-Type': f.contentType, 'Content-Security-Policy': ELECTRON_CSP, 'X-Content-Type-Options': 'nosniff' },
-      });
+  void app.whenReady().then(async () => {
+    const recentRoots = await recent.load().catch((err: Error) => {
+      // A damaged preferences file must not keep the app from opening: say which file and start fresh.
+      console.error(`ignoring ${err.message}`);
+      return [] as string[];
     });
-    protocol.handle('media', async (request) => {
-      const url = new URL(request.url);
-      if (url.host !== 'episode') return new Response('not found', { status: 404 });
-      const m = await resolveMedia(service.ws, url.pathname.replace(/^\/+/, ''));
-      if (!m.ok) return new Response(m.message, { status: m.status });
-      return new Response(await readFile(m.path), { headers: { 'Content-Type': m.contentType, 'Cache-Control': 'private, max-age=300' } });
-    });
+    const initial = initialWorkspace({ argv: process.argv, env: process.env, recent: recentRoots, documents: app.getPath('documents') });
+    service = new WorkspaceSwitcher({ initial, create: createService, mode: 'dialog', pickFolder, recent });
+    // No camera, microphone, notifications, … for the app's pages.
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    protocol.handle(APP_SCHEME, appHandler(rendererDir));
+    protocol.handle(MEDIA_SCHEME, mediaHandler(() => service.ws));
 
     registerIpc(ipcMain, service, (event) => isAppFrame(event.senderFrame) && !!win && event.sender === win.webContents);
     buildMenu();
@@ -117,5 +106,5 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => void service.close());
+  app.on('before-quit', () => void service?.close());
 }
