@@ -177,7 +177,7 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     checkAborted(signal);
     progress({ step: 'recluster', done: 0, total: tracks.length });
     const parentOf = new Map(splits.flatMap((s) => s.into.map((t) => [t, s.from] as const)));
-    const r = reclusterEpisode({ epId, tracks, faces, rows, dim, previous, clusterThresh, minClusterSize, linkage, modelId, parentOf, now });
+    const r = await reclusterEpisode({ epId, tracks, faces, rows, dim, previous, clusterThresh, minClusterSize, linkage, modelId, parentOf, now });
     for (const w of r.plan.warnings) log('warn', `recluster: ${w}`);
     identities = r.plan.doc;
     needThumbs = r.plan.needThumbs;

@@ -7,6 +7,10 @@ import { poolTracks, type PooledTracks } from '../../../shared/cluster/pooling';
 import { planIdentities, type PlanResult } from '../../../shared/cluster/plan';
 import type { Linkage } from '../../../shared/cluster/agglomerative';
 import type { Face, IdentitiesDoc, Track } from '../../../shared/schema';
+import { similarityMatrixOrt } from '../cluster';
+
+/** From this many pooled tracks the similarity matrix is one onnxruntime MatMul, as in the cluster stage. */
+const ORT_MIN_TRACKS = 300;
 
 export interface ReclusterInput {
   epId: string;
@@ -56,8 +60,11 @@ export function countMerges(previous: IdentitiesDoc | null, next: IdentitiesDoc,
   return merged;
 }
 
-export function reclusterEpisode(input: ReclusterInput): ReclusterResult {
+export async function reclusterEpisode(input: ReclusterInput): Promise<ReclusterResult> {
   const pooled = pool(input.tracks, input.faces, input.rows, input.dim);
+  const n = pooled.trackOrder.length;
+  // Failing onnxruntime is not fatal: planIdentities then computes the matrix in JS.
+  const similarity = n >= ORT_MIN_TRACKS ? await similarityMatrixOrt(pooled.vectors, n, input.dim).catch(() => undefined) : undefined;
   const facesPerTrack = new Map<string, number>();
   for (const f of input.faces) facesPerTrack.set(f.track_id, (facesPerTrack.get(f.track_id) ?? 0) + 1);
   const plan = planIdentities({
@@ -66,6 +73,7 @@ export function reclusterEpisode(input: ReclusterInput): ReclusterResult {
     vectors: pooled.vectors,
     vectorTrackOrder: pooled.trackOrder,
     dim: input.dim,
+    ...(similarity ? { similarity } : {}),
     facesPerTrack,
     previous: input.previous,
     clusterThresh: input.clusterThresh,
