@@ -5,11 +5,14 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ReviewService } from '../service/review-service';
 import { startWebHost } from '../web/server';
+import { WorkspaceSwitcher } from '../web/workspace-switch';
 
-const USAGE = `usage: screenalytics serve --workspace <dir> [--port <n>] [--renderer <dir>]
+const USAGE = `usage: screenalytics serve --workspace <dir> [--port <n>] [--renderer <dir>] [--allow-workspace-switch]
   --workspace <dir>   folder holding data/ and artifacts/ (created if missing)
   --port <n>          port on 127.0.0.1 (default: a random free port)
-  --renderer <dir>    built UI to serve (default: dist/renderer of this install)`;
+  --renderer <dir>    built UI to serve (default: dist/renderer of this install)
+  --allow-workspace-switch
+                      let the UI switch to another existing folder by typing its absolute path`;
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -24,7 +27,13 @@ function appVersion(): string {
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { workspace: { type: 'string' }, port: { type: 'string' }, renderer: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      workspace: { type: 'string' },
+      port: { type: 'string' },
+      renderer: { type: 'string' },
+      'allow-workspace-switch': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: false,
   });
   if (values.help) {
@@ -44,7 +53,11 @@ export async function run(args: string[]): Promise<number> {
   }
   const rendererDir = resolve(values.renderer ?? join(repoRoot, 'dist', 'renderer'));
   const hasUi = existsSync(join(rendererDir, 'index.html'));
-  const service = new ReviewService({ workspace, host: 'web', appVersion: appVersion() });
+  const service = new WorkspaceSwitcher({
+    initial: workspace,
+    create: (root) => new ReviewService({ workspace: root, host: 'web', appVersion: appVersion() }),
+    mode: values['allow-workspace-switch'] ? 'path' : 'none',
+  });
   const host = await startWebHost({ service, port, rendererDir: hasUi ? rendererDir : undefined });
   console.log(`Screenalytics Review: ${host.url}`);
   console.log(`workspace ${workspace}${hasUi ? '' : `\n(no built UI in ${rendererDir}: run \`npm run build:renderer\`; the API is served)`}`);
