@@ -3,6 +3,7 @@ import { useShortcuts } from './useShortcuts';
 import { TopBar } from './components/TopBar';
 import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
+import { useWorkspaceWatch } from './components/WorkspacePicker';
 import { Dialogs } from './components/Dialogs';
 import { EpisodesView } from './views/EpisodesView';
 import { PeopleView } from './views/PeopleView';
@@ -12,6 +13,7 @@ import { TimelineView } from './views/timeline/TimelineView';
 export function App() {
   const view = useApp((s) => s.view);
   useShortcuts();
+  useWorkspaceWatch();
   return (
     <div className="app">
       <TopBar />

@@ -1,5 +1,6 @@
 import { useApp } from '../state/store';
 import { RunProgress } from '../components/RunProgress';
+import { WorkspacePicker } from '../components/WorkspacePicker';
 
 export function EpisodesView() {
   const episodes = useApp((s) => s.episodes);
@@ -13,6 +14,7 @@ export function EpisodesView() {
         <h2>Episodes</h2>
         <span className="hint">{root ? `in ${root}` : ''}</span>
         <span className="spacer" />
+        <WorkspacePicker />
         <button className="btn" onClick={() => void refresh()}>Refresh</button>
         <button className="btn primary" onClick={() => openDialog({ kind: 'run' })} data-testid="new-run">Run on a new video…</button>
       </div>
