@@ -1,6 +1,6 @@
-// `npm run eval:pipeline [-- --seed n --duration s --fps n --thresh x --linkage l --no-swap --out dir]`
+// `npm run eval:pipeline [-- --seed n --duration s --fps n --thresh x --linkage l --no-swap --out dir --pack id --sweep x,y]`
 // Composes a synthetic episode from the labeled photos (scripts/synth/compose.ts), runs the whole
-// pipeline on it (electron/pipeline/orchestrator.ts runPipeline, eval pack: SCRFD-500M + MobileFaceNet)
+// pipeline on it (electron/pipeline/orchestrator.ts runPipeline; --pack, default the eval pack: SCRFD-500M + MobileFaceNet)
 // and scores tracks and identities against the ground truth (scripts/synth/metrics.ts), then re-clusters
 // with each linkage to compare them. Outputs go under .cache/ (never committed).
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ import { faceSchema, identitiesDocSchema, type IdentitiesDoc } from '../shared/s
 import { defaultPipelineSettings, type PipelineSettingsInput } from '../shared/schema/settings';
 import { LINKAGES, type Linkage } from '../shared/cluster/agglomerative';
 import { loadEvalPack } from '../electron/models/testing';
+import { loadPack } from '../electron/models/pack';
 import type { LoadedPack } from '../electron/models/types';
 import { readJson } from '../electron/store/json';
 import { readJsonl } from '../electron/store/jsonl';
@@ -62,7 +63,7 @@ async function composeAndRun(out: string, wsDir: string, values: { seed?: string
   console.log(`composed ${videoPath} (${truth.num_frames} frames, ${truth.shots.length} shots, ${truthPeople} people, ${truth.swaps.length} swap) in ${((performance.now() - t) / 1000).toFixed(1)} s; truth ${truthPath}`);
 
   const settings: PipelineSettingsInput = {
-    packId: 'eval',
+    packId: pack.id,
     linkage,
     // Denser face samples than the app default, so the scores rest on more faces per track.
     faceSampleSpacingSec: 0.25,
@@ -96,13 +97,18 @@ async function main(): Promise<void> {
       out: { type: 'string', default: '.cache/eval-pipeline' },
       /** Re-score (and re-cluster) the last run in --out without composing or running the pipeline again. */
       'score-only': { type: 'boolean', default: false },
+      /** Pack id (models/packs/<id>.json); the eval pack by default. */
+      pack: { type: 'string', default: 'eval' },
+      /** Extra thresholds for the re-cluster sweep, comma-separated. */
+      sweep: { type: 'string', default: '' },
     },
   });
   const linkage = values.linkage as Linkage;
   if (!LINKAGES.includes(linkage)) throw new Error(`--linkage must be one of ${LINKAGES.join(', ')}`);
   const out = resolve(values.out!);
   const wsDir = join(out, 'workspace');
-  const pack = await loadEvalPack();
+  const pack = values.pack === 'eval' ? await loadEvalPack() : await loadPack({ packId: values.pack!, device: 'cpu' });
+  console.log(`pack ${pack.id} (${pack.embedder.modelId}), default cluster thresh ${pack.defaultClusterThresh}`);
   const ws = new Workspace(wsDir);
   let truth: Truth;
   if (values['score-only']) {
@@ -120,13 +126,15 @@ async function main(): Promise<void> {
     workspace: ws,
     epId: EP,
     paths: episodePaths(EP),
-    settings: { ...defaultPipelineSettings(), packId: 'eval' },
+    settings: { ...defaultPipelineSettings(), packId: pack.id },
     pack,
     progress: () => {},
     signal: new AbortController().signal,
     log: () => {},
   };
-  const threshes = [...new Set([first.doc.metadata.cluster_thresh, 0.35, 0.5])];
+  const extra = values.sweep!.split(',').filter(Boolean).map(Number);
+  if (extra.some((x) => !Number.isFinite(x))) throw new Error(`--sweep: expected comma-separated numbers, got ${values.sweep}`);
+  const threshes = [...new Set([first.doc.metadata.cluster_thresh, ...extra, 0.35, 0.5])].sort((a, b) => a - b);
   console.log('\nre-cluster sweep (B-cubed over harvested faces):');
   console.log('  linkage   thresh  identities  WCP     B3-P    B3-R    B3-F');
   for (const l of LINKAGES) {
