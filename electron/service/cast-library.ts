@@ -19,6 +19,7 @@ import { StoreError } from '../store/errors';
 import { readJson, writeJson } from '../store/json';
 import { readNpy, writeNpy } from '../store/npy';
 import type { Workspace } from '../store/workspace';
+import { batchTrackTopK, capReferences } from './cast-batch';
 
 export interface CastLibraryState {
   doc: CastLibraryDoc;
@@ -192,12 +193,15 @@ export class CastLibrary {
       const cast: CastPersonRefs[] = lib.people.map((p) => ({
         person_id: p.person_id,
         name: p.name,
-        embeddings: others.filter(([r]) => r.person_id === p.person_id).map(([, i]) => embeddings[i]),
+        embeddings: capReferences(others.filter(([r]) => r.person_id === p.person_id).map(([, i]) => embeddings[i])),
       }));
       cached = { sig, prepared: prepareCast(cast), perTrack: new Map() };
       this.topKCache.set(epId, cached);
     }
     const { prepared, perTrack } = cached;
+    // First pass over the episode: every uncached track in one MatMul instead of one JS loop per track.
+    const todo = [...new Set(identities.identities.flatMap((i) => i.track_ids))].filter((t) => !perTrack.has(t) && trackEmbedding(t));
+    if (todo.length) (await batchTrackTopK(todo.map((t) => trackEmbedding(t)!), prepared, topK)).forEach((l, i) => perTrack.set(todo[i], l));
     const topKOf = (trackId: string): TrackTopK | undefined => {
       let t = perTrack.get(trackId);
       if (!t) {
