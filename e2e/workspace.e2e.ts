@@ -104,7 +104,9 @@ test('with switching allowed, a typed folder becomes the workspace; its episodes
     assert.equal(await app.page.locator('[data-testid="identity-card"]').count(), 4);
     const img = app.page.locator('[data-testid="identity-card"] img').first();
     await img.waitFor();
-    await app.page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, await img.elementHandle());
+    // (tsconfig for e2e has no DOM lib: the image is typed by the two fields read.)
+    type Img = { complete: boolean; naturalWidth: number };
+    await app.page.waitForFunction((el) => (el as unknown as Img).complete && (el as unknown as Img).naturalWidth > 0, await img.elementHandle());
     assert.deepEqual(realErrors(h), []);
   });
   await h.context.close();
