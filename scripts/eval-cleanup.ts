@@ -37,6 +37,7 @@ export interface CleanupEvaluation {
   /** Every split: the track, the tracks it became, the cut frames. */
   splits: TrackSplit[];
   workspace: string;
+  videoPath: string;
 }
 
 export interface EvaluateOptions {
@@ -75,7 +76,7 @@ export async function evaluateCleanup(opts: EvaluateOptions): Promise<CleanupEva
   await opts.beforeCleanup?.(ws);
   const { report, splits } = await runCleanup({ workspace: ws, epId: EVAL_EP, actions: ['split_tracks', 'reembed', 'recluster'], pack: opts.pack });
   const after = await scoreEpisode(ws, EVAL_EP, truth);
-  return { truth, before, after, report, splits, workspace: wsDir };
+  return { truth, before, after, report, splits, workspace: wsDir, videoPath };
 }
 
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;

@@ -5,7 +5,8 @@
 // with backup.json listing each file's sha256 and size: all of data/manifests/{ep}/ (except backups/;
 // this includes the review journal and undo stack, so review state goes back with identities.json),
 // all of data/embeds/{ep}/, and the identity thumbnails (re-clustering rewrites and prunes them).
-// Crops are never written by cleanup, so they are not copied. After the write-back the resulting
+// Other crops are never written by cleanup; the crop folders of split tracks (old and new ids) are in
+// the scope, because a split moves those crops to the new tracks' folders. After the write-back the resulting
 // hashes are recorded too ("after"), so undo can tell whether anything changed since.
 //
 // Undo restores the newest backup exactly: the backup's own hashes are checked first, the files are
@@ -33,6 +34,8 @@ export const backupManifestSchema = z.strictObject({
   ep_id: z.string(),
   created_at: isoTimestamp,
   actions: z.array(z.string()),
+  /** Further workspace-relative folders in the backup's scope (crop folders of split tracks, old and new). */
+  extra_dirs: z.array(z.string().min(1)).default([]),
   /** Files as they were before the cleanup (workspace-relative paths). */
   files: z.array(fileEntrySchema),
   /** Files as the cleanup left them; null while (or if) the write-back did not finish. */
@@ -64,14 +67,15 @@ async function walk(ws: Workspace, rel: string, skipTop?: string): Promise<strin
 }
 
 /** Workspace-relative paths of every file a cleanup may change, sorted. */
-export async function scopeFiles(ws: Workspace, epId: string): Promise<string[]> {
+export async function scopeFiles(ws: Workspace, epId: string, extraDirs: readonly string[] = []): Promise<string[]> {
   const p = ws.paths(epId);
   const files = [
     ...(await walk(ws, p.manifestsDir, BACKUPS_DIR)),
     ...(await walk(ws, p.embedsDir)),
     ...(await walk(ws, p.identityThumbsDir)),
   ];
-  return files.sort();
+  for (const d of extraDirs) files.push(...(await walk(ws, d)));
+  return [...new Set(files)].sort();
 }
 
 export async function hashFiles(ws: Workspace, rels: readonly string[]): Promise<FileEntry[]> {
@@ -86,24 +90,24 @@ export async function hashFiles(ws: Workspace, rels: readonly string[]): Promise
 const backupsRoot = (ws: Workspace, epId: string) => `${ws.paths(epId).manifestsDir}/${BACKUPS_DIR}`;
 
 /** Copies the cleanup's scope into a new backup folder; returns it. */
-export async function createBackup(ws: Workspace, epId: string, actions: readonly string[], now = new Date()): Promise<BackupRef> {
+export async function createBackup(ws: Workspace, epId: string, actions: readonly string[], extraDirs: readonly string[] = [], now = new Date()): Promise<BackupRef> {
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   let dir = `${backupsRoot(ws, epId)}/${PREFIX}${stamp}`;
   for (let n = 2; await stat(ws.abs(dir)).then(() => true, () => false); n++) dir = `${backupsRoot(ws, epId)}/${PREFIX}${stamp}-${n}`;
   const files: FileEntry[] = [];
-  for (const path of await scopeFiles(ws, epId)) {
+  for (const path of await scopeFiles(ws, epId, extraDirs)) {
     const buf = await readFile(ws.abs(path));
     await writeFileAtomic(ws.abs(`${dir}/files/${path}`), buf);
     files.push({ path, sha256: sha256(buf), bytes: buf.byteLength });
   }
-  const manifest: BackupManifest = { version: 1, ep_id: epId, created_at: now.toISOString(), actions: [...actions], files, after: null };
+  const manifest: BackupManifest = { version: 1, ep_id: epId, created_at: now.toISOString(), actions: [...actions], extra_dirs: [...extraDirs], files, after: null };
   // backup.json last: a folder without it is an unfinished backup and is ignored by undo.
   await writeJson(ws.abs(`${dir}/backup.json`), manifest, backupManifestSchema);
   return { dir, manifest };
 }
 
 export async function recordAfter(ws: Workspace, epId: string, backup: BackupRef): Promise<BackupRef> {
-  const manifest = { ...backup.manifest, after: await hashFiles(ws, await scopeFiles(ws, epId)) };
+  const manifest = { ...backup.manifest, after: await hashFiles(ws, await scopeFiles(ws, epId, backup.manifest.extra_dirs)) };
   await writeJson(ws.abs(`${backup.dir}/backup.json`), manifest, backupManifestSchema);
   return { dir: backup.dir, manifest };
 }
@@ -143,7 +147,7 @@ export async function undoLastCleanup(ws: Workspace, epId: string, opts: { force
     if (sha256(buf) !== f.sha256) throw new Error(`backup ${file} is damaged: sha256 ${sha256(buf)} ≠ ${f.sha256} in ${ws.abs(`${dir}/backup.json`)}; nothing restored`);
     contents.set(f.path, buf);
   }
-  const current = await scopeFiles(ws, epId);
+  const current = await scopeFiles(ws, epId, manifest.extra_dirs);
   if (manifest.after && !opts.force) {
     const now = new Map((await hashFiles(ws, current)).map((f) => [f.path, f.sha256]));
     const after = new Map(manifest.after.map((f) => [f.path, f.sha256]));
@@ -157,12 +161,18 @@ export async function undoLastCleanup(ws: Workspace, epId: string, opts: { force
   const removed = current.filter((p) => !keep.has(p));
   for (const p of removed) await rm(ws.abs(p), { force: true });
   await removeEmptyDirs(ws, ws.paths(epId).identityThumbsDir);
+  for (const d of manifest.extra_dirs) await removeIfEmpty(ws, d);
   const check = await hashFiles(ws, manifest.files.map((f) => f.path));
   const bad = check.filter((f, i) => f.sha256 !== manifest.files[i].sha256);
   if (bad.length) throw new Error(`undo: restored files differ from the backup: ${bad.map((f) => f.path).join(', ')}`);
   const name = dir.slice(dir.lastIndexOf('/') + 1);
   await rename(ws.abs(dir), ws.abs(`${backupsRoot(ws, epId)}/${UNDONE_PREFIX}${name}`));
   return { backup: dir, restored: contents.size, removed };
+}
+
+async function removeIfEmpty(ws: Workspace, rel: string): Promise<void> {
+  const names = await readdir(ws.abs(rel)).catch(() => null);
+  if (names && names.length === 0) await rm(ws.abs(rel), { recursive: true, force: true });
 }
 
 /** Removes empty sub-folders left by removed identity thumbnails (not the folder itself). */

@@ -3,9 +3,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cropRef } from '../../../shared/episode';
 import { cleanupReportSchema, trackSchema } from '../../../shared/schema';
 import { loadEvalPack } from '../../models/testing';
 import type { LoadedPack } from '../../models/types';
@@ -80,9 +81,14 @@ test('a track holding p01 then p02 is split exactly between them; faces, rows an
   after.faces.forEach((f, i) => {
     const expected = i < 6 ? 'track-00004' : i < 12 ? 'track-00005' : fx.faces[i].track_id;
     assert.equal(f.track_id, expected, `face ${i} (${fx.personOfFace[i]})`);
-    assert.deepEqual({ ...f, track_id: '' }, { ...fx.faces[i], track_id: '' }, 'only track_id changes');
+    // Only track_id changes, and the crop moves with it to the new track's folder (cropRef layout).
+    assert.deepEqual({ ...f, track_id: '', crop_path: '' }, { ...fx.faces[i], track_id: '', crop_path: '' });
+    assert.equal(f.crop_path, cropRef(f.track_id, f.frame_idx));
+    assert.ok(existsSync(fx.ws.resolveManifestRef(EP, f.crop_path)), f.crop_path);
   });
   assert.deepEqual(after.rows, npyBefore.data, 'faces.npy rows stay where they were');
+  assert.equal(existsSync(fx.ws.abs(`${paths.cropsDir}/track-00001`)), false, 'the split track\'s crop folder is gone');
+  assert.deepEqual([a.sample_thumbs, b.sample_thumbs], [[cropRef('track-00004', 0)], [cropRef('track-00005', 55)]]);
   const report = await validateEpisode(fx.ws, EP);
   assert.ok(report.ok, formatReport(report));
   const onDisk = await readJson(fx.ws.abs(paths.cleanupReport), cleanupReportSchema);

@@ -11,8 +11,12 @@ import { loadEvalPack } from '../../models/testing';
 import type { LoadedPack } from '../../models/types';
 import { formatReport, validateEpisode } from '../../store/validate';
 import { Workspace } from '../../store/workspace';
+import { episodeArtifacts } from '../../store/artifacts';
 import { EVAL_EP, evaluateCleanup, formatScores, scoreEpisode, type CleanupEvaluation } from '../../../scripts/eval-cleanup';
 import { undoLastCleanup } from './backup';
+import { runPipeline } from '../orchestrator';
+import { sidePaths, trackSamplesSchema } from '../sidefiles';
+import { readJson } from '../../store/json';
 import { runCleanup } from './cleanup';
 import { hashTree } from './testdata';
 
@@ -55,6 +59,10 @@ test('cleanup on the synthetic episode: fewer mixed tracks, WCP and B-cubed F no
   const ws = new Workspace(r.workspace);
   const check = await validateEpisode(ws, EVAL_EP);
   assert.ok(check.ok, formatReport(check));
+  // The pipeline's side file follows the split: every sampled face names a track that exists.
+  const ids = new Set((await episodeArtifacts(ws, EVAL_EP).readTracks()).map((t) => t.track_id));
+  const samples = await readJson(ws.abs(sidePaths(EVAL_EP).trackSamples), trackSamplesSchema);
+  assert.deepEqual(samples.samples.filter((s) => !ids.has(s.track_id)), []);
   // Nothing is left to split (dry run).
   const again = await runCleanup({ workspace: ws, epId: EVAL_EP, actions: ['split_tracks'], dryRun: true });
   assert.equal(again.report.split_tracks_summary.tracks_split, 0);
@@ -65,4 +73,23 @@ test('undo on the pipeline episode restores every file exactly, and the scores w
   await undoLastCleanup(ws, EVAL_EP);
   assert.deepEqual(hashTree(ws.root, noBackups), pristine);
   assert.deepEqual(await scoreEpisode(ws, EVAL_EP, r.truth), r.before);
+});
+
+test('a pipeline re-run after cleanup (not forced) keeps the split and a valid episode', async () => {
+  const ws = new Workspace(r.workspace);
+  await runCleanup({ workspace: ws, epId: EVAL_EP, actions: ['split_tracks', 'reembed', 'recluster'], pack });
+  const result = await runPipeline({
+    videoPath: r.videoPath,
+    workspace: r.workspace,
+    epId: EVAL_EP,
+    settings: { packId: 'eval', faceSampleSpacingSec: 0.25, maxFacesPerTrack: 40 },
+    loadPack: async () => pack,
+    onLog: () => {},
+  });
+  const ran = result.stages.filter((s) => s.status === 'ran').map((s) => s.stage);
+  assert.ok(!ran.includes('track'), `the track stage is not re-run over the cleaned tracks: ran ${ran.join(', ')}`);
+  const check = await validateEpisode(ws, EVAL_EP);
+  assert.ok(check.ok, formatReport(check));
+  const s = await scoreEpisode(ws, EVAL_EP, r.truth);
+  assert.equal(s.mixedTracks, 0, formatScores('after re-run', s));
 });
