@@ -3,7 +3,7 @@
 // recomputed; undo restores every file exactly; the CLI drives the same code.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupReportSchema, identitiesDocSchema, type IdentitiesDoc } from '../../../shared/schema';
@@ -201,4 +201,23 @@ test('a cleanup cancelled during the write-back is rolled back: every file as be
   );
   assert.deepEqual(hashTree(dir, noBackups), pristine);
   assert.deepEqual(await listBackups(fx.ws, EP), [], 'the used backup is marked undone');
+});
+
+test('bad input: an episode that does not validate is refused, naming file, line and field; nothing written', async () => {
+  const file = fx.ws.abs(fx.ws.paths(EP).faces);
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  lines[2] = lines[2].replace(/"quality_score":[0-9.e-]+/, '"quality_score":1.5');
+  writeFileSync(file, lines.join('\n'));
+  try {
+    const hashes = hashTree(dir, noBackups);
+    await assert.rejects(
+      runCleanup({ workspace: fx.ws, epId: EP, actions: ['recluster'] }),
+      /clean-s01e01 does not validate[\s\S]*faces\.jsonl:3: quality_score: must be in \[0, 1\]/,
+    );
+    assert.deepEqual(hashTree(dir, noBackups), hashes);
+    assert.deepEqual(await listBackups(fx.ws, EP), []);
+  } finally {
+    writeFileSync(file, text);
+  }
 });

@@ -171,6 +171,9 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
   }
 
   progress({ step: 'read', done: 0, total: 1 });
+  // A cleanup is judged by the validation after it, so it starts from a valid episode.
+  const pre = await validateEpisode(ws, epId);
+  if (!pre.ok) throw new Error(`${epId} does not validate, so it is not cleaned up; fix it (or re-run the pipeline) first:\n${formatReport(pre)}`);
   const tracks0 = await readTracks(ctx);
   const { faces: faces0, rows: rows0, dim: dim0 } = await readEpisodeFaces(ctx);
   const art = episodeArtifacts(ws, epId);
