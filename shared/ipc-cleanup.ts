@@ -38,3 +38,15 @@ export const CLEANUP_CHANNEL_METHODS = {
   'cleanup:run': 'runCleanup',
   'cleanup:undo': 'undoCleanup',
 } as const;
+
+/** Main → renderer: where a running cleanup is (steps in order: read, split_tracks, reembed, recluster, backup, write, validate). */
+export const cleanupEvents = {
+  'cleanup:progress': z.strictObject({
+    ep_id: epIdSchema,
+    step: z.enum(['read', 'split_tracks', 'reembed', 'recluster', 'backup', 'write', 'validate']),
+    done: nonNegInt,
+    total: nonNegInt,
+  }),
+} as const;
+
+export const CLEANUP_EVENT_METHODS = { 'cleanup:progress': 'onCleanupProgress' } as const;

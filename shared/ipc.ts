@@ -5,7 +5,7 @@ import { anyCommandSchema, reviewCommandSchema } from './commands/schema';
 import { defaultPipelineSettings, pipelineSettingsSchema, type PipelineSettings } from './schema/settings';
 import { epIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonNegInt, trackIdSchema } from './schema';
 import { CAST_CHANNEL_METHODS, castChannels } from './ipc-cast';
-import { CLEANUP_CHANNEL_METHODS, cleanupChannels } from './ipc-cleanup';
+import { CLEANUP_CHANNEL_METHODS, CLEANUP_EVENT_METHODS, cleanupChannels, cleanupEvents } from './ipc-cleanup';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -245,6 +245,7 @@ export const events = {
   }),
   /** The host switched to another workspace folder: every episode list and open episode is stale. */
   'workspace:changed': z.strictObject({ root: z.string() }),
+  ...cleanupEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventOf<E extends EventName> = z.infer<(typeof events)[E]>;
@@ -274,6 +275,7 @@ export const EVENT_METHODS = {
   'pipeline:progress': 'onPipelineProgress',
   'artifacts:changed': 'onArtifactsChanged',
   'workspace:changed': 'onWorkspaceChanged',
+  ...CLEANUP_EVENT_METHODS,
 } as const satisfies Record<EventName, string>;
 
 /** The service shape: one method per channel except the host channels (ReviewService implements it). */

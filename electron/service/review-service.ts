@@ -342,7 +342,14 @@ export class ReviewService implements ServiceApi {
     return this.guard(() =>
       this.serial(epId, () => withReviewLock(this.ws, epId, async () => {
         const { runCleanup } = await import('../pipeline/cleanup/cleanup');
-        const r = await runCleanup({ workspace: this.ws, epId, actions: req.actions, dryRun: req.dry_run, settings: await this.getSettings({}) });
+        const r = await runCleanup({
+          workspace: this.ws,
+          epId,
+          actions: req.actions,
+          dryRun: req.dry_run,
+          settings: await this.getSettings({}),
+          progress: (p) => this.emit('cleanup:progress', { ep_id: epId, ...p }),
+        });
         if (!r.dryRun) {
           this.states.delete(epId);
           this.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });

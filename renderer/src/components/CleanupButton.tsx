@@ -1,13 +1,25 @@
 // "Clean up" (issue #6): a dry run first shows what split_tracks / reembed / recluster would change,
 // Apply runs it (the service backs the episode up first), "Undo cleanup" restores that backup. The
 // service emits artifacts:changed afterwards, which reloads the episode (episodeSlice).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { EventOf } from '../../../shared/ipc';
 import type { CleanupRunResponse } from '../../../shared/ipc-cleanup';
 import { errorInfo, getApi } from '../api/client';
 import { useApp } from '../state/store';
 import { Dialog } from './Dialog';
 
 type Phase = { kind: 'idle' } | { kind: 'busy'; what: string } | { kind: 'preview'; result: CleanupRunResponse };
+type Progress = EventOf<'cleanup:progress'>;
+
+const STEP_NAMES: Record<Progress['step'], string> = {
+  read: 'reading the episode',
+  split_tracks: 'splitting mixed tracks',
+  reembed: 'checking face quality',
+  recluster: 're-clustering',
+  backup: 'backing up',
+  write: 'writing',
+  validate: 'validating',
+};
 
 function Summary({ r }: { r: CleanupRunResponse }) {
   const { before: b, after: a } = r.report;
@@ -26,8 +38,14 @@ export function CleanupButton() {
   const toast = useApp((s) => s.toast);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [canUndo, setCanUndo] = useState(false);
-  if (!epId) return null;
+  const [step, setStep] = useState<Progress | null>(null);
   const busy = phase.kind === 'busy';
+  // Step-by-step progress from the service while a cleanup runs.
+  useEffect(() => {
+    if (!busy) return setStep(null);
+    return getApi().onCleanupProgress((p) => p.ep_id === epId && setStep(p));
+  }, [busy, epId]);
+  if (!epId) return null;
 
   const run = async (dryRun: boolean) => {
     setPhase({ kind: 'busy', what: dryRun ? 'Checking what cleanup would change…' : 'Cleaning up…' });
@@ -66,6 +84,7 @@ export function CleanupButton() {
       {busy && (
         <span className="cleanup-progress" role="status" aria-live="polite" data-testid="cleanup-progress">
           {phase.what}
+          {step && ` ${STEP_NAMES[step.step]}${step.total > 1 ? ` ${step.done}/${step.total}` : ''}`}
         </span>
       )}
       {phase.kind === 'preview' && (
