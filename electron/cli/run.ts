@@ -13,8 +13,12 @@ const USAGE = `usage: screenalytics run <video> --workspace <dir> --ep <ep_id>
   [--stride N] [--analyze-fps F] [--device auto|cpu|cuda|dml|coreml] [--pack ID] [--models-dir DIR]
   [--save-frames] [--no-crops] [--cluster-thresh T] [--force]`;
 
-const fmtSec = (s: number | null) =>
-  s === null || !Number.isFinite(s) ? '--' : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
+/** Rounds once, to whole seconds, so 119.6 s reads "2m00s" and never "1m60s". */
+export function fmtSec(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return '--';
+  const whole = Math.round(s);
+  return whole >= 60 ? `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s` : `${whole}s`;
+}
 
 function progressPrinter(stream: NodeJS.WriteStream) {
   const tty = Boolean(stream.isTTY);
