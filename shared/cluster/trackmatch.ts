@@ -1,0 +1,150 @@
+// Matches the tracks of a previous run to the tracks of a new run of the same episode (different
+// stride or tracker settings renumber and reshape tracks), so human work on old track ids can follow
+// the person. Two tracks "share" a frame when the old track has a box there, the new track covers it
+// (a box on that frame or one interpolated between its neighbouring boxes) and the two boxes overlap
+// with IoU ≥ minIou. A pair qualifies when it shares ≥ min(minShared, old boxes) frames and at least
+// minSharedFrac of the old boxes that fall inside the new track's covered frames.
+//
+// Assignment: an optimal one-to-one assignment (linear-sum-assignment, Jonker–Volgenant, maximising
+// shared frames) per connected component of qualifying pairs — components are small (tracks only
+// compete with tracks at the same place and time), which keeps thousands of tracks cheap — then every
+// still unassigned new track joins the old track it shares the most frames with, if any qualifies
+// (a track the new settings broke into fragments maps to all of them). Each new track maps to at most
+// one old track; an old track may map to several new ones, or none (lost).
+import { linearSumAssignment } from 'linear-sum-assignment';
+
+export type Box = readonly [number, number, number, number];
+
+export interface TrackBoxes {
+  track_id: string;
+  /** Boxes of the track in frame order (any consistent coordinate space, e.g. normalised). */
+  boxes: ReadonlyArray<{ frame_idx: number; bbox: Box }>;
+}
+
+export interface MatchOptions {
+  minIou?: number;
+  minShared?: number;
+  minSharedFrac?: number;
+  /** Longest gap (frames) between two boxes of a new track across which its box is interpolated. */
+  maxGapFrames?: number;
+}
+
+export interface TrackMatch {
+  /** Old track id → new track ids (frame order of their first box), only for matched old tracks. */
+  oldToNew: Map<string, string[]>;
+  newToOld: Map<string, string>;
+  /** Old track ids with no new track. */
+  lost: string[];
+  /** Shared frames of every assigned (old, new) pair, for reports and tests. */
+  shared: Map<string, number>;
+}
+
+export function iou(a: Box, b: Box): number {
+  const iw = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+  const ih = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+  if (iw <= 0 || ih <= 0) return 0;
+  const inter = iw * ih;
+  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** Box of a track at `frame`: exact, linearly interpolated across a gap ≤ maxGap, or undefined. */
+export function boxAt(track: TrackBoxes, frame: number, maxGap: number): Box | undefined {
+  const b = track.boxes;
+  let lo = 0, hi = b.length - 1;
+  if (hi < 0 || frame < b[0].frame_idx || frame > b[hi].frame_idx) return undefined;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (b[mid].frame_idx <= frame) lo = mid;
+    else hi = mid - 1;
+  }
+  const p = b[lo];
+  if (p.frame_idx === frame) return p.bbox;
+  const n = b[lo + 1];
+  if (n.frame_idx - p.frame_idx > maxGap) return undefined;
+  const t = (frame - p.frame_idx) / (n.frame_idx - p.frame_idx);
+  return [0, 1, 2, 3].map((k) => p.bbox[k] + t * (n.bbox[k] - p.bbox[k])) as unknown as Box;
+}
+
+/** Shared frames of one (old, new) pair and how many old boxes the new track covers. */
+export function sharedFrames(old: TrackBoxes, next: TrackBoxes, minIou: number, maxGap: number): { shared: number; inside: number } {
+  let shared = 0, inside = 0;
+  for (const o of old.boxes) {
+    const nb = boxAt(next, o.frame_idx, maxGap);
+    if (!nb) continue;
+    inside++;
+    if (iou(o.bbox, nb) >= minIou) shared++;
+  }
+  return { shared, inside };
+}
+
+const span = (t: TrackBoxes): [number, number] => [t.boxes[0].frame_idx, t.boxes[t.boxes.length - 1].frame_idx];
+
+export function matchTracks(oldTracks: readonly TrackBoxes[], newTracks: readonly TrackBoxes[], opts: MatchOptions = {}): TrackMatch {
+  const minIou = opts.minIou ?? 0.5;
+  const minShared = opts.minShared ?? 2;
+  const minFrac = opts.minSharedFrac ?? 0.5;
+  const maxGap = opts.maxGapFrames ?? 48;
+  const olds = oldTracks.filter((t) => t.boxes.length);
+  const news = newTracks.filter((t) => t.boxes.length);
+
+  // Qualifying pairs, found by a sweep over new spans sorted by start (only time-overlapping pairs are scored).
+  const pairs: Array<{ o: number; n: number; shared: number }> = [];
+  const newOrder = news.map((_, i) => i).sort((a, b) => span(news[a])[0] - span(news[b])[0]);
+  const newStarts = newOrder.map((i) => span(news[i])[0]);
+  for (let o = 0; o < olds.length; o++) {
+    const [os, oe] = span(olds[o]);
+    for (let k = 0; k < newOrder.length && newStarts[k] <= oe; k++) {
+      const n = newOrder[k];
+      if (span(news[n])[1] < os) continue;
+      const { shared, inside } = sharedFrames(olds[o], news[n], minIou, maxGap);
+      if (shared >= Math.min(minShared, olds[o].boxes.length) && shared >= minFrac * inside && shared > 0) pairs.push({ o, n, shared });
+    }
+  }
+
+  // Connected components of the bipartite pair graph (union-find over old ids 0..O-1 and new ids O..).
+  const parent = Array.from({ length: olds.length + news.length }, (_, i) => i);
+  const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x])));
+  for (const p of pairs) parent[find(p.o)] = find(olds.length + p.n);
+  const comps = new Map<number, typeof pairs>();
+  for (const p of pairs) {
+    const r = find(p.o);
+    const l = comps.get(r);
+    if (l) l.push(p);
+    else comps.set(r, [p]);
+  }
+
+  const newToOld = new Map<number, number>();
+  const sharedOf = new Map<string, number>();
+  for (const comp of comps.values()) {
+    const rows = [...new Set(comp.map((p) => p.o))];
+    const cols = [...new Set(comp.map((p) => p.n))];
+    const score = rows.map(() => cols.map(() => 0));
+    for (const p of comp) score[rows.indexOf(p.o)][cols.indexOf(p.n)] = p.shared;
+    const { rowAssignments } = linearSumAssignment(score, { maximaze: true });
+    rows.forEach((o, r) => {
+      const c = rowAssignments[r];
+      if (c >= 0 && score[r][c] > 0) newToOld.set(cols[c], o);
+    });
+    // Fragments: unassigned new tracks join their best old track.
+    cols.forEach((n, c) => {
+      if (newToOld.has(n)) return;
+      let best = -1;
+      rows.forEach((_, r) => {
+        if (score[r][c] > 0 && (best < 0 || score[r][c] > score[best][c])) best = r;
+      });
+      if (best >= 0) newToOld.set(n, rows[best]);
+    });
+    for (const p of comp) if (newToOld.get(p.n) === p.o) sharedOf.set(`${olds[p.o].track_id}→${news[p.n].track_id}`, p.shared);
+  }
+
+  const oldToNew = new Map<string, string[]>(olds.flatMap((o, i) => ([...newToOld.values()].includes(i) ? [[o.track_id, []]] : [])));
+  const byStart = [...newToOld.entries()].sort((a, b) => span(news[a[0]])[0] - span(news[b[0]])[0] || a[0] - b[0]);
+  for (const [n, o] of byStart) {
+    const id = olds[o].track_id;
+    oldToNew.get(id)!.push(news[n].track_id);
+  }
+  const resultNewToOld = new Map([...newToOld].map(([n, o]) => [news[n].track_id, olds[o].track_id]));
+  const lost = oldTracks.map((t) => t.track_id).filter((id) => !oldToNew.has(id));
+  return { oldToNew, newToOld: resultNewToOld, lost, shared: sharedOf };
+}
