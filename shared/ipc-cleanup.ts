@@ -1,6 +1,7 @@
 // IPC channels of issue #6 (episode cleanup), spread into the contract in shared/ipc.ts so that file
-// only gains two lines. The service side is ReviewService.runCleanup / undoCleanup
-// (electron/pipeline/cleanup does the work).
+// only gains two lines. The service side is electron/service/review-cleanup.ts (the cleanup runs in a
+// worker thread, electron/pipeline/cleanup/worker.ts). A cleanup is also one step of the review
+// undo/redo ('review:undo' / 'review:redo' restore its backup / its post-cleanup snapshot).
 import { z } from 'zod';
 import { cleanupReportSchema } from './schema/cleanup';
 import { epIdSchema, nonNegInt, trackIdSchema } from './schema/common';
@@ -32,11 +33,17 @@ export const cleanupChannels = {
     request: z.strictObject({ ep_id: epIdSchema, force: z.boolean().default(false) }),
     response: z.strictObject({ ep_id: epIdSchema, backup: z.string(), restored: nonNegInt, removed: z.array(z.string()) }),
   },
+  /** Cancels the episode's running cleanup (it runs in a worker thread); the episode is left as it was. */
+  'cleanup:cancel': {
+    request: z.strictObject({ ep_id: epIdSchema }),
+    response: z.strictObject({ cancelled: z.boolean() }),
+  },
 } as const;
 
 export const CLEANUP_CHANNEL_METHODS = {
   'cleanup:run': 'runCleanup',
   'cleanup:undo': 'undoCleanup',
+  'cleanup:cancel': 'cancelCleanup',
 } as const;
 
 /** Main → renderer: where a running cleanup is (steps in order: read, split_tracks, reembed, recluster, backup, write, validate). */

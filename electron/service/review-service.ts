@@ -2,7 +2,7 @@
 // the web host and tests alike. Plain Node, no Electron imports.
 import { randomUUID } from 'node:crypto';
 import { applyCommand, describeCommand } from '../../shared/commands/apply';
-import { historyState, recordStep, redo as redoStep, undo as undoStep, type History } from '../../shared/commands/history';
+import { historyState, isCleanupStep, recordStep, redo as redoStep, undo as undoStep, type History } from '../../shared/commands/history';
 import type { AnyCommand } from '../../shared/commands/schema';
 import { parseEpId } from '../../shared/episode';
 import {
@@ -23,6 +23,7 @@ import { appendJournal, recover, reviewFiles, revisionOf, saveHistory, withRevie
 import { CastLibrary } from './cast-library';
 import { ReviewCast } from './review-cast';
 import { episodeSummary, episodeTracks, fail, fileStamp, identityDetail, refusalToFailure, toIpcFailure } from './review-views';
+import { cleanupRedoOnTop, ReviewCleanup, type CleanupState } from './review-cleanup';
 import { defaultLauncher, normaliseProgress, pumpProgress, type PipelineLauncher, type PipelineRun, type RawProgress } from './pipeline';
 
 export interface ReviewServiceOptions {
@@ -36,7 +37,7 @@ export interface ReviewServiceOptions {
   now?: () => string;
 }
 
-export interface EpisodeState {
+export interface EpisodeState extends CleanupState {
   doc: IdentitiesDoc;
   history: History;
   data: EpisodeData;
@@ -58,6 +59,8 @@ export class ReviewService implements ServiceApi {
   readonly cast: CastLibrary;
   /** Cast-library and screen-time channels (review-cast.ts); the methods below delegate to it. */
   private readonly castApi: ReviewCast<EpisodeState>;
+  /** Cleanup channels and cleanup undo/redo steps (review-cleanup.ts). */
+  private readonly cleanupApi: ReviewCleanup<EpisodeState>;
 
   constructor(opts: ReviewServiceOptions) {
     this.opts = opts;
@@ -76,6 +79,18 @@ export class ReviewService implements ServiceApi {
       },
       this.cast,
     );
+    this.cleanupApi = new ReviewCleanup<EpisodeState>({
+      ws: this.ws,
+      epId: (ep) => this.epId(ep),
+      guard: (fn) => this.guard(fn),
+      serial: (key, fn) => this.serial(key, fn),
+      settings: () => this.getSettings({}),
+      emit: (event, payload) => this.emit(event, payload),
+      reload: (epId) => {
+        this.states.delete(epId);
+        return this.state(epId, true);
+      },
+    });
   }
 
   // ---- events --------------------------------------------------------------------------------
@@ -130,13 +145,18 @@ export class ReviewService implements ServiceApi {
     const data = cached && cached.data.stamp === dataStamp ? cached.data : await loadEpisodeData(this.ws, epId);
     const load = () => recover(this.ws, epId, commandContext(data));
     const { doc, history } = locked ? await load() : await withReviewLock(this.ws, epId, load);
-    const st: EpisodeState = { doc, history, data, docStamp: await fileStamp(files.identities) };
+    const cleanupRedo = await ReviewCleanup.loadRedo(this.ws, epId);
+    const st: EpisodeState = { doc, history, data, docStamp: await fileStamp(files.identities), cleanupRedo };
     this.states.set(epId, st);
     return st;
   }
 
   private reviewState(epId: string, st: EpisodeState): ResponseOf<'review:apply'> {
-    return { ep_id: epId, revision: revisionOf(st.doc), identities: st.doc, history: historyState(st.history) };
+    const history = historyState(st.history);
+    // An undone cleanup is the next redo while the restored review stack is as the undo left it.
+    const redo = cleanupRedoOnTop(st);
+    if (redo) Object.assign(history, { can_redo: true, redo_label: redo.marker.label });
+    return { ep_id: epId, revision: revisionOf(st.doc), identities: st.doc, history };
   }
 
   private checkRevision(st: EpisodeState, revision: number): void {
@@ -237,11 +257,16 @@ export class ReviewService implements ServiceApi {
       this.serial(epId, () => withReviewLock(this.ws, epId, async () => {
         const st = await this.state(epId, true);
         this.checkRevision(st, req.revision);
+        // A cleanup step restores files (its backup, or its post-cleanup snapshot): review-cleanup.ts.
+        if (which === 'undo' && isCleanupStep(st.history.undo.at(-1))) return this.reviewState(epId, await this.cleanupApi.undoStep(epId, st));
+        if (which === 'redo' && cleanupRedoOnTop(st)) return this.reviewState(epId, await this.cleanupApi.redoStep(epId, st));
         const at = this.now();
         const r = (which === 'undo' ? undoStep : redoStep)(st.history, st.doc, at);
         if (!r.ok) return refusalToFailure(r);
-        // The inverse of what was just applied is what the new stack top holds.
-        const inverse = which === 'undo' ? r.history.redo.at(-1)!.redo! : r.history.undo.at(-1)!.undo;
+        // The inverse of what was just applied is what the new stack top holds (never a cleanup step).
+        const top = which === 'undo' ? r.history.redo.at(-1) : r.history.undo.at(-1);
+        if (!top || isCleanupStep(top)) return fail('internal', 'history step without an inverse');
+        const inverse = which === 'undo' ? top.redo! : top.undo;
         await this.commit(epId, st, at, which, r.label, r.applied, r.doc, inverse, r.history);
         return this.reviewState(epId, st);
       })),
@@ -330,49 +355,11 @@ export class ReviewService implements ServiceApi {
   autoAssignCast(req: RequestOf<'cast:auto-assign'>) { return this.castApi.autoAssignCast(req); }
   undoAutoAssign(req: RequestOf<'cast:undo-auto-assign'>) { return this.castApi.undoAutoAssign(req); }
 
-  // ---- episode cleanup (issue #6; the work is electron/pipeline/cleanup) ---------------------------
+  // ---- episode cleanup (issue #6): review-cleanup.ts (runs in a worker; one step of undo/redo) ----
 
-  /**
-   * Runs cleanup under the episode's review lock. Not a journalled command: it rewrites tracks, faces and
-   * embeddings too, so its undo is `undoCleanup` (the backup it made), which also brings back the review
-   * journal and undo stack as they were.
-   */
-  async runCleanup(req: RequestOf<'cleanup:run'>): Promise<ResponseOf<'cleanup:run'>> {
-    const epId = this.epId(req.ep_id);
-    return this.guard(() =>
-      this.serial(epId, () => withReviewLock(this.ws, epId, async () => {
-        const { runCleanup } = await import('../pipeline/cleanup/cleanup');
-        const r = await runCleanup({
-          workspace: this.ws,
-          epId,
-          actions: req.actions,
-          dryRun: req.dry_run,
-          settings: await this.getSettings({}),
-          progress: (p) => this.emit('cleanup:progress', { ep_id: epId, ...p }),
-        });
-        if (!r.dryRun) {
-          this.states.delete(epId);
-          this.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });
-        }
-        return { ep_id: epId, dry_run: r.dryRun, report: r.report, splits: r.splits.map((s) => ({ from: s.from, into: s.into })), faces_rejected: r.rejectedFaces, backup: r.backup };
-      })),
-    );
-  }
-
-  async undoCleanup(req: RequestOf<'cleanup:undo'>): Promise<ResponseOf<'cleanup:undo'>> {
-    const epId = this.epId(req.ep_id);
-    return this.guard(() =>
-      this.serial(epId, () => withReviewLock(this.ws, epId, async () => {
-        const { undoLastCleanup } = await import('../pipeline/cleanup/backup');
-        const r = await undoLastCleanup(this.ws, epId, { force: req.force }).catch((err: Error) =>
-          fail(/^no cleanup to undo/.test(err.message) ? 'not_found' : /changed after the cleanup/.test(err.message) ? 'conflict' : 'internal', err.message),
-        );
-        this.states.delete(epId);
-        this.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });
-        return { ep_id: epId, backup: r.backup, restored: r.restored, removed: r.removed };
-      })),
-    );
-  }
+  runCleanup(req: RequestOf<'cleanup:run'>) { return this.cleanupApi.runCleanup(req); }
+  cancelCleanup(req: RequestOf<'cleanup:cancel'>) { return this.cleanupApi.cancelCleanup(req); }
+  undoCleanup(req: RequestOf<'cleanup:undo'>) { return this.cleanupApi.undoCleanup(req, (epId) => this.state(epId, true)); }
 
   /** Cancels running pipelines (app quit). */
   async close(): Promise<void> {

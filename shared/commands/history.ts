@@ -16,10 +16,27 @@ export const historyEntrySchema = z.strictObject({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
+/**
+ * A whole episode cleanup as one step (issue #6). It rewrote tracks, faces and embeddings, which no
+ * restore command can express, so the service undoes it by restoring `backup` (the cleanup's backup
+ * folder, workspace-relative) and redoes it from that backup's post-cleanup snapshot.
+ */
+export const cleanupHistoryEntrySchema = z.strictObject({
+  kind: z.literal('cleanup'),
+  label: z.string(),
+  backup: z.string().min(1),
+});
+export type CleanupHistoryEntry = z.infer<typeof cleanupHistoryEntrySchema>;
+export const CLEANUP_STEP_LABEL = 'Cleanup';
+
+export const historyStepSchema = z.union([historyEntrySchema, cleanupHistoryEntrySchema]);
+export type HistoryStep = z.infer<typeof historyStepSchema>;
+export const isCleanupStep = (e: HistoryStep | undefined): e is CleanupHistoryEntry => !!e && 'kind' in e && e.kind === 'cleanup';
+
 export const historySchema = z.strictObject({
   version: z.literal(1),
-  undo: z.array(historyEntrySchema),
-  redo: z.array(historyEntrySchema),
+  undo: z.array(historyStepSchema),
+  redo: z.array(historyStepSchema),
 });
 export type History = z.infer<typeof historySchema>;
 
@@ -44,6 +61,7 @@ export type StepResult = Stepped | Exclude<ApplyResult, { ok: true }>;
 export function undo(h: History, doc: IdentitiesDoc, now: string): StepResult {
   const entry = h.undo.at(-1);
   if (!entry) return { ok: false, code: 'invalid', message: 'nothing to undo' };
+  if (isCleanupStep(entry)) return { ok: false, code: 'invalid', message: `"${entry.label}" is undone by restoring its backup (${entry.backup}), not by a command` };
   const r = applyCommand(doc, entry.undo, now);
   if (!r.ok) return r;
   return {
@@ -57,6 +75,7 @@ export function undo(h: History, doc: IdentitiesDoc, now: string): StepResult {
 
 export function redo(h: History, doc: IdentitiesDoc, now: string): StepResult {
   const entry = h.redo.at(-1);
+  if (isCleanupStep(entry)) return { ok: false, code: 'invalid', message: `"${entry.label}" is redone from its backup (${entry.backup}), not by a command` };
   if (!entry || !entry.redo) return { ok: false, code: 'invalid', message: 'nothing to redo' };
   const r = applyCommand(doc, entry.redo, now);
   if (!r.ok) return r;

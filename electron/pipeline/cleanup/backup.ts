@@ -23,8 +23,9 @@ import { readJson, writeJson } from '../../store/json';
 import type { Workspace } from '../../store/workspace';
 
 export const BACKUPS_DIR = 'backups';
-const PREFIX = 'cleanup-';
-const UNDONE_PREFIX = 'undone-';
+export const PREFIX = 'cleanup-';
+export const UNDONE_PREFIX = 'undone-';
+export const AFTER_DIR = 'after';
 
 const fileEntrySchema = z.strictObject({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: nonNegInt });
 export type FileEntry = z.infer<typeof fileEntrySchema>;
@@ -87,7 +88,7 @@ export async function hashFiles(ws: Workspace, rels: readonly string[]): Promise
   return out;
 }
 
-const backupsRoot = (ws: Workspace, epId: string) => `${ws.paths(epId).manifestsDir}/${BACKUPS_DIR}`;
+export const backupsRoot = (ws: Workspace, epId: string) => `${ws.paths(epId).manifestsDir}/${BACKUPS_DIR}`;
 
 /** Copies the cleanup's scope into a new backup folder; returns it. */
 export async function createBackup(ws: Workspace, epId: string, actions: readonly string[], extraDirs: readonly string[] = [], now = new Date()): Promise<BackupRef> {
@@ -106,8 +107,18 @@ export async function createBackup(ws: Workspace, epId: string, actions: readonl
   return { dir, manifest };
 }
 
+/**
+ * Records the post-cleanup hashes and keeps a copy of those files in `<backup>/after/` (what a redo
+ * of the cleanup restores, review-undo.ts). The copy comes first: `after` in backup.json marks both done.
+ */
 export async function recordAfter(ws: Workspace, epId: string, backup: BackupRef): Promise<BackupRef> {
-  const manifest = { ...backup.manifest, after: await hashFiles(ws, await scopeFiles(ws, epId, backup.manifest.extra_dirs)) };
+  const after: FileEntry[] = [];
+  for (const path of await scopeFiles(ws, epId, backup.manifest.extra_dirs)) {
+    const buf = await readFile(ws.abs(path));
+    await writeFileAtomic(ws.abs(`${backup.dir}/${AFTER_DIR}/${path}`), buf);
+    after.push({ path, sha256: sha256(buf), bytes: buf.byteLength });
+  }
+  const manifest = { ...backup.manifest, after };
   await writeJson(ws.abs(`${backup.dir}/backup.json`), manifest, backupManifestSchema);
   return { dir: backup.dir, manifest };
 }
@@ -136,7 +147,7 @@ export interface UndoResult {
  * Restores the newest cleanup backup. Refuses (naming the files) when the episode changed after that
  * cleanup — e.g. review edits — unless `force`; those changes would be lost.
  */
-export async function undoLastCleanup(ws: Workspace, epId: string, opts: { force?: boolean } = {}): Promise<UndoResult> {
+export async function undoLastCleanup(ws: Workspace, epId: string, opts: { force?: boolean; reviewUndone?: boolean } = {}): Promise<UndoResult> {
   const [last] = await listBackups(ws, epId);
   if (!last) throw new Error(`no cleanup to undo for ${epId}: ${ws.abs(backupsRoot(ws, epId))} holds no finished backup`);
   const { dir, manifest } = last;
@@ -149,9 +160,7 @@ export async function undoLastCleanup(ws: Workspace, epId: string, opts: { force
   }
   const current = await scopeFiles(ws, epId, manifest.extra_dirs);
   if (manifest.after && !opts.force) {
-    const now = new Map((await hashFiles(ws, current)).map((f) => [f.path, f.sha256]));
-    const after = new Map(manifest.after.map((f) => [f.path, f.sha256]));
-    const changed = [...new Set([...now.keys(), ...after.keys()])].filter((p) => now.get(p) !== after.get(p)).sort();
+    const changed = await changedFiles(ws, epId, current, manifest.after, opts.reviewUndone ? `${dir}/${AFTER_DIR}` : null);
     if (changed.length) {
       throw new Error(`${epId} changed after the cleanup of ${manifest.created_at} (${changed.slice(0, 5).join(', ')}${changed.length > 5 ? `, … ${changed.length} files` : ''}); undo would discard those changes — use force to undo anyway`);
     }
@@ -170,13 +179,44 @@ export async function undoLastCleanup(ws: Workspace, epId: string, opts: { force
   return { backup: dir, restored: contents.size, removed };
 }
 
-async function removeIfEmpty(ws: Workspace, rel: string): Promise<void> {
+/**
+ * Files of the scope that differ from `expected`. With `reviewUndoneFrom` (the folder holding the
+ * expected files), review edits made since and undone again do not count: the review journal and undo
+ * stack are ignored and identities.json is compared without metadata.revision (each edit and each undo
+ * bumps it). Callers pass it only when the review undo stack says every later edit was undone.
+ */
+export async function changedFiles(ws: Workspace, epId: string, current: readonly string[], expected: readonly FileEntry[], reviewUndoneFrom: string | null): Promise<string[]> {
+  const now = new Map((await hashFiles(ws, current)).map((f) => [f.path, f.sha256]));
+  const want = new Map(expected.map((f) => [f.path, f.sha256]));
+  const dir = ws.paths(epId).manifestsDir;
+  const review = new Set([`${dir}/review_journal.jsonl`, `${dir}/review_undo.json`]);
+  const out: string[] = [];
+  for (const p of [...new Set([...now.keys(), ...want.keys()])].sort()) {
+    if (now.get(p) === want.get(p)) continue;
+    if (reviewUndoneFrom !== null) {
+      if (review.has(p)) continue;
+      if (p === ws.paths(epId).identities && now.has(p) && want.has(p)) {
+        const strip = (buf: Buffer) => {
+          const doc = JSON.parse(buf.toString('utf8')) as { metadata?: Record<string, unknown> };
+          delete doc.metadata?.revision;
+          return JSON.stringify(doc);
+        };
+        const expectedBuf = await readFile(ws.abs(`${reviewUndoneFrom}/${p}`)).catch(() => null);
+        if (expectedBuf && strip(await readFile(ws.abs(p))) === strip(expectedBuf)) continue;
+      }
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+export async function removeIfEmpty(ws: Workspace, rel: string): Promise<void> {
   const names = await readdir(ws.abs(rel)).catch(() => null);
   if (names && names.length === 0) await rm(ws.abs(rel), { recursive: true, force: true });
 }
 
 /** Removes empty sub-folders left by removed identity thumbnails (not the folder itself). */
-async function removeEmptyDirs(ws: Workspace, rel: string): Promise<void> {
+export async function removeEmptyDirs(ws: Workspace, rel: string): Promise<void> {
   const entries = await readdir(ws.abs(rel), { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     if (!e.isDirectory()) continue;

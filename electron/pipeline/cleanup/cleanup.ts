@@ -62,6 +62,11 @@ export interface CleanupOptions {
   signal?: AbortSignal;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
   progress?: (p: CleanupProgress) => void;
+  /**
+   * Last write of the write-back, after validation and before the post-cleanup hashes are sealed (the
+   * review app pushes its undo entry here, undo-step.ts); a failure rolls the cleanup back.
+   */
+  beforeSeal?: (backupDir: string) => Promise<void>;
 }
 
 export interface CleanupResult {
@@ -284,6 +289,8 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     for (const { from, to } of relocated.copies) {
       await writeFileAtomic(ws.resolveManifestRef(epId, to), await readFile(ws.resolveManifestRef(epId, from)));
     }
+    // A cancel is honoured between the writes (the catch below restores the backup).
+    checkAborted(signal);
     if (splits.length) {
       await art.writeTracks(tracks);
       const longest = tracks
@@ -293,11 +300,13 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
       if (await art.exists('trackMetrics')) await art.writeTrackMetrics({ ...(await art.readTrackMetrics()), longest_tracks: longest });
       await remapTrackSamples(ws, epId, faces0, faces, tracks, splits, longest);
     }
+    checkAborted(signal);
     if (facesChanged) await art.writeFaces(faces, { modelId, embeddingDim: dim });
     if (facesChanged || pooled) {
       const p = pooled ?? pool(tracks, faces, rows, dim);
       await art.writeTrackEmbeddings(p.trackOrder, p.vectors, POOLING_RULE);
     }
+    checkAborted(signal);
     if (identities && identities !== previous) {
       if (needThumbs) await writeIdentityThumbs(ctx, identities, needThumbs, faces);
       await art.writeIdentities(identities);
@@ -310,6 +319,8 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     progress({ step: 'validate', done: 0, total: 1 });
     const check = await validateEpisode(ws, epId);
     if (!check.ok) throw new Error(`the cleaned episode does not validate:\n${formatReport(check)}`);
+    if (opts.beforeSeal) await opts.beforeSeal(backup.dir);
+    checkAborted(signal);
   } catch (err) {
     await undoLastCleanup(ws, epId, { force: true }).catch((undoErr: Error) => {
       log('error', `cleanup: restoring ${backup.dir} failed too: ${undoErr.message}`);

@@ -1,0 +1,6 @@
+// Cleanup worker bootstrap, the same pattern as ../worker-entry.mjs: tsx registered inside the thread
+// before the TypeScript body is imported (a packaged app points the Worker at the bundled JS instead).
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./worker-main.ts');
