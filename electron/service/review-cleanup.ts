@@ -29,6 +29,8 @@ export interface CleanupHost<S extends CleanupState> {
   emit<E extends EventName>(event: E, payload: EventOf<E>): void;
   /** Drops the cached state and loads it again (the caller holds the review lock). */
   reload(epId: string): Promise<S>;
+  /** After an undo/redo of a cleanup: the show's cast library follows the restored identities. */
+  restored(epId: string, st: S): Promise<void>;
 }
 
 const errorCode = (msg: string) =>
@@ -118,6 +120,7 @@ export class ReviewCleanup<S extends CleanupState> {
     const { redoCleanup } = await import('../pipeline/cleanup/undo-step');
     await redoCleanup(this.host.ws, epId, redo.dir).catch((err: Error) => fail(/changed after the cleanup was undone/.test(err.message) ? 'conflict' : 'internal', err.message));
     const next = await this.host.reload(epId);
+    await this.host.restored(epId, next);
     this.host.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });
     return next;
   }
@@ -151,6 +154,7 @@ export class ReviewCleanup<S extends CleanupState> {
         redo_depth: restored.history.redo.length,
       });
       state = await this.host.reload(epId);
+      await this.host.restored(epId, state);
     }
     this.host.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });
     return { result: { backup: r.backup, restored: r.restored, removed: r.removed }, state };

@@ -90,6 +90,7 @@ export class ReviewService implements ServiceApi {
         this.states.delete(epId);
         return this.state(epId, true);
       },
+      restored: (epId, st) => this.cast.syncEpisode(epId, st.doc).then(() => undefined, () => undefined),
     });
   }
 

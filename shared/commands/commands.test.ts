@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identitiesDocSchema, type IdentitiesDoc, type Identity } from '../schema';
 import { applyCommand, computeCounts, slugify, type Applied } from './apply';
-import { emptyHistory, historySchema, historyState, recordStep, redo, undo, HISTORY_LIMIT } from './history';
+import { emptyHistory, historySchema, historyState, isCleanupStep, recordStep, redo, undo, HISTORY_LIMIT } from './history';
 import { reviewCommandSchema, type AnyCommand, type CommandContext } from './schema';
 
 const T0 = '2025-11-18T12:34:56.000Z';
@@ -278,4 +278,23 @@ test('undo refuses with conflict when the document moved on underneath', () => {
   assert.ok(other.ok);
   const u = applyCommand(other.doc, r.inverse, NOW);
   assert.ok(!u.ok && u.code === 'conflict');
+});
+
+test('a cleanup step sits in the stack (serialisable, labelled) and is not undone by a command', () => {
+  let doc = makeDoc();
+  const cleanup = { kind: 'cleanup' as const, label: 'Cleanup (split tracks)', backup: 'data/manifests/x-s01e01/backups/cleanup-1' };
+  const r = applyCommand(doc, { op: 'lock', identity_id: 'identity-00002', locked: true }, NOW, ctx);
+  assert.ok(r.ok);
+  doc = r.doc;
+  let h = historySchema.parse(JSON.parse(JSON.stringify({ version: 1, undo: [cleanup], redo: [] })));
+  assert.ok(isCleanupStep(h.undo[0]));
+  assert.deepEqual(historyState(h), { can_undo: true, can_redo: false, undo_label: 'Cleanup (split tracks)', redo_label: null });
+  const refused = undo(h, doc, NOW);
+  assert.ok(!refused.ok && refused.code === 'invalid' && refused.message.includes(cleanup.backup));
+  // Later review steps stack on top of it and undo normally, leaving the cleanup on top again.
+  h = recordStep(h, 'lock', r.inverse);
+  const u = undo(historySchema.parse(JSON.parse(JSON.stringify(h))), doc, NOW);
+  assert.ok(u.ok);
+  assert.ok(isCleanupStep(u.history.undo.at(-1)) && !isCleanupStep(u.history.redo.at(-1)));
+  assert.throws(() => historySchema.parse({ version: 1, undo: [{ ...cleanup, backup: '' }], redo: [] }));
 });
