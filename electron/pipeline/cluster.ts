@@ -11,6 +11,8 @@ import { defaultThreads } from '../models/providers';
 import { checkAborted, type StageContext } from './context';
 import { readIdentities, writeIdentities, writeIdentityThumbs } from './identities';
 import { loadOrPool, readEpisodeFaces, readTracks } from './pool';
+import { applyTrackRemap, readTrackRemap } from './remap';
+import { embeddingStats } from '../../shared/cluster/pooling';
 
 export interface ClusterOptions {
   clusterThresh?: number;
@@ -97,7 +99,7 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
   if (!Number.isFinite(clusterThresh) || clusterThresh < -1 || clusterThresh > 1) throw new Error(`cluster_thresh must be in [-1, 1], got ${clusterThresh}`);
   if (!Number.isInteger(minClusterSize) || minClusterSize < 1) throw new Error(`min_cluster_size must be an integer ≥ 1, got ${minClusterSize}`);
 
-  const previous = await readIdentities(ctx);
+  let previous = await readIdentities(ctx);
   const { meta, vectors } = await loadOrPool(ctx);
   const [tracks, { faces }] = await Promise.all([readTracks(ctx), readEpisodeFaces(ctx)]);
   ctx.progress({ stage: 'cluster', done: 0, total: tracks.length });
@@ -105,6 +107,26 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
 
   const facesPerTrack = new Map<string, number>();
   for (const f of faces) facesPerTrack.set(f.track_id, (facesPerTrack.get(f.track_id) ?? 0) + 1);
+  const now = new Date().toISOString();
+  // Tracks regenerated since `previous` was written: move its human work onto the new track ids.
+  const remap = previous ? await readTrackRemap(ctx) : null;
+  if (previous && remap && remap.identities_created_at === previous.metadata.created_at) {
+    const applied = applyTrackRemap(previous, remap, now);
+    for (const w of applied.warnings) ctx.log('warn', `cluster: ${w}`);
+    const row = new Map(meta.track_order.map((t, i) => [t, i]));
+    for (const ident of applied.doc.identities) {
+      if (!ident.locked || !applied.changed.has(ident.identity_id)) continue;
+      const s = embeddingStats(vectors, meta.embedding_dim, ident.track_ids.flatMap((t) => (row.has(t) ? [row.get(t)!] : [])));
+      ident.embedding_stats = {
+        centroid_norm: s.centroidNorm,
+        variance: s.variance,
+        num_tracks: ident.track_ids.length,
+        num_faces_total: ident.track_ids.reduce((a, t) => a + (facesPerTrack.get(t) ?? 0), 0),
+      };
+    }
+    ctx.log('info', `cluster: reviewed identities moved to the re-run's tracks (${applied.changed.size} changed)`);
+    previous = applied.doc;
+  }
   const plan = planIdentities({
     epId: ctx.epId,
     tracks,
@@ -118,7 +140,7 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
     minClusterSize,
     linkage,
     modelId: meta.model_id,
-    now: new Date().toISOString(),
+    now,
   });
   for (const w of plan.warnings) ctx.log('warn', `cluster: ${w}`);
   if (plan.carried.size) ctx.log('info', `cluster: labels carried over for ${[...plan.carried].join(', ')}`);

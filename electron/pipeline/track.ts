@@ -7,8 +7,10 @@ import type { Track } from '../../shared/schema/tracks';
 import type { PipelineSettings } from '../../shared/schema/settings';
 import { readJson, writeJson } from '../store/json';
 import { episodeArtifacts } from '../store/artifacts';
+import type { TrackBoxes, Box } from '../../shared/cluster/trackmatch';
 import { ByteTracker } from './bytetrack';
 import { checkAborted, type StageContext } from './context';
+import { remapHumanWork } from './remap';
 import { detectMetaSchema, sidePaths, trackSamplesSchema, type Sample, type TrackerMetrics } from './sidefiles';
 
 /** short_track_fraction counts tracks lasting less than this many seconds (first to last detection). */
@@ -34,6 +36,8 @@ export interface BuildTracksResult {
   tracks: Track[];
   samples: Sample[];
   metrics: Omit<TrackerMetrics, 'track_sec'>;
+  /** Every detection box of every track (normalised, frame order), for matching a later re-run's tracks. */
+  boxes: TrackBoxes[];
 }
 
 /**
@@ -83,6 +87,7 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
 
   const tracks: Track[] = [];
   const samples: Sample[] = [];
+  const boxes: TrackBoxes[] = [];
   const perFrame = new Map<number, number>();
   let short = 0;
   raw.forEach((t, i) => {
@@ -102,6 +107,7 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
       stats: { detections: t.dets.length, avg_conf: t.dets.reduce((a, d) => a + d.conf, 0) / t.dets.length },
       schema_version: 'track_v1',
     });
+    boxes.push({ track_id: trackId, boxes: t.dets.map((d) => ({ frame_idx: d.frame_idx, bbox: d.bbox as unknown as Box })) });
     for (const d of picked) {
       samples.push({ track_id: trackId, frame_idx: d.frame_idx, ts_s: d.ts_s, bbox: d.bbox, landmarks: d.landmarks, conf: d.conf });
     }
@@ -118,6 +124,7 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
   return {
     tracks,
     samples,
+    boxes,
     metrics: {
       tracks_born: tracks.length,
       // A track is "lost" when it ended before the video did (occlusion, exit, or a scene cut).
@@ -151,6 +158,8 @@ export async function trackEpisode(ctx: StageContext): Promise<BuildTracksResult
     settings: ctx.settings,
   });
   checkAborted(ctx.signal);
+  // Before tracks.jsonl changes: translate reviewed identities' tracks to the new ones (see remap.ts).
+  await remapHumanWork(ctx, result.tracks, result.boxes);
   await art.writeTracks(result.tracks);
   await writeJson(
     ctx.workspace.abs(side.trackSamples),

@@ -64,3 +64,10 @@ test('boxes that overlap less than IoU 0.5 do not match; a single old sample can
   const single = [{ track_id: 'track-00009', boxes: [{ frame_idx: 50, bbox: [0.1, 0.2, 0.2, 0.35] as Box }] }];
   assert.deepEqual(matchTracks(single, [track('track-00004', 0.1, 0, 100, 5, 0)]).oldToNew.get('track-00009'), ['track-00004']);
 });
+
+test('short fragments between two sparse old samples still match (old boxes interpolated)', () => {
+  const old = [track('track-00001', 0.1, 0, 160, 16)]; // samples every 16 frames
+  const next = [track('track-00001', 0.1, 3, 9, 3), track('track-00002', 0.1, 18, 24, 3), track('track-00003', 0.1, 99, 105, 3)];
+  const m = matchTracks(old, next);
+  assert.deepEqual(m.oldToNew.get('track-00001'), ['track-00001', 'track-00002', 'track-00003']);
+});

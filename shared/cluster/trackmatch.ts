@@ -1,9 +1,10 @@
 // Matches the tracks of a previous run to the tracks of a new run of the same episode (different
 // stride or tracker settings renumber and reshape tracks), so human work on old track ids can follow
-// the person. Two tracks "share" a frame when the old track has a box there, the new track covers it
-// (a box on that frame or one interpolated between its neighbouring boxes) and the two boxes overlap
-// with IoU ≥ minIou. A pair qualifies when it shares ≥ min(minShared, old boxes) frames and at least
-// minSharedFrac of the old boxes that fall inside the new track's covered frames.
+// the person. Two tracks "share" a frame when one of them has a box there, the other covers it (a box
+// on that frame or one interpolated between its neighbouring boxes — old tracks are often known only
+// by sparse samples) and the two boxes overlap with IoU ≥ minIou; both tracks' box frames are checked.
+// A pair qualifies when it shares ≥ min(minShared, boxes of both) frames and at least minSharedFrac of
+// the checked frames that either track covers of the other.
 //
 // Assignment: an optimal one-to-one assignment (linear-sum-assignment, Jonker–Volgenant, maximising
 // shared frames) per connected component of qualifying pairs — components are small (tracks only
@@ -66,16 +67,22 @@ export function boxAt(track: TrackBoxes, frame: number, maxGap: number): Box | u
   return [0, 1, 2, 3].map((k) => p.bbox[k] + t * (n.bbox[k] - p.bbox[k])) as unknown as Box;
 }
 
-/** Shared frames of one (old, new) pair and how many old boxes the new track covers. */
-export function sharedFrames(old: TrackBoxes, next: TrackBoxes, minIou: number, maxGap: number): { shared: number; inside: number } {
+function oneWay(a: TrackBoxes, b: TrackBoxes, minIou: number, maxGap: number): { shared: number; inside: number } {
   let shared = 0, inside = 0;
-  for (const o of old.boxes) {
-    const nb = boxAt(next, o.frame_idx, maxGap);
+  for (const o of a.boxes) {
+    const nb = boxAt(b, o.frame_idx, maxGap);
     if (!nb) continue;
     inside++;
     if (iou(o.bbox, nb) >= minIou) shared++;
   }
   return { shared, inside };
+}
+
+/** Shared frames of one (old, new) pair, and how many box frames of each fall inside the other. */
+export function sharedFrames(old: TrackBoxes, next: TrackBoxes, minIou: number, maxGap: number): { shared: number; inside: number } {
+  const a = oneWay(old, next, minIou, maxGap);
+  const b = oneWay(next, old, minIou, maxGap);
+  return { shared: a.shared + b.shared, inside: a.inside + b.inside };
 }
 
 const span = (t: TrackBoxes): [number, number] => [t.boxes[0].frame_idx, t.boxes[t.boxes.length - 1].frame_idx];
@@ -98,7 +105,7 @@ export function matchTracks(oldTracks: readonly TrackBoxes[], newTracks: readonl
       const n = newOrder[k];
       if (span(news[n])[1] < os) continue;
       const { shared, inside } = sharedFrames(olds[o], news[n], minIou, maxGap);
-      if (shared >= Math.min(minShared, olds[o].boxes.length) && shared >= minFrac * inside && shared > 0) pairs.push({ o, n, shared });
+      if (shared > 0 && shared >= Math.min(minShared, olds[o].boxes.length + news[n].boxes.length) && shared >= minFrac * inside) pairs.push({ o, n, shared });
     }
   }
 

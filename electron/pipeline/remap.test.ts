@@ -1,0 +1,114 @@
+// Human work across a re-run that regenerates tracks, on a real clip with the real eval models:
+// interview_two_people at stride 4, one man locked + labeled, the other labeled (unlocked), then a
+// re-run at stride 3 with a strict tracker IoU gate (matchThresh 0.3), so every stage re-runs and each
+// man's one long track becomes dozens of fragments, interleaved and renumbered.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EVAL_DIR, loadEvalPack } from '../models/testing';
+import type { LoadedPack } from '../models/types';
+import { episodeArtifacts } from '../store/artifacts';
+import { Workspace } from '../store/workspace';
+import type { IdentitiesDoc, Identity } from '../../shared/schema';
+import { runPipeline, type RunOptions } from './orchestrator';
+import { trackRemapPath } from './remap';
+import { sidePaths } from './sidefiles';
+
+const VIDEO = join(EVAL_DIR, 'videos', 'interview_two_people.mp4');
+const EP = 'interview-s01e01';
+let root = '';
+let pack: LoadedPack;
+const art = () => episodeArtifacts(new Workspace(root), EP);
+const STRICT = { stride: 3, packId: 'eval', matchThresh: 0.3 } as const;
+const run = (settings: RunOptions['settings'], extra: Partial<RunOptions> = {}) =>
+  runPipeline({ videoPath: VIDEO, workspace: root, epId: EP, settings, loadPack: async () => pack, ...extra });
+
+interface Samples { samples: Array<{ track_id: string; frame_idx: number; bbox: number[] }> }
+const samples = (): Samples => JSON.parse(readFileSync(join(root, sidePaths(EP).trackSamples), 'utf8'));
+/** Mean horizontal centre of a set of tracks' sampled boxes: the two men sit left and right. */
+const centreX = (s: Samples, tracks: string[]) => {
+  const xs = s.samples.filter((x) => tracks.includes(x.track_id)).map((x) => (x.bbox[0] + x.bbox[2]) / 2);
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+};
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sa-remap-'));
+  pack = await loadEvalPack();
+});
+after(async () => {
+  await Promise.allSettled([pack?.detector.dispose(), pack?.embedder.dispose()]);
+  await rm(root, { recursive: true, force: true });
+});
+
+test('a re-run at another stride keeps the locked identity on the same man and carries the other label', async () => {
+  const first = await run({ stride: 4, packId: 'eval' });
+  assert.ok(first.report.ok);
+  const tracks4 = await art().readTracks();
+  const doc4 = await art().readIdentities();
+  // The two men's long tracks and their identities.
+  const long = tracks4.filter((t) => t.frame_span[1] - t.frame_span[0] >= 200).sort((a, b) => a.track_id.localeCompare(b.track_id));
+  assert.ok(long.length >= 2, 'two long tracks');
+  const owner = (d: IdentitiesDoc, t: string) => d.identities.find((i) => i.track_ids.includes(t))!;
+  const lockedOld = owner(doc4, long[0].track_id);
+  const labeledOld = owner(doc4, long[1].track_id);
+  assert.notEqual(lockedOld.identity_id, labeledOld.identity_id);
+  const s4 = samples();
+  const lockedX = centreX(s4, lockedOld.track_ids);
+  const labeledX = centreX(s4, labeledOld.track_ids);
+  assert.ok(Math.abs(lockedX - labeledX) > 0.15, `the men sit apart (${lockedX} vs ${labeledX})`);
+
+  const edited: IdentitiesDoc = structuredClone(doc4);
+  const lk = edited.identities.find((i) => i.identity_id === lockedOld.identity_id)!;
+  lk.locked = true;
+  lk.labels = { person_id: 'host', name: 'The Host' };
+  edited.identities.find((i) => i.identity_id === labeledOld.identity_id)!.labels = { name: 'The Guest' };
+  await art().writeIdentities(edited);
+
+  const logs: string[] = [];
+  const second = await run(STRICT, { onLog: (_l, m) => logs.push(m) });
+  assert.deepEqual(second.stages.map((s) => s.status), ['ran', 'ran', 'ran', 'ran', 'ran']);
+  assert.ok(second.report.ok, JSON.stringify(second.report.artifacts.filter((a) => a.status !== 'ok' && a.status !== 'not present')));
+  const tracks3 = await art().readTracks();
+  assert.ok(tracks3.every((t) => t.frame_span[0] % 3 === 0), 'tracks rebuilt from stride-3 detections');
+  assert.ok(tracks3.length >= 10, `the strict gate fragments the tracks (${tracks3.length})`);
+  const doc3 = await art().readIdentities();
+  const s3 = samples();
+
+  const locked = doc3.identities.find((i) => i.identity_id === lockedOld.identity_id) as Identity;
+  assert.ok(locked, 'the locked identity survives');
+  assert.equal(locked.locked, true);
+  assert.deepEqual(locked.labels, { person_id: 'host', name: 'The Host' });
+  assert.equal(locked.created_at, lockedOld.created_at);
+  assert.equal(locked.cluster_id, lockedOld.cluster_id);
+  // Its tracks are stride-3 tracks of the same man: same side of the frame, same stretch of the clip.
+  assert.notDeepEqual(locked.track_ids, lockedOld.track_ids, 'the track ids changed');
+  assert.ok(locked.track_ids.length >= 5, `the locked man's fragments (${locked.track_ids.join(', ')})`);
+  assert.ok(Math.abs(centreX(s3, locked.track_ids) - lockedX) < 0.05, `centre ${centreX(s3, locked.track_ids)} vs ${lockedX}`);
+  const spans = tracks3.filter((t) => locked.track_ids.includes(t.track_id));
+  const covered = spans.reduce((a, t) => a + t.frame_span[1] - t.frame_span[0], 0);
+  assert.ok(covered >= 0.8 * (long[0].frame_span[1] - long[0].frame_span[0]), `covers ${covered} frames`);
+  assert.equal(locked.embedding_stats.num_tracks, locked.track_ids.length);
+  // No other identity holds those tracks (the file validated, so no track is in two identities).
+
+  const guest = doc3.identities.filter((i) => i.labels?.name === 'The Guest');
+  assert.equal(guest.length, 1, 'the label is carried over to exactly one identity');
+  assert.equal(guest[0].locked, false);
+  assert.ok(Math.abs(centreX(s3, guest[0].track_ids) - labeledX) < 0.05, 'onto the same man');
+  assert.notEqual(doc3.metadata.created_at, doc4.metadata.created_at, 'a new clustering (the journal of the old one is not replayed)');
+
+  const remap = JSON.parse(readFileSync(join(root, trackRemapPath(EP)), 'utf8'));
+  assert.equal(remap.identities_created_at, doc4.metadata.created_at);
+  assert.ok(remap.old_to_new[long[0].track_id].length >= 1);
+  assert.ok(logs.some((l) => /reviewed tracks matched to new tracks/.test(l)), logs.join('\n'));
+
+  // A cluster-only re-run reads the re-clustered document: the remap is not applied a second time.
+  const recluster = await run({ ...STRICT, clusterThresh: 0.9 });
+  assert.deepEqual(recluster.stages.map((s) => s.status), ['skipped', 'skipped', 'skipped', 'skipped', 'ran']);
+  assert.ok(recluster.report.ok);
+  const again = (await art().readIdentities()).identities.find((i) => i.identity_id === lockedOld.identity_id)!;
+  assert.deepEqual(again.track_ids, locked.track_ids);
+  assert.deepEqual(again.labels, locked.labels);
+});
