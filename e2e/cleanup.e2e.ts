@@ -1,6 +1,7 @@
 // The "Clean up" button in Chromium against the web host, on a real-photo episode (eval pack
 // embeddings) whose first track holds two people: the dry-run preview names the split, Apply writes
-// it (checked on disk), "Undo cleanup" brings back every file exactly (sha256).
+// it (checked on disk), "Undo cleanup" brings back every file exactly (sha256); and the applied cleanup
+// is one step of z / shift+z (files restored, then the cleanup back, byte for byte).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -89,5 +90,48 @@ test('Clean up: preview, apply (split lands on disk), undo (every file back, byt
     assert.deepEqual(hashTree(workspace, noBackups), pristine);
     await shownTracks(3);
     assert.equal(await page.getByTestId('cleanup-undo').isDisabled(), true);
+  });
+});
+
+test('the applied cleanup is one step of z / shift+z: z restores every file, shift+z brings the cleanup back', async () => {
+  await withFailureShot(handle, 'cleanup-undo-redo', async () => {
+    const page = app.page;
+    await app.goto(host.url);
+    await app.openEpisode(EP);
+    const pristine = hashTree(workspace, noBackups);
+    // A function predicate (the app's CSP forbids evaluating strings while polling).
+    const shownTracks = (n: number) =>
+      page.waitForFunction(
+        (want) =>
+          [...(globalThis as unknown as { document: { querySelectorAll(q: string): Iterable<{ getAttribute(a: string): string | null }> } }).document.querySelectorAll('[data-testid="identity-card"]')]
+            .reduce((s, el) => s + Number(/(\d+) tracks/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0) === want,
+        n,
+      );
+    await shownTracks(3);
+
+    await page.getByTestId('cleanup-open').click();
+    await page.getByTestId('cleanup-summary').waitFor();
+    await page.getByTestId('cleanup-apply').click();
+    await shownTracks(4);
+    await app.settled();
+    const cleaned = hashTree(workspace, noBackups);
+    assert.notDeepEqual(cleaned, pristine);
+    assert.equal(await page.getByTestId('cleanup-undo').isDisabled(), false);
+
+    await app.press('z');
+    await shownTracks(3);
+    await app.settled();
+    assert.deepEqual(hashTree(workspace, noBackups), pristine, 'z restored the backup byte for byte');
+    assert.equal(await page.getByTestId('cleanup-undo').isDisabled(), true, 'nothing left for the button to undo');
+
+    await app.press('Shift+Z');
+    await shownTracks(4);
+    await app.settled();
+    assert.deepEqual(hashTree(workspace, noBackups), cleaned, 'shift+z re-applied the cleanup byte for byte');
+
+    await app.press('z');
+    await shownTracks(3);
+    await app.settled();
+    assert.deepEqual(hashTree(workspace, noBackups), pristine);
   });
 });

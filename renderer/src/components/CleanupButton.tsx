@@ -1,7 +1,11 @@
 // "Clean up" (issue #6): a dry run first shows what split_tracks / reembed / recluster would change,
-// Apply runs it (the service backs the episode up first), "Undo cleanup" restores that backup. The
-// service emits artifacts:changed afterwards, which reloads the episode (episodeSlice).
+// Apply runs it (in the service's worker thread; Cancel stops it and leaves the episode as it was; the
+// service backs the episode up first). The applied cleanup is one step of the normal undo/redo (z /
+// shift+z restore its backup / re-apply it); "Undo cleanup" stays for undoing it after later edits
+// (the service refuses if those edits would be lost). The service emits artifacts:changed afterwards,
+// which reloads the episode (episodeSlice).
 import { useEffect, useState } from 'react';
+import { CLEANUP_STEP_LABEL } from '../../../shared/commands/history';
 import type { EventOf } from '../../../shared/ipc';
 import type { CleanupRunResponse } from '../../../shared/ipc-cleanup';
 import { errorInfo, getApi } from '../api/client';
@@ -37,7 +41,12 @@ export function CleanupButton() {
   const epId = useApp((s) => s.epId);
   const toast = useApp((s) => s.toast);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
-  const [canUndo, setCanUndo] = useState(false);
+  const [applied, setApplied] = useState(false);
+  // Undone with z: the cleanup is now a redo step, there is nothing for this button to undo.
+  const undoneByZ = useApp((s) => !!s.history?.redo_label?.startsWith(CLEANUP_STEP_LABEL));
+  const onStack = useApp((s) => !!s.history?.undo_label?.startsWith(CLEANUP_STEP_LABEL));
+  const canUndo = onStack || (applied && !undoneByZ);
+  const [applying, setApplying] = useState(false);
   const [step, setStep] = useState<Progress | null>(null);
   const busy = phase.kind === 'busy';
   // Step-by-step progress from the service while a cleanup runs.
@@ -49,22 +58,26 @@ export function CleanupButton() {
 
   const run = async (dryRun: boolean) => {
     setPhase({ kind: 'busy', what: dryRun ? 'Checking what cleanup would change…' : 'Cleaning up…' });
+    setApplying(!dryRun);
     try {
       const result = await getApi().runCleanup({ ep_id: epId, actions: ['split_tracks', 'reembed', 'recluster'], dry_run: dryRun });
       if (dryRun) return setPhase({ kind: 'preview', result });
       setPhase({ kind: 'idle' });
-      setCanUndo(true);
+      setApplied(true);
       toast('info', `Cleanup done: ${result.report.split_tracks_summary.tracks_split} track(s) split, ${result.report.reembed_summary.faces_rejected} face(s) rejected`);
     } catch (err) {
       setPhase({ kind: 'idle' });
       toast('error', `Cleanup failed: ${errorInfo(err).message}`);
+    } finally {
+      setApplying(false);
     }
   };
+  const cancel = () => void getApi().cancelCleanup({ ep_id: epId }).catch((err) => toast('error', `Cancel failed: ${errorInfo(err).message}`));
   const undo = async () => {
     setPhase({ kind: 'busy', what: 'Restoring the episode as it was before the cleanup…' });
     try {
       const r = await getApi().undoCleanup({ ep_id: epId, force: false });
-      setCanUndo(false);
+      setApplied(false);
       toast('info', `Cleanup undone (${r.restored} files restored)`);
     } catch (err) {
       toast('error', `Undo cleanup failed: ${errorInfo(err).message}`);
@@ -78,13 +91,18 @@ export function CleanupButton() {
       <button className="btn small" onClick={() => void run(true)} disabled={busy} data-testid="cleanup-open" title="Split mixed tracks, drop poor faces, re-cluster">
         Clean up
       </button>
-      <button className="btn small" onClick={() => void undo()} disabled={busy || !canUndo} data-testid="cleanup-undo" title="Restore the episode as it was before the last cleanup">
+      <button className="btn small" onClick={() => void undo()} disabled={busy || !canUndo} data-testid="cleanup-undo" title="Restore the episode as it was before the last cleanup (also z while it is the last step)">
         Undo cleanup
       </button>
       {busy && (
         <span className="cleanup-progress" role="status" aria-live="polite" data-testid="cleanup-progress">
           {phase.what}
           {step && ` ${STEP_NAMES[step.step]}${step.total > 1 ? ` ${step.done}/${step.total}` : ''}`}
+          {applying && (
+            <button className="btn small" onClick={cancel} data-testid="cleanup-cancel">
+              Cancel
+            </button>
+          )}
         </span>
       )}
       {phase.kind === 'preview' && (

@@ -8,6 +8,7 @@ import type { IdentitiesDoc } from '../../../shared/schema';
 import type { PipelineProgress, ResponseOf, ReviewState, Settings, SettingsPatch, TrackSummary } from '../../../shared/ipc';
 import { errorInfo, getApi } from '../api/client';
 import type { AppState } from './store';
+import { CLEANUP_STEP_LABEL } from '../../../shared/commands/history';
 
 type EpisodeRow = ResponseOf<'episodes:list'>['episodes'][number];
 export type IdentityDetail = ResponseOf<'identity:detail'>;
@@ -270,9 +271,12 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
         try {
           const api = getApi();
           const req = { ep_id: epId, revision: get().revision };
+          // A cleanup step (issue #6) restores tracks and faces too, not just identities: reload them.
+          const cleanupStep = (which === 'undo' ? history?.undo_label : history?.redo_label)?.startsWith(CLEANUP_STEP_LABEL);
           const st = which === 'undo' ? await api.undo(req) : await api.redo(req);
           acceptState(st);
-          await refreshAfterEdit();
+          if (cleanupStep) await get().reload();
+          else await refreshAfterEdit();
         } catch (err) {
           await failed(err, which);
         }
