@@ -85,6 +85,11 @@ export class ReviewCleanup<S extends CleanupState> {
     );
   }
 
+  /** Cancels every running cleanup (app quit); each rolls back to its backup. */
+  close(): void {
+    for (const run of this.running.values()) run.cancel();
+  }
+
   async cancelCleanup(req: RequestOf<'cleanup:cancel'>): Promise<ResponseOf<'cleanup:cancel'>> {
     const run = this.running.get(this.host.epId(req.ep_id));
     if (!run) return { cancelled: false };

@@ -362,9 +362,10 @@ export class ReviewService implements ServiceApi {
   cancelCleanup(req: RequestOf<'cleanup:cancel'>) { return this.cleanupApi.cancelCleanup(req); }
   undoCleanup(req: RequestOf<'cleanup:undo'>) { return this.cleanupApi.undoCleanup(req, (epId) => this.state(epId, true)); }
 
-  /** Cancels running pipelines (app quit). */
+  /** Cancels running pipelines and cleanups (app quit). */
   async close(): Promise<void> {
     await Promise.all([...this.runs.values()].map((r) => Promise.resolve(r.cancel()).catch(() => undefined)));
+    this.cleanupApi.close();
     this.runs.clear();
   }
 }

@@ -109,7 +109,7 @@ export async function createBackup(ws: Workspace, epId: string, actions: readonl
 
 /**
  * Records the post-cleanup hashes and keeps a copy of those files in `<backup>/after/` (what a redo
- * of the cleanup restores, review-undo.ts). The copy comes first: `after` in backup.json marks both done.
+ * of the cleanup restores, undo-step.ts). The copy comes first: `after` in backup.json marks both done.
  */
 export async function recordAfter(ws: Workspace, epId: string, backup: BackupRef): Promise<BackupRef> {
   const after: FileEntry[] = [];
