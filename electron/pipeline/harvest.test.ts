@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { alignFace } from '../models/align';
 import { EVAL_DIR, loadEvalPack, readRgb } from '../models/testing';
 import type { LoadedPack, RawDetection, RgbImage } from '../models/types';
-import { countIdSwitches, cropBox } from './harvest';
+import { countIdSwitches, cropBox, SWITCH_FRONTAL_POSE } from './harvest';
 import { faceQuality, poseScore, rejectionReason } from './quality';
 
 let pack: LoadedPack;
@@ -59,17 +59,25 @@ test('quality: landmarks of a profile (nose beyond an eye) are rejected as pose_
   assert.equal(rejectionReason(q, 0.35), 'pose_too_extreme');
 });
 
-test('id_switches: a change of person inside one track counts once; across tracks it does not', async () => {
-  const a1 = await embedPhoto('celeb-madonna/1.jpg');
-  const a2 = await embedPhoto('celeb-madonna/2.jpg');
-  const b1 = await embedPhoto('celeb-mindy-kaling/1.jpg');
+test('id_switches: a change of person that persists inside one track counts once; blips, poses and other tracks do not', async () => {
+  const [a1, a2, a3] = await Promise.all(['1', '2', '3'].map((n) => embedPhoto(`celeb-madonna/${n}.jpg`)));
+  const [b1, b2] = await Promise.all(['1', '3'].map((n) => embedPhoto(`celeb-mindy-kaling/${n}.jpg`)));
+  for (const p of ['celeb-madonna/1.jpg', 'celeb-madonna/2.jpg', 'celeb-madonna/3.jpg', 'celeb-mindy-kaling/1.jpg', 'celeb-mindy-kaling/3.jpg']) {
+    const pose = poseScore((await topFace(await readRgb(photo(p)))).landmarks).pose;
+    assert.ok(pose >= SWITCH_FRONTAL_POSE, `${p} is near-frontal (pose ${pose})`);
+  }
   const t = pack.defaultClusterThresh;
-  const one = (id: string, reason?: string) => ({ track_id: id, ...(reason ? { rejection_reason: reason } : {}) });
-  assert.equal(countIdSwitches([one('track-00001'), one('track-00001')], [a1, a2], t), 0);
-  assert.equal(countIdSwitches([one('track-00001'), one('track-00001'), one('track-00001')], [a1, a2, b1], t), 1);
-  assert.equal(countIdSwitches([one('track-00001'), one('track-00001'), one('track-00002')], [a1, a2, b1], t), 0);
-  // a rejected face is skipped: a1 → (b1 rejected) → a2 is no switch
-  assert.equal(countIdSwitches([one('track-00001'), one('track-00001', 'low_quality'), one('track-00001')], [a1, b1, a2], t), 0);
+  const one = (id: string, reason?: string, pose = 0.9) => ({ track_id: id, pose, ...(reason ? { rejection_reason: reason } : {}) });
+  const T1 = 'track-00001';
+  assert.equal(countIdSwitches([one(T1), one(T1)], [a1, a2], t), 0);
+  assert.equal(countIdSwitches([one(T1), one(T1), one(T1), one(T1)], [a1, a2, b1, b2], t), 1, 'A A B B: one switch');
+  assert.equal(countIdSwitches([one(T1), one(T1), one(T1), one(T1), one(T1), one(T1)], [a1, a2, b1, b2, a3, a1], t), 2, 'A A B B A A: two');
+  assert.equal(countIdSwitches([one(T1), one(T1), one(T1)], [a1, a2, b1], t), 0, 'one odd face at the end has not persisted');
+  assert.equal(countIdSwitches([one(T1), one(T1), one(T1), one(T1)], [a1, b1, a2, a3], t), 0, 'a blip');
+  assert.equal(countIdSwitches([one(T1), one(T1), one('track-00002'), one('track-00002')], [a1, a2, b1, b2], t), 0, 'across tracks');
+  // Rejected and non-frontal faces are not compared at all.
+  assert.equal(countIdSwitches([one(T1), one(T1, 'low_quality'), one(T1, 'low_quality'), one(T1)], [a1, b1, b2, a2], t), 0);
+  assert.equal(countIdSwitches([one(T1), one(T1), one(T1, undefined, 0.3), one(T1, undefined, 0.3)], [a1, a2, b1, b2], t), 0);
 });
 
 test('crop boxes are squares around the face, clipped to the frame', () => {

@@ -46,25 +46,62 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
+/** id_switches compares only faces whose pose cue (quality.ts poseScore) is at least this: |yaw| ≲ 0.4. */
+export const SWITCH_FRONTAL_POSE = 0.5;
+/** …and counts a switch only after this many consecutive near-frontal faces disagree with the track. */
+export const SWITCH_PERSIST = 2;
+
 /**
- * id_switches: within one track, consecutive sampled faces that passed the quality gate (time order;
- * rejected faces have unreliable embeddings) whose cosine similarity is below the pack's calibrated
- * same-person threshold (LoadedPack.defaultClusterThresh, the value clustering uses) count as one
- * identity discontinuity, i.e. the tracker probably jumped from one person to another.
- * (Not settings.clusterThresh: that is a clustering knob, and the harvest must not re-run for it.)
+ * id_switches (track_metrics.json), pose-aware: within one track (faces in time order), take the
+ * near-frontal faces (pose ≥ SWITCH_FRONTAL_POSE) that passed the quality gate — the default pack's
+ * embedder puts a frontal and a three-quarter view of one person at cosine ≈ 0.07, so comparing
+ * across poses counts head turns. Each is compared with the running mean of the track's near-frontal
+ * faces so far; a switch is counted when SWITCH_PERSIST consecutive ones fall below the pack's
+ * calibrated same-person threshold (LoadedPack.defaultClusterThresh, not settings.clusterThresh: the
+ * harvest must not re-run for a clustering knob) and agree with each other — a new person persists,
+ * a blip (blur, occlusion, an odd frame) does not. The running mean then restarts from those faces.
  * Faces must be sorted by track, then frame.
  */
 export function countIdSwitches(
-  faces: Array<{ track_id: string; rejection_reason?: string }>,
+  faces: Array<{ track_id: string; rejection_reason?: string; pose: number }>,
   embeddings: Float32Array[],
   thresh: number,
 ): number {
   let n = 0;
-  let prev = -1;
+  let track = '';
+  let ref: Float32Array | null = null;
+  let pending: number[] = [];
+  const cos = (v: Float32Array, sum: Float32Array) => dot(v, sum) / Math.max(1e-12, Math.sqrt(dot(sum, sum)));
+  const restart = (idx: number[]) => {
+    ref = new Float32Array(embeddings[idx[0]].length);
+    for (const i of idx) for (let k = 0; k < ref.length; k++) ref[k] += embeddings[i][k];
+  };
   for (let i = 0; i < faces.length; i++) {
-    if (faces[i].rejection_reason) continue;
-    if (prev >= 0 && faces[prev].track_id === faces[i].track_id && dot(embeddings[i], embeddings[prev]) < thresh) n++;
-    prev = i;
+    const f = faces[i];
+    if (f.track_id !== track) {
+      track = f.track_id;
+      ref = null;
+      pending = [];
+    }
+    if (f.rejection_reason || !(f.pose >= SWITCH_FRONTAL_POSE)) continue;
+    if (!ref) {
+      restart([i]);
+      continue;
+    }
+    const r: Float32Array = ref;
+    if (cos(embeddings[i], r) >= thresh) {
+      for (let k = 0; k < r.length; k++) r[k] += embeddings[i][k];
+      pending = [];
+      continue;
+    }
+    // Disagreeing faces must also agree among themselves to be one new person.
+    if (pending.length && dot(embeddings[i], embeddings[pending[pending.length - 1]]) < thresh) pending = [];
+    pending.push(i);
+    if (pending.length >= SWITCH_PERSIST) {
+      n++;
+      restart(pending);
+      pending = [];
+    }
   }
   return n;
 }
@@ -187,7 +224,11 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
   const metrics: TrackMetrics = {
     ep_id: ctx.epId,
     ...tm,
-    id_switches: countIdSwitches(faces, done.map((d) => d.embedding), pack.defaultClusterThresh),
+    id_switches: countIdSwitches(
+      faces.map((f, i) => ({ ...f, pose: done[i].quality.pose })),
+      done.map((d) => d.embedding),
+      pack.defaultClusterThresh,
+    ),
     analyzed_fps: elapsed > 0 ? meta.frames.length / elapsed : 0,
     elapsed_sec: elapsed,
     device: pack.device,

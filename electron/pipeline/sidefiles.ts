@@ -7,6 +7,9 @@
 //   detector model id/family, device, and wall-clock seconds of the stage.
 // track_samples.json — written by the track stage with tracks.jsonl: the faces chosen for harvest
 //   (per track, spacing + cap applied) and the tracker half of track_metrics.json.
+// track_remap.json — written by the track stage when it replaces the tracks of an episode whose
+//   identities.json has locked or labeled identities: their old track ids → the matching new ones,
+//   and the tracks left without a match (schema and rules: remap.ts).
 // run_state.json — the orchestrator's resume record, one entry per finished stage:
 //   {stage: {fingerprint, settings, inputs: {path: hash}, finished_at, elapsed_sec}}. `fingerprint`
 //   is sha256 over the stage name, the settings that stage reads and the input hashes; a stage whose

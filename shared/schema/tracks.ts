@@ -29,6 +29,11 @@ export const trackMetricsSchema = z.strictObject({
   ep_id: epIdSchema,
   tracks_born: nonNegInt,
   tracks_lost: nonNegInt,
+  /**
+   * Pose-aware identity discontinuities inside tracks: ≥ 2 consecutive near-frontal accepted faces
+   * (pose cue ≥ 0.5) below the pack's same-person threshold against the track's running mean of
+   * near-frontal faces count one switch (definition: countIdSwitches in electron/pipeline/harvest.ts).
+   */
   id_switches: nonNegInt,
   longest_tracks: z.array(z.strictObject({ track_id: trackIdSchema, length: nonNegInt })).max(5),
   avg_tracks_per_frame: finite.refine((v) => v >= 0, { message: 'must be ≥ 0' }),
