@@ -266,19 +266,23 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
       get().toast('info', `Nothing to ${which}`);
       return Promise.resolve();
     }
+    // A cleanup step (issue #6) restores tracks and faces too, not just identities: reload them.
+    const cleanupStep = (which === 'undo' ? history?.undo_label : history?.redo_label)?.startsWith(CLEANUP_STEP_LABEL);
     return tracked(() =>
       serial(async () => {
         try {
           const api = getApi();
           const req = { ep_id: epId, revision: get().revision };
-          // A cleanup step (issue #6) restores tracks and faces too, not just identities: reload them.
-          const cleanupStep = (which === 'undo' ? history?.undo_label : history?.redo_label)?.startsWith(CLEANUP_STEP_LABEL);
           const st = which === 'undo' ? await api.undo(req) : await api.redo(req);
           acceptState(st);
           if (cleanupStep) await get().reload();
           else await refreshAfterEdit();
         } catch (err) {
-          await failed(err, which);
+          // The service names the files that changed since the cleanup: show that, not "changed elsewhere".
+          if (cleanupStep) {
+            get().toast('warn', errorInfo(err).message);
+            await get().reload();
+          } else await failed(err, which);
         }
       }),
     );
