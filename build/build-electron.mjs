@@ -3,6 +3,8 @@
 //   dist/electron/main/main.js          ← electron/main/main.ts (ESM; service, store, web, shared inside)
 //   dist/electron/main/worker-entry.mjs ← electron/pipeline/worker-main.ts (runInWorker's
 //                                         new URL('./worker-entry.mjs', import.meta.url) finds it beside main.js)
+//   dist/electron/main/cleanup-worker-entry.mjs ← electron/pipeline/cleanup/worker-main.ts (same idea for
+//                                         runCleanupInWorker's './cleanup-worker-entry.mjs')
 //   dist/electron/preload/preload.cjs   ← electron/preload/preload.ts (CJS: sandboxed preloads cannot load ESM)
 // Native and binary-shipping packages stay external (resolved from node_modules, unpacked from the asar).
 import { build } from 'esbuild';
@@ -30,6 +32,7 @@ export async function buildElectron() {
   await Promise.all([
     build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main/main.js', format: 'esm', banner: { js: esmBanner } }),
     build({ ...common, entryPoints: ['electron/pipeline/worker-main.ts'], outfile: 'dist/electron/main/worker-entry.mjs', format: 'esm', banner: { js: esmBanner } }),
+    build({ ...common, entryPoints: ['electron/pipeline/cleanup/worker-main.ts'], outfile: 'dist/electron/main/cleanup-worker-entry.mjs', format: 'esm', banner: { js: esmBanner } }),
     build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload/preload.cjs', format: 'cjs', platform: 'node' }),
   ]);
 }

@@ -48,7 +48,7 @@ before(() => {
 });
 
 test('the bundles exist where main.ts looks for them, and are packed', () => {
-  for (const rel of [BUNDLES.main, BUNDLES.worker, BUNDLES.preload]) {
+  for (const rel of [BUNDLES.main, BUNDLES.worker, BUNDLES.cleanupWorker, BUNDLES.preload]) {
     assert.ok(existsSync(join(root, rel)), `${rel} built`);
     assert.ok(packed(rel), `${rel} is in "files"`);
   }
@@ -114,4 +114,17 @@ test('the bundled pipeline worker loads with its externals and answers', async (
   await w.terminate();
   assert.equal(reply.type, 'error');
   assert.match(reply.message ?? '', /video not found/);
+});
+
+test('the bundled cleanup worker loads with its externals and answers', async () => {
+  const w = new Worker(join(root, BUNDLES.cleanupWorker));
+  const reply = await new Promise<{ type: string; message?: string }>((ok, fail) => {
+    w.once('message', ok);
+    w.once('error', fail);
+    w.postMessage({ type: 'start', opts: { workspace: join(root, 'workspace-none'), epId: 'demo-s01e01', actions: ['recluster'], dryRun: true, settings: {}, undoEntry: false } });
+  });
+  await w.terminate();
+  // A cleanup of an episode that does not exist must come back as a clear error from the worker body.
+  assert.equal(reply.type, 'error');
+  assert.match(reply.message ?? '', /tracks.jsonl not found: run the pipeline for demo-s01e01 before cleanup/);
 });

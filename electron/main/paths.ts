@@ -6,6 +6,7 @@ import { basename, join, resolve } from 'node:path';
 export const BUNDLES = {
   main: 'dist/electron/main/main.js',
   worker: 'dist/electron/main/worker-entry.mjs',
+  cleanupWorker: 'dist/electron/main/cleanup-worker-entry.mjs',
   preload: 'dist/electron/preload/preload.cjs',
   renderer: 'dist/renderer',
 } as const;

@@ -13,7 +13,7 @@ export interface CleanupWorkerRun {
 }
 
 export function runCleanupInWorker(opts: CleanupWorkerOptions, onEvent: (e: CleanupWorkerEvent) => void = () => {}): CleanupWorkerRun {
-  const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url));
+  const worker = new Worker(new URL('./cleanup-worker-entry.mjs', import.meta.url));
   const done = new Promise<CleanupWorkerResult>((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => void) => {
