@@ -14,7 +14,7 @@ import { episodeArtifacts } from '../store/artifacts';
 import { Workspace } from '../store/workspace';
 import type { IdentitiesDoc, Identity } from '../../shared/schema';
 import { runPipeline, type RunOptions } from './orchestrator';
-import { trackRemapPath } from './remap';
+import { applyTrackRemap, trackRemapPath } from './remap';
 import { sidePaths } from './sidefiles';
 
 const VIDEO = join(EVAL_DIR, 'videos', 'interview_two_people.mp4');
@@ -111,4 +111,36 @@ test('a re-run at another stride keeps the locked identity on the same man and c
   const again = (await art().readIdentities()).identities.find((i) => i.identity_id === lockedOld.identity_id)!;
   assert.deepEqual(again.track_ids, locked.track_ids);
   assert.deepEqual(again.labels, locked.labels);
+});
+
+test('applyTrackRemap: lost tracks are reported, a locked identity left without tracks is dropped (reported), other identities are not carried', () => {
+  const ident = (id: string, tracks: string[], locked: boolean, labels: Record<string, string> = {}): Identity => ({
+    identity_id: id, cluster_id: null, track_ids: tracks, canonical_face_path: '', locked, labels,
+    embedding_stats: { centroid_norm: 1, variance: 0, num_tracks: tracks.length, num_faces_total: 1 },
+    created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+  });
+  const prev = {
+    identities: [
+      ident('identity-00001', ['track-00001', 'track-00002'], true, { name: 'A' }),
+      ident('identity-00002', ['track-00003'], true, { name: 'B' }),
+      ident('identity-00003', ['track-00004'], false, { name: 'C' }),
+      ident('identity-00004', ['track-00005'], false),
+    ],
+    metadata: { ep_id: EP, created_at: '2026-01-01T00:00:00Z' },
+  } as unknown as IdentitiesDoc;
+  const remap = {
+    ep_id: EP, created_at: 'x', identities_created_at: '2026-01-01T00:00:00Z',
+    old_to_new: { 'track-00001': ['track-00007', 'track-00008'], 'track-00002': [], 'track-00003': [], 'track-00004': ['track-00001'] },
+    lost: [],
+  };
+  const { doc, warnings, changed } = applyTrackRemap(prev, remap, '2026-02-02T00:00:00Z');
+  assert.deepEqual(doc.identities.map((i) => [i.identity_id, i.track_ids, i.locked, i.labels]), [
+    ['identity-00001', ['track-00007', 'track-00008'], true, { name: 'A' }],
+    ['identity-00003', ['track-00001'], false, { name: 'C' }],
+  ]);
+  assert.equal(doc.identities[0].updated_at, '2026-02-02T00:00:00Z');
+  assert.equal(doc.identities[0].created_at, '2026-01-01T00:00:00Z');
+  assert.deepEqual([...changed].sort(), ['identity-00001', 'identity-00003']);
+  assert.ok(warnings.some((w) => w.includes('identity-00001') && w.includes('track-00002')), warnings.join('\n'));
+  assert.ok(warnings.some((w) => /locked identity-00002 .* dropped/.test(w)), warnings.join('\n'));
 });

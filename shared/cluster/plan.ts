@@ -2,7 +2,8 @@
 // document. Pure: thumbnails and I/O are the caller's (electron/pipeline/identities.ts).
 //
 // Human work survives re-runs:
-// - a locked identity is copied verbatim (every field) and its tracks are kept out of clustering;
+// - a locked identity is copied verbatim (every field) and its tracks are kept out of clustering
+//   (when a re-run rebuilt the tracks, electron/pipeline/remap.ts first moves `previous` onto them);
 // - labels of unlocked labeled identities are carried to the new identity that holds the majority of
 //   their (still present, unlocked) tracks, one-to-one, largest overlap first; an old identity with no
 //   such majority is matched by centroid cosine similarity ≥ cluster_thresh instead;
