@@ -13,6 +13,7 @@ import { readIdentities, writeIdentities, writeIdentityThumbs } from './identiti
 import { loadOrPool, readEpisodeFaces, readTracks } from './pool';
 import { applyTrackRemap, readTrackRemap } from './remap';
 import { embeddingStats } from '../../shared/cluster/pooling';
+import { settlePendingReviewEdits } from '../service/settle';
 
 export interface ClusterOptions {
   clusterThresh?: number;
@@ -99,6 +100,9 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
   if (!Number.isFinite(clusterThresh) || clusterThresh < -1 || clusterThresh > 1) throw new Error(`cluster_thresh must be in [-1, 1], got ${clusterThresh}`);
   if (!Number.isInteger(minClusterSize) || minClusterSize < 1) throw new Error(`min_cluster_size must be an integer ≥ 1, got ${minClusterSize}`);
 
+  // A re-cluster must start from every review edit, including one journaled just before a crash.
+  const settled = await settlePendingReviewEdits(ctx.workspace, ctx.epId);
+  if (settled) ctx.log('info', `replayed ${settled} journaled review edit(s) into identities.json before clustering`);
   let previous = await readIdentities(ctx);
   const { meta, vectors } = await loadOrPool(ctx);
   const [tracks, { faces }] = await Promise.all([readTracks(ctx), readEpisodeFaces(ctx)]);

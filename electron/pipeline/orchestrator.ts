@@ -24,6 +24,7 @@ import { harvestEpisode } from './harvest';
 import { poolEpisode } from './pool';
 import { clusterEpisode } from './cluster';
 import { detectMetaSchema, runStateSchema, sidePaths, trackSamplesSchema, type RunState } from './sidefiles';
+import { settlePendingReviewEdits } from '../service/settle';
 
 export interface RunOptions {
   videoPath: string;
@@ -180,6 +181,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   log('info', ffmpeg);
   // Fail fast on audio-only or unreadable input, before loading models or touching any artifact.
   await probeVideo(opts.videoPath);
+  // Review edits journaled but not yet in identities.json (app crashed mid-save) go in before any stage reads it.
+  const settled = await settlePendingReviewEdits(ws, opts.epId);
+  if (settled) log('info', `replayed ${settled} journaled review edit(s) into identities.json before the run`);
 
   const runStatePath = ws.abs(side.runState);
   let state: RunState = { ep_id: opts.epId, stages: {} };
