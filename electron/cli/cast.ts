@@ -2,9 +2,9 @@
 // ReviewService as the app, so auto-assignments are journalled, undoable edits.
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { RequestOf } from '../../shared/ipc';
 import { ReviewService } from '../service/review-service';
+import { numberOption, parseCommand } from './args';
 
 const USAGE = `usage: screenalytics cast <action> … --workspace <dir>
   import <show> <cast.json>        add people from a JSON list of {person_id?, name}
@@ -15,36 +15,17 @@ const USAGE = `usage: screenalytics cast <action> … --workspace <dir>
   auto-assign <ep_id>              label unlocked, unlabeled identities above the threshold (if on)
   undo-auto-assign <ep_id> <identity_id>`;
 
-function num(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new Error(`${flag} must be a number, got "${v}"`);
-  return n;
-}
-
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const parsed = parseCommand(
     args,
-    allowPositionals: true,
-    options: {
-      workspace: { type: 'string', short: 'w' },
-      out: { type: 'string' },
-      'auto-assign': { type: 'string' },
-      threshold: { type: 'string' },
-      'min-margin': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  const [action, a1, a2] = positionals;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!action || !a1 || !values.workspace) {
-    console.error(USAGE);
-    return 2;
-  }
-  const svc = new ReviewService({ workspace: resolve(values.workspace), host: 'test' });
+    USAGE,
+    { out: { type: 'string' }, 'auto-assign': { type: 'string' }, threshold: { type: 'string' }, 'min-margin': { type: 'string' } },
+    { min: 2 },
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const [action, a1, a2] = parsed.positionals;
+  const svc = new ReviewService({ workspace: resolve(parsed.workspace), host: 'test' });
   try {
     switch (action) {
       case 'import': {
@@ -86,8 +67,8 @@ export async function run(args: string[]): Promise<number> {
           show: a1,
           auto_assign: {
             ...(flag ? { enabled: flag === 'on' } : {}),
-            ...(values.threshold !== undefined ? { threshold: num('--threshold', values.threshold) } : {}),
-            ...(values['min-margin'] !== undefined ? { min_margin: num('--min-margin', values['min-margin']) } : {}),
+            ...(values.threshold !== undefined ? { threshold: numberOption('--threshold', values.threshold) } : {}),
+            ...(values['min-margin'] !== undefined ? { min_margin: numberOption('--min-margin', values['min-margin']) } : {}),
           },
         });
         console.log(`${a1}: auto-assign ${s.enabled ? 'on' : 'off'}, threshold ${s.threshold}, min margin ${s.min_margin}`);

@@ -1,12 +1,11 @@
 // `screenalytics cleanup <ep_id> --workspace <dir> --actions split_tracks,reembed,recluster [--dry-run]`
 // and `screenalytics cleanup <ep_id> --workspace <dir> --undo [--force]`: see electron/pipeline/cleanup.
-import { parseArgs } from 'node:util';
-import { parseEpId } from '../../shared/episode';
 import { defaultPipelineSettings } from '../../shared/schema/settings';
 import { Workspace } from '../store/workspace';
 import type { LoadedPack } from '../models/types';
 import { parseActions, runCleanup, type CleanupResult } from '../pipeline/cleanup/cleanup';
 import { undoLastCleanup } from '../pipeline/cleanup/backup';
+import { numberOption, parseEpisodeCommand, usageError } from './args';
 
 const USAGE = `usage: screenalytics cleanup <ep_id> --workspace <dir> --actions <list> [options]
        screenalytics cleanup <ep_id> --workspace <dir> --undo [--force]
@@ -20,13 +19,6 @@ const USAGE = `usage: screenalytics cleanup <ep_id> --workspace <dir> --actions 
   --pack <id>           model pack to re-embed with ("eval" = the evaluation pack); only needed when
                         faces.npy was made by another model or disagrees with faces.jsonl
   --json                print the report (and what changed) as JSON`;
-
-function num(name: string, raw: string | undefined, lo: number, hi: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || v < lo || v > hi) throw new Error(`--${name} must be a number in [${lo}, ${hi}], got "${raw}"`);
-  return v;
-}
 
 async function loadPackById(id: string): Promise<LoadedPack> {
   if (id === 'eval') return (await import('../models/testing')).loadEvalPack();
@@ -49,34 +41,21 @@ function describe(r: CleanupResult): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      workspace: { type: 'string', short: 'w' },
-      actions: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      undo: { type: 'boolean', default: false },
-      force: { type: 'boolean', default: false },
-      thresh: { type: 'string' },
-      'split-cosine': { type: 'string' },
-      gate: { type: 'string' },
-      pack: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const parsed = parseEpisodeCommand(args, USAGE, {
+    actions: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    undo: { type: 'boolean', default: false },
+    force: { type: 'boolean', default: false },
+    thresh: { type: 'string' },
+    'split-cosine': { type: 'string' },
+    gate: { type: 'string' },
+    pack: { type: 'string' },
+    json: { type: 'boolean', default: false },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const [epId] = positionals;
-  if (!epId || !values.workspace || positionals.length > 1 || (!values.undo && !values.actions) || (values.undo && (values.actions || values['dry-run']))) {
-    console.error(USAGE);
-    return 2;
-  }
-  parseEpId(epId);
-  const workspace = new Workspace(values.workspace);
+  if (typeof parsed === 'number') return parsed;
+  const { values, epId } = parsed;
+  if ((!values.undo && !values.actions) || (values.undo && (values.actions || values['dry-run']))) return usageError(USAGE);
+  const workspace = new Workspace(parsed.workspace);
   if (values.undo) {
     const r = await undoLastCleanup(workspace, epId, { force: values.force });
     if (values.json) console.log(JSON.stringify(r, null, 2));
@@ -84,9 +63,9 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const actions = parseActions(values.actions!);
-  const clusterThresh = num('thresh', values.thresh, -1, 1);
-  const splitCosine = num('split-cosine', values['split-cosine'], -1, 1);
-  const strictGate = num('gate', values.gate, 0, 1);
+  const clusterThresh = numberOption('--thresh', values.thresh, { min: -1, max: 1 });
+  const splitCosine = numberOption('--split-cosine', values['split-cosine'], { min: -1, max: 1 });
+  const strictGate = numberOption('--gate', values.gate, { min: 0, max: 1 });
   const pack = values.pack ? await loadPackById(values.pack) : undefined;
   // Ctrl-C cancels between steps; once the write-back has begun, cancelling restores the backup.
   const ac = new AbortController();

@@ -1,21 +1,15 @@
 // `screenalytics screentime <ep_id> --workspace <dir>`: prints screen time per person (and unlabeled
 // identities) and writes data/manifests/{ep_id}/screentime.json + screentime.csv.
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { exportEpisodeScreenTime } from '../service/screentime';
 import type { ScreentimeDoc } from '../../shared/schema/screentime';
+import { numberOption, parseEpisodeCommand, parseNumber } from './args';
 
 const USAGE = `usage: screenalytics screentime <ep_id> --workspace <dir> [options]
   --video <file>        probe this video for the episode length (share denominator)
   --duration <seconds>  episode length (else detect_meta.json, else the end of the last track)
   --scene-cuts <s,s,…>  scene cut times in seconds (else detect_meta.json; none = no per-scene columns)
   --gap <seconds>       gaps up to this long join one appearance (default 1)`;
-
-function num(flag: string, v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`${flag} must be a number ≥ 0, got "${v}"`);
-  return n;
-}
 
 const fmtS = (s: number | null) => (s === null ? '-' : s.toFixed(1));
 
@@ -36,33 +30,21 @@ export function formatScreenTimeTable(doc: ScreentimeDoc): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      workspace: { type: 'string', short: 'w' },
-      video: { type: 'string' },
-      duration: { type: 'string' },
-      'scene-cuts': { type: 'string' },
-      gap: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const parsed = parseEpisodeCommand(args, USAGE, {
+    video: { type: 'string' },
+    duration: { type: 'string' },
+    'scene-cuts': { type: 'string' },
+    gap: { type: 'string' },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const [epId] = positionals;
-  if (!epId || !values.workspace || positionals.length > 1) {
-    console.error(USAGE);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
+  const { values, epId } = parsed;
+  const nonNegative = { min: 0 };
   const sceneCuts = values['scene-cuts'];
-  const { doc, jsonPath, csvPath } = await exportEpisodeScreenTime(resolve(values.workspace), epId, {
+  const { doc, jsonPath, csvPath } = await exportEpisodeScreenTime(resolve(parsed.workspace), epId, {
     videoPath: values.video,
-    durationS: values.duration !== undefined ? num('--duration', values.duration) : undefined,
-    sceneCutsS: sceneCuts !== undefined ? sceneCuts.split(',').filter((s) => s.trim()).map((s) => num('--scene-cuts', s)) : undefined,
-    appearanceGapS: values.gap !== undefined ? num('--gap', values.gap) : undefined,
+    durationS: numberOption('--duration', values.duration, nonNegative),
+    sceneCutsS: sceneCuts !== undefined ? sceneCuts.split(',').filter((s) => s.trim()).map((s) => parseNumber('--scene-cuts', s, nonNegative)) : undefined,
+    appearanceGapS: numberOption('--gap', values.gap, nonNegative),
   });
   console.log(formatScreenTimeTable(doc));
   console.log(`\nwrote ${jsonPath}\nwrote ${csvPath}`);
