@@ -25,12 +25,17 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * Builds dist/renderer with Vite's API when it is missing or older than the renderer sources.
+ * Builds dist/renderer with Vite's API when it is missing or older than its sources (renderer/, shared/).
  * A lock directory keeps two test files (run concurrently) from building at the same time.
  */
 export async function ensureRendererBuilt(): Promise<void> {
   const index = join(rendererDist, 'index.html');
-  const sourcesNewest = Math.max(newestMtime(join(repoRoot, 'renderer')), statSync(join(repoRoot, 'vite.config.ts')).mtimeMs);
+  // shared/ is bundled into the renderer too (schemas, commands): a schema change there must rebuild.
+  const sourcesNewest = Math.max(
+    newestMtime(join(repoRoot, 'renderer')),
+    newestMtime(join(repoRoot, 'shared')),
+    statSync(join(repoRoot, 'vite.config.ts')).mtimeMs,
+  );
   const fresh = () => existsSync(index) && statSync(index).mtimeMs >= sourcesNewest;
   if (fresh()) return;
   const lock = join(repoRoot, 'dist', '.renderer-build.lock');
