@@ -1,45 +1,24 @@
 // "Start a run on a new video" from the UI: the real pipeline (worker thread) on a real 10 s clip,
 // reported as a progress bar with rate and ETA, then cancelled from the UI. Cancel is a message: the
 // run stops between units of work, so no half-written identities.json appears.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { episodePaths } from '../shared/episode';
-import { ensureRendererBuilt, launchBrowser, makeTempWorkspace, openPage, repoRoot, snapshot, withFailureShot, type PageHandle } from './fixtures';
-import { startHost, type Host } from './host';
-import { ReviewApp } from './pages';
+import { repoRoot, snapshot, withFailureShot } from './fixtures';
+import { useReviewApp } from './harness';
 
 const VIDEO = join(repoRoot, '..', 'shared', 'eval', 'videos', 'short_hamilton_clip.mp4');
 const EP = 'hamilton-s01e01';
-let workspace: string;
-let host: Host;
-let browser: Browser;
-let handle: PageHandle;
-let app: ReviewApp;
-
-before(async () => {
-  workspace = makeTempWorkspace();
-  await ensureRendererBuilt();
-  host = await startHost(workspace);
-  browser = await launchBrowser();
-  handle = await openPage(browser);
-  app = new ReviewApp(handle.page);
-});
-
-after(async () => {
-  await browser?.close();
-  await host?.close();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
-});
+const e2e = useReviewApp();
 
 test('run dialog starts the pipeline, shows progress with ETA, and cancel stops it cleanly', async () => {
-  await withFailureShot(handle, 'run-cancel', async () => {
+  await withFailureShot(e2e.handle, 'run-cancel', async () => {
     assert.ok(existsSync(VIDEO), `eval video missing: ${VIDEO}`);
-    await app.goto(host.url);
-    await app.page.getByTestId('new-run').click();
-    const dialog = app.page.getByTestId('run-dialog');
+    await e2e.app.goto(e2e.host.url);
+    await e2e.app.page.getByTestId('new-run').click();
+    const dialog = e2e.app.page.getByTestId('run-dialog');
     assert.equal(await dialog.getByTestId('run-start').isEnabled(), false, 'needs a video and an episode id');
     await dialog.getByTestId('run-path').fill(VIDEO);
     await dialog.getByTestId('run-ep-id').fill('Not An Id');
@@ -50,18 +29,18 @@ test('run dialog starts the pipeline, shows progress with ETA, and cancel stops 
     await dialog.getByTestId('run-start').click();
 
     // Wait for the detector to report real progress: a count with a total, a rate and an ETA.
-    const progress = app.page.getByTestId('run-progress');
+    const progress = e2e.app.page.getByTestId('run-progress');
     await progress.getByText(/\d+\/\d+ · [\d.]+\/s · ETA \d/).waitFor({ timeout: 60_000 });
     assert.ok(Number(await progress.getByRole('progressbar').getAttribute('aria-valuenow')) > 0);
     assert.match((await progress.textContent()) ?? '', /detect|decode|track|harvest/);
-    await snapshot(app.page, 'run-progress');
+    await snapshot(e2e.app.page, 'run-progress');
 
     await progress.getByRole('button', { name: 'Cancel' }).click();
     await progress.getByText('cancelled').waitFor({ timeout: 30_000 });
     assert.equal(await progress.getByRole('button', { name: 'Cancel' }).count(), 0);
-    assert.equal(existsSync(join(workspace, episodePaths(EP).identities)), false, 'a cancelled run writes no identities.json');
-    const framesDir = join(workspace, episodePaths(EP).framesDir);
+    assert.equal(existsSync(join(e2e.workspace, episodePaths(EP).identities)), false, 'a cancelled run writes no identities.json');
+    const framesDir = join(e2e.workspace, episodePaths(EP).framesDir);
     assert.ok(!existsSync(framesDir) || readdirSync(framesDir).length === 0, 'frame exports were off');
-    assert.deepEqual(handle.errors, []);
+    assert.deepEqual(e2e.handle.errors, []);
   });
 });

@@ -2,63 +2,42 @@
 // MobileFaceNet) runs on the Friends clip from ../shared/eval/videos, two identities get names, then
 // the Timeline view must show one lane per person (and unlabeled identity) with one bar per
 // appearance, the chart must show the service's seconds, and a bar click must open that track.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { runPipeline } from '../electron/pipeline/orchestrator';
 import { EVAL_DIR, loadEvalPack } from '../electron/models/testing';
 import { computeEpisodeScreenTime } from '../electron/service/screentime';
 import { screentimeDocSchema, type ScreentimeDoc } from '../shared/schema/screentime';
-import { ensureRendererBuilt, launchBrowser, makeTempWorkspace, openPage, snapshot, withFailureShot, type PageHandle } from './fixtures';
-import { startHost, type Host } from './host';
-import { ReviewApp } from './pages';
+import { snapshot, withFailureShot } from './fixtures';
+import { useReviewApp } from './harness';
 
 const EP = 'friends-s01e01';
 const VIDEO = join(EVAL_DIR, 'videos', 'sitcom_friends_group.mp4');
-let workspace: string;
-let host: Host;
-let browser: Browser;
-let handle: PageHandle;
-let app: ReviewApp;
-
-before(async () => {
-  workspace = makeTempWorkspace('sa-timeline-');
+const e2e = useReviewApp({
+  prefix: 'sa-timeline-',
   // Stride 6 keeps the run short on 2 cores while every shot still has several analysed frames.
-  await Promise.all([
-    runPipeline({ videoPath: VIDEO, workspace, epId: EP, settings: { stride: 6 }, loadPack: () => loadEvalPack('cpu') }),
-    ensureRendererBuilt(),
-  ]);
-  host = await startHost(workspace);
-  browser = await launchBrowser();
-  handle = await openPage(browser);
-  app = new ReviewApp(handle.page);
-});
-
-after(async () => {
-  await browser?.close();
-  await host?.close();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
+  setup: (workspace) => runPipeline({ videoPath: VIDEO, workspace, epId: EP, settings: { stride: 6 }, loadPack: () => loadEvalPack('cpu') }),
 });
 
 test('timeline lanes and screen-time chart match the service; a bar opens its track; export writes valid files', async () => {
-  await withFailureShot(handle, 'timeline', async () => {
+  await withFailureShot(e2e.handle, 'timeline', async () => {
     // Name the two identities with the most screen time, through the service like the UI does.
-    const before = await computeEpisodeScreenTime(workspace, EP);
+    const before = await computeEpisodeScreenTime(e2e.workspace, EP);
     assert.ok(before.identities.length >= 3, `pipeline found ${before.identities.length} identities`);
     const [first, second] = before.identities;
-    let rev = (await host.service.openEpisode({ ep_id: EP })).revision;
-    rev = (await host.service.applyReview({ ep_id: EP, revision: rev, command: { op: 'label', identity_id: first.identity_id, name: 'Person One' } })).revision;
-    await host.service.applyReview({ ep_id: EP, revision: rev, command: { op: 'label', identity_id: second.identity_id, name: 'Person Two' } });
-    const doc: ScreentimeDoc = await computeEpisodeScreenTime(workspace, EP);
+    let rev = (await e2e.host.service.openEpisode({ ep_id: EP })).revision;
+    rev = (await e2e.host.service.applyReview({ ep_id: EP, revision: rev, command: { op: 'label', identity_id: first.identity_id, name: 'Person One' } })).revision;
+    await e2e.host.service.applyReview({ ep_id: EP, revision: rev, command: { op: 'label', identity_id: second.identity_id, name: 'Person Two' } });
+    const doc: ScreentimeDoc = await computeEpisodeScreenTime(e2e.workspace, EP);
     assert.deepEqual(doc.people.map((p) => p.name).sort(), ['Person One', 'Person Two']);
     assert.ok(doc.scene_cuts_known && doc.scenes.length >= 2, 'the detect stage found the clip\'s shot changes');
 
-    await app.goto(host.url);
-    await app.openEpisode(EP);
-    await app.page.getByTestId('open-timeline').click();
-    const timeline = app.page.getByTestId('timeline');
+    await e2e.app.goto(e2e.host.url);
+    await e2e.app.openEpisode(EP);
+    await e2e.app.page.getByTestId('open-timeline').click();
+    const timeline = e2e.app.page.getByTestId('timeline');
     await timeline.locator('.timeline-bar').first().waitFor();
 
     // One lane per person, then one per unlabeled identity, in the document's order.
@@ -70,12 +49,12 @@ test('timeline lanes and screen-time chart match the service; a bar opens its tr
     assert.equal(await timeline.locator('.timeline-cut').count(), doc.scenes.length - 1);
 
     // The chart shows the same seconds and shares.
-    const chart = app.page.getByTestId('screentime-chart');
+    const chart = e2e.app.page.getByTestId('screentime-chart');
     for (const p of doc.people) {
       const value = await chart.locator(`[data-row="person:${p.person_id}"] .screentime-value`).textContent();
       assert.equal(value, `${p.seconds.toFixed(1)} s · ${(p.share * 100).toFixed(1)}%`);
     }
-    await snapshot(app.page, 'timeline');
+    await snapshot(e2e.app.page, 'timeline');
 
     // Click Person One's first bar → the identity detail opens with that track focused.
     const p1 = doc.people.find((p) => p.name === 'Person One')!;
@@ -83,18 +62,18 @@ test('timeline lanes and screen-time chart match the service; a bar opens its tr
     const trackId = await bar.getAttribute('data-track-id');
     assert.equal(trackId, p1.appearances[0].track_ids[0]);
     await bar.click();
-    await app.page.waitForSelector(`[data-testid="identity-detail"][data-identity-id="${first.identity_id}"]`);
-    await app.page.locator(`[data-testid="track-row"][data-track-id="${trackId}"].focused`).waitFor();
+    await e2e.app.page.waitForSelector(`[data-testid="identity-detail"][data-identity-id="${first.identity_id}"]`);
+    await e2e.app.page.locator(`[data-testid="track-row"][data-track-id="${trackId}"].focused`).waitFor();
 
     // Export from the view: both files land on disk and the JSON validates.
-    await app.page.getByTestId('open-timeline').click();
-    await app.page.getByTestId('export-screentime').click();
-    await app.page.getByText(/Exported .*screentime\.csv/).waitFor();
-    const manifests = join(workspace, 'data', 'manifests', EP);
+    await e2e.app.page.getByTestId('open-timeline').click();
+    await e2e.app.page.getByTestId('export-screentime').click();
+    await e2e.app.page.getByText(/Exported .*screentime\.csv/).waitFor();
+    const manifests = join(e2e.workspace, 'data', 'manifests', EP);
     const onDisk = screentimeDocSchema.parse(JSON.parse(readFileSync(join(manifests, 'screentime.json'), 'utf8')));
     assert.deepEqual(onDisk.people, doc.people);
     const csv = readFileSync(join(manifests, 'screentime.csv'), 'utf8').trimEnd().split('\r\n');
     assert.equal(csv.length, 1 + doc.people.length);
-    assert.deepEqual(handle.errors, []);
+    assert.deepEqual(e2e.handle.errors, []);
   });
 });
