@@ -5,11 +5,10 @@
 // per-stride scales (32: 32,16 · 16: 8,4 · 8: 2,1), laid out (row, col, anchor).
 // Input: RGB 0…255, no normalisation (pixel_means 0, std 1). Detectors exported in SCRFD's
 // layout (insightface's model_zoo "RetinaFace" class: distance outputs) use kind "scrfd" instead.
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import type { DetectorSpec } from './manifest';
-import { imageToTensor } from './preprocess';
-import { finishDetections } from './scrfd';
-import { landmarkPermutation, outputData, requireNames, requireShape } from './session-io';
+import { detectEach, strideOutputNames, type Tensors } from './detect';
+import { landmarkPermutation, requireNames, requireShape } from './session-io';
 import type { FaceDetector, RawDetection, RgbImage } from './types';
 
 const DEFAULT_SCALES: Record<string, number[]> = { '32': [32, 16], '16': [8, 4], '8': [2, 1] };
@@ -24,7 +23,6 @@ export function baseAnchors(scales: number[], baseSize = BASE_SIZE): number[][] 
   });
 }
 
-type Tensors = Record<string, { data: Float32Array; dims: readonly number[] }>;
 export interface RetinaOutputs {
   scores: string[];
   boxes: string[];
@@ -99,12 +97,7 @@ export class RetinaFaceDetector implements FaceDetector {
     const roles = ['scores', 'boxes', 'kps'] as const;
     const out = {} as RetinaOutputs;
     for (const role of roles) {
-      const v = spec.outputs[role];
-      const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
-      if (list.length !== this.strides.length) {
-        throw new Error(`${file}: manifest detector.outputs.${role} lists ${list.length} names for ${this.strides.length} strides`);
-      }
-      out[role] = list;
+      out[role] = strideOutputNames(spec, role, this.strides, file);
     }
     this.out = out;
     const given = spec.params?.anchorScales;
@@ -124,18 +117,11 @@ export class RetinaFaceDetector implements FaceDetector {
     });
   }
 
-  async detect(images: RgbImage[], opts: { minConfidence?: number; minFaceSize?: number } = {}): Promise<RawDetection[][]> {
-    const threshold = opts.minConfidence ?? this.spec.scoreThreshold;
-    const results: RawDetection[][] = [];
-    for (const img of images) {
-      const prep = imageToTensor(img, this.spec.input, this.spec.input.size);
-      const res = await this.session.run({ [this.spec.input.name]: new ort.Tensor('float32', prep.data, prep.dims) });
-      const t: Tensors = {};
-      for (const name of [...this.out.scores, ...this.out.boxes, ...this.out.kps]) t[name] = outputData(res, name, this.file);
-      const raw = decodeRetinaFace(t, this.out, this.strides, this.scales, threshold, this.file);
-      results.push(finishDetections(raw, prep.scaleX, prep.scaleY, img, this.spec.nmsThreshold, this.perm, opts.minFaceSize));
-    }
-    return results;
+  detect(images: RgbImage[], opts: { minConfidence?: number; minFaceSize?: number } = {}): Promise<RawDetection[][]> {
+    const names = [...this.out.scores, ...this.out.boxes, ...this.out.kps];
+    return detectEach(this.session, this.spec, this.file, this.perm, names, images, opts, (t, threshold) =>
+      decodeRetinaFace(t, this.out, this.strides, this.scales, threshold, this.file),
+    );
   }
 
   async dispose(): Promise<void> {

@@ -3,11 +3,10 @@
 // keypoint offsets, in stride units from anchor centres laid out row-major, `anchorsPerCell`
 // consecutive anchors per centre. Outputs may carry a batch dim ([1,N,C]) or not ([N,C]); their
 // names come from the manifest, so any naming/ordering of the nine (or six, without kps) outputs works.
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import type { DetectorSpec } from './manifest';
-import { nms } from './nms';
-import { imageToTensor } from './preprocess';
-import { clipBox, landmarkPermutation, outputData, requireNames, requireShape } from './session-io';
+import { detectEach, strideOutputNames, type Tensors } from './detect';
+import { landmarkPermutation, requireNames, requireShape } from './session-io';
 import type { FaceDetector, RawDetection, RgbImage } from './types';
 
 export interface ScrfdOutputs {
@@ -16,21 +15,11 @@ export interface ScrfdOutputs {
   kps: string[];
 }
 
-function names(spec: DetectorSpec, role: string, file: string): string[] {
-  const v = spec.outputs[role];
-  const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
-  const strides = spec.strides ?? [8, 16, 32];
-  if (list.length !== strides.length) {
-    throw new Error(`${file}: manifest detector.outputs.${role} lists ${list.length} names for ${strides.length} strides`);
-  }
-  return list;
-}
-
 export function scrfdOutputs(spec: DetectorSpec, file: string): ScrfdOutputs {
-  return { scores: names(spec, 'scores', file), boxes: names(spec, 'boxes', file), kps: names(spec, 'kps', file) };
+  const strides = spec.strides ?? [8, 16, 32];
+  const names = (role: string) => strideOutputNames(spec, role, strides, file);
+  return { scores: names('scores'), boxes: names('boxes'), kps: names('kps') };
 }
-
-type Tensors = Record<string, { data: Float32Array; dims: readonly number[] }>;
 
 /**
  * Decodes one image's outputs into detections in model-input pixels (before NMS).
@@ -107,47 +96,15 @@ export class ScrfdDetector implements FaceDetector {
     }
   }
 
-  async detect(images: RgbImage[], opts: { minConfidence?: number; minFaceSize?: number } = {}): Promise<RawDetection[][]> {
-    const threshold = opts.minConfidence ?? this.spec.scoreThreshold;
+  detect(images: RgbImage[], opts: { minConfidence?: number; minFaceSize?: number } = {}): Promise<RawDetection[][]> {
     const [W, H] = this.spec.input.size;
-    const results: RawDetection[][] = [];
-    // Batch dim is 1 in insightface's exports, so images run one at a time.
-    for (const img of images) {
-      const prep = imageToTensor(img, this.spec.input, [W, H]);
-      const feeds = { [this.spec.input.name]: new ort.Tensor('float32', prep.data, prep.dims) };
-      const res = await this.session.run(feeds);
-      const t: Tensors = {};
-      for (const name of [...this.out.scores, ...this.out.boxes, ...this.out.kps]) t[name] = outputData(res, name, this.file);
-      const raw = decodeScrfd(t, this.out, this.strides, this.spec.anchorsPerCell ?? 2, W, H, threshold, this.file);
-      results.push(finishDetections(raw, prep.scaleX, prep.scaleY, img, this.spec.nmsThreshold, this.perm, opts.minFaceSize));
-    }
-    return results;
+    const names = [...this.out.scores, ...this.out.boxes, ...this.out.kps];
+    return detectEach(this.session, this.spec, this.file, this.perm, names, images, opts, (t, threshold) =>
+      decodeScrfd(t, this.out, this.strides, this.spec.anchorsPerCell ?? 2, W, H, threshold, this.file),
+    );
   }
 
   async dispose(): Promise<void> {
     await this.session.release();
   }
-}
-
-/** NMS in input pixels, then back to image pixels, landmark order fixed, boxes clipped, tiny faces dropped. */
-export function finishDetections(
-  raw: RawDetection[],
-  scaleX: number,
-  scaleY: number,
-  img: RgbImage,
-  nmsThreshold: number,
-  perm: number[] | null,
-  minFaceSize = 0,
-): RawDetection[] {
-  const kept = nms(raw, nmsThreshold);
-  const out: RawDetection[] = [];
-  for (const d of kept) {
-    const b = d.bbox;
-    const bbox = clipBox([b[0] / scaleX, b[1] / scaleY, b[2] / scaleX, b[3] / scaleY], img.width, img.height);
-    if (Math.min(bbox[2] - bbox[0], bbox[3] - bbox[1]) < Math.max(minFaceSize, 1)) continue;
-    let lm = d.landmarks.map((v, i) => (i % 2 === 0 ? v / scaleX : v / scaleY));
-    if (perm) lm = perm.flatMap((p) => [lm[2 * p], lm[2 * p + 1]]);
-    out.push({ bbox, landmarks: lm, conf: Math.min(1, Math.max(0, d.conf)) });
-  }
-  return out;
 }

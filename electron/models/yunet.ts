@@ -3,11 +3,10 @@
 // per cell, row-major. score = sqrt(clamp(cls)·clamp(obj)); centre = (col + dx, row + dy)·stride,
 // size = exp(dw, dh)·stride; landmark = (col + kx, row + ky)·stride. Checked against
 // face_detection_yunet_2026may.onnx on the eval photos (boxes agree with SCRFD's, see yunet.test.ts).
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import type { DetectorSpec } from './manifest';
-import { imageToTensor } from './preprocess';
-import { finishDetections } from './scrfd';
-import { landmarkPermutation, outputData, requireNames, requireShape } from './session-io';
+import { detectEach, strideOutputNames } from './detect';
+import { landmarkPermutation, requireNames, requireShape } from './session-io';
 import type { FaceDetector, RawDetection, RgbImage } from './types';
 
 const ROLES = ['cls', 'obj', 'bbox', 'kps'] as const;
@@ -65,12 +64,7 @@ export class YuNetDetector implements FaceDetector {
     this.strides = spec.strides ?? [8, 16, 32];
     const out = {} as Record<Role, string[]>;
     for (const role of ROLES) {
-      const v = spec.outputs[role];
-      const list = v === undefined ? [] : Array.isArray(v) ? v : [v];
-      if (list.length !== this.strides.length) {
-        throw new Error(`${file}: manifest detector.outputs.${role} lists ${list.length} names for ${this.strides.length} strides`);
-      }
-      out[role] = list;
+      out[role] = strideOutputNames(spec, role, this.strides, file);
     }
     this.out = out;
     this.perm = landmarkPermutation(spec.landmarkOrder);
@@ -82,19 +76,12 @@ export class YuNetDetector implements FaceDetector {
     for (const role of ROLES) for (const name of out[role]) requireShape(session, file, name, 'output', [1, null, channels[role]], `${role}: [1,N,${channels[role]}]`);
   }
 
-  async detect(images: RgbImage[], opts: { minConfidence?: number; minFaceSize?: number } = {}): Promise<RawDetection[][]> {
-    const threshold = opts.minConfidence ?? this.spec.scoreThreshold;
+  detect(images: RgbImage[], opts: { minConfidence?: number; minFaceSize?: number } = {}): Promise<RawDetection[][]> {
     const [W, H] = this.spec.input.size;
-    const results: RawDetection[][] = [];
-    for (const img of images) {
-      const prep = imageToTensor(img, this.spec.input, [W, H]);
-      const res = await this.session.run({ [this.spec.input.name]: new ort.Tensor('float32', prep.data, prep.dims) });
-      const t: Tensors = {};
-      for (const role of ROLES) for (const name of this.out[role]) t[name] = outputData(res, name, this.file);
-      const raw = decodeYuNet(t, this.out, this.strides, W, H, threshold, this.file);
-      results.push(finishDetections(raw, prep.scaleX, prep.scaleY, img, this.spec.nmsThreshold, this.perm, opts.minFaceSize));
-    }
-    return results;
+    const names = ROLES.flatMap((r) => this.out[r]);
+    return detectEach(this.session, this.spec, this.file, this.perm, names, images, opts, (t, threshold) =>
+      decodeYuNet(t, this.out, this.strides, W, H, threshold, this.file),
+    );
   }
 
   async dispose(): Promise<void> {
