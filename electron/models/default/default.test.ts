@@ -6,7 +6,7 @@ import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { alignFace } from '../align';
 import { openDefaultPack } from './index';
 import { EVAL_DIR, evalPhotos, readRgb } from './eval-data';
-import { flipHorizontal } from './embedder';
+import { mirror as flipHorizontal } from '../arcface';
 import { pairScores, rank1, rocAuc } from './metrics';
 import type { RawDetection, RgbImage } from '../types';
 

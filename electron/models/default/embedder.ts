@@ -2,21 +2,9 @@
 // optional flip test (embed the mirrored crop too and add the two before normalising), which the
 // model evaluation measured as a gain for fr_feature (see models/packs/default.json calibration).
 import * as ort from 'onnxruntime-node';
+import { mirror } from '../arcface';
 import type { EmbedderSpec } from '../manifest';
 import type { FaceEmbedder, RgbImage } from '../types';
-
-/** Mirror image left↔right (the aligned template is symmetric, so the mirror is still aligned). */
-export function flipHorizontal(img: RgbImage): RgbImage {
-  const { width: w, height: h, data } = img;
-  const out = new Uint8Array(data.length);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const s = (y * w + x) * 3, d = (y * w + (w - 1 - x)) * 3;
-      out[d] = data[s]; out[d + 1] = data[s + 1]; out[d + 2] = data[s + 2];
-    }
-  }
-  return { data: out, width: w, height: h };
-}
 
 export function l2normalize(v: Float32Array): Float32Array {
   let n = 0;
@@ -90,7 +78,8 @@ export class AlignedEmbedder implements FaceEmbedder {
     }
     const base = await this.raw(aligned);
     if (!this.flip) return base.map(l2normalize);
-    const mirrored = await this.raw(aligned.map(flipHorizontal));
+    // The aligned template is symmetric, so the mirror of an aligned crop is still aligned.
+    const mirrored = await this.raw(aligned.map(mirror));
     return base.map((v, i) => {
       const m = mirrored[i];
       for (let k = 0; k < v.length; k++) v[k] += m[k];
