@@ -75,7 +75,7 @@ function dot(a: Float32Array, b: Float32Array, off = 0): number {
 }
 
 /** Inserts `v` into `top` (descending, `filled` used of `k`); returns the new fill. */
-function pushTop(top: Float64Array, filled: number, k: number, v: number): number {
+export function pushTop(top: Float64Array, filled: number, k: number, v: number): number {
   if (filled === k && v <= top[k - 1]) return filled;
   let j = filled < k ? filled : k - 1;
   while (j > 0 && top[j - 1] < v) {

@@ -4,7 +4,7 @@
 // the track × track matrix), and each person's references are capped to a diverse subset.
 import * as ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
-import { DEFAULT_TOP_K, trackTopK, type PreparedCast, type TrackTopK } from '../../shared/cast';
+import { DEFAULT_TOP_K, pushTop, trackTopK, type PreparedCast, type TrackTopK } from '../../shared/cast';
 import { defaultThreads } from '../models/providers';
 
 /**
@@ -109,18 +109,6 @@ function unitRow(v: ArrayLike<number>, out: Float32Array, off: number): void {
   const n = norm(v);
   const inv = n > 0 ? 1 / n : 0;
   for (let i = 0; i < v.length; i++) out[off + i] = v[i] * inv;
-}
-
-/** Inserts `v` into the descending `top` (`filled` of `k` used); returns the new fill. */
-function pushTop(top: Float64Array, filled: number, k: number, v: number): number {
-  if (filled === k && v <= top[k - 1]) return filled;
-  let j = filled < k ? filled : k - 1;
-  while (j > 0 && top[j - 1] < v) {
-    top[j] = top[j - 1];
-    j--;
-  }
-  top[j] = v;
-  return filled < k ? filled + 1 : filled;
 }
 
 /** Row-major n×m matrix q·rᵀ for `n` query rows and `m` reference rows of `dim`, with onnxruntime on CPU. */
