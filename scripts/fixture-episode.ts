@@ -103,13 +103,6 @@ export async function evalFacePhotos(): Promise<{ person: string; files: string[
   );
 }
 
-const titleCase = (folder: string) =>
-  folder
-    .replace(/^(celeb|facerec|ref-friends|ref-fotb|ref|deepface)-/, '')
-    .split('-')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join(' ');
-
 /** Hard link (one file on disk for many refs); copy when the pool is on another file system. */
 async function linkOrCopy(src: string, dst: string): Promise<void> {
   try {
@@ -310,11 +303,6 @@ export async function makeFixtureEpisode(o: FixtureOptions): Promise<FixtureEpis
     identitiesDocSchema,
   );
   return { epId: o.epId, trackIds: trackOrder, identityIds: identities.map((i) => i.identity_id), tracksOf, numFaces: faces.length, createdAt };
-}
-
-/** Display names derived from the eval folders (e.g. "Ben Affleck"), for labelled fixtures. */
-export async function evalPeopleNames(): Promise<string[]> {
-  return (await evalFacePhotos()).map((p) => titleCase(p.person));
 }
 
 if (process.argv[1]?.endsWith('fixture-episode.ts')) {

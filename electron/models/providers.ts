@@ -7,8 +7,6 @@ import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import type { DeviceRequest } from './types';
 
-export const DEVICE_REQUESTS: readonly DeviceRequest[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml'];
-
 export interface BackendInfo {
   name: string;
   /** False when onnxruntime-node knows the provider but its libraries ship separately (CUDA on Linux). */
@@ -22,10 +20,6 @@ export function supportedBackends(): BackendInfo[] {
   } catch {
     return [{ name: 'cpu', bundled: true }];
   }
-}
-
-export function isDeviceRequest(v: string): v is DeviceRequest {
-  return (DEVICE_REQUESTS as readonly string[]).includes(v);
 }
 
 /** Providers to try, best first, for a device request. `auto` picks the platform's accelerator only

@@ -96,11 +96,6 @@ export function getApi(): ClientApi {
   return cached;
 }
 
-/** For tests and the bench: swap the transport. */
-export function setApi(api: ClientApi): void {
-  cached = api;
-}
-
 export function mediaUrl(epId: string, ref: string): string {
   return ref ? contractMediaUrl(isElectron() ? 'electron' : 'web', epId, ref) : '';
 }
