@@ -15,6 +15,7 @@ import { EVAL_DIR, readRgb } from './testing';
 import type { LoadedPack } from './types';
 import { evalPhotos } from './default/eval-data';
 import { poolTracks } from '../../shared/cluster/pooling';
+import { makeRng } from '../../shared/rng';
 
 /** Photos SOURCES.md lists as holding several faces or none: the top face may not be the labeled person. */
 const AMBIGUOUS = new Set([
@@ -150,19 +151,6 @@ export interface PooledOptions {
   samePerIdentity?: number;
   diffPairs?: number;
   seed?: number;
-}
-
-// mulberry32: a seeded generator so a calibration is reproducible (same as scripts/synth/rng.ts,
-// which electron/ must not import).
-function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The first `m` of a random permutation of 0…n−1 (partial Fisher–Yates). */

@@ -1,16 +1,7 @@
-// Seeded PRNG (mulberry32) so synthetic episodes, benches and tests are reproducible.
-export type Rng = () => number;
+// Random helpers for synthetic episodes, benches and tests, on the seeded PRNG in shared/rng.ts.
+import type { Rng } from '../../shared/rng';
 
-export function makeRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { makeRng, type Rng } from '../../shared/rng';
 
 /** Standard normal via Box–Muller. */
 export function gaussian(rng: Rng): number {
