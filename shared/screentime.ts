@@ -10,6 +10,8 @@
 // - Share = seconds / episode duration. Per scene: seconds of the union inside each scene, where
 //   scenes are [0, cut1), [cut1, cut2), …, [cutN, duration].
 
+import { slugify } from './commands/apply';
+
 export interface TrackSpan {
   track_id: string;
   start_s: number;
@@ -176,16 +178,8 @@ export function personKey(labels: IdentityInput['labels']): string | null {
   return null;
 }
 
-/** `Lisa Vanderpump` → `lisa-vanderpump`: the person_id used when only a name is known. */
-export function slugifyName(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return slug || 'person';
-}
+/** `Lisa Vanderpump` → `lisa-vanderpump`: the person_id used when only a name is known (the same slug a label command derives). */
+export const slugifyName = slugify;
 
 /**
  * Screen time of every identity and of every labeled person. Throws if an identity names a track
