@@ -5,6 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { isAbortError, type ProgressEvent } from './context';
 import { runPipeline } from './orchestrator';
 import type { FromWorker, ToWorker } from './worker-protocol';
+import { throttleProgress } from './progress-throttle';
 
 const port = parentPort;
 if (!port) throw new Error('worker-main must run in a worker thread');
@@ -12,17 +13,7 @@ const post = (m: FromWorker) => port.postMessage(m);
 const controller = new AbortController();
 let started = false;
 
-const PROGRESS_INTERVAL_MS = 100;
-let lastStage = '';
-let lastSent = 0;
-function onProgress(p: ProgressEvent): void {
-  const now = Date.now();
-  if (p.stage !== lastStage || p.done >= p.total || now - lastSent >= PROGRESS_INTERVAL_MS) {
-    lastStage = p.stage;
-    lastSent = now;
-    post({ type: 'progress', progress: p });
-  }
-}
+const onProgress = throttleProgress((p: ProgressEvent) => p.stage, (progress) => post({ type: 'progress', progress }));
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'cancel') {

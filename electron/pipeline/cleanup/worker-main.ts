@@ -8,6 +8,7 @@ import { Workspace } from '../../store/workspace';
 import { runCleanup, type CleanupProgress } from './cleanup';
 import { resolveCleanupPack, type CleanupFromWorker, type CleanupToWorker } from './worker-protocol';
 import { dropRedoMarkers, pushCleanupUndo } from './undo-step';
+import { throttleProgress } from '../progress-throttle';
 
 const port = parentPort;
 if (!port) throw new Error('cleanup worker-main must run in a worker thread');
@@ -15,17 +16,7 @@ const post = (m: CleanupFromWorker) => port.postMessage(m);
 const controller = new AbortController();
 let started = false;
 
-const PROGRESS_INTERVAL_MS = 100;
-let lastStep = '';
-let lastSent = 0;
-function onProgress(p: CleanupProgress): void {
-  const now = Date.now();
-  if (p.step !== lastStep || p.done >= p.total || now - lastSent >= PROGRESS_INTERVAL_MS) {
-    lastStep = p.step;
-    lastSent = now;
-    post({ type: 'progress', progress: p });
-  }
-}
+const onProgress = throttleProgress((p: CleanupProgress) => p.step, (progress) => post({ type: 'progress', progress }));
 const log = (level: 'info' | 'warn' | 'error', message: string) => post({ type: 'log', level, message });
 
 async function main(opts: Extract<CleanupToWorker, { type: 'start' }>['opts']) {
