@@ -1,10 +1,11 @@
-// `npm run eval:pipeline [-- --seed n --duration s --fps n --thresh x --linkage l --no-swap --out dir --pack id --sweep x,y]`
+// `npm run eval:pipeline [-- --seed n --duration s --fps n --thresh x --linkage l --no-swap --out dir --pack id --sweep x,y
+//   --stride n --analyze-fps f --reuse-video]`
 // Composes a synthetic episode from the labeled photos (scripts/synth/compose.ts), runs the whole
 // pipeline on it (electron/pipeline/orchestrator.ts runPipeline; --pack, default the eval pack: SCRFD-500M + MobileFaceNet)
 // and scores tracks and identities against the ground truth (scripts/synth/metrics.ts), then re-clusters
 // with each linkage to compare them. Outputs go under .cache/ (never committed).
 import { parseArgs } from 'node:util';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { episodePaths } from '../shared/episode';
 import { faceSchema, identitiesDocSchema, type IdentitiesDoc } from '../shared/schema';
@@ -48,19 +49,23 @@ function report(label: string, s: EpisodeScores, truthPeople: number): string {
   ].join('\n');
 }
 
-async function composeAndRun(out: string, wsDir: string, values: { seed?: string; duration?: string; fps?: string; thresh?: string; 'no-swap'?: boolean }, linkage: Linkage, pack: LoadedPack): Promise<Truth> {
+async function composeAndRun(out: string, wsDir: string, values: { seed?: string; duration?: string; fps?: string; thresh?: string; 'no-swap'?: boolean; stride?: string; 'analyze-fps'?: string; 'reuse-video'?: boolean }, linkage: Linkage, pack: LoadedPack): Promise<Truth> {
   rmSync(wsDir, { recursive: true, force: true });
   let t = performance.now();
-  const { videoPath, truthPath, truth } = await composeEpisode({
-    outDir: out,
-    seed: Number(values.seed),
-    durationSec: Number(values.duration),
-    fps: Number(values.fps),
-    forceSwap: !values['no-swap'],
-    detector: pack.detector,
-  });
+  // --reuse-video: analyse the last composed episode again (comparing analysis rates on one video).
+  const reused = values['reuse-video'] && existsSync(join(out, 'synthetic.mp4')) && existsSync(join(out, 'synthetic.truth.json'));
+  const { videoPath, truthPath, truth } = reused
+    ? { videoPath: join(out, 'synthetic.mp4'), truthPath: join(out, 'synthetic.truth.json'), truth: JSON.parse(readFileSync(join(out, 'synthetic.truth.json'), 'utf8')) as Truth }
+    : await composeEpisode({
+        outDir: out,
+        seed: Number(values.seed),
+        durationSec: Number(values.duration),
+        fps: Number(values.fps),
+        forceSwap: !values['no-swap'],
+        detector: pack.detector,
+      });
   const truthPeople = new Set(truth.frames.flat().map((f) => f.person)).size;
-  console.log(`composed ${videoPath} (${truth.num_frames} frames, ${truth.shots.length} shots, ${truthPeople} people, ${truth.swaps.length} swap) in ${((performance.now() - t) / 1000).toFixed(1)} s; truth ${truthPath}`);
+  console.log(`${reused ? 'reused' : 'composed'} ${videoPath} (${truth.num_frames} frames at ${truth.fps} fps, ${truth.shots.length} shots, ${truthPeople} people, ${truth.swaps.length} swap) in ${((performance.now() - t) / 1000).toFixed(1)} s; truth ${truthPath}`);
 
   const settings: PipelineSettingsInput = {
     packId: pack.id,
@@ -68,6 +73,8 @@ async function composeAndRun(out: string, wsDir: string, values: { seed?: string
     // Denser face samples than the app default, so the scores rest on more faces per track.
     faceSampleSpacingSec: 0.25,
     maxFacesPerTrack: 40,
+    ...(values.stride ? { stride: Number(values.stride) } : {}),
+    ...(values['analyze-fps'] ? { analyzeFps: Number(values['analyze-fps']) } : {}),
     ...(values.thresh ? { clusterThresh: Number(values.thresh) } : {}),
   };
   t = performance.now();
@@ -101,6 +108,11 @@ async function main(): Promise<void> {
       pack: { type: 'string', default: 'eval' },
       /** Extra thresholds for the re-cluster sweep, comma-separated. */
       sweep: { type: 'string', default: '' },
+      /** Analysis rate overrides (unset = the settings defaults). */
+      stride: { type: 'string' },
+      'analyze-fps': { type: 'string' },
+      /** Re-use the episode already composed in --out instead of composing again. */
+      'reuse-video': { type: 'boolean', default: false },
     },
   });
   const linkage = values.linkage as Linkage;

@@ -30,7 +30,7 @@ export interface DecodedFrame {
 
 export interface DecodeOptions {
   stride?: number;
-  /** Keep at most this many frames per second of video (on top of stride), on a 1/fps time grid. */
+  /** Keep at most this many frames per second of video (on top of stride), on a 1/fps time grid; 0 or unset = all. */
   analyzeFps?: number;
   /** Only yield these frame indices (must be multiples of stride); used by the harvest's second pass. */
   onlyFrames?: ReadonlySet<number>;

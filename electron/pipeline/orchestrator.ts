@@ -108,7 +108,7 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
     },
     {
       name: 'track',
-      settings: ['trackThresh', 'matchThresh', 'trackBuffer', 'newTrackThresh', 'faceSampleSpacingSec', 'maxFacesPerTrack', 'saveCrops'],
+      settings: ['trackThresh', 'matchThresh', 'trackBuffer', 'trackBufferSec', 'newTrackThresh', 'faceSampleSpacingSec', 'maxFacesPerTrack', 'saveCrops'],
       inputs: [p.detections, side.detectMeta],
       usesVideo: false,
       artifacts: ['tracks'],

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Detection } from '../../shared/schema/detections';
 import { defaultPipelineSettings } from '../../shared/schema/settings';
 import { trackSchema } from '../../shared/schema/tracks';
-import { buildTracks, pickSamples, SHORT_TRACK_SEC } from './track';
+import { analysedRate, buildTracks, pickSamples, SHORT_TRACK_SEC, trackBufferFrames } from './track';
 
 const W = 640, H = 360, FPS = 10;
 const settings = defaultPipelineSettings();
@@ -125,4 +125,30 @@ test('sampling keeps a minimum spacing and spreads a capped track over its lengt
   assert.ok(spaced.every((d, i) => i === 0 || d.ts_s - spaced[i - 1].ts_s >= 0.5 - 1e-9));
   const capped = pickSamples(dets, 0.5, 4);
   assert.deepEqual(capped.map((d) => d.f), [0, 30, 65, 95]);
+});
+
+test('trackBufferSec bridges the same gap in seconds at any analysed rate; trackBuffer (frames) still wins', () => {
+  // One face moving slowly, invisible between 2.0 s and 2.8 s, seen at `rate` analysed frames per second.
+  const at = (rate: number, gapEnd: number) => {
+    const n = Math.round(5 * rate);
+    const fr: Array<[number, number]> = Array.from({ length: n }, (_, i) => [i * Math.round(24 / rate), i / rate]);
+    const dets = fr
+      .filter(([, t]) => t < 2 || t >= gapEnd)
+      .map(([f, t]) => ({ ...det(f, [100 + t * 20, 100, 180 + t * 20, 180]), ts_s: t }));
+    return (over: Partial<typeof settings>) =>
+      buildTracks({
+        epId: 'syn-s01e01', detections: dets, frames: fr, cutFrames: [], width: W, height: H, durationSec: 5,
+        settings: { ...settings, faceSampleSpacingSec: 0, maxFacesPerTrack: 1000, ...over },
+      }).tracks.length;
+  };
+  for (const rate of [24, 8, 6]) {
+    assert.equal(trackBufferFrames(settings, rate), Math.round(rate), `default buffer is 1 s at ${rate} fps`);
+    assert.equal(at(rate, 2.8)({}), 1, `a 0.8 s gap is bridged at ${rate} fps`);
+    assert.equal(at(rate, 3.5)({}), 2, `a 1.5 s gap ends the track at ${rate} fps`);
+    assert.equal(at(rate, 3.5)({ trackBufferSec: 2 }), 1, `trackBufferSec 2 bridges 1.5 s at ${rate} fps`);
+  }
+  // The legacy frame count overrides: 3 frames at 24 fps cannot bridge 0.8 s, 30 frames at 6 fps bridge 1.5 s.
+  assert.equal(at(24, 2.8)({ trackBuffer: 3 }), 2);
+  assert.equal(at(6, 3.5)({ trackBuffer: 30 }), 1);
+  assert.ok(Math.abs(analysedRate(Array.from({ length: 50 }, (_, i) => [i * 3, i / 8] as [number, number])) - 8) < 1e-9);
 });

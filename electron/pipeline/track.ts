@@ -28,7 +28,8 @@ export interface BuildTracksInput {
   durationSec: number;
   settings: Pick<
     PipelineSettings,
-    'trackThresh' | 'matchThresh' | 'trackBuffer' | 'newTrackThresh' | 'faceSampleSpacingSec' | 'maxFacesPerTrack' | 'saveCrops'
+    | 'trackThresh' | 'matchThresh' | 'trackBuffer' | 'trackBufferSec' | 'newTrackThresh' | 'faceSampleSpacingSec'
+    | 'maxFacesPerTrack' | 'saveCrops'
   >;
 }
 
@@ -60,6 +61,24 @@ export function pickSamples<T extends { ts_s: number }>(dets: T[], spacingSec: n
   return Array.from({ length: cap }, (_, i) => spaced[Math.round((i * (spaced.length - 1)) / (cap - 1))]);
 }
 
+/** Analysed frames per second: the median step between analysed frames (robust to a ragged end). */
+export function analysedRate(frames: ReadonlyArray<readonly [number, number]>): number {
+  const steps: number[] = [];
+  for (let i = 1; i < frames.length; i++) {
+    const dt = frames[i][1] - frames[i - 1][1];
+    if (dt > 0) steps.push(dt);
+  }
+  if (!steps.length) return 0;
+  steps.sort((a, b) => a - b);
+  return 1 / steps[Math.floor(steps.length / 2)];
+}
+
+/** The tracker's buffer in analysed frames: the legacy frame count when set, else trackBufferSec at the analysed rate. */
+export function trackBufferFrames(s: Pick<PipelineSettings, 'trackBuffer' | 'trackBufferSec'>, rate: number): number {
+  if (s.trackBuffer !== undefined) return s.trackBuffer;
+  return rate > 0 ? Math.max(1, Math.round(s.trackBufferSec * rate)) : 30;
+}
+
 export function buildTracks(input: BuildTracksInput): BuildTracksResult {
   const { width: W, height: H, settings: s } = input;
   const byFrame = new Map<number, Detection[]>();
@@ -69,7 +88,7 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
     else byFrame.set(d.frame_idx, [d]);
   }
   const cuts = new Set(input.cutFrames);
-  const tracker = new ByteTracker(s);
+  const tracker = new ByteTracker({ ...s, trackBuffer: trackBufferFrames(s, analysedRate(input.frames)) });
   const frameDets: Detection[][] = [];
   for (const [frameIdx] of input.frames) {
     if (cuts.has(frameIdx)) tracker.reset();
