@@ -2,18 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { EpisodeArtifacts } from './artifacts';
-import { StoreError } from './errors';
 import { readNpy, writeNpy } from './npy';
 import { FIXTURE_DIM, FIXTURE_MODEL, buildFixture } from './testdata/fixture';
 import { numpy } from './testdata/numpy';
-
-async function rejects(fn: () => Promise<unknown>, pattern: RegExp): Promise<StoreError> {
-  let caught: unknown;
-  await fn().catch((e) => (caught = e));
-  assert.ok(caught instanceof StoreError, `expected a StoreError, got ${String(caught)}`);
-  assert.match(caught.message, pattern);
-  return caught;
-}
+import { rejectsStoreError as rejects } from './testdata/assert';
 
 /** Snapshot of every artifact file's bytes, to prove a refused write changed nothing. */
 async function snapshot(arts: EpisodeArtifacts): Promise<Map<string, Buffer>> {

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { detectionSchema, faceSchema, trackMetricsSchema } from '../../shared/schema';
-import { StoreError } from './errors';
 import { readJson, writeJson } from './json';
 import { readJsonl, readJsonlRows, writeJsonl } from './jsonl';
 import type { DetectionInput, FaceInput } from './artifacts';
 import { FIXTURE_DIM, faceSamples } from './testdata/fixture';
 import { tempDir } from './testdata/tmp';
+import { rejectsStoreError as rejects } from './testdata/assert';
 
 const tmp = () => tempDir('jsonl-test-');
 
@@ -22,14 +22,6 @@ const det = (frame_idx: number): DetectionInput => ({
   model_id: 'scrfd_500m',
   schema_version: 'det_v1',
 });
-
-async function rejects(fn: () => Promise<unknown>, pattern: RegExp): Promise<StoreError> {
-  let caught: unknown;
-  await fn().catch((e) => (caught = e));
-  assert.ok(caught instanceof StoreError, `expected a StoreError, got ${String(caught)}`);
-  assert.match(caught.message, pattern);
-  return caught;
-}
 
 /** Reading `text` must fail with `pattern` at `line`, and must leave the file byte-identical. */
 async function hostile(name: string, text: string, pattern: RegExp, line: number) {

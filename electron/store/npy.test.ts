@@ -2,21 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StoreError } from './errors';
 import { encodeNpyHeader, readNpy, writeNpy } from './npy';
 import { faceSamples } from './testdata/fixture';
 import { numpy } from './testdata/numpy';
 import { tempDir } from './testdata/tmp';
+import { rejectsStoreError as assertRejects } from './testdata/assert';
 
 const tmp = () => tempDir('npy-test-');
-
-async function assertRejects(fn: () => Promise<unknown>, pattern: RegExp): Promise<StoreError> {
-  let caught: unknown;
-  await fn().catch((e) => (caught = e));
-  assert.ok(caught instanceof StoreError, `expected a StoreError, got ${String(caught)}`);
-  assert.match(caught.message, pattern);
-  return caught;
-}
 
 test('real embeddings written by writeNpy load in numpy with the same shape, dtype, values and unit norms', async () => {
   const dir = await tmp();
