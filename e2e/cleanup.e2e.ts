@@ -38,17 +38,24 @@ const e2e = useReviewApp({
   },
 });
 
+/**
+ * Waits until the identity cards together show `n` tracks ("N tracks" in each card's label): follows
+ * the app's reloads. A function predicate (the app's CSP forbids evaluating strings while polling).
+ */
+const shownTracks = (n: number) =>
+  e2e.app.page.waitForFunction(
+    (want) =>
+      [...(globalThis as unknown as { document: { querySelectorAll(q: string): Iterable<{ getAttribute(a: string): string | null }> } }).document.querySelectorAll('[data-testid="identity-card"]')]
+        .reduce((s, el) => s + Number(/(\d+) tracks/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0) === want,
+    n,
+  );
+
 test('Clean up: preview, apply (split lands on disk), undo (every file back, byte for byte)', async () => {
   await withFailureShot(e2e.handle, 'cleanup-flow', async () => {
     const page = e2e.app.page;
     await e2e.app.goto(e2e.host.url);
     await e2e.app.openEpisode(EP);
     const pristine = hashTree(e2e.workspace, noBackups);
-    // Tracks shown across all identity cards ("N tracks" in each card's label): follows the reloads.
-    const shownTracks = (n: number) =>
-      page.waitForFunction(
-        `[...document.querySelectorAll('[data-testid="identity-card"]')].reduce((s, el) => s + Number(/(\\d+) tracks/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0) === ${n}`,
-      );
     await shownTracks(3);
 
     await page.getByTestId('cleanup-open').click();
@@ -79,14 +86,6 @@ test('the applied cleanup is one step of z / shift+z: z restores every file, shi
     await e2e.app.goto(e2e.host.url);
     await e2e.app.openEpisode(EP);
     const pristine = hashTree(e2e.workspace, noBackups);
-    // A function predicate (the app's CSP forbids evaluating strings while polling).
-    const shownTracks = (n: number) =>
-      page.waitForFunction(
-        (want) =>
-          [...(globalThis as unknown as { document: { querySelectorAll(q: string): Iterable<{ getAttribute(a: string): string | null }> } }).document.querySelectorAll('[data-testid="identity-card"]')]
-            .reduce((s, el) => s + Number(/(\d+) tracks/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0) === want,
-        n,
-      );
     await shownTracks(3);
 
     await page.getByTestId('cleanup-open').click();
