@@ -105,15 +105,7 @@ export const restoreCommandSchema = z.strictObject({
 export type RestoreCommand = z.infer<typeof restoreCommandSchema>;
 
 /** Anything the journal can hold. */
-export const anyCommandSchema = z.discriminatedUnion('op', [
-  lockCommandSchema,
-  labelCommandSchema,
-  mergeCommandSchema,
-  splitCommandSchema,
-  moveTracksCommandSchema,
-  removeTrackCommandSchema,
-  restoreCommandSchema,
-]);
+export const anyCommandSchema = z.discriminatedUnion('op', [...reviewCommandSchema.options, restoreCommandSchema]);
 export type AnyCommand = z.infer<typeof anyCommandSchema>;
 
 /** Why a command was refused. `overlap` lists the track pairs sharing frames. */
