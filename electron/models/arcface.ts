@@ -52,6 +52,30 @@ export function mirror(img: RgbImage): RgbImage {
   return { data: out, width: w, height: h };
 }
 
+/** Runs `crops` through an embedder `step` at a time: one raw (unnormalised) `dim` row per crop. */
+export async function embedInChunks(
+  session: ort.InferenceSession,
+  file: string,
+  inputName: string,
+  outputName: string,
+  dim: number,
+  step: number,
+  crops: RgbImage[],
+  toTensor: (chunk: RgbImage[]) => ort.Tensor,
+): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  for (let start = 0; start < crops.length; start += step) {
+    const chunk = crops.slice(start, start + step);
+    const res = await session.run({ [inputName]: toTensor(chunk) });
+    const { data } = outputData(res, outputName, file);
+    if (data.length !== chunk.length * dim) {
+      throw new Error(`${file}: output "${outputName}" has ${data.length} values for ${chunk.length} crops, expected ${dim} each`);
+    }
+    for (let i = 0; i < chunk.length; i++) out.push(data.slice(i * dim, (i + 1) * dim));
+  }
+  return out;
+}
+
 export class ArcFaceEmbedder implements FaceEmbedder {
   readonly dim: number;
   readonly inputSize: number;
@@ -82,20 +106,11 @@ export class ArcFaceEmbedder implements FaceEmbedder {
   }
 
   /** Raw (unnormalised) model outputs, batched when the model allows. */
-  private async run(aligned: RgbImage[]): Promise<Float32Array[]> {
-    const step = this.dynamicBatch ? MAX_BATCH : 1;
-    const out: Float32Array[] = [];
-    for (let start = 0; start < aligned.length; start += step) {
-      const chunk = aligned.slice(start, start + step);
+  private run(aligned: RgbImage[]): Promise<Float32Array[]> {
+    return embedInChunks(this.session, this.file, this.inputName, this.outputName, this.dim, this.dynamicBatch ? MAX_BATCH : 1, aligned, (chunk) => {
       const t = batchToTensor(chunk, this.spec.input, [this.inputSize, this.inputSize]);
-      const res = await this.session.run({ [this.inputName]: new ort.Tensor('float32', t.data, t.dims) });
-      const { data } = outputData(res, this.outputName, this.file);
-      if (data.length !== chunk.length * this.dim) {
-        throw new Error(`${this.file}: output "${this.outputName}" has ${data.length} values for ${chunk.length} crops, expected ${this.dim} each`);
-      }
-      for (let i = 0; i < chunk.length; i++) out.push(data.slice(i * this.dim, (i + 1) * this.dim));
-    }
-    return out;
+      return new ort.Tensor('float32', t.data, t.dims);
+    });
   }
 
   async embed(aligned: RgbImage[]): Promise<Float32Array[]> {

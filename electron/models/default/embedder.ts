@@ -2,7 +2,7 @@
 // optional flip test (embed the mirrored crop too and add the two before normalising), which the
 // model evaluation measured as a gain for fr_feature (see models/packs/default.json calibration).
 import * as ort from 'onnxruntime-node';
-import { mirror } from '../arcface';
+import { embedInChunks, mirror } from '../arcface';
 import type { EmbedderSpec } from '../manifest';
 import type { FaceEmbedder, RgbImage } from '../types';
 
@@ -56,18 +56,8 @@ export class AlignedEmbedder implements FaceEmbedder {
     return new ort.Tensor('float32', data, layout === 'NCHW' ? [imgs.length, 3, S, S] : [imgs.length, S, S, 3]);
   }
 
-  private async raw(imgs: RgbImage[]): Promise<Float32Array[]> {
-    const out: Float32Array[] = [];
-    for (let i = 0; i < imgs.length; i += this.batch) {
-      const chunk = imgs.slice(i, i + this.batch);
-      const res = await this.session.run({ [this.spec.input.name]: this.toTensor(chunk) });
-      const data = res[this.spec.output].data as Float32Array;
-      if (data.length !== chunk.length * this.dim) {
-        throw new Error(`${this.file}: output "${this.spec.output}" has ${data.length} values for ${chunk.length} crops, expected ${this.dim} each`);
-      }
-      for (let j = 0; j < chunk.length; j++) out.push(data.slice(j * this.dim, (j + 1) * this.dim));
-    }
-    return out;
+  private raw(imgs: RgbImage[]): Promise<Float32Array[]> {
+    return embedInChunks(this.session, this.file, this.spec.input.name, this.spec.output, this.dim, this.batch, imgs, (chunk) => this.toTensor(chunk));
   }
 
   async embed(aligned: RgbImage[]): Promise<Float32Array[]> {
