@@ -14,6 +14,42 @@ export interface WorkerRun {
   done: Promise<RunResult>;
 }
 
+type OutcomeMessage<R, E> = E | { type: 'done'; result: R } | { type: 'error'; message: string; name: string; cancelled: boolean };
+
+/**
+ * The end of a worker run (shared by the pipeline and cleanup workers): progress/log messages go to
+ * `onEvent`; the first of done / error / crash / exit settles the promise (an error reported as
+ * cancelled becomes an AbortError), calls `onEnd`, and terminates the worker.
+ */
+export function workerOutcome<R, E extends { type: 'progress' | 'log' }>(
+  worker: Worker,
+  what: string,
+  onEvent: (e: E) => void,
+  onEnd: () => void = () => {},
+): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      onEnd();
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (m: OutcomeMessage<R, E>) => {
+      if (m.type === 'progress' || m.type === 'log') onEvent(m as E);
+      else if (m.type === 'done') finish(() => resolve(m.result));
+      else if (m.type === 'error') {
+        const err = new Error(m.message);
+        err.name = m.cancelled ? 'AbortError' : m.name;
+        finish(() => reject(err));
+      }
+    });
+    worker.on('error', (err) => finish(() => reject(err)));
+    worker.on('exit', (code) => finish(() => reject(new Error(`${what} worker exited (code ${code}) before finishing`))));
+  });
+}
+
 export function runInWorker(opts: WorkerRunOptions): WorkerRun {
   const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url));
   const queue: WorkerEvent[] = [];
@@ -26,27 +62,7 @@ export function runInWorker(opts: WorkerRunOptions): WorkerRun {
     wake = null;
   };
 
-  const done = new Promise<RunResult>((resolve, reject) => {
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      push(null);
-      fn();
-      void worker.terminate();
-    };
-    worker.on('message', (m: FromWorker) => {
-      if (m.type === 'progress' || m.type === 'log') push(m);
-      else if (m.type === 'done') finish(() => resolve(m.result));
-      else if (m.type === 'error') {
-        const err = new Error(m.message);
-        err.name = m.cancelled ? 'AbortError' : m.name;
-        finish(() => reject(err));
-      }
-    });
-    worker.on('error', (err) => finish(() => reject(err)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`pipeline worker exited (code ${code}) before finishing`))));
-  });
+  const done = workerOutcome<RunResult, WorkerEvent>(worker, 'pipeline', push, () => push(null));
   // Callers that only read `events` should not see an unhandled rejection from `done`.
   done.catch(() => undefined);
 

@@ -3,6 +3,7 @@
 // resolves with the result or rejects (err.name 'AbortError' when cancelled; the cleanup has then
 // restored its backup, so the episode is as it was).
 import { Worker } from 'node:worker_threads';
+import { workerOutcome } from '../worker';
 import type { CleanupFromWorker, CleanupToWorker, CleanupWorkerOptions, CleanupWorkerResult } from './worker-protocol';
 
 export type CleanupWorkerEvent = Extract<CleanupFromWorker, { type: 'progress' | 'log' }>;
@@ -14,30 +15,12 @@ export interface CleanupWorkerRun {
 
 export function runCleanupInWorker(opts: CleanupWorkerOptions, onEvent: (e: CleanupWorkerEvent) => void = () => {}): CleanupWorkerRun {
   const worker = new Worker(new URL('./cleanup-worker-entry.mjs', import.meta.url));
-  const done = new Promise<CleanupWorkerResult>((resolve, reject) => {
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
-    worker.on('message', (m: CleanupFromWorker) => {
-      if (m.type === 'progress' || m.type === 'log') {
-        try {
-          onEvent(m);
-        } catch {
-          /* a broken listener must not break the cleanup */
-        }
-      } else if (m.type === 'done') finish(() => resolve(m.result));
-      else if (m.type === 'error') {
-        const err = new Error(m.message);
-        err.name = m.cancelled ? 'AbortError' : m.name;
-        finish(() => reject(err));
-      }
-    });
-    worker.on('error', (err) => finish(() => reject(err)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`cleanup worker exited (code ${code}) before finishing`))));
+  const done = workerOutcome<CleanupWorkerResult, CleanupWorkerEvent>(worker, 'cleanup', (e) => {
+    try {
+      onEvent(e);
+    } catch {
+      /* a broken listener must not break the cleanup */
+    }
   });
   done.catch(() => undefined);
   worker.postMessage({ type: 'start', opts } satisfies CleanupToWorker);
