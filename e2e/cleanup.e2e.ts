@@ -50,13 +50,19 @@ const shownTracks = (n: number) =>
     n,
   );
 
+/** Opens the episode (three tracks on screen) and returns the hashes of its files as they are. */
+async function openPristine(): Promise<Map<string, string>> {
+  await e2e.app.goto(e2e.host.url);
+  await e2e.app.openEpisode(EP);
+  const pristine = hashTree(e2e.workspace, noBackups);
+  await shownTracks(3);
+  return pristine;
+}
+
 test('Clean up: preview, apply (split lands on disk), undo (every file back, byte for byte)', async () => {
   await withFailureShot(e2e.handle, 'cleanup-flow', async () => {
     const page = e2e.app.page;
-    await e2e.app.goto(e2e.host.url);
-    await e2e.app.openEpisode(EP);
-    const pristine = hashTree(e2e.workspace, noBackups);
-    await shownTracks(3);
+    const pristine = await openPristine();
 
     await page.getByTestId('cleanup-open').click();
     const summary = page.getByTestId('cleanup-summary');
@@ -83,10 +89,7 @@ test('Clean up: preview, apply (split lands on disk), undo (every file back, byt
 test('the applied cleanup is one step of z / shift+z: z restores every file, shift+z brings the cleanup back', async () => {
   await withFailureShot(e2e.handle, 'cleanup-undo-redo', async () => {
     const page = e2e.app.page;
-    await e2e.app.goto(e2e.host.url);
-    await e2e.app.openEpisode(EP);
-    const pristine = hashTree(e2e.workspace, noBackups);
-    await shownTracks(3);
+    const pristine = await openPristine();
 
     await page.getByTestId('cleanup-open').click();
     await page.getByTestId('cleanup-summary').waitFor();
