@@ -4,7 +4,7 @@
 import { prepareCast, rankFromTrackTopK, rankSuggestions, trackTopK, type CastPersonRefs } from '../shared/cast';
 import { computeScreenTime } from '../shared/screentime';
 import { gaussianIdentities, makeRng } from '../scripts/synth/rng';
-import { batchTrackTopK, capReferences, MAX_REFS_PER_PERSON } from '../electron/service/cast-batch';
+import { batchTrackTopK, capReferences } from '../electron/service/cast-batch';
 
 export async function run(): Promise<void> {
   const dim = 512;
