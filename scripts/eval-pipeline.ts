@@ -1,5 +1,5 @@
 // `npm run eval:pipeline [-- --seed n --duration s --fps n --thresh x --linkage l --no-swap --out dir --pack id --sweep x,y
-//   --stride n --analyze-fps f --reuse-video]`
+//   --stride n --analyze-fps f --match-thresh x --reuse-video]`
 // Composes a synthetic episode from the labeled photos (scripts/synth/compose.ts), runs the whole
 // pipeline on it (electron/pipeline/orchestrator.ts runPipeline; --pack, default the eval pack: SCRFD-500M + MobileFaceNet)
 // and scores tracks and identities against the ground truth (scripts/synth/metrics.ts), then re-clusters
@@ -49,7 +49,7 @@ function report(label: string, s: EpisodeScores, truthPeople: number): string {
   ].join('\n');
 }
 
-async function composeAndRun(out: string, wsDir: string, values: { seed?: string; duration?: string; fps?: string; thresh?: string; 'no-swap'?: boolean; stride?: string; 'analyze-fps'?: string; 'reuse-video'?: boolean }, linkage: Linkage, pack: LoadedPack): Promise<Truth> {
+async function composeAndRun(out: string, wsDir: string, values: { seed?: string; duration?: string; fps?: string; thresh?: string; 'no-swap'?: boolean; stride?: string; 'analyze-fps'?: string; 'match-thresh'?: string; 'reuse-video'?: boolean }, linkage: Linkage, pack: LoadedPack): Promise<Truth> {
   rmSync(wsDir, { recursive: true, force: true });
   let t = performance.now();
   // --reuse-video: analyse the last composed episode again (comparing analysis rates on one video).
@@ -75,6 +75,7 @@ async function composeAndRun(out: string, wsDir: string, values: { seed?: string
     maxFacesPerTrack: 40,
     ...(values.stride ? { stride: Number(values.stride) } : {}),
     ...(values['analyze-fps'] ? { analyzeFps: Number(values['analyze-fps']) } : {}),
+    ...(values['match-thresh'] ? { matchThresh: Number(values['match-thresh']) } : {}),
     ...(values.thresh ? { clusterThresh: Number(values.thresh) } : {}),
   };
   t = performance.now();
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
       /** Analysis rate overrides (unset = the settings defaults). */
       stride: { type: 'string' },
       'analyze-fps': { type: 'string' },
+      'match-thresh': { type: 'string' },
       /** Re-use the episode already composed in --out instead of composing again. */
       'reuse-video': { type: 'boolean', default: false },
     },
