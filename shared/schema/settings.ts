@@ -21,6 +21,8 @@ export const pipelineSettingsSchema = z.strictObject({
    *   (tv_dinner 39/39, corporate montage 21/21, sitcom 3/3, avengers 3/3; plus the corporate logo
    *   card at 55 s and one extra tv_dinner cut), while 8 fps misses 2 tv_dinner, 2 corporate and the
    *   sitcom's 7.7 s cut (inside a fast camera move, ratio 2.8 < 3);
+   * - real clips, every frame vs 10 fps: tv_dinner 62 vs 63 tracks, 11 vs 12 identities (6 people),
+   *   0 id switches both; sitcom 17 vs 15 tracks, 6 vs 6 identities (with matchThresh 0.9, below);
    * - cost: a 45-min 30 fps episode is 27,000 analysed frames instead of 81,000 (a third of the
    *   detector time; ~72 min instead of ~3.6 h at ~160 ms per frame).
    */
