@@ -78,7 +78,7 @@ export async function run(): Promise<void> {
   try {
     let t = performance.now();
     await Promise.all([
-      makeFixtureEpisode({ workspace, epId: EP, identities: 300, tracks: 2000, facesPerTrack: 50, withImages: true }),
+      makeFixtureEpisode({ workspace, epId: EP, identities: 300, tracksPerIdentity: 7, tracks: 2000, facesPerTrack: 50, withImages: true }),
       ensureRendererBuilt(),
     ]);
     await makeFixtureEpisode({ workspace, epId: EP_WIDE, identities: 2000, tracksPerIdentity: 1, facesPerTrack: 2, withImages: true });
