@@ -11,7 +11,9 @@ import { runInWorker } from '../pipeline/worker';
 
 const USAGE = `usage: screenalytics run <video> --workspace <dir> --ep <ep_id>
   [--stride N] [--analyze-fps F] [--device auto|cpu|cuda|dml|coreml] [--pack ID] [--models-dir DIR]
-  [--save-frames] [--no-crops] [--cluster-thresh T] [--force]`;
+  [--save-frames] [--no-crops] [--cluster-thresh T] [--force]
+  --analyze-fps F   frames analysed per second of video (default 10; 0 = every stride-th frame)
+  --save-frames     also export full frames (off by default: heavy on disk)`;
 
 /** Rounds once, to whole seconds, so 119.6 s reads "2m00s" and never "1m60s". */
 export function fmtSec(s: number | null): string {
