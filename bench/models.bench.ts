@@ -1,6 +1,6 @@
 // Default pack speed on this CPU (onnxruntime-node, CPU provider, threads per providers.ts):
-// BlazeFace per frame at each detection size, FaceMesh per face, embedder per face (with and
-// without the flip test), and the whole detector on real 640×360 and 1280×720 video frames.
+// UltraFace per frame at each detection size, the 68-point landmark net per face, embedder per face
+// (with and without the flip test), and the whole detector on real 640×360 and 1280×720 video frames.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
@@ -27,20 +27,16 @@ async function time(label: string, n: number, per: string, fn: () => Promise<unk
 
 export async function run(): Promise<void> {
   const gen = join(ROOT, 'models/generated/default');
-  const blaze = (await createSession(join(gen, 'blazeface-back.onnx'), 'cpu')).session;
-  for (const [w, h] of [[256, 256], [640, 384], [1280, 736]]) {
-    const x = new ort.Tensor('float32', new Float32Array(w * h * 3).fill(0.1), [1, h, w, 3]);
-    await time(`BlazeFace-back ${w}×${h}`, 20, 'frame', () => blaze.run({ input: x }));
+  const ultra = (await createSession(join(gen, 'ultraface.onnx'), 'cpu')).session;
+  for (const [w, h] of [[320, 192], [448, 256], [640, 384]]) {
+    const x = new ort.Tensor('float32', new Float32Array(w * h * 3).fill(0.1), [1, 3, h, w]);
+    await time(`UltraFace ${w}×${h}`, 20, 'frame', () => ultra.run({ input: x }));
   }
-  await blaze.release();
-  const mesh = (await createSession(join(gen, 'facemesh.onnx'), 'cpu')).session;
-  for (const b of [1, 4]) {
-    const x = new ort.Tensor('float32', new Float32Array(b * 192 * 192 * 3).fill(0.5), [b, 192, 192, 3]);
-    const t0 = performance.now();
-    for (let i = 0; i < 20; i++) await mesh.run({ input: x });
-    console.log(`${`FaceMesh 192×192, batch ${b}`.padEnd(48)} ${((performance.now() - t0) / 20 / b).toFixed(2).padStart(8)} ms/face`);
-  }
-  await mesh.release();
+  await ultra.release();
+  const lmk = (await createSession(join(gen, 'landmark68.onnx'), 'cpu')).session;
+  const x = new ort.Tensor('float32', new Float32Array(64 * 64).fill(0.5), [1, 1, 64, 64]);
+  await time('68-point landmarks 64×64', 20, 'face', () => lmk.run({ input: x }));
+  await lmk.release();
 
   const pack = await openDefaultPack();
   const packNoFlip = await openDefaultPack({ embedderParams: { flip: false } });
@@ -48,7 +44,7 @@ export async function run(): Promise<void> {
   const dinner = frame('tv_dinner_scene.mp4', 2, 1280, 720);
   for (const [name, img] of [['sitcom 640×360', sitcom], ['dinner 1280×720', dinner]] as const) {
     const [dets] = await pack.detector.detect([img]);
-    await time(`detector (all scales + FaceMesh), ${name}, ${dets.length} faces`, 10, 'frame', () => pack.detector.detect([img]));
+    await time(`detector (resize + UltraFace + landmarks), ${name}, ${dets.length} faces`, 10, 'frame', () => pack.detector.detect([img]));
   }
   const photo = await readRgb(join(EVAL_DIR, 'faces/celeb-madonna/2.jpg'));
   const [[d]] = await pack.detector.detect([photo]);

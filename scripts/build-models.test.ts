@@ -12,7 +12,7 @@ test('builds the default pack with the manifest hashes, then serves it from cach
   try {
     const logs: string[] = [];
     const first = buildModels({ outDir: dir, log: (s) => logs.push(s) });
-    assert.deepEqual(first.built.sort(), ['blazeface-back.onnx', 'facemesh.onnx', 'fr_feature.onnx']);
+    assert.deepEqual(first.built.sort(), ['fr_feature.onnx', 'landmark68.onnx', 'ultraface.onnx']);
     const manifest = JSON.parse(readFileSync(MANIFEST, 'utf8')) as { files: Record<string, { path: string; sha256: string }> };
     for (const f of Object.values(manifest.files)) {
       const bytes = readFileSync(join(dir, f.path));
@@ -21,15 +21,15 @@ test('builds the default pack with the manifest hashes, then serves it from cach
       assert.ok(s.outputNames.length > 0);
       await s.release();
     }
-    assert.ok(logs.some((l) => l.includes('converted') && l.includes('facemesh.json')));
+    assert.ok(logs.some((l) => l.includes('converted') && l.includes('fr_detect.onnx')));
 
     const second = buildModels({ outDir: dir, log: () => {} });
     assert.deepEqual(second.built, []);
     assert.equal(second.cached.length, 3);
 
-    writeFileSync(join(dir, 'facemesh.onnx'), 'not a model');
+    writeFileSync(join(dir, 'ultraface.onnx'), 'not a model');
     const third = buildModels({ outDir: dir, log: () => {} });
-    assert.deepEqual(third.built, ['facemesh.onnx']);
+    assert.deepEqual(third.built, ['ultraface.onnx']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convertTfjsToOnnx } from '../models/convert/tfjs-to-onnx';
+import { ultrafaceDynamic } from '../models/convert/ultraface-dynamic';
 import { DEFAULT_TARGETS, packageFile, type Target } from '../models/convert/targets';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,6 +22,7 @@ export function produce(t: Target): Uint8Array {
   const src = packageFile(t.pkg, t.source);
   if (!existsSync(src)) throw new Error(`${t.file}: source ${t.pkg}/${t.source} is missing (is ${t.pkg} installed?)`);
   if (t.how === 'copy') return readFileSync(src);
+  if (t.how === 'ultraface') return ultrafaceDynamic(readFileSync(src), src);
   return convertTfjsToOnnx(src, { dynamicSpatial: t.dynamicSpatial, inputName: t.inputName, outputs: t.outputs });
 }
 

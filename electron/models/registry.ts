@@ -29,7 +29,11 @@ const detectors: Record<string, DetectorFactory> = {
     const { RetinaFaceDetector } = await import('./retinaface');
     return new RetinaFaceDetector(await ctx.open(spec.file), spec, modelId(ctx, spec.file), ctx.filePath(spec.file));
   },
-  // The default pack's detector lives with its converter's outputs (electron/models/default, H2).
+  // The default pack's detectors live with their converters' outputs (electron/models/default).
+  'ultraface-landmark68': async (spec, ctx) => {
+    const { createUltraFaceDetector } = await import('./default/index');
+    return createUltraFaceDetector(spec, ctx);
+  },
   'blazeface-facemesh': async (spec, ctx) => {
     const { createBlazeFaceMeshDetector } = await import('./default/index');
     return createBlazeFaceMeshDetector(spec, ctx);

