@@ -23,8 +23,13 @@ export interface FaceDetector {
   readonly modelId: string;
   /** Detector family name recorded in track_metrics.json `detector` (e.g. "blazeface+facemesh", "scrfd", "yunet"). */
   readonly family: string;
+  /** [width, height] the detector resizes frames to: the decoder delivers frames at most this big
+   *  (scaled inside ffmpeg), so no full-resolution frame crosses the pipe or gets resized in JS. */
+  readonly inputSize?: readonly [number, number];
   /** Batched: one result array per input image. */
   detect(images: RgbImage[], opts?: { minConfidence?: number; minFaceSize?: number }): Promise<RawDetection[][]>;
+  /** Measures the five landmarks again for known boxes, on a sharper (full-resolution) image. */
+  refineLandmarks?(image: RgbImage, boxes: readonly (readonly number[])[]): Promise<number[][]>;
   dispose(): Promise<void>;
 }
 

@@ -106,3 +106,38 @@ test('not a video at all: a clear error', async () => {
   await writeFile(file, 'this is not a video\n');
   await assert.rejects(probeVideo(file), (e: Error) => e instanceof DecodeError && e.message.startsWith(`cannot read video ${file}`));
 });
+
+test('analysis grid inside ffmpeg keeps the first frame of each 1/fps cell, with original indices', async () => {
+  const file = join(VIDEOS, 'sitcom_friends_group.mp4');
+  const all = await decodeAll(file);
+  const grid = await decodeAll(file, { analyzeFps: 10 });
+  // The rule, applied to every frame's timestamp: keep a frame whose cell is later than the last kept one's.
+  const expected: number[] = [];
+  let lastCell = -Infinity;
+  for (const f of all) {
+    const cell = Math.floor(f.tsS * 10 + 1e-6);
+    if (cell > lastCell) {
+      expected.push(f.frameIdx);
+      lastCell = cell;
+    }
+  }
+  assert.deepEqual(grid.map((f) => f.frameIdx), expected);
+  for (const f of grid) assert.equal(f.tsS, all[f.frameIdx].tsS);
+});
+
+test('onlyFrames and fit: exactly the asked frames, shrunk inside ffmpeg with the aspect kept', async () => {
+  const file = join(VIDEOS, 'tv_dinner_scene.mp4');
+  const want = new Set([0, 7, 240, 1000, 1969]);
+  const full = await decodeAll(file, { onlyFrames: want });
+  const small = await decodeAll(file, { onlyFrames: want, fit: [448, 256] });
+  assert.deepEqual(full.map((f) => f.frameIdx), [...want]);
+  assert.deepEqual(small.map((f) => f.frameIdx), [...want]);
+  for (let i = 0; i < full.length; i++) {
+    assert.equal(small[i].tsS, full[i].tsS);
+    assert.deepEqual([small[i].image.width, small[i].image.height], [448, 252]);
+    assert.equal(small[i].image.data.length, 448 * 252 * 3);
+    // Same picture: the mean brightness of the shrunk frame is the full frame's within a grey level.
+    const mean = (d: Uint8Array) => d.reduce((a, v) => a + v, 0) / d.length;
+    assert.ok(Math.abs(mean(small[i].image.data) - mean(full[i].image.data)) < 1, `frame ${full[i].frameIdx}`);
+  }
+});

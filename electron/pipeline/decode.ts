@@ -1,7 +1,12 @@
 // Video → RGB frames with their real presentation timestamps.
-// One ffmpeg process streams rgb24 over stdout (no temp files); `select` drops non-stride frames inside
-// ffmpeg so they are never converted or piped; `showinfo` on stderr gives each kept frame's pts_time,
-// which is what makes variable-frame-rate files come out right (`-vsync 0` = passthrough, no dup/drop).
+// One ffmpeg process streams rgb24 over stdout (no temp files). Everything that can happen inside
+// ffmpeg does: `select` keeps only the frames the caller wants (stride, the analysis-rate time grid,
+// or an explicit frame list), and `scale` shrinks them to the detector's input with swscale's SIMD
+// code, so dropped frames are never converted or piped and kept ones cross the pipe small. Two
+// `showinfo` filters (checksums off) print every decoded frame's number and pts_time, and those of
+// the kept ones, which is what maps a kept frame to its index in the video and makes
+// variable-frame-rate files come out right (`-vsync 0` = passthrough, no dup/drop). Frames are read
+// ahead into a small queue, so ffmpeg decodes the next frames while the caller runs inference.
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { RgbImage } from '../models/types';
@@ -25,8 +30,12 @@ export interface DecodedFrame {
   /** Zero-based index among all decoded frames of the video (not among analysed ones). */
   frameIdx: number;
   tsS: number;
+  /** The frame, at the video's size or shrunk to `fit`. */
   image: RgbImage;
 }
+
+/** Frames read ahead of the consumer: enough to keep ffmpeg busy through an inference batch. */
+const READ_AHEAD = 12;
 
 export interface DecodeOptions {
   stride?: number;
@@ -34,6 +43,8 @@ export interface DecodeOptions {
   analyzeFps?: number;
   /** Only yield these frame indices (must be multiples of stride); used by the harvest's second pass. */
   onlyFrames?: ReadonlySet<number>;
+  /** Shrink frames (inside ffmpeg, aspect kept, never enlarged) to fit this [width, height]. */
+  fit?: readonly [number, number];
   signal?: AbortSignal;
   /** Reuse an earlier probe. */
   info?: VideoInfo;
@@ -98,6 +109,30 @@ function abortError(): Error {
   return e;
 }
 
+/** Output size for `fit`: aspect kept, even sides (rgb24 from 4:2:0 needs none, but scalers prefer them), never larger. */
+export function fitSize(width: number, height: number, fit?: readonly [number, number]): [number, number] {
+  if (!fit) return [width, height];
+  const k = Math.min(1, fit[0] / width, fit[1] / height);
+  if (k >= 1) return [width, height];
+  return [Math.max(2, 2 * Math.round((width * k) / 2)), Math.max(2, 2 * Math.round((height * k) / 2))];
+}
+
+/** The ffmpeg `select` expression for the frames a caller asked for ('' = every frame). */
+export function selectExpr(stride: number, opts: Pick<DecodeOptions, 'analyzeFps' | 'onlyFrames'>): string {
+  if (opts.onlyFrames) return [...opts.onlyFrames].sort((a, b) => a - b).map((n) => `eq(n\\,${n})`).join('+') || '0';
+  const terms: string[] = [];
+  if (stride > 1) terms.push(`not(mod(n\\,${stride}))`);
+  // The first frame of each 1/fps cell of the time grid (a frame whose cell is later than the last kept one's).
+  if (opts.analyzeFps) {
+    const f = opts.analyzeFps;
+    terms.push(`(isnan(prev_selected_t)+gte(floor(t*${f}+1e-6)\\,floor(prev_selected_t*${f}+1e-6)+1))`);
+  }
+  return terms.join('*');
+}
+
+interface ShowInfoLine { instance: number; n: number; ts: number }
+const SHOWINFO = /Parsed_showinfo_(\d+).*\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:(-?[\d.eE+-]+)/;
+
 /**
  * Streams frames in presentation order. Throws DecodeError for unreadable, audio-only or truncated
  * input (after yielding what decoded, so callers must treat the run as failed and not write outputs).
@@ -106,20 +141,26 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
   const stride = Math.max(1, Math.floor(opts.stride ?? 1));
   const info = opts.info ?? (await probeVideo(path));
   const { ffmpeg } = locateFfmpeg();
-  const frameBytes = info.width * info.height * 3;
+  const [outW, outH] = fitSize(info.width, info.height, opts.fit);
+  const frameBytes = outW * outH * 3;
+  const select = selectExpr(stride, opts);
+  const filters = ['showinfo=checksum=0', ...(select ? [`select='${select}'`] : []),
+    ...(outW !== info.width || outH !== info.height ? [`scale=${outW}:${outH}:flags=bilinear`] : []), 'showinfo=checksum=0'];
   const args = [
-    '-hide_banner', '-nostdin', '-loglevel', 'level+info',
+    '-hide_banner', '-nostdin', '-loglevel', 'level+info', '-threads', '2',
     '-i', path, '-map', '0:v:0', '-an', '-sn',
-    '-vf', `select='not(mod(n\\,${stride}))',showinfo`,
-    '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+    '-vf', filters.join(','), '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
   ];
   const proc = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
   proc.on('error', () => {});
 
-  // showinfo lines arrive on stderr independently of the frame bytes on stdout: queue them by index.
-  const timestamps: number[] = [];
+  // showinfo lines arrive on stderr independently of the frame bytes on stdout. The first filter
+  // sees every decoded frame (its n is the frame's index in the video), the last only the kept ones.
+  const indexByPts = new Map<string, number>();
+  const kept: { frameIdx: number; ts: number }[] = [];
   const errors: string[] = [];
+  let firstInstance = -1;
   let stderrEnded = false;
   let wake: (() => void) | null = null;
   let stderrRest = '';
@@ -128,9 +169,16 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
     const lines = (stderrRest + chunk).split('\n');
     stderrRest = lines.pop() ?? '';
     for (const line of lines) {
-      const m = /Parsed_showinfo.*\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:(-?[\d.eE+-]+)/.exec(line);
-      if (m) timestamps[Number(m[1])] = Number(m[2]);
-      else if (/\[(error|fatal|panic)\]/.test(line)) errors.push(line.replace(/^.*\[(error|fatal|panic)\]\s*/, ''));
+      const m = SHOWINFO.exec(line);
+      if (m) {
+        const si: ShowInfoLine = { instance: Number(m[1]), n: Number(m[2]), ts: Number(m[3]) };
+        if (firstInstance < 0) firstInstance = si.instance;
+        if (si.instance === firstInstance) indexByPts.set(m[3], si.n);
+        else {
+          kept.push({ frameIdx: indexByPts.get(m[3]) ?? -1, ts: si.ts });
+          indexByPts.delete(m[3]);
+        }
+      } else if (/\[(error|fatal|panic)\]/.test(line)) errors.push(line.replace(/^.*\[(error|fatal|panic)\]\s*/, ''));
     }
     wake?.();
   });
@@ -138,45 +186,61 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
     stderrEnded = true;
     wake?.();
   });
-  const waitTs = async (n: number) => {
-    while (timestamps[n] === undefined && !stderrEnded) await new Promise<void>((r) => (wake = r));
+  const waitKept = async (n: number) => {
+    while (kept[n] === undefined && !stderrEnded) await new Promise<void>((r) => (wake = r));
     wake = null;
-    return timestamps[n];
+    return kept[n];
+  };
+
+  // Read-ahead: whole frames are queued as they arrive; the stream pauses when the queue is full.
+  const queue: Uint8Array[] = [];
+  let readDone = false;
+  let readWake: (() => void) | null = null;
+  let buf = new Uint8Array(frameBytes);
+  let filled = 0;
+  const notify = () => {
+    readWake?.();
+    readWake = null;
+  };
+  proc.stdout.on('data', (chunk: Buffer) => {
+    let off = 0;
+    while (off < chunk.length) {
+      const take = Math.min(frameBytes - filled, chunk.length - off);
+      buf.set(chunk.subarray(off, off + take), filled);
+      filled += take;
+      off += take;
+      if (filled < frameBytes) continue;
+      queue.push(buf);
+      buf = new Uint8Array(frameBytes);
+      filled = 0;
+    }
+    if (queue.length >= READ_AHEAD) proc.stdout.pause();
+    notify();
+  });
+  proc.stdout.on('end', () => {
+    readDone = true;
+    notify();
+  });
+  const nextFrame = async (): Promise<Uint8Array | null> => {
+    while (queue.length === 0 && !readDone) await new Promise<void>((r) => (readWake = r));
+    const f = queue.shift() ?? null;
+    if (queue.length < READ_AHEAD / 2) proc.stdout.resume();
+    return f;
   };
 
   const onAbort = () => proc.kill('SIGKILL');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let outIdx = 0;
-  let nextGridT = -Infinity;
   let lastTs = -1;
   let completed = false;
   try {
-    let buf = new Uint8Array(frameBytes);
-    let filled = 0;
-    for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
+    for (let data = await nextFrame(); data; data = await nextFrame()) {
       if (opts.signal?.aborted) throw abortError();
-      let off = 0;
-      while (off < chunk.length) {
-        const take = Math.min(frameBytes - filled, chunk.length - off);
-        buf.set(chunk.subarray(off, off + take), filled);
-        filled += take;
-        off += take;
-        if (filled < frameBytes) continue;
-        const n = outIdx++;
-        const data = buf;
-        buf = new Uint8Array(frameBytes);
-        filled = 0;
-        const ts = await waitTs(n);
-        if (ts === undefined) throw new DecodeError(`${path}: ffmpeg gave no timestamp for output frame ${n}`);
-        lastTs = ts;
-        const frameIdx = n * stride;
-        if (opts.onlyFrames && !opts.onlyFrames.has(frameIdx)) continue;
-        if (opts.analyzeFps && !opts.onlyFrames) {
-          if (ts < nextGridT - 1e-6) continue;
-          nextGridT = (Math.floor(ts * opts.analyzeFps + 1e-6) + 1) / opts.analyzeFps;
-        }
-        yield { frameIdx, tsS: Math.max(0, ts), image: { data, width: info.width, height: info.height } };
-      }
+      const n = outIdx++;
+      const k = await waitKept(n);
+      if (k === undefined || k.frameIdx < 0) throw new DecodeError(`${path}: ffmpeg gave no timestamp for output frame ${n}`);
+      lastTs = k.ts;
+      yield { frameIdx: k.frameIdx, tsS: Math.max(0, k.ts), image: { data, width: outW, height: outH } };
     }
     const code = await exited;
     if (opts.signal?.aborted) throw abortError();
@@ -187,11 +251,13 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
           `${code !== 0 ? `, ffmpeg exit ${code}` : ''}: ${errors[0] ?? 'no error text'} — the file is damaged or truncated`,
       );
     }
-    // A clean exit that stops well short of the stated duration is a truncated file.
+    // A clean exit whose decoded frames stop well short of the stated duration is a truncated file
+    // (judged on every decoded frame, not only the kept ones).
     const frameDur = info.fps > 0 ? 1 / info.fps : 0.04;
-    if (info.durationSec > 0 && lastTs + stride * frameDur + 0.5 < info.durationSec) {
+    const lastDecoded = lastDecodedTs(indexByPts, lastTs);
+    if (!opts.onlyFrames && info.durationSec > 0 && lastDecoded + Math.max(stride * frameDur, opts.analyzeFps ? 1 / opts.analyzeFps : 0) + 0.5 < info.durationSec) {
       throw new DecodeError(
-        `${path}: truncated: frames stop at ${lastTs.toFixed(2)} s but the container says ${info.durationSec.toFixed(2)} s`,
+        `${path}: truncated: frames stop at ${lastDecoded.toFixed(2)} s but the container says ${info.durationSec.toFixed(2)} s`,
       );
     }
     completed = true;
@@ -199,6 +265,13 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
     opts.signal?.removeEventListener('abort', onAbort);
     if (!completed && proc.exitCode === null) proc.kill('SIGKILL');
   }
+}
+
+/** Latest pts among decoded frames that were not kept (they stay in the map) and the last kept one. */
+function lastDecodedTs(notKept: Map<string, number>, lastKept: number): number {
+  let t = lastKept;
+  for (const k of notKept.keys()) t = Math.max(t, Number(k));
+  return t;
 }
 
 /** Decodes one video frame fully into memory (tests, thumbnails). */

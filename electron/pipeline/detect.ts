@@ -55,17 +55,19 @@ export async function detectEpisode(ctx: StageContext, videoPath: string): Promi
     if (!batch.length) return;
     const results = await pack.detector.detect(batch.map((f) => f.image), {
       minConfidence: s.minConfidence,
-      minFaceSize: s.minFaceSize,
+      minFaceSize: s.minFaceSize * (batch[0].image.width / info.width),
     });
     batch.forEach((f, i) => {
+      // minFaceSize is in pixels of the video; frames may arrive shrunk to the detector's input.
+      const minSide = s.minFaceSize * (f.image.width / info.width);
       for (const d of results[i] ?? []) {
         const side = Math.min(d.bbox[2] - d.bbox[0], d.bbox[3] - d.bbox[1]);
-        if (d.conf < s.minConfidence || side < s.minFaceSize) continue;
+        if (d.conf < s.minConfidence || side < minSide) continue;
         rows.push({
           ep_id: ctx.epId,
           frame_idx: f.frameIdx,
           ts_s: f.tsS,
-          ...normaliseDetection(d, info.width, info.height),
+          ...normaliseDetection(d, f.image.width, f.image.height),
           model_id: pack.detector.modelId,
           schema_version: 'det_v1',
         });
@@ -75,7 +77,8 @@ export async function detectEpisode(ctx: StageContext, videoPath: string): Promi
     ctx.progress({ stage: 'detect', done: frames.length, total: Math.max(total, frames.length) });
   };
 
-  for await (const f of decodeFrames(videoPath, { stride: s.stride, analyzeFps: s.analyzeFps, signal: ctx.signal, info })) {
+  const frameStream = decodeFrames(videoPath, { stride: s.stride, analyzeFps: s.analyzeFps, fit: pack.detector.inputSize, signal: ctx.signal, info });
+  for await (const f of frameStream) {
     checkAborted(ctx.signal);
     scenes.push(f.image, f.tsS, f.frameIdx);
     frames.push([f.frameIdx, f.tsS]);

@@ -106,6 +106,30 @@ export function countIdSwitches(
   return n;
 }
 
+/** Crop encodes and atomic writes in flight at once: their fsyncs overlap instead of queueing one by one. */
+const CROP_WRITES_IN_FLIGHT = 16;
+
+/** Bounded set of pending writes: `add` waits only when the set is full; `drain` waits for all and rethrows the first failure. */
+export class WriteQueue {
+  private readonly pending = new Set<Promise<void>>();
+  private failure: unknown = null;
+  constructor(private readonly limit: number) {}
+
+  async add(p: Promise<void>): Promise<void> {
+    const tracked = p.catch((err) => {
+      this.failure ??= err;
+    }).finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+    if (this.pending.size >= this.limit) await Promise.race(this.pending);
+    if (this.failure) throw this.failure;
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.failure) throw this.failure;
+  }
+}
+
 async function jpeg(img: RgbImage, quality: number, region?: ReturnType<typeof cropBox>): Promise<Buffer> {
   let s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
   if (region) {
@@ -159,6 +183,7 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
   const done: Array<Pending & { embedding: Float32Array }> = [];
   let queue: Pending[] = [];
   const written = new Set<string>();
+  const writes = new WriteQueue(CROP_WRITES_IN_FLIGHT);
   const flush = async () => {
     if (!queue.length) return;
     const vecs = await embedder.embed(queue.map((q) => q.aligned));
@@ -173,29 +198,37 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
       if (f.image.width !== W || f.image.height !== H) {
         throw new Error(`${video}: frame size changed since detection (${f.image.width}×${f.image.height} vs ${W}×${H}); re-run detection`);
       }
-      for (const smp of byFrame.get(f.frameIdx) ?? []) {
-        const bboxPx = [smp.bbox[0] * W, smp.bbox[1] * H, smp.bbox[2] * W, smp.bbox[3] * H];
-        const lmPx = smp.landmarks.map((v, i) => v * (i % 2 === 0 ? W : H));
+      const frameSamples = byFrame.get(f.frameIdx) ?? [];
+      const boxesPx = frameSamples.map((smp) => [smp.bbox[0] * W, smp.bbox[1] * H, smp.bbox[2] * W, smp.bbox[3] * H]);
+      // Detection ran on a frame shrunk to the detector's input; where the detector can, the
+      // landmarks that steer alignment are measured again on the full-resolution face.
+      const refined = pack.detector.refineLandmarks ? await pack.detector.refineLandmarks(f.image, boxesPx) : null;
+      for (const [k, smp] of frameSamples.entries()) {
+        const bboxPx = boxesPx[k];
+        const lmPx = refined?.[k] ?? smp.landmarks.map((v, i) => v * (i % 2 === 0 ? W : H));
+        if (refined) smp.landmarks = lmPx.map((v, i) => Math.min(1, Math.max(0, v / (i % 2 === 0 ? W : H))));
         const aligned = alignFace(f.image, lmPx, embedder.inputSize);
         const quality = faceQuality({ conf: smp.conf, bboxPx, landmarksPx: lmPx, aligned });
         let crop = '';
         if (s.saveCrops) {
           crop = cropRef(smp.track_id, smp.frame_idx);
           const abs = ctx.workspace.resolveManifestRef(ctx.epId, crop);
-          await writeFileAtomic(abs, await jpeg(f.image, 90, cropBox(bboxPx, W, H)));
+          await writes.add(jpeg(f.image, 90, cropBox(bboxPx, W, H)).then((b) => writeFileAtomic(abs, b)));
           written.add(abs);
         }
         queue.push({ sample: smp, aligned, quality, crop });
       }
       if (s.saveFrames) {
         const abs = ctx.workspace.resolveManifestRef(ctx.epId, frameRef(f.frameIdx));
-        await writeFileAtomic(abs, await jpeg(f.image, 85));
+        await writes.add(jpeg(f.image, 85).then((b) => writeFileAtomic(abs, b)));
         written.add(abs);
       }
       if (queue.length >= EMBED_BATCH) await flush();
     }
     await flush();
   }
+  // Every crop is on disk (each written atomically) before the manifests that name them.
+  await writes.drain();
   checkAborted(ctx.signal);
   if (done.length !== total) {
     throw new Error(`harvest: decoded ${done.length} of ${total} sampled faces from ${video}; the video changed since detection`);

@@ -90,6 +90,7 @@ export function landmarkCrop(img: RgbImage, box: readonly number[], out: Float32
 export class UltraFaceLandmarkDetector implements FaceDetector {
   readonly family = 'ultraface+landmark68';
   private readonly priors = new Map<string, Float32Array>();
+  readonly inputSize: readonly [number, number];
 
   constructor(
     private readonly det: ort.InferenceSession,
@@ -101,6 +102,7 @@ export class UltraFaceLandmarkDetector implements FaceDetector {
     requireNames(det, file, spec.input.name, ['scores', 'loc']);
     requireNames(lmk, `${file} (landmark68)`, 'input', ['output']);
     const [w, h] = spec.input.size;
+    this.inputSize = [w, h];
     if (w % 64 || h % 64) throw new Error(`${file}: manifest detector.input.size ${w}×${h} must be a multiple of 64 for UltraFace`);
   }
 
@@ -109,6 +111,10 @@ export class UltraFaceLandmarkDetector implements FaceDetector {
     let p = this.priors.get(key);
     if (!p) this.priors.set(key, (p = ultrafacePriors(W, H)));
     return p;
+  }
+
+  refineLandmarks(image: RgbImage, boxes: readonly (readonly number[])[]): Promise<number[][]> {
+    return this.landmarks(image, boxes);
   }
 
   /** Five ArcFace-order landmarks per box (the landmark net's batch dimension is fixed at 1). */
