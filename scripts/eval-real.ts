@@ -65,7 +65,7 @@ async function evalClip(clip: string, opts: { wsDir: string; reuse: boolean; set
     const copy = new Workspace(copyDir);
     const r = await runCleanup({ workspace: copy, epId, actions: ['split_tracks', 'reembed', 'recluster'] });
     console.error(`${clip}: cleanup split ${r.splits.length} track(s), rejected ${r.rejectedFaces.length} face(s); clusters ${r.report.before.num_clusters} → ${r.report.after.num_clusters}`);
-    after = await evaluateEpisode(copy, epId, doc);
+    after = await evaluateEpisode(copy, epId, doc, { preWs: ws, splits: r.splits });
   }
   return { clip, epId, workspace: opts.wsDir, people: doc.people, before, after, pipelineSec };
 }

@@ -1,12 +1,13 @@
 // Scores one pipeline episode (a workspace on disk) against a clip's labels: identity scores over the
 // harvested faces (metrics.ts), mixed tracks over every box of every track when the track stage can be
 // replayed (run-tracks.ts), and the recall of labeled boxes by the run's detections.
-import type { Box } from '../../shared/cluster/trackmatch';
+import type { Box, TrackBoxes } from '../../shared/cluster/trackmatch';
+import type { TrackSplit } from '../../electron/pipeline/cleanup/split-tracks';
 import { episodeArtifacts } from '../../electron/store/artifacts';
 import type { Workspace } from '../../electron/store/workspace';
 import { labelBoxes, matchBoxes, nearestFrame, type LabelsDoc } from './labels';
 import { boxRecall, mixedTracks, scoreRun, type RealScores, type Recall } from './metrics';
-import { readRunDetections, rebuildTrackBoxes, type RunDetections } from './run-tracks';
+import { applySplits, readRunDetections, rebuildTrackBoxes, type RunDetections } from './run-tracks';
 
 export interface EpisodeEvaluation extends RealScores {
   faces: number;
@@ -36,7 +37,11 @@ export function detectionRecall(doc: LabelsDoc, run: RunDetections): Recall {
   return boxRecall(out);
 }
 
-export async function evaluateEpisode(ws: Workspace, epId: string, doc: LabelsDoc): Promise<EpisodeEvaluation> {
+/**
+ * `splits`: cleanup's splits of this episode; the boxes of every track are then replayed from the
+ * pre-cleanup tracker output (`preWs`, the workspace before cleanup) and cut where cleanup cut them.
+ */
+export async function evaluateEpisode(ws: Workspace, epId: string, doc: LabelsDoc, cleaned?: { preWs: Workspace; splits: readonly TrackSplit[] }): Promise<EpisodeEvaluation> {
   const art = episodeArtifacts(ws, epId);
   const run = await readRunDetections(ws, epId);
   const [faces, tracks, identities] = await Promise.all([art.readFaces(), art.readTracks(), art.readIdentities()]);
@@ -55,7 +60,13 @@ export async function evaluateEpisode(ws: Workspace, epId: string, doc: LabelsDo
     faces.map((f, i) => ({ track: f.track_id, person: persons[i] })),
     tracks.map((t) => ({ track: t.track_id, identity: identityOf.get(t.track_id) ?? null, faces: faceCount.get(t.track_id) ?? 0 })),
   );
-  const boxes = await rebuildTrackBoxes(ws, epId, run, tracks);
+  let boxes: TrackBoxes[] | null;
+  if (cleaned) {
+    const pre = await rebuildTrackBoxes(cleaned.preWs, epId, run, await episodeArtifacts(cleaned.preWs, epId).readTracks());
+    boxes = pre && applySplits(pre, cleaned.splits, tracks);
+  } else {
+    boxes = await rebuildTrackBoxes(ws, epId, run, tracks);
+  }
   let mixedAll: string[] | null = null;
   if (boxes) {
     const flat = boxes.flatMap((t) => t.boxes.map((b) => ({ track: t.track_id, ts: at(b.frame_idx, t.track_id), bbox: b.bbox })));

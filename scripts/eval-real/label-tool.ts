@@ -1,9 +1,11 @@
 // Labeling helper for the real-clip ground truth (eval/labels/<clip>.json). Not part of the scoring.
 //
-//   node --import tsx scripts/eval-real/label-tool.ts sheets <workspace> <ep_id> <out_dir>
+//   node --import tsx scripts/eval-real/label-tool.ts sheets <workspace> <ep_id> <out_dir> [track ids,… [cell px]]
 //     contact sheets of every track's boxes (every analysed frame, time under each crop, tracks
 //     labeled by id) plus one sheet of detections no track holds ("untracked"), to judge by eye
 //     against ../shared/eval/faces/ref-*.
+//   node --import tsx scripts/eval-real/label-tool.ts frames <workspace> <ep_id> <out.png> <t,t,…>
+//     whole frames at those times with every box drawn and named by its track (to place a track in a shot).
 //   node --import tsx scripts/eval-real/label-tool.ts write <workspace> <ep_id> <assign.json> <labels.json>
 //     writes the labels: every box of the run (tracked or not) with the person its assignment gives.
 //
@@ -44,7 +46,7 @@ async function loadRun(wsDir: string, epId: string) {
 
 const key = (frame: number, b: readonly number[]) => `${frame}:${b.map((v) => v.toFixed(5)).join(',')}`;
 
-async function sheets(wsDir: string, epId: string, outDir: string): Promise<void> {
+async function sheets(wsDir: string, epId: string, outDir: string, only?: Set<string>, CELL = 64): Promise<void> {
   const { meta, detections, built } = await loadRun(wsDir, epId);
   const tsOf = new Map(meta.frames.map(([f, t]) => [f, t]));
   const groups: Array<{ id: string; cells: Cell[] }> = built.boxes.map((t) => ({
@@ -54,10 +56,10 @@ async function sheets(wsDir: string, epId: string, outDir: string): Promise<void
   const inTrack = new Set(built.boxes.flatMap((t) => t.boxes.map((b) => key(b.frame_idx, b.bbox))));
   const untracked = detections.filter((d) => !inTrack.has(key(d.frame_idx, d.bbox)));
   if (untracked.length) groups.push({ id: 'untracked', cells: untracked.map((d) => ({ frame: d.frame_idx, ts: d.ts_s, bbox: d.bbox })) });
+  if (only) groups.splice(0, groups.length, ...groups.filter((g) => only.has(g.id) || only.has(g.id.slice(-2))));
   const want = new Set(groups.flatMap((g) => g.cells.map((c) => c.frame)));
   const { width: W, height: H } = meta.video;
   const crops = new Map<string, Buffer>();
-  const CELL = 64;
   for await (const fr of decodeFrames(meta.video.path, { stride: meta.stride, onlyFrames: want })) {
     for (const g of groups) for (const c of g.cells) {
       if (c.frame !== fr.frameIdx) continue;
@@ -67,7 +69,7 @@ async function sheets(wsDir: string, epId: string, outDir: string): Promise<void
     }
   }
   mkdirSync(outDir, { recursive: true });
-  const COLS = 16, CW = CELL + 2, CH = CELL + 12, TITLE = 16, MAXH = 1200;
+  const COLS = Math.max(4, Math.floor(1056 / (CELL + 2))), CW = CELL + 2, CH = CELL + 12, TITLE = 16, MAXH = 1200;
   let page: Array<{ g: typeof groups[number]; rows: number; y: number }> = [];
   let y = 0, n = 0;
   const flush = async () => {
@@ -176,6 +178,7 @@ async function write(wsDir: string, epId: string, assignPath: string, outPath: s
     video: { width: meta.video.width, height: meta.video.height, fps: meta.video.fps, duration_sec: meta.video.duration_sec },
     people: a.people,
     source: `boxes: ${meta.model_id} detections at ${meta.frames.length} analysed frames; names judged by eye per track against ../shared/eval/faces/ref-* (contact sheets of every box), tracks split where they follow a pan`,
+    scene_cuts: meta.scene_cuts.map((c) => r4(c.ts_s)),
     frames,
   };
   await writeFileAtomic(outPath, formatLabels(doc));
@@ -185,7 +188,8 @@ async function write(wsDir: string, epId: string, assignPath: string, outPath: s
 }
 
 const [cmd, ...rest] = process.argv.slice(2);
-const run = cmd === 'sheets' && rest.length === 3 ? sheets(rest[0], rest[1], rest[2])
+const run = cmd === 'sheets' && rest.length >= 3 && rest.length <= 5
+  ? sheets(rest[0], rest[1], rest[2], rest[3] ? new Set(rest[3].split(',')) : undefined, rest[4] ? Number(rest[4]) : undefined)
   : cmd === 'frames' && rest.length === 4 ? frames(rest[0], rest[1], rest[2], rest[3].split(',').map(Number))
   : cmd === 'write' && rest.length === 4 ? write(rest[0], rest[1], rest[2], rest[3])
   : Promise.reject(new Error('usage: label-tool.ts sheets <ws> <ep> <out_dir> | write <ws> <ep> <assign.json> <labels.json>'));

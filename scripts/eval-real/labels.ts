@@ -1,6 +1,6 @@
 // Ground-truth face boxes of the real clips (eval/labels/<clip>.json): per analysed timestamp, every
 // face box (normalised x1,y1,x2,y2) with a person — a cast member, "other" (an extra) or "unknown"
-// (cannot decide). Boxes, not track ids, so the labels hold for any detector, tracker or analysis rate:
+// (cannot decide) — and the shot boundaries of the labeling run. Boxes, not track ids, so the labels hold for any detector, tracker or analysis rate:
 // a pipeline box takes the label of the labeled box it overlaps (IoU ≥ minIou, one-to-one per frame) at
 // the nearest labeled timestamp within maxDt seconds.
 import { z } from 'zod';
@@ -15,6 +15,8 @@ export const labelsDocSchema = z.strictObject({
   video: z.strictObject({ width: z.number().int().positive(), height: z.number().int().positive(), fps: finite, duration_sec: finite }),
   people: z.array(z.string().min(1)).min(1),
   source: z.string(),
+  /** Shot boundaries (s) found by the labeling run's scene-cut detector: for sampling across shots, not ground truth. */
+  scene_cuts: z.array(finite),
   frames: z.array(z.strictObject({
     t: finite,
     faces: z.array(z.strictObject({ box: z.tuple([unit, unit, unit, unit]), person: z.string().min(1) })),

@@ -59,6 +59,7 @@ const doc: LabelsDoc = labelsDocSchema.parse({
   video: { width: 100, height: 100, fps: 30, duration_sec: 1 },
   people: ['A', 'B'],
   source: 'test',
+  scene_cuts: [],
   frames: [
     { t: 0, faces: [{ box: [0.1, 0.1, 0.3, 0.3], person: 'A' }, { box: [0.5, 0.1, 0.7, 0.3], person: 'B' }] },
     { t: 0.1, faces: [{ box: [0.1, 0.1, 0.3, 0.3], person: 'other' }] },

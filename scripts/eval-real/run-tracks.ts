@@ -11,6 +11,7 @@ import { readJson } from '../../electron/store/json';
 import { episodeArtifacts } from '../../electron/store/artifacts';
 import type { Workspace } from '../../electron/store/workspace';
 import type { Detection } from '../../shared/schema/detections';
+import type { TrackSplit } from '../../electron/pipeline/cleanup/split-tracks';
 
 /** Settings the given stage recorded in run_state.json (JSON nulls dropped: they stand for unset). */
 export async function runStateSettings(ws: Workspace, epId: string, stage: string): Promise<Partial<PipelineSettings>> {
@@ -41,4 +42,24 @@ export async function rebuildTrackBoxes(ws: Workspace, epId: string, run: RunDet
     t.track_id === tracks[i].track_id && t.frame_span[0] === tracks[i].frame_span[0] && t.frame_span[1] === tracks[i].frame_span[1]
     && t.stats.detections === tracks[i].stats.detections);
   return same ? built.boxes : null;
+}
+
+/**
+ * The boxes of the tracks after cleanup's split_tracks: each split track's boxes go to its new ids at
+ * the cut frames. Null when the result does not name exactly the given tracks.
+ */
+export function applySplits(boxes: readonly TrackBoxes[], splits: readonly TrackSplit[], tracks: readonly Track[]): TrackBoxes[] | null {
+  const byFrom = new Map(splits.map((s) => [s.from, s]));
+  const out: TrackBoxes[] = [];
+  for (const t of boxes) {
+    const s = byFrom.get(t.track_id);
+    if (!s) {
+      out.push(t);
+      continue;
+    }
+    const seg = (frame: number) => s.cutFrames.filter((c) => c <= frame).length;
+    s.into.forEach((id, k) => out.push({ track_id: id, boxes: t.boxes.filter((b) => seg(b.frame_idx) === k) }));
+  }
+  const want = new Set(tracks.map((t) => t.track_id));
+  return out.length === want.size && out.every((t) => want.has(t.track_id)) ? out : null;
 }
