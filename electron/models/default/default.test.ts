@@ -45,8 +45,12 @@ test('finds the one face in a portrait photo, landmarks inside the box in ArcFac
 
 test('finds both faces in a two-person photo and each one is well formed', async () => {
   const img = await readRgb(join(EVAL_DIR, 'scenes/two_people.jpg'));
-  const [dets] = await pack.detector.detect([img]);
+  const [all] = await pack.detector.detect([img]);
+  // The detector reports candidates down to 0.5 (the tracker's second association uses them); the
+  // two faces are certain, anything else it offers here is a low-confidence candidate.
+  const dets = all.filter((d) => d.conf >= 0.9);
   assert.equal(dets.length, 2);
+  assert.ok(all.every((d) => d.conf >= 0.9 || d.conf < 0.6), `confidences ${all.map((d) => d.conf.toFixed(2))}`);
   dets.forEach((d) => checkGeometry(d));
   const [a, b] = dets.sort((p, q) => p.bbox[0] - q.bbox[0]);
   assert.ok(a.bbox[2] < b.bbox[0], 'the two boxes are side by side');
