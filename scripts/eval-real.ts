@@ -21,6 +21,7 @@ import type { PipelineSettingsInput } from '../shared/schema/settings';
 import { labelsDocSchema } from './eval-real/labels';
 import { evaluateEpisode, type EpisodeEvaluation } from './eval-real/evaluate';
 import { formatTable } from './eval-real/report';
+import { DEFAULT_CLEANUP_ACTIONS } from '../shared/ipc-cleanup';
 
 export const CLIPS = ['sitcom_friends_group', 'tv_dinner_scene'] as const;
 /** The episode id a clip is analysed under (ep ids allow no underscores). */
@@ -63,7 +64,7 @@ async function evalClip(clip: string, opts: { wsDir: string; reuse: boolean; set
     rmSync(copyDir, { recursive: true, force: true });
     cpSync(opts.wsDir, copyDir, { recursive: true });
     const copy = new Workspace(copyDir);
-    const r = await runCleanup({ workspace: copy, epId, actions: ['split_tracks', 'reembed', 'recluster'] });
+    const r = await runCleanup({ workspace: copy, epId, actions: DEFAULT_CLEANUP_ACTIONS });
     console.error(`${clip}: cleanup split ${r.splits.length} track(s), rejected ${r.rejectedFaces.length} face(s); clusters ${r.report.before.num_clusters} → ${r.report.after.num_clusters}`);
     after = await evaluateEpisode(copy, epId, doc, { preWs: ws, splits: r.splits });
   }

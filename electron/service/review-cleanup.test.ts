@@ -25,7 +25,8 @@ const dirs: string[] = [];
 const services: ReviewService[] = [];
 // The show's cast library (data/cast) is not episode data: a cleanup neither backs it up nor restores it.
 const noBackups = (rel: string) => rel.endsWith('/backups') || rel === 'settings.json' || rel.startsWith('data/cast');
-const runReq = (ep: string, actions?: string[]) => channels['cleanup:run'].request.parse({ ep_id: ep, ...(actions ? { actions } : {}) });
+// Every step, so each test exercises all three (the app's default leaves reembed out).
+const runReq = (ep: string, actions: string[] = ['split_tracks', 'reembed', 'recluster']) => channels['cleanup:run'].request.parse({ ep_id: ep, actions });
 
 const f = (person: string, photos: number[]): FixtureFace[] => photos.map((photo) => ({ person, photo: photo % lib.get(person)!.length }));
 

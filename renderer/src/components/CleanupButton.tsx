@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import { CLEANUP_STEP_LABEL } from '../../../shared/commands/history';
 import type { EventOf } from '../../../shared/ipc';
-import type { CleanupRunResponse } from '../../../shared/ipc-cleanup';
+import { DEFAULT_CLEANUP_ACTIONS, type CleanupRunResponse } from '../../../shared/ipc-cleanup';
 import { errorInfo, getApi } from '../api/client';
 import { useApp } from '../state/store';
 import { Dialog } from './Dialog';
@@ -60,7 +60,7 @@ export function CleanupButton() {
     setPhase({ kind: 'busy', what: dryRun ? 'Checking what cleanup would change…' : 'Cleaning up…' });
     setApplying(!dryRun);
     try {
-      const result = await getApi().runCleanup({ ep_id: epId, actions: ['split_tracks', 'reembed', 'recluster'], dry_run: dryRun });
+      const result = await getApi().runCleanup({ ep_id: epId, actions: DEFAULT_CLEANUP_ACTIONS, dry_run: dryRun });
       if (dryRun) return setPhase({ kind: 'preview', result });
       setPhase({ kind: 'idle' });
       setApplied(true);
