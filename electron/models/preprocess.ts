@@ -47,7 +47,6 @@ export function imageToTensor(img: RgbImage, spec: InputSpec, size: readonly [nu
       newH = Math.max(1, Math.floor(W * (h / w)));
     }
   }
-  const xs = axisTable(w, newW), ys = axisTable(h, newH);
   const plane = W * H;
   const data = new Float32Array(plane * 3);
   const nchw = spec.layout === 'NCHW';
@@ -55,6 +54,13 @@ export function imageToTensor(img: RgbImage, spec: InputSpec, size: readonly [nu
   const srcCh = spec.channelOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
   const mul = spec.std.map((s) => 1 / s);
   const pad = [0, 1, 2].map((c) => (0 - spec.mean[c]) * mul[c]);
+  const dims = nchw ? [1, 3, H, W] : [1, H, W, 3];
+  if (newW === w && newH === h) {
+    // The decoder already delivered the frame at the model's size (ffmpeg scaled it): normalise and pad only.
+    copyNormalised(src, w, h, W, H, data, nchw, srcCh, spec.mean, mul, pad);
+    return { data, dims, scaleX: 1, scaleY: 1 };
+  }
+  const xs = axisTable(w, newW), ys = axisTable(h, newH);
   const row = w * 3;
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
@@ -74,7 +80,25 @@ export function imageToTensor(img: RgbImage, spec: InputSpec, size: readonly [nu
       }
     }
   }
-  return { data, dims: nchw ? [1, 3, H, W] : [1, H, W, 3], scaleX: newW / w, scaleY: newH / h };
+  return { data, dims, scaleX: newW / w, scaleY: newH / h };
+}
+
+/** Same-size path of imageToTensor: (px − mean) / std per channel into the top-left w × h, padding elsewhere. */
+function copyNormalised(
+  src: Uint8Array, w: number, h: number, W: number, H: number, data: Float32Array, nchw: boolean,
+  srcCh: number[], mean: readonly number[], mul: number[], pad: number[],
+): void {
+  const plane = W * H;
+  for (let c = 0; c < 3; c++) {
+    const k = srcCh[c], m = mean[c], f = mul[c], p = pad[c];
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const o = y * W + x;
+        const v = x < w && y < h ? (src[(y * w + x) * 3 + k] - m) * f : p;
+        data[nchw ? c * plane + o : o * 3 + c] = v;
+      }
+    }
+  }
 }
 
 /** Several same-size images (e.g. 112×112 aligned crops) stacked into one batch tensor. */
