@@ -167,7 +167,7 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
   const tracks = await art.readTracks();
   const { width: W, height: H } = meta.video;
   const video = videoPath ?? meta.video.path;
-  const { embedder } = pack;
+  const { embedder, detector } = pack;
   const s = ctx.settings;
 
   const byFrame = new Map<number, Sample[]>();
@@ -193,6 +193,14 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
   };
 
   if (byFrame.size) {
+    try {
+      await readFramesAndEmbed();
+    } finally {
+      // A cancel or failure lets the crop writes in flight finish (each is atomic), so none leaves a temp file.
+      await writes.drain().catch(() => undefined);
+    }
+  }
+  async function readFramesAndEmbed(): Promise<void> {
     for await (const f of decodeFrames(video, { stride: meta.stride, onlyFrames: new Set(byFrame.keys()), signal: ctx.signal })) {
       checkAborted(ctx.signal);
       if (f.image.width !== W || f.image.height !== H) {
@@ -202,7 +210,7 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
       const boxesPx = frameSamples.map((smp) => [smp.bbox[0] * W, smp.bbox[1] * H, smp.bbox[2] * W, smp.bbox[3] * H]);
       // Detection ran on a frame shrunk to the detector's input; where the detector can, the
       // landmarks that steer alignment are measured again on the full-resolution face.
-      const refined = pack.detector.refineLandmarks ? await pack.detector.refineLandmarks(f.image, boxesPx) : null;
+      const refined = detector.refineLandmarks ? await detector.refineLandmarks(f.image, boxesPx) : null;
       for (const [k, smp] of frameSamples.entries()) {
         const bboxPx = boxesPx[k];
         const lmPx = refined?.[k] ?? smp.landmarks.map((v, i) => v * (i % 2 === 0 ? W : H));
