@@ -54,14 +54,14 @@ export async function sweepStaging(modelsDir: string): Promise<string[]> {
   const removed: string[] = [];
   for (const n of names.filter((x) => x.startsWith(STAGE_PREFIX))) {
     const pid = Number(/-(\d+)-[0-9a-f]+$/.exec(n)?.[1]);
-    let alive = false;
+    // This process's own staging folders belong to installs still running; so do a live process's.
+    let alive = pid === process.pid;
     try {
-      alive = Number.isInteger(pid) && pid > 0 && process.kill(pid, 0);
+      alive ||= Number.isInteger(pid) && pid > 0 && process.kill(pid, 0);
     } catch {
-      alive = false;
+      /* no such process: its install died */
     }
-    if (alive && pid !== process.pid) continue;
-    if (pid === process.pid) continue;
+    if (alive) continue;
     await rm(join(modelsDir, n), { recursive: true, force: true });
     removed.push(n);
   }
