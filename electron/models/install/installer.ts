@@ -79,7 +79,7 @@ async function alreadyThere(modelsDir: string, f: CatalogFile): Promise<boolean>
 async function checkHash(path: string, f: { sha256: string | null }, label: string): Promise<string> {
   const got = await sha256File(path);
   if (f.sha256 && got !== f.sha256) {
-    throw new InstallError('mismatch', `${label}: sha256 ${got}, expected ${f.sha256}: the download is damaged or not the pinned file; nothing was installed`);
+    throw new InstallError('mismatch', `${label}: sha256 ${got}, expected ${f.sha256}: the download is damaged or not the pinned file`);
   }
   return got;
 }
