@@ -1,7 +1,8 @@
 // Settings → Models in Chromium against the web host, with a model mirror on a loopback port serving
 // the real files of ../shared/eval/models: the panel shows licence and size before download, a
 // corrupted download fails with the reason and installs nothing, a clean one installs; the pack is
-// then used by default and a run of the Friends clip is made with it (the artifacts name its models).
+// then used by default and a run of the Friends clip is made with it (the artifacts name its models);
+// removing it falls back to the default pack.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -102,6 +103,14 @@ test('install a pack from the Models panel, use it by default, and run the Frien
     const runState = JSON.parse(readFileSync(join(e2e.workspace, sidePaths(EP).runState), 'utf8'));
     assert.equal(runState.stages.detect.settings.packId, 'yunet-fr');
     assert.equal(runState.stages.detect.settings.modelsDir, modelsDir, 'the run read the installed folder');
+
+    // Remove it from the panel: the files go, and the default falls back to the built-in pack.
+    await panel.open();
+    await panel.pack('yunet-fr').getByTestId('remove-pack').click();
+    await page.locator('[data-testid="model-pack"][data-pack-id="yunet-fr"][data-installed="false"]').waitFor();
+    assert.equal(await page.getByTestId('pack-select').inputValue(), 'default');
+    assert.equal((await e2e.host.service.getSettings({})).packId, 'default');
+    assert.deepEqual(readdirSync(modelsDir).filter((n) => !n.startsWith('.')), []);
     assert.deepEqual(e2e.handle.errors, []);
   });
 });

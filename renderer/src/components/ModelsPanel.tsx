@@ -25,7 +25,13 @@ export function useModels(): { list: ModelsList | null; error: string | null; re
 }
 
 /** Settings → Models: licence and size before download, then progress, cancel, and "use by default". */
-export function ModelsPanel(props: { models: ReturnType<typeof useModels>; currentPack: string; onUseByDefault: (id: string) => void }) {
+export function ModelsPanel(props: {
+  models: ReturnType<typeof useModels>;
+  currentPack: string;
+  onUseByDefault: (id: string) => void;
+  /** The service falls back to `defaultPack` when the removed pack was the default. */
+  onRemoved: (id: string, defaultPack: string) => void;
+}) {
   const { list, error, reload } = props.models;
   const [progress, setProgress] = useState<Record<string, ModelsProgress>>({});
   useEffect(
@@ -46,7 +52,7 @@ export function ModelsPanel(props: { models: ReturnType<typeof useModels>; curre
         {list.mirror && <> Mirror: <code>{list.mirror}</code>.</>}
       </div>
       {list.packs.map((p) => (
-        <PackRow key={p.id} pack={p} progress={progress[p.id]} running={list.installing.includes(p.id)} isDefault={props.currentPack === p.id} onUseByDefault={props.onUseByDefault} reload={reload} />
+        <PackRow key={p.id} pack={p} progress={progress[p.id]} running={list.installing.includes(p.id)} isDefault={props.currentPack === p.id} onUseByDefault={props.onUseByDefault} onRemoved={props.onRemoved} reload={reload} />
       ))}
     </section>
   );
@@ -58,6 +64,7 @@ function PackRow(props: {
   running: boolean;
   isDefault: boolean;
   onUseByDefault: (id: string) => void;
+  onRemoved: (id: string, defaultPack: string) => void;
   reload: () => Promise<void>;
 }) {
   const { pack: p, progress: pr } = props;
@@ -96,7 +103,7 @@ function PackRow(props: {
           <>
             <span className="badge-inline ok" data-testid="pack-installed">installed</span>
             {props.isDefault ? <span className="hint">used by default</span> : <button className="btn small" data-testid="use-by-default" onClick={() => props.onUseByDefault(p.id)}>Use by default</button>}
-            <button className="btn small danger" data-testid="remove-pack" onClick={act(() => getApi().removeModel({ pack_id: p.id }))}>Remove</button>
+            <button className="btn small danger" data-testid="remove-pack" onClick={act(async () => props.onRemoved(p.id, (await getApi().removeModel({ pack_id: p.id })).default_pack))}>Remove</button>
           </>
         ) : active ? (
           <button className="btn small danger" data-testid="cancel-install" onClick={act(() => getApi().cancelModelInstall({ pack_id: p.id }))}>Cancel</button>

@@ -21,6 +21,11 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           setValue({ ...value, packId });
           void saveSettings({ ...value, packId });
         }}
+        onRemoved={(id, defaultPack) => {
+          if (value.packId !== id && saved?.packId !== id) return;
+          setValue({ ...value, packId: defaultPack });
+          void saveSettings({ ...value, packId: defaultPack });
+        }}
       />
       <div className="actions">
         <button className="btn" onClick={onClose}>Cancel</button>
