@@ -11,7 +11,7 @@ import { loadPack, REPO_ROOT, sha256File } from '../pack';
 import { EVAL_DIR, EVAL_MODELS_DIR, readRgb } from '../testing';
 import { readCatalog, type Catalog } from './catalog';
 import { envDispatcher, InstallError } from './download';
-import { installPack, removePack, verifyInstalled, type InstallOptions, type InstallProgress } from './installer';
+import { installPack, removePack, sweepStaging, verifyInstalled, type InstallOptions, type InstallProgress } from './installer';
 import { readReceipts } from './receipts';
 import { startMirror, startProxy, type Mirror } from './testing';
 
@@ -266,4 +266,14 @@ test('the catalogue matches the pack manifests: same files, paths and hashes', (
     }
   }
   assert.ok(existsSync(join(REPO_ROOT, 'models/catalog.json')));
+});
+
+test("staging folders of a killed install are swept; a live install's are left alone", async () => {
+  const dir = fresh('sweep');
+  const dead = '.install-yunet-fr-2147483646-0badc0de';
+  const live = `.install-yunet-fr-${process.pid}-0badc0de`;
+  for (const d of [dead, live]) mkdirSync(join(dir, d));
+  writeFileSync(join(dir, dead, YUNET), 'half a download');
+  assert.deepEqual(await sweepStaging(dir), [dead]);
+  assert.deepEqual(readdirSync(dir), [live]);
 });
