@@ -100,3 +100,28 @@ export class ReviewApp {
     await this.press('Space');
   }
 }
+
+/** Settings → Models: install a pack, use it by default (the installer's page object). */
+export class ModelsPanelPage {
+  constructor(readonly page: Page) {}
+
+  get dialog(): Locator {
+    return this.page.getByTestId('settings-dialog');
+  }
+
+  pack(id: string): Locator {
+    return this.dialog.locator(`[data-testid="model-pack"][data-pack-id="${id}"]`);
+  }
+
+  async open(): Promise<void> {
+    await this.page.getByTestId('open-settings').click();
+    await this.dialog.getByTestId('models-panel').waitFor();
+    await this.dialog.locator('[data-testid="model-pack"]').first().waitFor();
+  }
+
+  /** Clicks Install and waits for the pack to read as installed (the service's models:progress done). */
+  async install(id: string, timeout = 60_000): Promise<void> {
+    await this.pack(id).getByTestId('install-pack').click();
+    await this.page.locator(`[data-testid="model-pack"][data-pack-id="${id}"][data-installed="true"]`).waitFor({ timeout });
+  }
+}

@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   cleanup: { summary: 'cleanup <ep_id> --workspace <dir> --actions ... [--dry-run]', load: () => import('./cli/cleanup') },
   screentime: { summary: 'screentime <ep_id> --workspace <dir>   screen time per person', load: () => import('./cli/screentime') },
   cast: { summary: 'cast import|export|sync|suggest|settings|auto-assign|undo-auto-assign …   the show\'s cast library', load: () => import('./cli/cast') },
+  models: { summary: 'models list|install <pack>|remove <pack>|verify   download and check stronger model packs', load: () => import('./cli/models') },
   serve: { summary: 'serve --workspace <dir>   review UI in the browser (127.0.0.1)', load: () => import('./cli/serve') },
 };
 

@@ -6,6 +6,7 @@ import { defaultPipelineSettings, pipelineSettingsSchema, type PipelineSettings 
 import { epIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonNegInt, trackIdSchema } from './schema';
 import { CAST_CHANNEL_METHODS, castChannels } from './ipc-cast';
 import { CLEANUP_CHANNEL_METHODS, CLEANUP_EVENT_METHODS, cleanupChannels, cleanupEvents } from './ipc-cleanup';
+import { MODELS_CHANNEL_METHODS, MODELS_EVENT_METHODS, modelsChannels, modelsEvents } from './ipc-models';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -226,6 +227,8 @@ export const channels = {
   ...castChannels(reviewStateSchema),
   // Episode cleanup (issue #6): shared/ipc-cleanup.ts.
   ...cleanupChannels,
+  // Model installer (Settings → Models): shared/ipc-models.ts.
+  ...modelsChannels,
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -246,6 +249,7 @@ export const events = {
   /** The host switched to another workspace folder: every episode list and open episode is stale. */
   'workspace:changed': z.strictObject({ root: z.string() }),
   ...cleanupEvents,
+  ...modelsEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventOf<E extends EventName> = z.infer<(typeof events)[E]>;
@@ -269,6 +273,7 @@ export const CHANNEL_METHODS = {
   'cast:names': 'getCastNames',
   ...CAST_CHANNEL_METHODS,
   ...CLEANUP_CHANNEL_METHODS,
+  ...MODELS_CHANNEL_METHODS,
 } as const satisfies Record<Channel, string>;
 
 export const EVENT_METHODS = {
@@ -276,6 +281,7 @@ export const EVENT_METHODS = {
   'artifacts:changed': 'onArtifactsChanged',
   'workspace:changed': 'onWorkspaceChanged',
   ...CLEANUP_EVENT_METHODS,
+  ...MODELS_EVENT_METHODS,
 } as const satisfies Record<EventName, string>;
 
 /** The service shape: one method per channel except the host channels (ReviewService implements it). */

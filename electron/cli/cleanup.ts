@@ -23,7 +23,8 @@ const USAGE = `usage: screenalytics cleanup <ep_id> --workspace <dir> --actions 
 async function loadPackById(id: string): Promise<LoadedPack> {
   if (id === 'eval') return (await import('../models/testing')).loadEvalPack();
   const { loadPack } = await import('../models/pack');
-  return loadPack({ packId: id });
+  const { installedModelsDir } = await import('../models/install/status');
+  return loadPack({ packId: id, userModelDir: await installedModelsDir(id) });
 }
 
 function describe(r: CleanupResult): string {

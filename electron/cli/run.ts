@@ -8,6 +8,7 @@ import { pipelineSettingsSchema, type PipelineSettingsInput } from '../../shared
 import { formatReport } from '../store/validate';
 import type { ProgressEvent } from '../pipeline/context';
 import { runInWorker } from '../pipeline/worker';
+import { installedModelsDir } from '../models/install/status';
 
 const USAGE = `usage: screenalytics run <video> --workspace <dir> --ep <ep_id>
   [--stride N] [--analyze-fps F] [--device auto|cpu|cuda|dml|coreml] [--pack ID] [--models-dir DIR]
@@ -101,7 +102,7 @@ export async function run(args: string[]): Promise<number> {
     ...(v['analyze-fps'] !== undefined ? { analyzeFps: num(v['analyze-fps']) } : {}),
     ...(v.device !== undefined ? { device: v.device as PipelineSettingsInput['device'] } : {}),
     ...(v.pack !== undefined ? { packId: v.pack } : {}),
-    ...(v['models-dir'] !== undefined ? { modelsDir: v['models-dir'] } : {}),
+    ...(v['models-dir'] !== undefined ? { modelsDir: v['models-dir'] } : v.pack !== undefined ? { modelsDir: await installedModelsDir(v.pack) } : {}),
     ...(v['save-frames'] ? { saveFrames: true } : {}),
     ...(v['no-crops'] ? { saveCrops: false } : {}),
     ...(v['cluster-thresh'] !== undefined ? { clusterThresh: num(v['cluster-thresh']) } : {}),

@@ -24,6 +24,7 @@ import { CastLibrary } from './cast-library';
 import { ReviewCast } from './review-cast';
 import { episodeSummary, episodeTracks, fail, fileStamp, identityDetail, refusalToFailure, toIpcFailure } from './review-views';
 import { cleanupRedoOnTop, ReviewCleanup, type CleanupState } from './review-cleanup';
+import { ReviewModels, withModelsDir } from './models';
 import { defaultLauncher, normaliseProgress, pumpProgress, type PipelineLauncher, type PipelineRun, type RawProgress } from './pipeline';
 
 export interface ReviewServiceOptions {
@@ -61,6 +62,8 @@ export class ReviewService implements ServiceApi {
   private readonly castApi: ReviewCast<EpisodeState>;
   /** Cleanup channels and cleanup undo/redo steps (review-cleanup.ts). */
   private readonly cleanupApi: ReviewCleanup<EpisodeState>;
+  /** Model installer channels (models.ts). */
+  private readonly modelsApi: ReviewModels;
 
   constructor(opts: ReviewServiceOptions) {
     this.opts = opts;
@@ -91,6 +94,11 @@ export class ReviewService implements ServiceApi {
         return this.state(epId, true);
       },
       restored: (epId, st) => this.cast.syncEpisode(epId, st.doc).then(() => undefined, () => undefined),
+    });
+    this.modelsApi = new ReviewModels({
+      settings: () => this.getSettings({}),
+      saveSettings: (patch) => this.writeSettings(patch),
+      emit: (event, payload) => this.emit(event, payload),
     });
   }
 
@@ -297,10 +305,15 @@ export class ReviewService implements ServiceApi {
   }
 
   async setSettings(req: RequestOf<'settings:set'>): Promise<Settings> {
+    return this.writeSettings(req);
+  }
+
+  /** settings:set, and the service's own writes (the model installer may also set modelsDir). */
+  private writeSettings(patch: Partial<Settings>): Promise<Settings> {
     return this.guard(() =>
       this.serial('settings', async () => {
         const cur = await this.getSettings({});
-        return writeJson(this.settingsPath(), { ...cur, ...req }, settingsSchema);
+        return writeJson(this.settingsPath(), { ...cur, ...patch }, settingsSchema);
       }),
     );
   }
@@ -311,7 +324,7 @@ export class ReviewService implements ServiceApi {
     const epId = this.epId(req.ep_id);
     return this.guard(async () => {
       if ((await fileStamp(req.video_path)) === '-') fail('not_found', `video ${req.video_path} does not exist`);
-      const settings = settingsSchema.parse({ ...(await this.getSettings({})), ...(req.settings ?? {}) });
+      const settings = withModelsDir(settingsSchema.parse({ ...(await this.getSettings({})), ...(req.settings ?? {}) }));
       const run_id = randomUUID();
       const run = await (this.opts.launcher ?? defaultLauncher)({ workspace: this.ws.root, epId, video: req.video_path, settings });
       this.runs.set(run_id, run);
@@ -362,8 +375,17 @@ export class ReviewService implements ServiceApi {
   cancelCleanup(req: RequestOf<'cleanup:cancel'>) { return this.cleanupApi.cancelCleanup(req); }
   undoCleanup(req: RequestOf<'cleanup:undo'>) { return this.cleanupApi.undoCleanup(req, (epId) => this.state(epId, true)); }
 
-  /** Cancels running pipelines and cleanups (app quit). */
+  // ---- model installer (Settings → Models): models.ts ----------------------------------------
+
+  listModels(req: RequestOf<'models:list'>) { return this.guard(() => this.modelsApi.listModels(req)); }
+  installModel(req: RequestOf<'models:install'>) { return this.guard(() => this.modelsApi.installModel(req)); }
+  cancelModelInstall(req: RequestOf<'models:cancel'>) { return this.modelsApi.cancelModelInstall(req); }
+  removeModel(req: RequestOf<'models:remove'>) { return this.guard(() => this.modelsApi.removeModel(req)); }
+  verifyModels(req: RequestOf<'models:verify'>) { return this.guard(() => this.modelsApi.verifyModels(req)); }
+
+  /** Cancels running pipelines, cleanups and model installs (app quit). */
   async close(): Promise<void> {
+    this.modelsApi.close();
     await Promise.all([...this.runs.values()].map((r) => Promise.resolve(r.cancel()).catch(() => undefined)));
     this.cleanupApi.close();
     this.runs.clear();

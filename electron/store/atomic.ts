@@ -22,7 +22,7 @@ export function isTempFile(name: string): boolean {
   return name.startsWith('.') && name.includes(TEMP_MARK);
 }
 
-async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string): Promise<void> {
   let fh: FileHandle | undefined;
   try {
     fh = await open(dir, 'r');

@@ -189,7 +189,9 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
   const before = snapshot(tracks0, faces0, previous);
 
   const prevMeta = previous?.metadata;
-  const clusterThresh = opts.clusterThresh ?? prevMeta?.cluster_thresh ?? resolveClusterThresh(ctx);
+  // Re-embedding with another pack changes the cosine scale: the old threshold no longer applies.
+  const packChanged = Boolean(opts.pack && meta && actions.includes('reembed') && (opts.pack.embedder.modelId !== meta.model_id || opts.pack.embedder.dim !== meta.embedding_dim));
+  const clusterThresh = opts.clusterThresh ?? (packChanged ? undefined : prevMeta?.cluster_thresh) ?? resolveClusterThresh(ctx);
   const linkage = (prevMeta && LINKAGES_OK.has(prevMeta.linkage) ? prevMeta.linkage : settings.linkage) as Linkage;
   const minClusterSize = prevMeta?.min_cluster_size ?? settings.minClusterSize;
   const lockedTracks = new Set((previous?.identities ?? []).filter((i) => i.locked).flatMap((i) => i.track_ids));

@@ -3,6 +3,7 @@ import { isEpId } from '../../../shared/episode';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/ipc';
 import { useApp } from '../state/store';
 import { Dialog } from './Dialog';
+import { PackSelect, useModels } from './ModelsPanel';
 import { SettingsFields } from './SettingsFields';
 
 /** "show-s01e02.mp4" → "show-s01e02" when the file name already is an episode id. */
@@ -18,6 +19,7 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
   const [videoPath, setVideoPath] = useState('');
   const [epId, setEpId] = useState('');
   const epOk = isEpId(epId);
+  const models = useModels();
   return (
     <Dialog title="Run on a new video" onClose={onClose} testId="run-dialog">
       <label className="field">
@@ -45,6 +47,7 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
         <input type="text" value={epId} onChange={(e) => setEpId(e.target.value.trim())} placeholder="show-s01e01" aria-invalid={!!epId && !epOk} data-testid="run-ep-id" />
       </label>
       {epId && !epOk && <div className="hint">Episode ids look like show-s01e02 (lower case).</div>}
+      <PackSelect value={settings.packId} onChange={(packId) => setSettings({ ...settings, packId })} models={models.list} />
       <SettingsFields value={settings} onChange={setSettings} />
       <div className="actions">
         <button className="btn" onClick={onClose}>Cancel</button>
