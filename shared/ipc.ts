@@ -72,6 +72,8 @@ export const reviewStateSchema = z.strictObject({
   revision: nonNegInt,
   identities: identitiesDocSchema,
   history: historyStateSchema,
+  /** The edit is saved, but something that follows it was not (e.g. the cast library): show these. */
+  warnings: z.array(z.string()).optional(),
 });
 export type ReviewState = z.infer<typeof reviewStateSchema>;
 

@@ -22,7 +22,7 @@ import { commandContext, episodeStamp, loadEpisodeData, type EpisodeData } from 
 import { appendJournal, recover, reviewFiles, revisionOf, saveHistory, withReviewLock } from './journal';
 import { CastLibrary } from './cast-library';
 import { ReviewCast } from './review-cast';
-import { episodeSummary, episodeTracks, fail, fileStamp, identityDetail, refusalToFailure, toIpcFailure } from './review-views';
+import { episodeSummary, episodeTracks, fail, fileStamp, identityDetail, refusalToFailure, reviewStamp, toIpcFailure } from './review-views';
 import { cleanupRedoOnTop, ReviewCleanup, type CleanupState } from './review-cleanup';
 import { defaultLauncher, normaliseProgress, pumpProgress, type PipelineLauncher, type PipelineRun, type RawProgress } from './pipeline';
 
@@ -41,8 +41,13 @@ export interface EpisodeState extends CleanupState {
   doc: IdentitiesDoc;
   history: History;
   data: EpisodeData;
-  /** identities.json mtime+size when last read or written by us: a mismatch means another writer. */
+  /**
+   * identities.json and review_journal.jsonl stamps when last read or written by us: a mismatch means
+   * another writer (a host that journalled an edit and died before rewriting identities.json, too).
+   */
   docStamp: string;
+  /** Told to the reviewer with the next response (e.g. the cast library could not take an edit). */
+  warnings: string[];
 }
 
 type Listener = (payload: unknown) => void;
@@ -138,8 +143,8 @@ export class ReviewService implements ServiceApi {
    */
   private async state(epId: string, locked = false): Promise<EpisodeState> {
     const files = reviewFiles(this.ws, epId);
-    const docStamp = await fileStamp(files.identities);
-    if (docStamp === '-') fail('not_found', `episode ${epId} has no identities.json yet (run the pipeline first)`);
+    if ((await fileStamp(files.identities)) === '-') fail('not_found', `episode ${epId} has no identities.json yet (run the pipeline first)`);
+    const docStamp = await reviewStamp(files);
     const cached = this.states.get(epId);
     const dataStamp = await episodeStamp(this.ws, epId);
     if (cached && cached.docStamp === docStamp && cached.data.stamp === dataStamp) return cached;
@@ -147,8 +152,10 @@ export class ReviewService implements ServiceApi {
     const load = () => recover(this.ws, epId, commandContext(data));
     const { doc, history } = locked ? await load() : await withReviewLock(this.ws, epId, load);
     const cleanupRedo = await ReviewCleanup.loadRedo(this.ws, epId);
-    const st: EpisodeState = { doc, history, data, docStamp: await fileStamp(files.identities), cleanupRedo };
+    const st: EpisodeState = { doc, history, data, docStamp: await reviewStamp(files), cleanupRedo, warnings: cached?.warnings ?? [] };
     this.states.set(epId, st);
+    // Catches the library up with edits a crash kept out of it (replayed or not yet synced).
+    await this.syncCast(epId, st);
     return st;
   }
 
@@ -157,7 +164,19 @@ export class ReviewService implements ServiceApi {
     // An undone cleanup is the next redo while the restored review stack is as the undo left it.
     const redo = cleanupRedoOnTop(st);
     if (redo) Object.assign(history, { can_redo: true, redo_label: redo.marker.label });
-    return { ep_id: epId, revision: revisionOf(st.doc), identities: st.doc, history };
+    const warnings = st.warnings.splice(0);
+    return { ep_id: epId, revision: revisionOf(st.doc), identities: st.doc, history, ...(warnings.length ? { warnings } : {}) };
+  }
+
+  /**
+   * Labels/locks (and merges into labeled identities, and their undos) feed the cast library. An episode
+   * without track embeddings has nothing to add; any other failure reaches the reviewer as a warning
+   * with the next response (the edit itself is already durable).
+   */
+  private async syncCast(epId: string, st: EpisodeState): Promise<void> {
+    await this.cast.syncEpisode(epId, st.doc).catch((err: Error) => {
+      st.warnings.push(`Saved, but the cast library was not updated: ${err.message}`);
+    });
   }
 
   private checkRevision(st: EpisodeState, revision: number): void {
@@ -175,12 +194,10 @@ export class ReviewService implements ServiceApi {
     await appendJournal(this.ws, epId, { v: 1, revision, base, at, kind, label, command, inverse: inverse as Extract<AnyCommand, { op: 'restore' }> });
     const files = reviewFiles(this.ws, epId);
     st.doc = await writeJson(files.identities, { ...next, metadata: { ...next.metadata, revision } }, identitiesDocSchema);
-    st.docStamp = await fileStamp(files.identities);
+    st.docStamp = await reviewStamp(files);
     st.history = history;
     await saveHistory(this.ws, epId, base, revision, history);
-    // Labels/locks (and merges into labeled identities, and their undos) feed the cast library. Best
-    // effort: an episode without track embeddings has nothing to add, and that must not fail the edit.
-    await this.cast.syncEpisode(epId, st.doc).catch(() => undefined);
+    await this.syncCast(epId, st);
     this.emit('artifacts:changed', { ep_id: epId, revision, reason: 'review' });
   }
 

@@ -35,6 +35,9 @@ export function toIpcFailure(err: unknown): never {
 // The inode is part of the stamp: every atomic rewrite is a new file, even within one mtime tick.
 export const fileStamp = (p: string) => stat(p).then((s) => `${s.ino}:${s.mtimeMs}:${s.size}`, () => '-');
 
+/** What a cached episode state was read from: identities.json and the journal appended before it. */
+export const reviewStamp = async (files: { identities: string; journal: string }) => `${await fileStamp(files.identities)}|${await fileStamp(files.journal)}`;
+
 export function episodeSummary(ep: { epId: string; show: string; season: number; episode: number }, doc: IdentitiesDoc | null) {
   const ids = doc?.identities ?? [];
   return {

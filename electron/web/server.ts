@@ -3,6 +3,7 @@
 // HttpOnly SameSite=Strict cookie, so <img> and EventSource carry it too; or Authorization: Bearer);
 // Host-header check against DNS rebinding; Origin check on API calls; strict CSP on every response.
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +21,7 @@ import {
   type ServiceApi,
 } from '../../shared/ipc';
 import type { Workspace } from '../store/workspace';
-import { resolveMedia } from './media';
+import { openMedia } from './media';
 import { resolveStatic } from './static';
 import { NO_SWITCH_MESSAGE } from './workspace-switch';
 
@@ -169,11 +170,15 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   }
 
   async function handleMedia(res: ServerResponse, rest: string, method: string): Promise<void> {
-    const m = await resolveMedia(service.ws, rest);
+    const m = await openMedia(service.ws, rest);
     if (!m.ok) return sendText(res, m.status, m.message);
     res.writeHead(200, { 'Content-Type': m.contentType, 'Content-Length': m.size, 'Cache-Control': 'private, max-age=300', 'Last-Modified': new Date(m.mtimeMs).toUTCString() });
-    if (method === 'HEAD') return void res.end();
-    createReadStream(m.path).on('error', () => res.destroy()).pipe(res);
+    if (method === 'HEAD') {
+      await m.fh.close();
+      return void res.end();
+    }
+    // The descriptor that was checked is the one streamed; pipeline closes it however the response ends.
+    pipeline(m.fh.createReadStream(), res, () => undefined);
   }
 
   function handleEvents(req: IncomingMessage, res: ServerResponse): void {
