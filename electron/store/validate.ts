@@ -24,6 +24,7 @@ import { StoreError, type StoreIssue, formatIssue, zodIssues } from './errors';
 import { readJson } from './json';
 import { readJsonlRows } from './jsonl';
 import { readNpy, type NpyArray } from './npy';
+import { checkJournal } from './validate-journal';
 import type { Workspace } from './workspace';
 
 /** Row equality tolerance between faces.npy and the embeddings in faces.jsonl. */
@@ -31,8 +32,9 @@ export const NPY_JSONL_TOLERANCE = 1e-5;
 const MAX_ISSUES_PER_ARTIFACT = 50;
 
 export type ArtifactStatus = 'ok' | 'not present' | 'invalid';
-/** Pipeline artifacts plus screentime.json, which is an export (listed in a report only when present). */
-export type ReportKind = ArtifactKind | 'screentime';
+/** Pipeline artifacts plus screentime.json (an export) and the review journal, listed only when present. */
+export type ReportKind = ArtifactKind | 'screentime' | 'journal';
+type ExtraKind = Exclude<ReportKind, ArtifactKind>;
 
 export interface ArtifactReport {
   kind: ReportKind;
@@ -70,15 +72,15 @@ class Collector {
   readonly reports = new Map<ReportKind, ArtifactReport>();
   constructor(
     private readonly arts: EpisodeArtifacts,
-    private readonly screentimePath: { rel: string; abs: string },
+    private readonly extras: Record<ExtraKind, { rel: string; abs: string }>,
   ) {
     for (const kind of ARTIFACT_KINDS) {
       this.reports.set(kind, { kind, path: arts.paths[kind], status: 'not present', issues: [], moreIssues: 0 });
     }
   }
-  /** Adds the screentime.json row (after the pipeline artifacts) once it is known to be present. */
-  addScreentime(): void {
-    this.reports.set('screentime', { kind: 'screentime', path: this.screentimePath.rel, status: 'not present', issues: [], moreIssues: 0 });
+  /** Adds the row of a file beyond the pipeline artifacts once it is known to be present. */
+  addExtra(kind: ExtraKind): void {
+    this.reports.set(kind, { kind, path: this.extras[kind].rel, status: 'not present', issues: [], moreIssues: 0 });
   }
   present(kind: ReportKind, count?: number): void {
     const r = this.reports.get(kind)!;
@@ -99,7 +101,7 @@ class Collector {
       return await fn();
     } catch (err) {
       if (err instanceof StoreError) this.add(kind, ...err.issues);
-      else this.add(kind, { file: kind === 'screentime' ? this.screentimePath.abs : this.arts.path(kind), message: (err as Error).message });
+      else this.add(kind, { file: kind === 'screentime' || kind === 'journal' ? this.extras[kind].abs : this.arts.path(kind), message: (err as Error).message });
       return undefined;
     }
   }
@@ -110,9 +112,11 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   const arts = new EpisodeArtifacts(ws, epId);
   // Same path electron/service/screentime.ts writes (the store does not import the service layer).
   const screentimeRel = `${ws.paths(epId).manifestsDir}/screentime.json`;
-  const c = new Collector(arts, { rel: screentimeRel, abs: ws.abs(screentimeRel) });
+  // Same path electron/service/journal.ts appends to.
+  const journalRel = `${ws.paths(epId).manifestsDir}/review_journal.jsonl`;
+  const c = new Collector(arts, { screentime: { rel: screentimeRel, abs: ws.abs(screentimeRel) }, journal: { rel: journalRel, abs: ws.abs(journalRel) } });
   const file = (k: ArtifactKind) => arts.path(k);
-  const fileOf = (k: ReportKind) => (k === 'screentime' ? ws.abs(screentimeRel) : arts.path(k));
+  const fileOf = (k: ReportKind) => (k === 'screentime' ? ws.abs(screentimeRel) : k === 'journal' ? ws.abs(journalRel) : arts.path(k));
   const has = async (k: ArtifactKind) => {
     const yes = await exists(file(k));
     if (yes) c.present(k);
@@ -257,6 +261,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
 
   // identities.json
   let identityIds: Set<string> | null = null;
+  let identitiesAt: { base: string; revision: number } | null = null;
   if (await has('identities')) {
     needTracks('identities');
     const schema = identitiesDocSchema.superRefine((doc, ctx) => {
@@ -264,6 +269,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
     });
     const doc = await c.guard('identities', () => readJson(file('identities'), schema));
     identityIds = doc ? new Set(doc.identities.map((i) => i.identity_id)) : null;
+    identitiesAt = doc ? { base: doc.metadata.created_at, revision: doc.metadata.revision ?? 0 } : null;
     if (doc) {
       c.present('identities', doc.identities.length);
       for (const [i, ident] of doc.identities.entries()) {
@@ -288,7 +294,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   // screentime.json (an export of the review state): its schema, and every identity and track it names
   // must exist. It may lag behind later review edits, so membership is not compared, only existence.
   if (await exists(ws.abs(screentimeRel))) {
-    c.addScreentime();
+    c.addExtra('screentime');
     c.present('screentime');
     const st = await c.guard('screentime', () => readJson(ws.abs(screentimeRel), withEp(screentimeDocSchema, epId)));
     if (st) {
@@ -313,6 +319,15 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   }
 
   const warnings: string[] = [];
+  if (await exists(ws.abs(journalRel))) {
+    c.addExtra('journal');
+    const j = await c.guard('journal', () => checkJournal(ws.abs(journalRel), identitiesAt, journalRel));
+    if (j) {
+      c.present('journal', j.entries);
+      c.add('journal', ...j.issues);
+      warnings.push(...j.warnings);
+    }
+  }
   for (const dir of new Set([dirname(file('faces')), dirname(file('facesNpy'))])) {
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const n of names.filter(isTempFile)) warnings.push(`${relative(ws.root, dir)}/${n}: leftover of an interrupted write (safe to delete)`);
