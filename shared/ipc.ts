@@ -156,6 +156,8 @@ export const channels = {
           num_labeled: nonNegInt,
           num_locked: nonNegInt,
           updated_at: z.string().nullable(),
+          /** Why the episode cannot be opened (unreadable identities.json, a symlink out of the workspace…). */
+          error: z.string().optional(),
         }),
       ),
     }),

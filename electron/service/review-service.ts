@@ -16,6 +16,7 @@ import {
   type Settings,
 } from '../../shared/ipc';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
+import { withoutRoot } from '../store/errors';
 import { readJson, writeJson } from '../store/json';
 import { Workspace } from '../store/workspace';
 import { commandContext, episodeStamp, loadEpisodeData, type EpisodeData } from './episode-data';
@@ -214,7 +215,7 @@ export class ReviewService implements ServiceApi {
     try {
       return await fn();
     } catch (err) {
-      return toIpcFailure(err);
+      return toIpcFailure(err, this.ws.root);
     }
   }
 
@@ -227,10 +228,19 @@ export class ReviewService implements ServiceApi {
   async listEpisodes(_req: RequestOf<'episodes:list'>): Promise<ResponseOf<'episodes:list'>> {
     return this.guard(async () => {
       const eps = await this.ws.listEpisodes();
+      // One broken episode is listed as broken; it must not hide the others.
       const episodes = await Promise.all(
         eps.map(async (ep) => {
-          const path = this.ws.abs(this.ws.paths(ep).identities);
-          return episodeSummary(ep, this.states.get(ep.epId)?.doc ?? (await readJson(path, identitiesDocSchema).catch(() => null)));
+          try {
+            const path = this.ws.abs(this.ws.paths(ep).identities);
+            const doc = this.states.get(ep.epId)?.doc ?? (await readJson(path, identitiesDocSchema).catch((err: NodeJS.ErrnoException) => {
+              if (err.code === 'ENOENT') return null;
+              throw err;
+            }));
+            return episodeSummary(ep, doc);
+          } catch (err) {
+            return { ...episodeSummary(ep, null), error: withoutRoot(this.ws.root, (err as Error).message) };
+          }
         }),
       );
       return { episodes };

@@ -5,7 +5,7 @@ import type { Refusal } from '../../shared/commands/schema';
 import { dot } from '../../shared/cluster/pooling';
 import { IpcFailure, type IpcError, type ResponseOf } from '../../shared/ipc';
 import type { IdentitiesDoc } from '../../shared/schema';
-import { StoreError } from '../store/errors';
+import { StoreError, withoutRoot } from '../store/errors';
 import { PathEscapeError } from '../store/workspace';
 import { identityCentroids, onScreenSeconds, trackSummary, trackVector, type EpisodeData } from './episode-data';
 import { revisionOf } from './journal';
@@ -23,13 +23,14 @@ export function refusalToFailure(r: Refusal): never {
   });
 }
 
-/** Rethrows any error as the IpcFailure the contract promises. */
-export function toIpcFailure(err: unknown): never {
+/** Rethrows any error as the IpcFailure the contract promises (paths relative to the workspace `root`). */
+export function toIpcFailure(err: unknown, root: string): never {
   if (err instanceof IpcFailure) throw err;
-  if (err instanceof PathEscapeError) fail('invalid_request', err.message);
-  if (err instanceof StoreError) fail('internal', err.message);
-  if ((err as NodeJS.ErrnoException).code === 'ENOENT') fail('not_found', (err as Error).message);
-  return fail('internal', (err as Error).message ?? String(err));
+  const message = withoutRoot(root, (err as Error)?.message ?? String(err));
+  if (err instanceof PathEscapeError) fail('invalid_request', message);
+  if (err instanceof StoreError) fail('internal', message);
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') fail('not_found', message);
+  return fail('internal', message);
 }
 
 // The inode is part of the stamp: every atomic rewrite is a new file, even within one mtime tick.
