@@ -22,6 +22,7 @@ import { Workspace } from '../store/workspace';
 import { commandContext, episodeStamp, loadEpisodeData, type EpisodeData } from './episode-data';
 import { appendJournal, recover, reviewFiles, revisionOf, saveHistory, withReviewLock } from './journal';
 import { CastLibrary } from './cast-library';
+import { refreshEpisodeScreenTime } from './screentime';
 import { ReviewCast } from './review-cast';
 import { episodeSummary, episodeTracks, fail, fileStamp, identityDetail, refusalToFailure, reviewStamp, toIpcFailure } from './review-views';
 import { cleanupRedoOnTop, ReviewCleanup, type CleanupState } from './review-cleanup';
@@ -199,6 +200,8 @@ export class ReviewService implements ServiceApi {
     st.history = history;
     await saveHistory(this.ws, epId, base, revision, history);
     await this.syncCast(epId, st);
+    // Derived files that name identities follow the edit (the journal stays the record of it).
+    await refreshEpisodeScreenTime(this.ws.root, epId, st.doc).catch((err: Error) => st.warnings.push(`Saved, but screentime.json was not refreshed: ${withoutRoot(this.ws.root, err.message)}`));
     this.emit('artifacts:changed', { ep_id: epId, revision, reason: 'review' });
   }
 

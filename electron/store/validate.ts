@@ -31,7 +31,8 @@ import type { Workspace } from './workspace';
 export const NPY_JSONL_TOLERANCE = 1e-5;
 const MAX_ISSUES_PER_ARTIFACT = 50;
 
-export type ArtifactStatus = 'ok' | 'not present' | 'invalid';
+/** 'in progress': valid so far, but names files a pipeline stage that has not finished will write. */
+export type ArtifactStatus = 'ok' | 'not present' | 'in progress' | 'invalid';
 /** Pipeline artifacts plus screentime.json (an export) and the review journal, listed only when present. */
 export type ReportKind = ArtifactKind | 'screentime' | 'journal';
 type ExtraKind = Exclude<ReportKind, ArtifactKind>;
@@ -46,6 +47,8 @@ export interface ArtifactReport {
   issues: StoreIssue[];
   /** Issues beyond MAX_ISSUES_PER_ARTIFACT that were counted but not kept. */
   moreIssues: number;
+  /** Referenced files not written yet by the unfinished stage ('in progress'). */
+  pending?: number;
 }
 
 export interface EpisodeReport {
@@ -55,6 +58,8 @@ export interface EpisodeReport {
   artifacts: ArtifactReport[];
   /** Not errors: leftovers of interrupted writes and the like. */
   warnings: string[];
+  /** Set while the pipeline has not finished a stage whose files others already name. */
+  inProgress: string | null;
 }
 
 const exists = (p: string) =>
@@ -86,6 +91,12 @@ class Collector {
     const r = this.reports.get(kind)!;
     if (r.status === 'not present') r.status = 'ok';
     if (count !== undefined) r.count = count;
+  }
+  /** A reference to a file the unfinished stage has yet to write: not a problem, the stage is in progress. */
+  pending(kind: ReportKind): void {
+    const r = this.reports.get(kind)!;
+    if (r.status !== 'invalid') r.status = 'in progress';
+    r.pending = (r.pending ?? 0) + 1;
   }
   add(kind: ReportKind, ...issues: StoreIssue[]): void {
     const r = this.reports.get(kind)!;
@@ -123,7 +134,8 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
     return yes;
   };
 
-  /** Checks a manifest image reference: confined to the workspace and the file exists. */
+  const harvestPending = await harvestUnfinished(ws, epId);
+  /** Checks a manifest image reference: confined to the workspace and the file exists (or harvest, which writes it, is still to finish). */
   const checkRef = async (kind: ArtifactKind, ref: string, line: number | undefined, field: string) => {
     let abs: string;
     try {
@@ -132,7 +144,9 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
       c.add(kind, { file: file(kind), line, field, message: (err as Error).message });
       return;
     }
-    if (!(await exists(abs))) c.add(kind, { file: file(kind), line, field, message: `"${ref}" does not exist (${relative(ws.root, abs)})` });
+    if (await exists(abs)) return;
+    if (harvestPending) c.pending(kind);
+    else c.add(kind, { file: file(kind), line, field, message: `"${ref}" does not exist (${relative(ws.root, abs)})` });
   };
 
   // detections.jsonl
@@ -334,7 +348,20 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   }
 
   const artifacts = [...c.reports.values()];
-  return { epId, workspace: ws.root, ok: artifacts.every((a) => a.status !== 'invalid'), artifacts, warnings };
+  const pending = artifacts.reduce((n, a) => n + (a.pending ?? 0), 0);
+  const inProgress = pending ? `the harvest stage has not finished (run_state.json): ${pending} referenced crop(s) not written yet` : null;
+  return { epId, workspace: ws.root, ok: artifacts.every((a) => a.status !== 'invalid'), artifacts, warnings, inProgress };
+}
+
+/**
+ * True when the orchestrator's run_state.json (electron/pipeline/sidefiles.ts) exists and has no record
+ * of a finished harvest: the orchestrator drops a stage's record before the stage runs and writes it
+ * back only when it finished, so a killed or cancelled harvest (or one not reached yet) has none.
+ */
+async function harvestUnfinished(ws: Workspace, epId: string): Promise<boolean> {
+  const path = ws.abs(`${ws.paths(epId).manifestsDir}/run_state.json`);
+  const state = await readJson(path, z.looseObject({ stages: z.record(z.string(), z.unknown()) })).catch(() => null);
+  return state !== null && !Object.hasOwn(state.stages, 'harvest');
 }
 
 /** Human-readable report; file paths are shown relative to the workspace. */
@@ -347,15 +374,18 @@ export function formatReport(report: EpisodeReport): string {
   const width = Math.max(...report.artifacts.map((a) => a.path.length));
   let problems = 0;
   for (const a of report.artifacts) {
-    const mark = a.status === 'ok' ? 'ok  ' : a.status === 'invalid' ? 'FAIL' : '--  ';
+    const mark = a.status === 'ok' ? 'ok  ' : a.status === 'invalid' ? 'FAIL' : a.status === 'in progress' ? '..  ' : '--  ';
     const what =
-      a.status === 'not present' ? 'not present' : a.status === 'ok' ? (a.count !== undefined ? `${a.count} ${a.kind === 'identities' ? 'identities' : 'rows'}` : 'valid') : `${a.issues.length + a.moreIssues} problem(s)`;
+      a.status === 'not present' ? 'not present'
+      : a.status === 'ok' ? (a.count !== undefined ? `${a.count} ${a.kind === 'identities' ? 'identities' : 'rows'}` : 'valid')
+      : a.status === 'in progress' ? `in progress (${a.pending} file(s) not written yet)`
+      : `${a.issues.length + a.moreIssues} problem(s)`;
     out.push(`  ${mark} ${a.path.padEnd(width)}  ${what}`);
     for (const i of a.issues) out.push(`         ${formatIssue({ ...i, file: rel(i.file) })}`);
     if (a.moreIssues) out.push(`         … and ${a.moreIssues} more`);
     problems += a.issues.length + a.moreIssues;
   }
   for (const w of report.warnings) out.push(`  warning: ${w}`);
-  out.push(report.ok ? 'RESULT: valid' : `RESULT: invalid (${problems} problem(s))`);
+  out.push(!report.ok ? `RESULT: invalid (${problems} problem(s))` : report.inProgress ? `RESULT: in progress (${report.inProgress})` : 'RESULT: valid');
   return out.join('\n');
 }
