@@ -16,12 +16,16 @@ import {
   type Settings,
 } from '../../shared/ipc';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
+import { dirname } from 'node:path';
+import { EpisodeArtifacts } from '../store/artifacts';
+import { removeStaleTempFiles } from '../store/atomic';
 import { withoutRoot } from '../store/errors';
 import { readJson, writeJson } from '../store/json';
 import { Workspace } from '../store/workspace';
 import { commandContext, episodeStamp, loadEpisodeData, type EpisodeData } from './episode-data';
 import { appendJournal, recover, reviewFiles, revisionOf, saveHistory, withReviewLock } from './journal';
 import { CastLibrary } from './cast-library';
+import { castPaths } from './cast-store';
 import { refreshEpisodeScreenTime } from './screentime';
 import { ReviewCast } from './review-cast';
 import { episodeSummary, episodeTracks, fail, fileStamp, identityDetail, refusalToFailure, reviewStamp, toIpcFailure } from './review-views';
@@ -151,6 +155,8 @@ export class ReviewService implements ServiceApi {
     const dataStamp = await episodeStamp(this.ws, epId);
     if (cached && cached.docStamp === docStamp && cached.data.stamp === dataStamp) return cached;
     const data = cached && cached.data.stamp === dataStamp ? cached.data : await loadEpisodeData(this.ws, epId);
+    // Temp files of writers that were killed (review edits, the cast library) would pile up forever.
+    for (const dir of [files.dir, this.ws.abs(this.ws.paths(epId).embedsDir), dirname(this.ws.abs(castPaths(parseEpId(epId).show).json))]) await removeStaleTempFiles(dir);
     const load = () => recover(this.ws, epId, commandContext(data));
     const { doc, history } = locked ? await load() : await withReviewLock(this.ws, epId, load);
     const cleanupRedo = await ReviewCleanup.loadRedo(this.ws, epId);
@@ -193,9 +199,12 @@ export class ReviewService implements ServiceApi {
     const revision = revisionOf(st.doc) + 1;
     const base = st.doc.metadata.created_at;
     if (inverse.op !== 'restore') fail('internal', 'inverse must be a restore operation');
+    // The store's cross-file checks (every track in tracks.jsonl, refs confined) before anything is
+    // journalled: an edit never leaves a file validate rejects.
+    const checked = await new EpisodeArtifacts(this.ws, epId).checkIdentities({ ...next, metadata: { ...next.metadata, revision } }, st.data.tracks.size ? new Set(st.data.tracks.keys()) : undefined);
     await appendJournal(this.ws, epId, { v: 1, revision, base, at, kind, label, command, inverse: inverse as Extract<AnyCommand, { op: 'restore' }> });
     const files = reviewFiles(this.ws, epId);
-    st.doc = await writeJson(files.identities, { ...next, metadata: { ...next.metadata, revision } }, identitiesDocSchema);
+    st.doc = await writeJson(files.identities, checked, identitiesDocSchema);
     st.docStamp = await reviewStamp(files);
     st.history = history;
     await saveHistory(this.ws, epId, base, revision, history);
