@@ -3,7 +3,7 @@
 // referenced image files present and confined). Missing artifacts are "not present", not errors: an
 // episode mid-pipeline is valid so far.
 import { access, readdir } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { z } from 'zod';
 import {
   DEFAULT_EMBEDDING_DIM,
@@ -25,7 +25,7 @@ import { readJson } from './json';
 import { readJsonlRows } from './jsonl';
 import { readNpy, type NpyArray } from './npy';
 import { checkJournal } from './validate-journal';
-import type { Workspace } from './workspace';
+import { PathEscapeError, type Workspace } from './workspace';
 
 /** Row equality tolerance between faces.npy and the embeddings in faces.jsonl. */
 export const NPY_JSONL_TOLERANCE = 1e-5;
@@ -125,11 +125,24 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   const screentimeRel = `${ws.paths(epId).manifestsDir}/screentime.json`;
   // Same path electron/service/journal.ts appends to.
   const journalRel = `${ws.paths(epId).manifestsDir}/review_journal.jsonl`;
-  const c = new Collector(arts, { screentime: { rel: screentimeRel, abs: ws.abs(screentimeRel) }, journal: { rel: journalRel, abs: ws.abs(journalRel) } });
-  const file = (k: ArtifactKind) => arts.path(k);
-  const fileOf = (k: ReportKind) => (k === 'screentime' ? ws.abs(screentimeRel) : k === 'journal' ? ws.abs(journalRel) : arts.path(k));
+  // Lexical paths: `present` checks each one is confined before anything reads it.
+  const lexical = (rel: string) => join(ws.root, rel);
+  const c = new Collector(arts, { screentime: { rel: screentimeRel, abs: lexical(screentimeRel) }, journal: { rel: journalRel, abs: lexical(journalRel) } });
+  const file = (k: ArtifactKind) => lexical(arts.paths[k]);
+  const fileOf = (k: ReportKind) => (k === 'screentime' ? lexical(screentimeRel) : k === 'journal' ? lexical(journalRel) : file(k));
+  /** Whether `rel` exists inside the workspace; one leading out (a symlink) is a problem of `kind`, not an abort. */
+  const present = async (kind: ReportKind, rel: string) => {
+    try {
+      return await exists(ws.abs(rel));
+    } catch (err) {
+      if (!(err instanceof PathEscapeError)) throw err;
+      if (!c.reports.has(kind)) c.addExtra(kind as ExtraKind);
+      c.add(kind, { file: rel, message: err.message });
+      return false;
+    }
+  };
   const has = async (k: ArtifactKind) => {
-    const yes = await exists(file(k));
+    const yes = await present(k, arts.paths[k]);
     if (yes) c.present(k);
     return yes;
   };
@@ -307,10 +320,10 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
 
   // screentime.json (an export of the review state): its schema, and every identity and track it names
   // must exist. It may lag behind later review edits, so membership is not compared, only existence.
-  if (await exists(ws.abs(screentimeRel))) {
+  if (await present('screentime', screentimeRel)) {
     c.addExtra('screentime');
     c.present('screentime');
-    const st = await c.guard('screentime', () => readJson(ws.abs(screentimeRel), withEp(screentimeDocSchema, epId)));
+    const st = await c.guard('screentime', () => readJson(lexical(screentimeRel), withEp(screentimeDocSchema, epId)));
     if (st) {
       c.present('screentime', st.identities.length);
       needTracks('screentime');
@@ -333,9 +346,9 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   }
 
   const warnings: string[] = [];
-  if (await exists(ws.abs(journalRel))) {
+  if (await present('journal', journalRel)) {
     c.addExtra('journal');
-    const j = await c.guard('journal', () => checkJournal(ws.abs(journalRel), identitiesAt, journalRel));
+    const j = await c.guard('journal', () => checkJournal(lexical(journalRel), identitiesAt, journalRel));
     if (j) {
       c.present('journal', j.entries);
       c.add('journal', ...j.issues);
@@ -359,8 +372,9 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
  * back only when it finished, so a killed or cancelled harvest (or one not reached yet) has none.
  */
 async function harvestUnfinished(ws: Workspace, epId: string): Promise<boolean> {
-  const path = ws.abs(`${ws.paths(epId).manifestsDir}/run_state.json`);
-  const state = await readJson(path, z.looseObject({ stages: z.record(z.string(), z.unknown()) })).catch(() => null);
+  const state = await Promise.resolve()
+    .then(() => readJson(ws.abs(`${ws.paths(epId).manifestsDir}/run_state.json`), z.looseObject({ stages: z.record(z.string(), z.unknown()) })))
+    .catch(() => null);
   return state !== null && !Object.hasOwn(state.stages, 'harvest');
 }
 
