@@ -14,7 +14,9 @@ import { readJson } from '../store/json';
 import { validateEpisode } from '../store/validate';
 import { Workspace } from '../store/workspace';
 import { commandContext, loadEpisodeData } from './episode-data';
+import { HISTORY_LIMIT } from '../../shared/commands/history';
 import { appendJournal, reviewFiles } from './journal';
+import { compactJournal } from './journal-compact';
 import { ReviewService } from './review-service';
 
 let root: string;
@@ -130,4 +132,25 @@ test('a lock left by a host elsewhere (no refresh) is waited out past its stale 
   const open = await svc.openEpisode({ ep_id: EP });
   assert.equal(open.revision, 0);
   assert.equal((await svc.applyReview(label(EP, 0, 1, 'Grace Hopper'))).revision, 1);
+});
+
+test('the journal is compacted once identities.json is durable: bounded, and reopening gives the same document and undo', async () => {
+  const EP = 'torn-s01e01';
+  const svc = new ReviewService({ workspace: root, host: 'test' });
+  let st = await svc.openEpisode({ ep_id: EP });
+  for (let k = 0; k < 4; k++) st = await svc.applyReview(label(EP, st.revision, k % 4, `Name ${k}`));
+  // 150 entries of an earlier document base (before a re-cluster): never replayed again.
+  const current = await journalLines(EP);
+  const older = Array.from({ length: 150 }, (_, i) => JSON.stringify({ ...JSON.parse(current[0]), base: '2020-01-01T00:00:00.000Z', revision: i + 1 }));
+  await writeFile(reviewFiles(ws, EP).journal, [...older, ...current].join('\n') + '\n');
+  const durable = await readJson(ws.abs(ws.paths(EP).identities), identitiesDocSchema);
+  const dropped = await compactJournal(ws, EP, { base: durable.metadata.created_at, revision: st.revision }, 0);
+  assert.equal(dropped, 150 + Math.max(0, current.length - HISTORY_LIMIT));
+  assert.deepEqual(await journalLines(EP), current.slice(-HISTORY_LIMIT));
+  const reopened = await new ReviewService({ workspace: root, host: 'test' }).openEpisode({ ep_id: EP });
+  assert.equal(reopened.revision, st.revision);
+  assert.deepEqual(reopened.identities.identities.map((i) => i.labels.name), durable.identities.map((i) => i.labels.name));
+  assert.equal(reopened.history.undo_label, st.history.undo_label);
+  // Under COMPACT_BYTES nothing is rewritten.
+  assert.equal(await compactJournal(ws, EP, { base: durable.metadata.created_at, revision: st.revision }), 0);
 });

@@ -24,6 +24,7 @@ import { readJson, writeJson } from '../store/json';
 import { Workspace } from '../store/workspace';
 import { commandContext, episodeStamp, loadEpisodeData, type EpisodeData } from './episode-data';
 import { appendJournal, recover, reviewFiles, revisionOf, saveHistory, withReviewLock } from './journal';
+import { compactJournal } from './journal-compact';
 import { CastLibrary } from './cast-library';
 import { castPaths } from './cast-store';
 import { refreshEpisodeScreenTime } from './screentime';
@@ -208,6 +209,7 @@ export class ReviewService implements ServiceApi {
     st.docStamp = await reviewStamp(files);
     st.history = history;
     await saveHistory(this.ws, epId, base, revision, history);
+    if (await compactJournal(this.ws, epId, { base, revision })) st.docStamp = await reviewStamp(files);
     await this.syncCast(epId, st);
     // Derived files that name identities follow the edit (the journal stays the record of it).
     await refreshEpisodeScreenTime(this.ws.root, epId, st.doc).catch((err: Error) => st.warnings.push(`Saved, but screentime.json was not refreshed: ${withoutRoot(this.ws.root, err.message)}`));
