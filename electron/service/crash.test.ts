@@ -123,9 +123,20 @@ async function checkAfterCrash(acks: Ack[]): Promise<{ openMs: number; lost: num
   return { openMs, lost };
 }
 
+interface Figures { trials: number; acknowledged: number; lost: number; openMs: number[] }
+
+/** Checks the workspace after one kill and adds the trial to `figures`. */
+async function tally(figures: Figures, acks: Ack[]): Promise<void> {
+  const r = await checkAfterCrash(acks);
+  figures.trials++;
+  figures.acknowledged += acks.length;
+  figures.lost += r.lost;
+  figures.openMs.push(Math.round(r.openMs));
+}
+
 test('SIGKILL of the web host during a stream of edits, at random moments: 0 acknowledged edits lost', async (t) => {
   const rng = makeRng(13);
-  const figures = { trials: 0, acknowledged: 0, lost: 0, openMs: [] as number[] };
+  const figures: Figures = { trials: 0, acknowledged: 0, lost: 0, openMs: [] };
   for (let trial = 0; trial < 8; trial++) {
     const h = await serve();
     const delay = 300 + Math.floor(rng() * 2700);
@@ -134,11 +145,7 @@ test('SIGKILL of the web host during a stream of edits, at random moments: 0 ack
       timer ??= setTimeout(() => void kill(h), delay);
     });
     await h.exited;
-    const r = await checkAfterCrash(acks);
-    figures.trials++;
-    figures.acknowledged += acks.length;
-    figures.lost += r.lost;
-    figures.openMs.push(Math.round(r.openMs));
+    await tally(figures, acks);
   }
   t.diagnostic(JSON.stringify(figures));
   assert.equal(figures.lost, 0);
@@ -156,11 +163,7 @@ test('SIGKILL inside a cast-library save (npy renamed, cast.json not): the libra
     await streaming;
     // The kill left the pair disagreeing, exactly what froze the library before.
     if ((await readCastPair(new Workspace(root), 'crash')).repaired) figures.interruptedPairs++;
-    const r = await checkAfterCrash(acks);
-    figures.trials++;
-    figures.acknowledged += acks.length;
-    figures.lost += r.lost;
-    figures.openMs.push(Math.round(r.openMs));
+    await tally(figures, acks);
   }
   t.diagnostic(JSON.stringify(figures));
   assert.equal(figures.interruptedPairs, figures.trials, 'every kill landed between the two renames');

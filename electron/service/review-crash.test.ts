@@ -137,7 +137,7 @@ test('a lock left by a host elsewhere (no refresh) is waited out past its stale 
 test('the journal is compacted once identities.json is durable: bounded, and reopening gives the same document and undo', async () => {
   const EP = 'torn-s01e01';
   const svc = new ReviewService({ workspace: root, host: 'test' });
-  let st = await svc.openEpisode({ ep_id: EP });
+  let st: { revision: number; history: { undo_label: string | null } } = await svc.openEpisode({ ep_id: EP });
   for (let k = 0; k < 4; k++) st = await svc.applyReview(label(EP, st.revision, k % 4, `Name ${k}`));
   // 150 entries of an earlier document base (before a re-cluster): never replayed again.
   const current = await journalLines(EP);

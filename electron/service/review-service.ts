@@ -29,7 +29,7 @@ import { CastLibrary } from './cast-library';
 import { castPaths } from './cast-store';
 import { refreshEpisodeScreenTime } from './screentime';
 import { ReviewCast } from './review-cast';
-import { episodeSummary, episodeTracks, fail, fileStamp, identityDetail, refusalToFailure, reviewStamp, toIpcFailure } from './review-views';
+import { episodeListing, episodeTracks, fail, fileStamp, identityDetail, refusalToFailure, reviewStamp, toIpcFailure } from './review-views';
 import { cleanupRedoOnTop, ReviewCleanup, type CleanupState } from './review-cleanup';
 import { defaultLauncher, normaliseProgress, pumpProgress, type PipelineLauncher, type PipelineRun, type RawProgress } from './pipeline';
 
@@ -241,22 +241,7 @@ export class ReviewService implements ServiceApi {
 
   async listEpisodes(_req: RequestOf<'episodes:list'>): Promise<ResponseOf<'episodes:list'>> {
     return this.guard(async () => {
-      const eps = await this.ws.listEpisodes();
-      // One broken episode is listed as broken; it must not hide the others.
-      const episodes = await Promise.all(
-        eps.map(async (ep) => {
-          try {
-            const path = this.ws.abs(this.ws.paths(ep).identities);
-            const doc = this.states.get(ep.epId)?.doc ?? (await readJson(path, identitiesDocSchema).catch((err: NodeJS.ErrnoException) => {
-              if (err.code === 'ENOENT') return null;
-              throw err;
-            }));
-            return episodeSummary(ep, doc);
-          } catch (err) {
-            return { ...episodeSummary(ep, null), error: withoutRoot(this.ws.root, (err as Error).message) };
-          }
-        }),
-      );
+      const episodes = await Promise.all((await this.ws.listEpisodes()).map((ep) => episodeListing(this.ws, ep, this.states.get(ep.epId)?.doc)));
       return { episodes };
     });
   }

@@ -4,7 +4,10 @@ import { stat } from 'node:fs/promises';
 import type { Refusal } from '../../shared/commands/schema';
 import { dot } from '../../shared/cluster/pooling';
 import { IpcFailure, type IpcError, type ResponseOf } from '../../shared/ipc';
-import type { IdentitiesDoc } from '../../shared/schema';
+import type { EpisodeId } from '../../shared/episode';
+import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
+import { readJson } from '../store/json';
+import type { Workspace } from '../store/workspace';
 import { StoreError, withoutRoot } from '../store/errors';
 import { PathEscapeError } from '../store/workspace';
 import { identityCentroids, onScreenSeconds, trackSummary, trackVector, type EpisodeData } from './episode-data';
@@ -53,6 +56,23 @@ export function episodeSummary(ep: { epId: string; show: string; season: number;
     num_locked: ids.filter((i) => i.locked).length,
     updated_at: ids.reduce<string | null>((m, i) => (m === null || i.updated_at > m ? i.updated_at : m), null),
   };
+}
+
+/**
+ * An episode's row in episodes:list, from the loaded document or identities.json. A broken episode
+ * (unreadable identities.json, a symlink out of the workspace) is listed with its error: one bad
+ * episode must not hide the others.
+ */
+export async function episodeListing(ws: Workspace, ep: EpisodeId, loaded: IdentitiesDoc | undefined) {
+  try {
+    const doc = loaded ?? (await readJson(ws.abs(ws.paths(ep).identities), identitiesDocSchema).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    }));
+    return episodeSummary(ep, doc);
+  } catch (err) {
+    return { ...episodeSummary(ep, null), error: withoutRoot(ws.root, (err as Error).message) };
+  }
 }
 
 /** Track summaries and per-identity on-screen seconds added to the review state by `episode:open`. */

@@ -24,7 +24,7 @@ import { StoreError, type StoreIssue, formatIssue, zodIssues } from './errors';
 import { readJson } from './json';
 import { readJsonlRows } from './jsonl';
 import { readNpy, type NpyArray } from './npy';
-import { checkJournal } from './validate-journal';
+import { checkJournal, harvestUnfinished } from './validate-extra';
 import { PathEscapeError, type Workspace } from './workspace';
 
 /** Row equality tolerance between faces.npy and the embeddings in faces.jsonl. */
@@ -364,18 +364,6 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   const pending = artifacts.reduce((n, a) => n + (a.pending ?? 0), 0);
   const inProgress = pending ? `the harvest stage has not finished (run_state.json): ${pending} referenced crop(s) not written yet` : null;
   return { epId, workspace: ws.root, ok: artifacts.every((a) => a.status !== 'invalid'), artifacts, warnings, inProgress };
-}
-
-/**
- * True when the orchestrator's run_state.json (electron/pipeline/sidefiles.ts) exists and has no record
- * of a finished harvest: the orchestrator drops a stage's record before the stage runs and writes it
- * back only when it finished, so a killed or cancelled harvest (or one not reached yet) has none.
- */
-async function harvestUnfinished(ws: Workspace, epId: string): Promise<boolean> {
-  const state = await Promise.resolve()
-    .then(() => readJson(ws.abs(`${ws.paths(epId).manifestsDir}/run_state.json`), z.looseObject({ stages: z.record(z.string(), z.unknown()) })))
-    .catch(() => null);
-  return state !== null && !Object.hasOwn(state.stages, 'harvest');
 }
 
 /** Human-readable report; file paths are shown relative to the workspace. */

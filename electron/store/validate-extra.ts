@@ -1,11 +1,14 @@
-// The review journal as `validate` sees it (the service's own reader is electron/service/journal.ts):
+// What `validate` reads beyond the artifacts. The run state: whether harvest has finished. The review
+// journal (the service's own reader is electron/service/journal.ts):
 // every line one JSON entry, no revision written twice, and the entries not yet in identities.json
 // replayable — consecutive revisions after the document's. A torn last line is what a crash mid-append leaves and the next open
 // cuts, so it is a warning, not a problem.
 import { z } from 'zod';
 import { anyCommandSchema } from '../../shared/commands/schema';
 import type { StoreIssue } from './errors';
+import { readJson } from './json';
 import { readJsonlRows } from './jsonl';
+import type { Workspace } from './workspace';
 
 const entrySchema = z.looseObject({
   v: z.literal(1),
@@ -44,4 +47,16 @@ export async function checkJournal(path: string, doc: { base: string; revision: 
     } else expect++;
   }
   return out;
+}
+
+/**
+ * True when the orchestrator's run_state.json (electron/pipeline/sidefiles.ts) exists and has no record
+ * of a finished harvest: the orchestrator drops a stage's record before the stage runs and writes it
+ * back only when it finished, so a killed or cancelled harvest (or one not reached yet) has none.
+ */
+export async function harvestUnfinished(ws: Workspace, epId: string): Promise<boolean> {
+  const state = await Promise.resolve()
+    .then(() => readJson(ws.abs(`${ws.paths(epId).manifestsDir}/run_state.json`), z.looseObject({ stages: z.record(z.string(), z.unknown()) })))
+    .catch(() => null);
+  return state !== null && !Object.hasOwn(state.stages, 'harvest');
 }
