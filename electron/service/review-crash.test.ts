@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFixtureEpisode, type FixtureEpisode } from '../../scripts/fixture-episode';
@@ -127,7 +127,7 @@ test('a lock left by a host elsewhere (no refresh) is waited out past its stale 
   const EP = 'stale-s01e01';
   const lockDir = join(reviewFiles(ws, EP).dir, 'review.lock');
   await mkdir(lockDir);
-  await writeFile(join(lockDir, 'owner.json'), JSON.stringify({ pid: 1, host: 'another-machine', nonce: 'x' }));
+  await symlink(JSON.stringify({ pid: 1, host: 'another-machine', nonce: 'x' }), join(lockDir, 'owner'));
   const svc = new ReviewService({ workspace: root, host: 'test' });
   const open = await svc.openEpisode({ ep_id: EP });
   assert.equal(open.revision, 0);

@@ -2,18 +2,22 @@
 // pipeline's settle step can all write the same episode). proper-lockfile's mkdir lock is atomic on
 // local and network file systems and is taken over once its holder stops refreshing it (stale after
 // 10 s). A holder on this machine that died (kill -9, power loss of the app only) is recognised at
-// once instead: inside the lock directory the holder records its pid and host (owner.json), and a
-// waiter that finds that pid gone on this host breaks the lock. Waiting lasts longer than the stale
+// once instead: inside the lock directory the holder records its pid and host, and a waiter that
+// finds that pid gone on this host breaks the lock. The record is a symbolic link whose target is the
+// JSON (created atomically, and skipped by the walkers of the episode folder, e.g. cleanup backups,
+// which take regular files only). Waiting lasts longer than the stale
 // time, so a dead holder elsewhere costs one wait, not a failed request; a live holder busy past it
 // yields a 'locked' failure the client may retry.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readlink, rename, rm, symlink, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
 import { IpcFailure } from '../../shared/ipc';
 import type { Workspace } from '../store/workspace';
 
 const STALE_MS = 10_000;
+/** The owner record inside the lock directory. */
+const OWNER = 'owner';
 /** Past STALE_MS, so a lock whose holder died on another host is taken over inside one request. */
 const WAIT_MS = STALE_MS + 5_000;
 
@@ -37,7 +41,7 @@ function alive(pid: number): boolean {
 
 async function readOwner(ownerPath: string): Promise<Owner | null> {
   try {
-    const o = JSON.parse(await readFile(ownerPath, 'utf8')) as Partial<Owner>;
+    const o = JSON.parse(await readlink(ownerPath)) as Partial<Owner>;
     return typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.nonce === 'string' ? (o as Owner) : null;
   } catch {
     return null;
@@ -57,7 +61,7 @@ async function deadHolder(ownerPath: string): Promise<Owner | null> {
 async function breakLock(lockPath: string, expect: Owner | null): Promise<void> {
   const tomb = `${lockPath}.dead-${randomBytes(4).toString('hex')}`;
   if (!(await rename(lockPath, tomb).then(() => true, () => false))) return;
-  const found = await readOwner(`${tomb}/owner.json`);
+  const found = await readOwner(`${tomb}/${OWNER}`);
   if (expect && found?.nonce !== expect.nonce) {
     await rename(tomb, lockPath).catch(() => undefined);
     return;
@@ -68,12 +72,15 @@ async function breakLock(lockPath: string, expect: Owner | null): Promise<void> 
 /** Takes the lock on `dir`, waiting up to WAIT_MS; resolves to its release function. */
 async function acquire(dir: string): Promise<() => Promise<void>> {
   const lockPath = `${dir}/review.lock`;
-  const ownerPath = `${lockPath}/owner.json`;
+  const ownerPath = `${lockPath}/${OWNER}`;
   const deadline = Date.now() + WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     try {
       const release = await lockfile.lock(dir, { lockfilePath: lockPath, stale: STALE_MS, retries: 0 });
-      await writeFile(ownerPath, JSON.stringify({ pid: process.pid, host: hostname(), nonce: randomBytes(8).toString('hex') } satisfies Owner));
+      // Where symlinks are not allowed (Windows without the privilege) the lock works without a record.
+      await symlink(JSON.stringify({ pid: process.pid, host: hostname(), nonce: randomBytes(8).toString('hex') } satisfies Owner), ownerPath).catch((err: NodeJS.ErrnoException) => {
+        if (!['EPERM', 'EACCES', 'ENOTSUP', 'ENOSYS'].includes(err.code ?? '')) throw err;
+      });
       return async () => {
         // proper-lockfile removes the lock with rmdir, which needs it empty.
         await unlink(ownerPath).catch(() => undefined);
@@ -82,7 +89,7 @@ async function acquire(dir: string): Promise<() => Promise<void>> {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // ENOTEMPTY: proper-lockfile found the lock stale (no refresh for STALE_MS) but could not rmdir it
-      // because of owner.json; the holder is gone either way.
+      // because of the owner record; the holder is gone either way.
       if (code === 'ENOTEMPTY') {
         await breakLock(lockPath, await readOwner(ownerPath));
         continue;
