@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFixtureEpisode, type FixtureEpisode } from '../../scripts/fixture-episode';
@@ -17,6 +17,7 @@ import { commandContext, loadEpisodeData } from './episode-data';
 import { HISTORY_LIMIT } from '../../shared/commands/history';
 import { appendJournal, reviewFiles } from './journal';
 import { compactJournal } from './journal-compact';
+import { lockTiming } from './review-lock';
 import { ReviewService } from './review-service';
 
 let root: string;
@@ -123,11 +124,16 @@ test('the lock of a host that died holding it is taken over at once, though it s
   }
 });
 
-test('a lock left by a host elsewhere (no refresh) is waited out past its stale time, not turned into a failure', async () => {
+test('a lock left by a host elsewhere (no refresh) is waited out past its stale time, not turned into a failure', async (t) => {
   const EP = 'stale-s01e01';
+  // A 10 s stale time (the production one is 30 s) keeps the test short; the wait still has to outlast it.
+  const saved = { ...lockTiming };
+  Object.assign(lockTiming, { staleMs: 10_000 });
+  t.after(() => Object.assign(lockTiming, saved));
   const lockDir = join(reviewFiles(ws, EP).dir, 'review.lock');
   await mkdir(lockDir);
-  await symlink(JSON.stringify({ pid: 1, host: 'another-machine', nonce: 'x' }), join(lockDir, 'owner'));
+  const { ino } = await stat(lockDir);
+  await symlink(JSON.stringify({ pid: 1, host: 'another-machine', ino }), `${lockDir}.owner`);
   const svc = new ReviewService({ workspace: root, host: 'test' });
   const open = await svc.openEpisode({ ep_id: EP });
   assert.equal(open.revision, 0);
