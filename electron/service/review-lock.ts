@@ -64,7 +64,7 @@ async function breakLock(lockPath: string, ino: number): Promise<void> {
 }
 
 /** Records this process as the holder of the lock just taken (a symlink whose target is the JSON). */
-async function recordOwner(lockPath: string, ownerPath: string): Promise<void> {
+async function recordOwner(lockPath: string, ownerPath: string): Promise<number> {
   const { ino } = await stat(lockPath);
   const target = JSON.stringify({ pid: process.pid, host: hostname(), ino } satisfies Owner);
   const tmp = `${ownerPath}.${randomBytes(4).toString('hex')}`;
@@ -76,6 +76,7 @@ async function recordOwner(lockPath: string, ownerPath: string): Promise<void> {
     // Where symlinks are not allowed (Windows without the privilege) the lock works without a record.
     if (!['EPERM', 'EACCES', 'ENOTSUP', 'ENOSYS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
   }
+  return ino;
 }
 
 /** Takes the lock on `dir`, waiting past its stale time; resolves to its release function. */
@@ -91,10 +92,12 @@ async function acquire(dir: string): Promise<() => Promise<void>> {
         // The default throws from a timer, killing the app mid-edit; the holder finishes its write instead.
         onCompromised: (err) => console.warn(`review lock of ${dir}: ${err.message}`),
       });
-      await recordOwner(lockPath, ownerPath);
+      const ino = await recordOwner(lockPath, ownerPath);
       return async () => {
-        await unlink(ownerPath).catch(() => undefined);
+        // Lock first, record second: a crash in between leaves a record of a lock that is gone (its
+        // inode no longer matches), never a lock without a record, which would cost a stale wait.
         await release();
+        if ((await readOwner(ownerPath))?.ino === ino) await unlink(ownerPath).catch(() => undefined);
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
