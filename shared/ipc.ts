@@ -73,6 +73,8 @@ export const reviewStateSchema = z.strictObject({
   revision: nonNegInt,
   identities: identitiesDocSchema,
   history: historyStateSchema,
+  /** The edit is saved, but something that follows it was not (e.g. the cast library): show these. */
+  warnings: z.array(z.string()).optional(),
 });
 export type ReviewState = z.infer<typeof reviewStateSchema>;
 
@@ -155,6 +157,8 @@ export const channels = {
           num_labeled: nonNegInt,
           num_locked: nonNegInt,
           updated_at: z.string().nullable(),
+          /** Why the episode cannot be opened (unreadable identities.json, a symlink out of the workspace…). */
+          error: z.string().optional(),
         }),
       ),
     }),

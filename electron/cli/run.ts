@@ -96,6 +96,11 @@ export async function run(args: string[]): Promise<number> {
     console.error(`invalid ep_id "${v.ep}": expected <show>-s<season>e<episode>, e.g. rhobh-s05e02`);
     return 2;
   }
+  // Before any stage runs: a workspace that is a file would otherwise only fail when detect writes.
+  if (existsSync(v.workspace) && !statSync(v.workspace).isDirectory()) {
+    console.error(`--workspace "${v.workspace}" is a file, not a folder`);
+    return 2;
+  }
   const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
   const input: PipelineSettingsInput = {
     ...(v.stride !== undefined ? { stride: num(v.stride) } : {}),

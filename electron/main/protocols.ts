@@ -4,7 +4,7 @@
 import type { CustomScheme } from 'electron';
 import { readFile } from 'node:fs/promises';
 import type { Workspace } from '../store/workspace';
-import { resolveMedia } from '../web/media';
+import { openMedia } from '../web/media';
 import { ELECTRON_CSP } from '../web/server';
 import { resolveStatic } from '../web/static';
 import { APP_HOST, APP_SCHEME } from './ipc';
@@ -46,9 +46,11 @@ export function mediaHandler(workspace: () => Workspace): (request: Request) => 
   return async (request) => {
     const url = new URL(request.url);
     if (url.protocol !== `${MEDIA_SCHEME}:` || url.host !== MEDIA_HOST) return notFound();
-    const m = await resolveMedia(workspace(), url.pathname.replace(/^\/+/, ''));
+    const m = await openMedia(workspace(), url.pathname.replace(/^\/+/, ''));
     if (!m.ok) return new Response(m.message, { status: m.status });
-    return new Response(await readFile(m.path), {
+    // Read from the descriptor that was checked, never from the path again.
+    const body = await m.fh.readFile().finally(() => m.fh.close());
+    return new Response(body, {
       headers: { 'Content-Type': m.contentType, 'Cache-Control': 'private, max-age=300', 'X-Content-Type-Options': 'nosniff' },
     });
   };

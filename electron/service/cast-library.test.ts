@@ -15,6 +15,7 @@ import type { LoadedPack } from '../models/types';
 import { writeNpy } from '../store/npy';
 import { Workspace } from '../store/workspace';
 import { CastLibrary, castPaths, type ApplyLabel } from './cast-library';
+import { readCastPair } from './cast-store';
 
 const now = '2026-01-01T00:00:00.000Z';
 const FACES = join(EVAL_DIR, 'faces');
@@ -188,8 +189,24 @@ test('cast list import/export; bad lists are refused with the field named', asyn
   assert.ok(!Object.values(s).flat().some((x) => x.person_id === 'mindy-kaling'));
 });
 
-test('a cast_embeddings.npy that disagrees with cast.json is reported, naming both files', async () => {
+test('a cast_embeddings.npy that disagrees with cast.json (an interrupted save) is repaired: previous npy, else the episodes', async () => {
   const lib = new CastLibrary(ws);
-  await writeNpy(ws.abs(castPaths('show').npy), new Float32Array(pack.embedder.dim), [1, pack.embedder.dim]);
-  await assert.rejects(lib.load('show'), /cast_embeddings\.npy: shape: is \(1, \d+\) but data\/cast\/show\/cast\.json expects \(6, \d+\)/);
+  await lib.syncEpisode('show-s01e01');
+  const good = await lib.load('show');
+  const flat = (st: { embeddings: Float32Array[] }) => Buffer.concat(st.embeddings.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength)));
+  const paths = castPaths('show');
+  const check = async (from: RegExp) => {
+    // A save cut between its two renames: a new npy (here one foreign row) beside the old cast.json.
+    await writeNpy(ws.abs(paths.npy), new Float32Array(pack.embedder.dim).fill(0.5), [1, pack.embedder.dim]);
+    const read = await readCastPair(ws, 'show');
+    const st = await lib.load('show');
+    assert.match(read.repaired ?? '', from);
+    assert.deepEqual(st.doc.references, good.doc.references);
+    assert.ok(flat(st).equals(flat(good)), 'the rows the json was written with');
+    assert.equal((await readCastPair(ws, 'show')).repaired, null, 'the repaired pair was written back');
+    assert.equal((await lib.exportCastList('show')).length, good.doc.people.length);
+  };
+  await check(/has shape \(1, \d+\) but cast\.json expects \(6, \d+\) \(an interrupted save\); took data\/cast\/show\/cast_embeddings\.prev\.npy/);
+  await rm(ws.abs(paths.prevNpy), { force: true });
+  await check(/rebuilt 6 of 6 reference rows from the episodes' track embeddings/);
 });

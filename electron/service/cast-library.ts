@@ -2,7 +2,6 @@
 // format in shared/schema/cast.ts). Labeled identities feed it their tracks' pooled embeddings; new
 // episodes get ranked label suggestions from it (shared/cast.ts). Writes go through the store
 // (validated, atomic) and are serialised per show, so two quick edits cannot interleave.
-import { stat } from 'node:fs/promises';
 import { parseEpId } from '../../shared/episode';
 import {
   DEFAULT_TOP_K, planAutoAssign, prepareCast, rankFromTrackTopK, trackTopK,
@@ -10,40 +9,25 @@ import {
 } from '../../shared/cast';
 import { slugifyName } from '../../shared/screentime';
 import {
-  castLibrarySchema, castListExportSchema, castListSchema,
-  type AutoAssignment, type AutoAssignSettings, type CastLibraryDoc, type CastReference,
+  castListExportSchema, castListSchema,
+  type AutoAssignment, type AutoAssignSettings, type CastReference,
 } from '../../shared/schema/cast';
 import { embeddingsMetaSchema, type EmbeddingsMeta } from '../../shared/schema/faces';
 import { identitiesDocSchema, type IdentitiesDoc, type Identity } from '../../shared/schema/identities';
 import { StoreError } from '../store/errors';
-import { readJson, writeJson } from '../store/json';
-import { readNpy, writeNpy } from '../store/npy';
+import { readJson } from '../store/json';
+import { readNpy } from '../store/npy';
 import type { Workspace } from '../store/workspace';
 import { batchTrackTopK, capReferences } from './cast-batch';
+import { castPaths, readCastPair, writeCastPair, type CastLibraryState } from './cast-store';
 
-export interface CastLibraryState {
-  doc: CastLibraryDoc;
-  /** Row i = references[i]. */
-  embeddings: Float32Array[];
-}
+export type { CastLibraryState } from './cast-store';
+export { castPaths };
 
 /** Labels an identity (null clears it); the ReviewService passes one that goes through its journal. */
 export type ApplyLabel = (epId: string, identityId: string, label: { person_id: string; name: string } | null) => Promise<void>;
 
-export const castPaths = (show: string) => ({
-  json: `data/cast/${show}/cast.json`,
-  npy: `data/cast/${show}/cast_embeddings.npy`,
-});
-
-const exists = (p: string) => stat(p).then(() => true, () => false);
 const nowIso = () => new Date().toISOString();
-
-function emptyLibrary(show: string): CastLibraryDoc {
-  return castLibrarySchema.parse({
-    schema_version: 'cast_v1', show, model_id: null, embedding_dim: null, embeddings_rows: 0,
-    people: [], references: [], rejections: [], auto_assignments: [], updated_at: nowIso(),
-  });
-}
 
 const labelOf = (i: Identity) => {
   const name = i.labels?.name;
@@ -65,46 +49,25 @@ export class CastLibrary {
     return next;
   }
 
+  /**
+   * The show's library. A pair left disagreeing by an interrupted save is repaired (previous npy, or
+   * rows rebuilt from the episodes) and the repair written back, queued behind this show's writes.
+   */
   async load(show: string): Promise<CastLibraryState> {
-    const p = castPaths(show);
-    const jsonPath = this.ws.abs(p.json);
-    if (!(await exists(jsonPath))) return { doc: emptyLibrary(show), embeddings: [] };
-    const doc = await readJson(jsonPath, castLibrarySchema);
-    if (doc.show !== show) throw new StoreError({ file: jsonPath, field: 'show', message: `is "${doc.show}" but the file is under data/cast/${show}/` });
-    if (doc.embeddings_rows === 0) return { doc, embeddings: [] };
-    const npyPath = this.ws.abs(p.npy);
-    const npy = await readNpy(npyPath, { requireFinite: true });
-    const [rows, dim] = npy.shape;
-    if (npy.shape.length !== 2 || rows !== doc.embeddings_rows || dim !== doc.embedding_dim) {
-      throw new StoreError({
-        file: npyPath, field: 'shape',
-        message: `is (${npy.shape.join(', ')}) but ${p.json} expects (${doc.embeddings_rows}, ${doc.embedding_dim}); an interrupted write? re-add the episodes' labels to rebuild it`,
-      });
-    }
-    const embeddings = Array.from({ length: rows }, (_, i) => npy.data.subarray(i * dim, (i + 1) * dim));
-    return { doc, embeddings };
-  }
-
-  /** npy first, json second: a crash in between leaves a row-count mismatch `load` reports. */
-  private async save(state: CastLibraryState): Promise<CastLibraryState> {
-    const p = castPaths(state.doc.show);
-    const doc = { ...state.doc, embeddings_rows: state.embeddings.length, updated_at: nowIso() };
-    if (state.embeddings.length > 0) {
-      const dim = doc.embedding_dim!;
-      const flat = new Float32Array(state.embeddings.length * dim);
-      state.embeddings.forEach((e, i) => flat.set(e, i * dim));
-      await writeNpy(this.ws.abs(p.npy), flat, [state.embeddings.length, dim]);
-    }
-    const saved = await writeJson(this.ws.abs(p.json), doc, castLibrarySchema);
-    return { doc: saved, embeddings: state.embeddings };
+    const r = await readCastPair(this.ws, show);
+    if (!r.repaired) return r.state;
+    return this.serial(show, async () => {
+      const again = await readCastPair(this.ws, show);
+      return again.repaired ? writeCastPair(this.ws, again.state) : again.state;
+    });
   }
 
   /** Load → fn → save, serialised per show; `fn` returning the state it was given means "no change". */
   private update(show: string, fn: (s: CastLibraryState) => CastLibraryState | Promise<CastLibraryState>): Promise<CastLibraryState> {
     return this.serial(show, async () => {
-      const cur = await this.load(show);
+      const { state: cur, repaired } = await readCastPair(this.ws, show);
       const next = await fn(cur);
-      return next === cur ? cur : this.save(next);
+      return next === cur && !repaired ? cur : writeCastPair(this.ws, next);
     });
   }
 
@@ -134,7 +97,13 @@ export class CastLibrary {
    */
   async syncEpisode(epId: string, doc?: IdentitiesDoc): Promise<{ references: number; people: number }> {
     const { show } = parseEpId(epId);
-    const { identities, meta, trackEmbedding } = await this.episodeInputs(epId, doc);
+    // No pooled embeddings yet (pipeline not past pooling): nothing to add, and nothing to fail.
+    const inputs = await this.episodeInputs(epId, doc).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    if (!inputs) return { references: 0, people: (await this.load(show)).doc.people.length };
+    const { identities, meta, trackEmbedding } = inputs;
     const state = await this.update(show, (s) => {
       const lib = structuredClone(s.doc);
       if (lib.model_id && lib.model_id !== meta.model_id) {

@@ -2,8 +2,7 @@
 // is rewritten atomically, and the undo/redo stacks live in review_undo.json. On open, journal entries
 // newer than identities.json's revision are replayed, so a crash between the two writes loses nothing;
 // the undo file is rebuilt from the journal the same way.
-import { mkdir, open, stat, truncate } from 'node:fs/promises';
-import lockfile from 'proper-lockfile';
+import { open, stat, truncate } from 'node:fs/promises';
 import { z } from 'zod';
 import { applyCommand } from '../../shared/commands/apply';
 import { emptyHistory, historySchema, HISTORY_LIMIT, type History } from '../../shared/commands/history';
@@ -146,32 +145,16 @@ async function dropTornTail(path: string): Promise<void> {
   }
 }
 
+/** Appends one entry (caller holds the review lock); a torn last line is cut first, or the new entry would be glued to it. */
 export async function appendJournal(ws: Workspace, epId: string, entry: JournalEntry): Promise<void> {
   const line = JSON.stringify(journalEntrySchema.parse(entry)) + '\n';
-  await appendFileDurable(reviewFiles(ws, epId).journal, line);
+  const { journal } = reviewFiles(ws, epId);
+  await dropTornTail(journal);
+  await appendFileDurable(journal, line);
 }
 
 export async function saveHistory(ws: Workspace, epId: string, base: string, revision: number, history: History): Promise<void> {
   await writeJson(reviewFiles(ws, epId).undo, { base, revision, history }, undoFileSchema);
 }
 
-/**
- * Runs `fn` holding the episode's review lock, shared by every process on this workspace (the
- * Electron app and a `screenalytics serve` can edit the same episode): without it two writers could
- * both append revision N+1. proper-lockfile's mkdir lock is atomic on local and network file systems
- * and is taken over when its holder died (stale after 10 s without a refresh).
- */
-export async function withReviewLock<T>(ws: Workspace, epId: string, fn: () => Promise<T>): Promise<T> {
-  const { dir } = reviewFiles(ws, epId);
-  await mkdir(dir, { recursive: true });
-  const release = await lockfile.lock(dir, {
-    lockfilePath: `${dir}/review.lock`,
-    stale: 10_000,
-    retries: { retries: 50, minTimeout: 20, maxTimeout: 200 },
-  });
-  try {
-    return await fn();
-  } finally {
-    await release().catch(() => undefined);
-  }
-}
+export { withReviewLock } from './review-lock';

@@ -16,13 +16,20 @@ import {
   type Settings,
 } from '../../shared/ipc';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
+import { dirname } from 'node:path';
+import { EpisodeArtifacts } from '../store/artifacts';
+import { removeStaleTempFiles } from '../store/atomic';
+import { withoutRoot } from '../store/errors';
 import { readJson, writeJson } from '../store/json';
 import { Workspace } from '../store/workspace';
 import { commandContext, episodeStamp, loadEpisodeData, type EpisodeData } from './episode-data';
 import { appendJournal, recover, reviewFiles, revisionOf, saveHistory, withReviewLock } from './journal';
+import { compactJournal } from './journal-compact';
 import { CastLibrary } from './cast-library';
+import { castPaths } from './cast-store';
+import { refreshEpisodeScreenTime } from './screentime';
 import { ReviewCast } from './review-cast';
-import { episodeSummary, episodeTracks, fail, fileStamp, identityDetail, refusalToFailure, toIpcFailure } from './review-views';
+import { episodeListing, episodeTracks, fail, fileStamp, identityDetail, refusalToFailure, reviewStamp, toIpcFailure } from './review-views';
 import { cleanupRedoOnTop, ReviewCleanup, type CleanupState } from './review-cleanup';
 import { ReviewModels, withModelsDir } from './models';
 import { defaultLauncher, normaliseProgress, pumpProgress, type PipelineLauncher, type PipelineRun, type RawProgress } from './pipeline';
@@ -42,8 +49,13 @@ export interface EpisodeState extends CleanupState {
   doc: IdentitiesDoc;
   history: History;
   data: EpisodeData;
-  /** identities.json mtime+size when last read or written by us: a mismatch means another writer. */
+  /**
+   * identities.json and review_journal.jsonl stamps when last read or written by us: a mismatch means
+   * another writer (a host that journalled an edit and died before rewriting identities.json, too).
+   */
   docStamp: string;
+  /** Told to the reviewer with the next response (e.g. the cast library could not take an edit). */
+  warnings: string[];
 }
 
 type Listener = (payload: unknown) => void;
@@ -146,17 +158,21 @@ export class ReviewService implements ServiceApi {
    */
   private async state(epId: string, locked = false): Promise<EpisodeState> {
     const files = reviewFiles(this.ws, epId);
-    const docStamp = await fileStamp(files.identities);
-    if (docStamp === '-') fail('not_found', `episode ${epId} has no identities.json yet (run the pipeline first)`);
+    if ((await fileStamp(files.identities)) === '-') fail('not_found', `episode ${epId} has no identities.json yet (run the pipeline first)`);
+    const docStamp = await reviewStamp(files);
     const cached = this.states.get(epId);
     const dataStamp = await episodeStamp(this.ws, epId);
     if (cached && cached.docStamp === docStamp && cached.data.stamp === dataStamp) return cached;
     const data = cached && cached.data.stamp === dataStamp ? cached.data : await loadEpisodeData(this.ws, epId);
+    // Temp files of writers that were killed (review edits, the cast library) would pile up forever.
+    for (const dir of [files.dir, this.ws.abs(this.ws.paths(epId).embedsDir), dirname(this.ws.abs(castPaths(parseEpId(epId).show).json))]) await removeStaleTempFiles(dir);
     const load = () => recover(this.ws, epId, commandContext(data));
     const { doc, history } = locked ? await load() : await withReviewLock(this.ws, epId, load);
     const cleanupRedo = await ReviewCleanup.loadRedo(this.ws, epId);
-    const st: EpisodeState = { doc, history, data, docStamp: await fileStamp(files.identities), cleanupRedo };
+    const st: EpisodeState = { doc, history, data, docStamp: await reviewStamp(files), cleanupRedo, warnings: cached?.warnings ?? [] };
     this.states.set(epId, st);
+    // Catches the library up with edits a crash kept out of it (replayed or not yet synced).
+    await this.syncCast(epId, st);
     return st;
   }
 
@@ -165,7 +181,19 @@ export class ReviewService implements ServiceApi {
     // An undone cleanup is the next redo while the restored review stack is as the undo left it.
     const redo = cleanupRedoOnTop(st);
     if (redo) Object.assign(history, { can_redo: true, redo_label: redo.marker.label });
-    return { ep_id: epId, revision: revisionOf(st.doc), identities: st.doc, history };
+    const warnings = st.warnings.splice(0);
+    return { ep_id: epId, revision: revisionOf(st.doc), identities: st.doc, history, ...(warnings.length ? { warnings } : {}) };
+  }
+
+  /**
+   * Labels/locks (and merges into labeled identities, and their undos) feed the cast library. An episode
+   * without track embeddings has nothing to add; any other failure reaches the reviewer as a warning
+   * with the next response (the edit itself is already durable).
+   */
+  private async syncCast(epId: string, st: EpisodeState): Promise<void> {
+    await this.cast.syncEpisode(epId, st.doc).catch((err: Error) => {
+      st.warnings.push(`Saved, but the cast library was not updated: ${err.message}`);
+    });
   }
 
   private checkRevision(st: EpisodeState, revision: number): void {
@@ -180,15 +208,19 @@ export class ReviewService implements ServiceApi {
     const revision = revisionOf(st.doc) + 1;
     const base = st.doc.metadata.created_at;
     if (inverse.op !== 'restore') fail('internal', 'inverse must be a restore operation');
+    // The store's cross-file checks (every track in tracks.jsonl, refs confined) before anything is
+    // journalled: an edit never leaves a file validate rejects.
+    const checked = await new EpisodeArtifacts(this.ws, epId).checkIdentities({ ...next, metadata: { ...next.metadata, revision } }, st.data.tracks.size ? new Set(st.data.tracks.keys()) : undefined);
     await appendJournal(this.ws, epId, { v: 1, revision, base, at, kind, label, command, inverse: inverse as Extract<AnyCommand, { op: 'restore' }> });
     const files = reviewFiles(this.ws, epId);
-    st.doc = await writeJson(files.identities, { ...next, metadata: { ...next.metadata, revision } }, identitiesDocSchema);
-    st.docStamp = await fileStamp(files.identities);
+    st.doc = await writeJson(files.identities, checked, identitiesDocSchema);
+    st.docStamp = await reviewStamp(files);
     st.history = history;
     await saveHistory(this.ws, epId, base, revision, history);
-    // Labels/locks (and merges into labeled identities, and their undos) feed the cast library. Best
-    // effort: an episode without track embeddings has nothing to add, and that must not fail the edit.
-    await this.cast.syncEpisode(epId, st.doc).catch(() => undefined);
+    if (await compactJournal(this.ws, epId, { base, revision })) st.docStamp = await reviewStamp(files);
+    await this.syncCast(epId, st);
+    // Derived files that name identities follow the edit (the journal stays the record of it).
+    await refreshEpisodeScreenTime(this.ws.root, epId, st.doc).catch((err: Error) => st.warnings.push(`Saved, but screentime.json was not refreshed: ${withoutRoot(this.ws.root, err.message)}`));
     this.emit('artifacts:changed', { ep_id: epId, revision, reason: 'review' });
   }
 
@@ -205,7 +237,7 @@ export class ReviewService implements ServiceApi {
     try {
       return await fn();
     } catch (err) {
-      return toIpcFailure(err);
+      return toIpcFailure(err, this.ws.root);
     }
   }
 
@@ -217,13 +249,7 @@ export class ReviewService implements ServiceApi {
 
   async listEpisodes(_req: RequestOf<'episodes:list'>): Promise<ResponseOf<'episodes:list'>> {
     return this.guard(async () => {
-      const eps = await this.ws.listEpisodes();
-      const episodes = await Promise.all(
-        eps.map(async (ep) => {
-          const path = this.ws.abs(this.ws.paths(ep).identities);
-          return episodeSummary(ep, this.states.get(ep.epId)?.doc ?? (await readJson(path, identitiesDocSchema).catch(() => null)));
-        }),
-      );
+      const episodes = await Promise.all((await this.ws.listEpisodes()).map((ep) => episodeListing(this.ws, ep, this.states.get(ep.epId)?.doc)));
       return { episodes };
     });
   }

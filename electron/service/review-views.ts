@@ -4,8 +4,11 @@ import { stat } from 'node:fs/promises';
 import type { Refusal } from '../../shared/commands/schema';
 import { dot } from '../../shared/cluster/pooling';
 import { IpcFailure, type IpcError, type ResponseOf } from '../../shared/ipc';
-import type { IdentitiesDoc } from '../../shared/schema';
-import { StoreError } from '../store/errors';
+import type { EpisodeId } from '../../shared/episode';
+import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
+import { readJson } from '../store/json';
+import type { Workspace } from '../store/workspace';
+import { StoreError, withoutRoot } from '../store/errors';
 import { PathEscapeError } from '../store/workspace';
 import { identityCentroids, onScreenSeconds, trackSummary, trackVector, type EpisodeData } from './episode-data';
 import { revisionOf } from './journal';
@@ -23,17 +26,21 @@ export function refusalToFailure(r: Refusal): never {
   });
 }
 
-/** Rethrows any error as the IpcFailure the contract promises. */
-export function toIpcFailure(err: unknown): never {
+/** Rethrows any error as the IpcFailure the contract promises (paths relative to the workspace `root`). */
+export function toIpcFailure(err: unknown, root: string): never {
   if (err instanceof IpcFailure) throw err;
-  if (err instanceof PathEscapeError) fail('invalid_request', err.message);
-  if (err instanceof StoreError) fail('internal', err.message);
-  if ((err as NodeJS.ErrnoException).code === 'ENOENT') fail('not_found', (err as Error).message);
-  return fail('internal', (err as Error).message ?? String(err));
+  const message = withoutRoot(root, (err as Error)?.message ?? String(err));
+  if (err instanceof PathEscapeError) fail('invalid_request', message);
+  if (err instanceof StoreError) fail('internal', message);
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') fail('not_found', message);
+  return fail('internal', message);
 }
 
 // The inode is part of the stamp: every atomic rewrite is a new file, even within one mtime tick.
 export const fileStamp = (p: string) => stat(p).then((s) => `${s.ino}:${s.mtimeMs}:${s.size}`, () => '-');
+
+/** What a cached episode state was read from: identities.json and the journal appended before it. */
+export const reviewStamp = async (files: { identities: string; journal: string }) => `${await fileStamp(files.identities)}|${await fileStamp(files.journal)}`;
 
 export function episodeSummary(ep: { epId: string; show: string; season: number; episode: number }, doc: IdentitiesDoc | null) {
   const ids = doc?.identities ?? [];
@@ -49,6 +56,23 @@ export function episodeSummary(ep: { epId: string; show: string; season: number;
     num_locked: ids.filter((i) => i.locked).length,
     updated_at: ids.reduce<string | null>((m, i) => (m === null || i.updated_at > m ? i.updated_at : m), null),
   };
+}
+
+/**
+ * An episode's row in episodes:list, from the loaded document or identities.json. A broken episode
+ * (unreadable identities.json, a symlink out of the workspace) is listed with its error: one bad
+ * episode must not hide the others.
+ */
+export async function episodeListing(ws: Workspace, ep: EpisodeId, loaded: IdentitiesDoc | undefined) {
+  try {
+    const doc = loaded ?? (await readJson(ws.abs(ws.paths(ep).identities), identitiesDocSchema).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    }));
+    return episodeSummary(ep, doc);
+  } catch (err) {
+    return { ...episodeSummary(ep, null), error: withoutRoot(ws.root, (err as Error).message) };
+  }
 }
 
 /** Track summaries and per-identity on-screen seconds added to the review state by `episode:open`. */

@@ -99,3 +99,19 @@ export async function exportEpisodeScreenTime(
   await writeFileAtomic(csvPath, screentimeCsv(doc));
   return { doc, jsonPath, csvPath };
 }
+
+/**
+ * Re-exports screentime.json/csv after a review edit, when the episode has them: they name identities,
+ * and an edit (a merge) can remove one. Keeps an explicitly given duration; the rest is recomputed.
+ */
+export async function refreshEpisodeScreenTime(root: string, epId: string, identities: IdentitiesDoc): Promise<boolean> {
+  const path = join(root, screentimePaths(epId).json);
+  const old = await readJson(path, screentimeDocSchema).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  if (!old) return false;
+  await exportEpisodeScreenTime(root, epId, { identities, durationS: old.duration_source === 'given' ? old.episode_duration_s : undefined });
+  return true;
+}
+

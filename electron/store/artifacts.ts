@@ -318,13 +318,20 @@ export class EpisodeArtifacts {
   async readIdentities(): Promise<IdentitiesDoc> {
     return readJson(this.path('identities'), this.identitiesSchema());
   }
-  /** Validates (schema, ep_id, every track_id in tracks.jsonl when it exists, thumbnail refs confined), then writes atomically. */
-  async writeIdentities(doc: IdentitiesDocInput): Promise<IdentitiesDoc> {
+  /** Validates and writes atomically (see checkIdentities). */
+  async writeIdentities(doc: IdentitiesDocInput, trackIds?: ReadonlySet<string>): Promise<IdentitiesDoc> {
+    return writeJson(this.path('identities'), await this.checkIdentities(doc, trackIds), identitiesDocSchema);
+  }
+  /**
+   * What writeIdentities would write, or the refusal: schema, ep_id, every track_id in tracks.jsonl when it
+   * exists, thumbnail refs confined. `trackIds`: tracks.jsonl's ids when the caller has them loaded.
+   */
+  async checkIdentities(doc: IdentitiesDocInput, trackIds?: ReadonlySet<string>): Promise<IdentitiesDoc> {
     const file = this.path('identities');
     const parsed = this.identitiesSchema().safeParse(doc);
     if (!parsed.success) throw refusing(zodIssues(file, parsed.error, () => undefined));
     const issues: StoreIssue[] = [];
-    const known = await this.trackIds();
+    const known = trackIds ?? (await this.trackIds());
     parsed.data.identities.forEach((ident, i) => {
       ident.track_ids.forEach((t, j) => {
         if (known && !known.has(t)) issues.push({ file, field: `identities[${i}].track_ids[${j}]`, message: `${t} is not in tracks.jsonl` });
@@ -338,7 +345,7 @@ export class EpisodeArtifacts {
       }
     });
     if (issues.length) throw refusing(issues.slice(0, 20));
-    return writeJson(file, parsed.data, identitiesDocSchema);
+    return parsed.data;
   }
 
   // ---- cleanup_report.json ---------------------------------------------------------------------

@@ -97,10 +97,25 @@ export async function appendFileDurable(path: string, data: Chunk): Promise<void
   if (!existed) await fsyncDir(dir);
 }
 
-/** Removes leftovers of interrupted atomic writes in `dir` (call only when no writer is running). */
+/** False only when the temp file's writer (the pid in its name) is known to be gone from this machine. */
+function writerMayBeAlive(name: string): boolean {
+  const pid = Number(/\.tmp-(\d+)-/.exec(name)?.[1]);
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes leftovers of interrupted atomic writes in `dir`. A temp file whose writer is still running
+ * (its pid, on this machine) is left alone, so this is safe while other processes write.
+ */
 export async function removeStaleTempFiles(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  const stale = names.filter(isTempFile);
+  const stale = names.filter((n) => isTempFile(n) && !writerMayBeAlive(n));
   await Promise.all(stale.map((n) => unlink(join(dir, n)).catch(() => undefined)));
   return stale;
 }

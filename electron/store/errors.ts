@@ -56,3 +56,6 @@ export function zodIssues(
     message: / received undefined$/.test(iss.message) ? `required field is missing (${iss.message})` : iss.message,
   }));
 }
+
+/** `message` with the workspace root cut from its paths: a client is told which file, not where the server keeps it. */
+export const withoutRoot = (root: string, message: string) => message.split(`${root}/`).join('').split(root).join('<workspace>');

@@ -43,11 +43,11 @@ export function parseJsonText<S extends z.ZodType>(file: string, text: string, s
 
 /** Reads `path` and validates it with `schema`; throws StoreError `file:line: field: message`. */
 export async function readJson<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+  const bytes = await readFile(path);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await readFile(path));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code) throw err;
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
     throw new StoreError({ file: path, message: 'not valid UTF-8' });
   }
   return parseJsonText(path, text, schema);

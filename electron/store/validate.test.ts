@@ -162,3 +162,24 @@ test('screentime.json, when present, is validated: schema fields and the identit
   await writeFile(jsonPath, '{"schema_version": "screentime_v1", ');
   assert.match(formatReport(await validateEpisode(f.ws, f.epId)), /FAIL data\/manifests\/friends-s01e01\/screentime\.json/);
 });
+
+test('a manifest symlinked out of the workspace is one artifact\'s problem in a full per-artifact report, not an abort', async () => {
+  const f = await buildFixture();
+  const outside = join(dirname(f.ws.root), `${f.ws.root.split('/').pop()}-outside.json`);
+  const identities = f.arts.path('identities');
+  await writeFile(outside, await readFile(identities));
+  await rm(identities);
+  await symlink(outside, identities);
+  const report = await validateEpisode(f.ws, f.epId);
+  assert.equal(report.ok, false);
+  const byKind = Object.fromEntries(report.artifacts.map((a) => [a.kind, a.status]));
+  assert.equal(byKind.identities, 'invalid');
+  assert.equal(byKind.tracks, 'ok');
+  assert.equal(byKind.faces, 'ok');
+  assert.match(report.artifacts.find((a) => a.kind === 'identities')!.issues[0].message, /outside the workspace/);
+  const { code, out } = cli(f.ws.root, f.epId);
+  assert.equal(code, 1, out);
+  assert.match(out, /ok +data\/manifests\/friends-s01e01\/tracks\.jsonl/);
+  assert.match(out, /FAIL data\/manifests\/friends-s01e01\/identities\.json/);
+  await rm(outside);
+});

@@ -3,7 +3,7 @@
 // referenced image files present and confined). Missing artifacts are "not present", not errors: an
 // episode mid-pipeline is valid so far.
 import { access, readdir } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { z } from 'zod';
 import {
   DEFAULT_EMBEDDING_DIM,
@@ -24,15 +24,18 @@ import { StoreError, type StoreIssue, formatIssue, zodIssues } from './errors';
 import { readJson } from './json';
 import { readJsonlRows } from './jsonl';
 import { readNpy, type NpyArray } from './npy';
-import type { Workspace } from './workspace';
+import { checkJournal, harvestUnfinished } from './validate-extra';
+import { PathEscapeError, type Workspace } from './workspace';
 
 /** Row equality tolerance between faces.npy and the embeddings in faces.jsonl. */
 export const NPY_JSONL_TOLERANCE = 1e-5;
 const MAX_ISSUES_PER_ARTIFACT = 50;
 
-export type ArtifactStatus = 'ok' | 'not present' | 'invalid';
-/** Pipeline artifacts plus screentime.json, which is an export (listed in a report only when present). */
-export type ReportKind = ArtifactKind | 'screentime';
+/** 'in progress': valid so far, but names files a pipeline stage that has not finished will write. */
+export type ArtifactStatus = 'ok' | 'not present' | 'in progress' | 'invalid';
+/** Pipeline artifacts plus screentime.json (an export) and the review journal, listed only when present. */
+export type ReportKind = ArtifactKind | 'screentime' | 'journal';
+type ExtraKind = Exclude<ReportKind, ArtifactKind>;
 
 export interface ArtifactReport {
   kind: ReportKind;
@@ -44,6 +47,8 @@ export interface ArtifactReport {
   issues: StoreIssue[];
   /** Issues beyond MAX_ISSUES_PER_ARTIFACT that were counted but not kept. */
   moreIssues: number;
+  /** Referenced files not written yet by the unfinished stage ('in progress'). */
+  pending?: number;
 }
 
 export interface EpisodeReport {
@@ -53,6 +58,8 @@ export interface EpisodeReport {
   artifacts: ArtifactReport[];
   /** Not errors: leftovers of interrupted writes and the like. */
   warnings: string[];
+  /** Set while the pipeline has not finished a stage whose files others already name. */
+  inProgress: string | null;
 }
 
 const exists = (p: string) =>
@@ -70,20 +77,26 @@ class Collector {
   readonly reports = new Map<ReportKind, ArtifactReport>();
   constructor(
     private readonly arts: EpisodeArtifacts,
-    private readonly screentimePath: { rel: string; abs: string },
+    private readonly extras: Record<ExtraKind, { rel: string; abs: string }>,
   ) {
     for (const kind of ARTIFACT_KINDS) {
       this.reports.set(kind, { kind, path: arts.paths[kind], status: 'not present', issues: [], moreIssues: 0 });
     }
   }
-  /** Adds the screentime.json row (after the pipeline artifacts) once it is known to be present. */
-  addScreentime(): void {
-    this.reports.set('screentime', { kind: 'screentime', path: this.screentimePath.rel, status: 'not present', issues: [], moreIssues: 0 });
+  /** Adds the row of a file beyond the pipeline artifacts once it is known to be present. */
+  addExtra(kind: ExtraKind): void {
+    this.reports.set(kind, { kind, path: this.extras[kind].rel, status: 'not present', issues: [], moreIssues: 0 });
   }
   present(kind: ReportKind, count?: number): void {
     const r = this.reports.get(kind)!;
     if (r.status === 'not present') r.status = 'ok';
     if (count !== undefined) r.count = count;
+  }
+  /** A reference to a file the unfinished stage has yet to write: not a problem, the stage is in progress. */
+  pending(kind: ReportKind): void {
+    const r = this.reports.get(kind)!;
+    if (r.status !== 'invalid') r.status = 'in progress';
+    r.pending = (r.pending ?? 0) + 1;
   }
   add(kind: ReportKind, ...issues: StoreIssue[]): void {
     const r = this.reports.get(kind)!;
@@ -99,7 +112,7 @@ class Collector {
       return await fn();
     } catch (err) {
       if (err instanceof StoreError) this.add(kind, ...err.issues);
-      else this.add(kind, { file: kind === 'screentime' ? this.screentimePath.abs : this.arts.path(kind), message: (err as Error).message });
+      else this.add(kind, { file: kind === 'screentime' || kind === 'journal' ? this.extras[kind].abs : this.arts.path(kind), message: (err as Error).message });
       return undefined;
     }
   }
@@ -110,16 +123,32 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   const arts = new EpisodeArtifacts(ws, epId);
   // Same path electron/service/screentime.ts writes (the store does not import the service layer).
   const screentimeRel = `${ws.paths(epId).manifestsDir}/screentime.json`;
-  const c = new Collector(arts, { rel: screentimeRel, abs: ws.abs(screentimeRel) });
-  const file = (k: ArtifactKind) => arts.path(k);
-  const fileOf = (k: ReportKind) => (k === 'screentime' ? ws.abs(screentimeRel) : arts.path(k));
+  // Same path electron/service/journal.ts appends to.
+  const journalRel = `${ws.paths(epId).manifestsDir}/review_journal.jsonl`;
+  // Lexical paths: `present` checks each one is confined before anything reads it.
+  const lexical = (rel: string) => join(ws.root, rel);
+  const c = new Collector(arts, { screentime: { rel: screentimeRel, abs: lexical(screentimeRel) }, journal: { rel: journalRel, abs: lexical(journalRel) } });
+  const file = (k: ArtifactKind) => lexical(arts.paths[k]);
+  const fileOf = (k: ReportKind) => (k === 'screentime' ? lexical(screentimeRel) : k === 'journal' ? lexical(journalRel) : file(k));
+  /** Whether `rel` exists inside the workspace; one leading out (a symlink) is a problem of `kind`, not an abort. */
+  const present = async (kind: ReportKind, rel: string) => {
+    try {
+      return await exists(ws.abs(rel));
+    } catch (err) {
+      if (!(err instanceof PathEscapeError)) throw err;
+      if (!c.reports.has(kind)) c.addExtra(kind as ExtraKind);
+      c.add(kind, { file: rel, message: err.message });
+      return false;
+    }
+  };
   const has = async (k: ArtifactKind) => {
-    const yes = await exists(file(k));
+    const yes = await present(k, arts.paths[k]);
     if (yes) c.present(k);
     return yes;
   };
 
-  /** Checks a manifest image reference: confined to the workspace and the file exists. */
+  const harvestPending = await harvestUnfinished(ws, epId);
+  /** Checks a manifest image reference: confined to the workspace and the file exists (or harvest, which writes it, is still to finish). */
   const checkRef = async (kind: ArtifactKind, ref: string, line: number | undefined, field: string) => {
     let abs: string;
     try {
@@ -128,7 +157,9 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
       c.add(kind, { file: file(kind), line, field, message: (err as Error).message });
       return;
     }
-    if (!(await exists(abs))) c.add(kind, { file: file(kind), line, field, message: `"${ref}" does not exist (${relative(ws.root, abs)})` });
+    if (await exists(abs)) return;
+    if (harvestPending) c.pending(kind);
+    else c.add(kind, { file: file(kind), line, field, message: `"${ref}" does not exist (${relative(ws.root, abs)})` });
   };
 
   // detections.jsonl
@@ -257,6 +288,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
 
   // identities.json
   let identityIds: Set<string> | null = null;
+  let identitiesAt: { base: string; revision: number } | null = null;
   if (await has('identities')) {
     needTracks('identities');
     const schema = identitiesDocSchema.superRefine((doc, ctx) => {
@@ -264,6 +296,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
     });
     const doc = await c.guard('identities', () => readJson(file('identities'), schema));
     identityIds = doc ? new Set(doc.identities.map((i) => i.identity_id)) : null;
+    identitiesAt = doc ? { base: doc.metadata.created_at, revision: doc.metadata.revision ?? 0 } : null;
     if (doc) {
       c.present('identities', doc.identities.length);
       for (const [i, ident] of doc.identities.entries()) {
@@ -287,10 +320,10 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
 
   // screentime.json (an export of the review state): its schema, and every identity and track it names
   // must exist. It may lag behind later review edits, so membership is not compared, only existence.
-  if (await exists(ws.abs(screentimeRel))) {
-    c.addScreentime();
+  if (await present('screentime', screentimeRel)) {
+    c.addExtra('screentime');
     c.present('screentime');
-    const st = await c.guard('screentime', () => readJson(ws.abs(screentimeRel), withEp(screentimeDocSchema, epId)));
+    const st = await c.guard('screentime', () => readJson(lexical(screentimeRel), withEp(screentimeDocSchema, epId)));
     if (st) {
       c.present('screentime', st.identities.length);
       needTracks('screentime');
@@ -313,13 +346,24 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   }
 
   const warnings: string[] = [];
+  if (await present('journal', journalRel)) {
+    c.addExtra('journal');
+    const j = await c.guard('journal', () => checkJournal(lexical(journalRel), identitiesAt, journalRel));
+    if (j) {
+      c.present('journal', j.entries);
+      c.add('journal', ...j.issues);
+      warnings.push(...j.warnings);
+    }
+  }
   for (const dir of new Set([dirname(file('faces')), dirname(file('facesNpy'))])) {
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const n of names.filter(isTempFile)) warnings.push(`${relative(ws.root, dir)}/${n}: leftover of an interrupted write (safe to delete)`);
   }
 
   const artifacts = [...c.reports.values()];
-  return { epId, workspace: ws.root, ok: artifacts.every((a) => a.status !== 'invalid'), artifacts, warnings };
+  const pending = artifacts.reduce((n, a) => n + (a.pending ?? 0), 0);
+  const inProgress = pending ? `the harvest stage has not finished (run_state.json): ${pending} referenced crop(s) not written yet` : null;
+  return { epId, workspace: ws.root, ok: artifacts.every((a) => a.status !== 'invalid'), artifacts, warnings, inProgress };
 }
 
 /** Human-readable report; file paths are shown relative to the workspace. */
@@ -332,15 +376,18 @@ export function formatReport(report: EpisodeReport): string {
   const width = Math.max(...report.artifacts.map((a) => a.path.length));
   let problems = 0;
   for (const a of report.artifacts) {
-    const mark = a.status === 'ok' ? 'ok  ' : a.status === 'invalid' ? 'FAIL' : '--  ';
+    const mark = a.status === 'ok' ? 'ok  ' : a.status === 'invalid' ? 'FAIL' : a.status === 'in progress' ? '..  ' : '--  ';
     const what =
-      a.status === 'not present' ? 'not present' : a.status === 'ok' ? (a.count !== undefined ? `${a.count} ${a.kind === 'identities' ? 'identities' : 'rows'}` : 'valid') : `${a.issues.length + a.moreIssues} problem(s)`;
+      a.status === 'not present' ? 'not present'
+      : a.status === 'ok' ? (a.count !== undefined ? `${a.count} ${a.kind === 'identities' ? 'identities' : 'rows'}` : 'valid')
+      : a.status === 'in progress' ? `in progress (${a.pending} file(s) not written yet)`
+      : `${a.issues.length + a.moreIssues} problem(s)`;
     out.push(`  ${mark} ${a.path.padEnd(width)}  ${what}`);
     for (const i of a.issues) out.push(`         ${formatIssue({ ...i, file: rel(i.file) })}`);
     if (a.moreIssues) out.push(`         … and ${a.moreIssues} more`);
     problems += a.issues.length + a.moreIssues;
   }
   for (const w of report.warnings) out.push(`  warning: ${w}`);
-  out.push(report.ok ? 'RESULT: valid' : `RESULT: invalid (${problems} problem(s))`);
+  out.push(!report.ok ? `RESULT: invalid (${problems} problem(s))` : report.inProgress ? `RESULT: in progress (${report.inProgress})` : 'RESULT: valid');
   return out.join('\n');
 }

@@ -16,7 +16,7 @@ export class PathEscapeError extends Error {
   }
 }
 
-function inside(root: string, p: string): boolean {
+export function inside(root: string, p: string): boolean {
   const rel = relative(root, p);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

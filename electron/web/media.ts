@@ -1,8 +1,9 @@
 // The one confinement function for media: the web host's GET /media/… and Electron's media://
 // protocol both turn a request path into a file through here, so they refuse the same things.
-import { stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { isEpId } from '../../shared/episode';
+import { openConfined } from '../store/confined';
 import { PathEscapeError, type Workspace } from '../store/workspace';
 
 export const MEDIA_TYPES: Record<string, string> = {
@@ -13,15 +14,16 @@ export const MEDIA_TYPES: Record<string, string> = {
 };
 
 export type MediaResult =
-  | { ok: true; path: string; contentType: string; size: number; mtimeMs: number }
+  | { ok: true; fh: FileHandle; contentType: string; size: number; mtimeMs: number }
   | { ok: false; status: 400 | 403 | 404; message: string };
 
 /**
- * `<ep_id>/<manifest ref>` (URL-encoded segments, as built by shared/ipc.ts mediaUrl) → a file inside
- * the workspace. Refuses `..`, absolute and backslash paths, unknown kinds, symlinks leading out of the
- * workspace (403), non-image types and anything that is not an existing regular file (404).
+ * `<ep_id>/<manifest ref>` (URL-encoded segments, as built by shared/ipc.ts mediaUrl) → an open file
+ * inside the workspace (the caller streams and closes `fh`). Refuses `..`, absolute and backslash
+ * paths, unknown kinds, symlinks leading out of the workspace — also one swapped in while the file is
+ * being opened (403) — non-image types and anything that is not an existing regular file (404).
  */
-export async function resolveMedia(ws: Workspace, encodedPath: string): Promise<MediaResult> {
+export async function openMedia(ws: Workspace, encodedPath: string): Promise<MediaResult> {
   let segments: string[];
   try {
     segments = encodedPath.split('/').map((s) => decodeURIComponent(s));
@@ -44,7 +46,13 @@ export async function resolveMedia(ws: Workspace, encodedPath: string): Promise<
     if (err instanceof PathEscapeError) return { ok: false, status: 403, message: err.message };
     return { ok: false, status: 403, message: (err as Error).message };
   }
-  const st = await stat(path).catch(() => null);
-  if (!st || !st.isFile()) return { ok: false, status: 404, message: 'no such media file' };
-  return { ok: true, path, contentType, size: st.size, mtimeMs: st.mtimeMs };
+  let opened;
+  try {
+    opened = await openConfined(ws.root, path);
+  } catch (err) {
+    if (err instanceof PathEscapeError) return { ok: false, status: 403, message: err.message };
+    throw err;
+  }
+  if (!opened) return { ok: false, status: 404, message: 'no such media file' };
+  return { ok: true, fh: opened.fh, contentType, size: opened.stat.size, mtimeMs: opened.stat.mtimeMs };
 }

@@ -96,6 +96,13 @@ test('the one-time ?token= URL sets an HttpOnly SameSite=Strict cookie that medi
   assert.deepEqual(bytes, await readFile(service.ws.resolveManifestRef(EP, firstCrop)));
   assert.equal(bytes[0], 0xff, 'a JPEG');
   assert.equal((await api('workspace:get', {}, jar)).status, 200);
+  // One-time: the session is not the token, and the same URL opens nothing for anyone else afterwards.
+  assert.ok(!cookie.includes('test-token-123'), 'the cookie is a session of its own, not the URL token');
+  const again = await fetch(host.url, { redirect: 'manual' });
+  assert.equal(again.status, 401);
+  assert.match(await again.text(), /already used/);
+  assert.equal((await fetch(host.url, { redirect: 'manual', headers: jar })).status, 303, 'the browser that used it is sent on');
+  assert.equal((await fetch(`${host.origin}/`, { headers: { Cookie: 'sa_token=test-token-123' } })).status, 401, 'the URL token is no cookie');
 });
 
 test('Host header must be this loopback host (DNS rebinding) and API calls refuse foreign origins', async () => {

@@ -1,8 +1,10 @@
 // The web host: the same ReviewService over HTTP on 127.0.0.1, for a browser and Playwright.
-// node:http only. Security model: loopback only; a per-launch random token (one-time ?token= URL →
-// HttpOnly SameSite=Strict cookie, so <img> and EventSource carry it too; or Authorization: Bearer);
+// node:http only. Security model: loopback only; a per-launch random token (a ?token= URL that works
+// once → an HttpOnly SameSite=Strict session cookie of its own, so <img> and EventSource carry it too;
+// or Authorization: Bearer for programmatic clients);
 // Host-header check against DNS rebinding; Origin check on API calls; strict CSP on every response.
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -19,8 +21,9 @@ import {
   type IpcError,
   type ServiceApi,
 } from '../../shared/ipc';
+import { withoutRoot } from '../store/errors';
 import type { Workspace } from '../store/workspace';
-import { resolveMedia } from './media';
+import { openMedia } from './media';
 import { resolveStatic } from './static';
 import { NO_SWITCH_MESSAGE } from './workspace-switch';
 
@@ -127,11 +130,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
   const rendererDir = opts.rendererDir ? resolve(opts.rendererDir) : null;
 
+  // The browser session the one-time URL was traded for (null until then).
+  let session: string | null = null;
   const authorised = (req: IncomingMessage): boolean => {
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ') && sameSecret(auth.slice(7).trim(), token)) return true;
     const c = cookieToken(req);
-    return c !== null && sameSecret(c, token);
+    return c !== null && session !== null && sameSecret(c, session);
   };
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
@@ -164,16 +169,20 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       sendJson(res, 200, { ok: true, data });
     } catch (err) {
       if (err instanceof IpcFailure) return sendJson(res, STATUS[err.error.code], { ok: false, error: err.error });
-      sendError(res, 500, 'internal', (err as Error).message ?? String(err));
+      sendError(res, 500, 'internal', withoutRoot(service.ws.root, (err as Error).message ?? String(err)));
     }
   }
 
   async function handleMedia(res: ServerResponse, rest: string, method: string): Promise<void> {
-    const m = await resolveMedia(service.ws, rest);
+    const m = await openMedia(service.ws, rest);
     if (!m.ok) return sendText(res, m.status, m.message);
     res.writeHead(200, { 'Content-Type': m.contentType, 'Content-Length': m.size, 'Cache-Control': 'private, max-age=300', 'Last-Modified': new Date(m.mtimeMs).toUTCString() });
-    if (method === 'HEAD') return void res.end();
-    createReadStream(m.path).on('error', () => res.destroy()).pipe(res);
+    if (method === 'HEAD') {
+      await m.fh.close();
+      return void res.end();
+    }
+    // The descriptor that was checked is the one streamed; pipeline closes it however the response ends.
+    pipeline(m.fh.createReadStream(), res, () => undefined);
   }
 
   function handleEvents(req: IncomingMessage, res: ServerResponse): void {
@@ -210,10 +219,15 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       const q = url.searchParams.get('token');
       if (q !== null && (method === 'GET' || method === 'HEAD') && !url.pathname.startsWith(WEB.apiPrefix)) {
         if (!sameSecret(q, token)) return sendText(res, 401, 'wrong token');
-        // Trade the URL token for a cookie and drop it from the address bar (and history).
+        // The URL works once: a copy of it (history, logs, a shared screen) opens nothing afterwards. The
+        // browser that used it already has its session and is just sent on.
+        const already = authorised(req);
+        if (session !== null && !already) return sendText(res, 401, 'this link was already used; restart `screenalytics serve` for a new one');
+        session ??= randomBytes(32).toString('base64url');
+        // Trade the URL token for a session cookie and drop it from the address bar (and history).
         url.searchParams.delete('token');
         res.writeHead(303, {
-          'Set-Cookie': `${WEB.cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+          'Set-Cookie': `${WEB.cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/`,
           Location: url.pathname + (url.search || ''),
           'Cache-Control': 'no-store',
         });

@@ -6,8 +6,10 @@ import { epIdSchema, finite, identityIdSchema, isoTimestamp, nonNegInt, trackIdS
  *
  * cast_embeddings.npy is float32 (R, D), unit-norm rows; row i is the embedding of references[i]
  * (the pooled track embedding of a labeled track, copied from that episode's track_embeddings.npy).
- * The pair is written npy first, then json; a reader refuses a pair whose row count differs
- * (`embeddings_rows`), which is what an interrupted write would leave.
+ * The pair is written npy first, then json naming the sha256 of the npy rows (`embeddings_sha256`);
+ * the npy it replaces stays as cast_embeddings.prev.npy. A reader that finds the two disagreeing (an
+ * interrupted save) uses the previous npy, or rebuilds the rows from the episodes' track embeddings
+ * (electron/service/cast-store.ts).
  *
  * | field              | meaning                                                                          |
  * |--------------------|----------------------------------------------------------------------------------|
@@ -16,6 +18,7 @@ import { epIdSchema, finite, identityIdSchema, isoTimestamp, nonNegInt, trackIdS
  * | model_id / embedding_dim | embedder of the reference rows (null until the first reference); episodes |
  * |                    | embedded with another model get no suggestions rather than wrong ones            |
  * | embeddings_rows    | = references.length = rows of cast_embeddings.npy                                |
+ * | embeddings_sha256  | sha256 of the npy's float32 rows (little-endian bytes); absent in older files    |
  * | people[]           | {person_id, name, added_at}: the cast (from labels or an imported cast list)     |
  * | references[]       | {person_id, ep_id, identity_id, track_id, added_at}: source of each npy row       |
  * | rejections[]       | {ep_id, identity_id, person_id, rejected_at}: never suggest that person again    |
@@ -83,6 +86,7 @@ export const castLibrarySchema = z
     model_id: z.string().min(1).nullable(),
     embedding_dim: z.number().int().positive().nullable(),
     embeddings_rows: nonNegInt,
+    embeddings_sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     people: z.array(castPersonSchema),
     references: z.array(castReferenceSchema),
     rejections: z.array(castRejectionSchema),

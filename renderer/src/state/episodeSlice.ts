@@ -80,6 +80,7 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
     const alive = new Set(st.identities.identities.map((i) => i.identity_id));
     const selectedIds = get().selectedIds.filter((id) => alive.has(id));
     set({ doc: st.identities, revision: st.revision, history: st.history, selectedIds });
+    for (const w of st.warnings ?? []) get().toast('warn', w);
   };
   const refreshAfterEdit = async () => {
     const { detailId, view } = get();

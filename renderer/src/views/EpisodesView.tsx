@@ -38,7 +38,10 @@ export function EpisodesView() {
           <tbody>
             {episodes.map((e) => (
               <tr key={e.ep_id} data-testid="episode-row" data-ep-id={e.ep_id}>
-                <td><strong>{e.ep_id}</strong><div className="hint">{e.show} · season {e.season} · episode {e.episode}</div></td>
+                <td>
+                  <strong>{e.ep_id}</strong><div className="hint">{e.show} · season {e.season} · episode {e.episode}</div>
+                  {e.error && <div className="hint error" data-testid="episode-error">Cannot be opened: {e.error}</div>}
+                </td>
                 <td>
                   <span className={`stage${e.num_tracks > 0 ? ' done' : ''}`}>tracks {e.num_tracks > 0 ? '✓' : '–'}</span>
                   <span className={`stage${e.has_identities ? ' done' : ''}`}>identities {e.has_identities ? '✓' : '–'}</span>
