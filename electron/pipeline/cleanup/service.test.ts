@@ -44,6 +44,9 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+// Every step, so the test covers all three (the app's default leaves reembed out).
+const ALL_STEPS = ['split_tracks', 'reembed', 'recluster'];
+
 test('cleanup:run keeps a journalled lock, the service sees the cleaned episode; cleanup:undo restores everything', async () => {
   let state = await svc.openEpisode({ ep_id: EP });
   const p2 = state.identities.identities.find((i) => i.track_ids.includes('track-00003'))!;
@@ -57,13 +60,13 @@ test('cleanup:run keeps a journalled lock, the service sees the cleaned episode;
   const off = svc.on('artifacts:changed', (e) => events.push(`${e.ep_id}:${e.reason}`));
   const steps: string[] = [];
   const offProgress = svc.on('cleanup:progress', (p) => steps.push(p.step));
-  const dry = await svc.runCleanup(channels['cleanup:run'].request.parse({ ep_id: EP, dry_run: true }));
+  const dry = await svc.runCleanup(channels['cleanup:run'].request.parse({ ep_id: EP, actions: ALL_STEPS, dry_run: true }));
   assert.equal(dry.dry_run, true);
   assert.deepEqual(dry.splits, [{ from: 'track-00001', into: ['track-00004', 'track-00005'] }]);
   assert.deepEqual(hashTree(dir, (rel) => rel.endsWith('/backups')), pristine, 'dry run writes nothing');
   assert.deepEqual(events, []);
 
-  const run = await svc.runCleanup(channels['cleanup:run'].request.parse({ ep_id: EP }));
+  const run = await svc.runCleanup(channels['cleanup:run'].request.parse({ ep_id: EP, actions: ALL_STEPS }));
   assert.equal(channels['cleanup:run'].response.parse(run).report.actions_run.length, 3);
   assert.deepEqual(events, [`${EP}:pipeline`]);
   assert.deepEqual([...new Set(steps)], ['read', 'split_tracks', 'reembed', 'recluster', 'backup', 'write', 'validate'], 'progress events, in order');
