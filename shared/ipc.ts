@@ -6,6 +6,7 @@ import { defaultPipelineSettings, pipelineSettingsSchema, type PipelineSettings 
 import { epIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonNegInt, trackIdSchema } from './schema';
 import { CAST_CHANNEL_METHODS, castChannels } from './ipc-cast';
 import { CLEANUP_CHANNEL_METHODS, CLEANUP_EVENT_METHODS, cleanupChannels, cleanupEvents } from './ipc-cleanup';
+import { QUEUE_CHANNEL_METHODS, queueChannels } from './ipc-queue';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -226,6 +227,8 @@ export const channels = {
   ...castChannels(reviewStateSchema),
   // Episode cleanup (issue #6): shared/ipc-cleanup.ts.
   ...cleanupChannels,
+  // Episode queue on Redis: shared/ipc-queue.ts.
+  ...queueChannels,
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -269,6 +272,7 @@ export const CHANNEL_METHODS = {
   'cast:names': 'getCastNames',
   ...CAST_CHANNEL_METHODS,
   ...CLEANUP_CHANNEL_METHODS,
+  ...QUEUE_CHANNEL_METHODS,
 } as const satisfies Record<Channel, string>;
 
 export const EVENT_METHODS = {

@@ -61,6 +61,8 @@ export class ReviewService implements ServiceApi {
   private readonly castApi: ReviewCast<EpisodeState>;
   /** Cleanup channels and cleanup undo/redo steps (review-cleanup.ts). */
   private readonly cleanupApi: ReviewCleanup<EpisodeState>;
+  /** Queue channels (electron/queue/service.ts), loaded on first use: most workspaces name no queue. */
+  private queueApi?: Promise<import('../queue/service').QueueService>;
 
   constructor(opts: ReviewServiceOptions) {
     this.opts = opts;
@@ -362,10 +364,20 @@ export class ReviewService implements ServiceApi {
   cancelCleanup(req: RequestOf<'cleanup:cancel'>) { return this.cleanupApi.cancelCleanup(req); }
   undoCleanup(req: RequestOf<'cleanup:undo'>) { return this.cleanupApi.undoCleanup(req, (epId) => this.state(epId, true)); }
 
+  // ---- episode queue on Redis: electron/queue/service.ts ----------------------------------------
+
+  private queue() {
+    return (this.queueApi ??= import('../queue/service').then((m) => new m.QueueService(this.ws.root)));
+  }
+  queueStatus(req: RequestOf<'queue:status'>) { return this.guard(async () => (await this.queue()).status(req)); }
+  queueAdd(req: RequestOf<'queue:add'>) { return this.guard(async () => (await this.queue()).add(req)); }
+  queueRetry(req: RequestOf<'queue:retry'>) { return this.guard(async () => (await this.queue()).retry(req)); }
+
   /** Cancels running pipelines and cleanups (app quit). */
   async close(): Promise<void> {
     await Promise.all([...this.runs.values()].map((r) => Promise.resolve(r.cancel()).catch(() => undefined)));
     this.cleanupApi.close();
+    if (this.queueApi) await (await this.queueApi).close();
     this.runs.clear();
   }
 }
