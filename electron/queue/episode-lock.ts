@@ -57,7 +57,9 @@ export async function acquireEpisodeLock(ws: Workspace, epId: string, owner: Loc
   const stale = Math.max(2000, staleMs);
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(p.dir, {
+    // Keyed on `<dir>/run` (realpath off: it need not exist): proper-lockfile tracks its locks by that
+    // path in-process, and the review lock is keyed on <dir> itself.
+    release = await lockfile.lock(`${p.dir}/run`, {
       lockfilePath: p.lock,
       stale,
       realpath: false,

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Job } from 'bullmq';
 import { epIdSchema, nonNegInt } from '../../shared/schema/common';
-import { pipelineSettingsSchema } from '../../shared/schema/settings';
+import { pipelineSettingsSchema, type PipelineSettingsInput } from '../../shared/schema/settings';
 import { queueJobStateSchema, type QueueJobRow } from '../../shared/ipc-queue';
 
 export const DEFAULT_QUEUE = 'screenalytics';
@@ -21,11 +21,17 @@ export function checkQueueName(name: string): string {
   return name;
 }
 
+/** The run settings as given (defaults are the worker's, not frozen into the job), checked against the schema. */
+const runSettingsSchema = z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
+  const r = pipelineSettingsSchema.safeParse(v);
+  if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+}) as unknown as z.ZodType<PipelineSettingsInput>;
+
 export const episodeJobDataSchema = z.strictObject({
   ep_id: epIdSchema,
   /** Absolute, or relative to the workspace (then every machine may mount the workspace anywhere). */
   video: z.string().min(1),
-  settings: pipelineSettingsSchema.partial(),
+  settings: runSettingsSchema,
   force: z.boolean(),
   gpu: z.boolean(),
   /** Set by `queue cancel` while the job runs; the worker polls it and stops the pipeline. */
