@@ -41,7 +41,12 @@ export class EpisodeQueue {
   constructor(settings: QueueSettings, opts: { failFast?: boolean } = {}) {
     this.name = settings.queue;
     const connection = connectionOptions(settings.redis_url, opts);
-    this.queues = [false, true].map((gpu) => new Queue(queueNameFor(settings.queue, gpu), { connection }));
+    this.queues = [false, true].map((gpu) => {
+      const q = new Queue(queueNameFor(settings.queue, gpu), { connection });
+      // Connection trouble reaches callers as rejected calls; the emitter's copy would only be noise.
+      q.on('error', () => undefined);
+      return q;
+    });
   }
 
   private queue(gpu: boolean): Queue {
