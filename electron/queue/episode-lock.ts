@@ -1,8 +1,9 @@
-// One writer per episode on shared storage. A job holds `data/manifests/<ep>/run.lock` for its whole
+// One writer per episode on shared storage. A job holds `.screenalytics/locks/<ep>.lock` for its whole
 // run: proper-lockfile's mkdir lock is atomic on local and network file systems, refreshed every
 // stale/2, and taken over once its holder stopped refreshing (a worker killed with SIGKILL). Beside it,
-// `run.lock.json` says who holds it, for the message another worker prints. A reviewer saving an edit
-// holds the episode's review lock (electron/service/journal.ts); a run does not start under it.
+// `<ep>.json` says who holds it, for the message another worker prints. (Kept out of the episode's
+// folders: a job that fails on a bad video must not leave an empty episode behind.) A reviewer saving
+// an edit holds the episode's review lock (electron/service/journal.ts); a run does not start under it.
 import { mkdir, readFile } from 'node:fs/promises';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
@@ -31,10 +32,21 @@ export interface EpisodeLock {
   release(): Promise<void>;
 }
 
+const LOCKS_DIR = '.screenalytics/locks';
+
 function lockPaths(ws: Workspace, epId: string) {
-  const dir = reviewFiles(ws, epId).dir;
-  const rel = ws.paths(epId).manifestsDir;
-  return { dir, lock: `${dir}/run.lock`, owner: `${dir}/run.lock.json`, rel: `${rel}/run.lock`, review: `${dir}/review.lock`, reviewRel: `${rel}/review.lock` };
+  const dir = ws.abs(LOCKS_DIR);
+  const review = reviewFiles(ws, epId).dir;
+  return {
+    dir,
+    key: `${dir}/${epId}`,
+    lock: `${dir}/${epId}.lock`,
+    owner: `${dir}/${epId}.json`,
+    rel: `${LOCKS_DIR}/${epId}.lock`,
+    reviewDir: review,
+    review: `${review}/review.lock`,
+    reviewRel: `${ws.paths(epId).manifestsDir}/review.lock`,
+  };
 }
 
 async function describeOwner(path: string): Promise<string> {
@@ -57,9 +69,8 @@ export async function acquireEpisodeLock(ws: Workspace, epId: string, owner: Loc
   const stale = Math.max(2000, staleMs);
   let release: () => Promise<void>;
   try {
-    // Keyed on `<dir>/run` (realpath off: it need not exist): proper-lockfile tracks its locks by that
-    // path in-process, and the review lock is keyed on <dir> itself.
-    release = await lockfile.lock(`${p.dir}/run`, {
+    // Keyed on a path that need not exist (realpath off): proper-lockfile tracks its locks by it.
+    release = await lockfile.lock(p.key, {
       lockfilePath: p.lock,
       stale,
       realpath: false,
@@ -71,7 +82,7 @@ export async function acquireEpisodeLock(ws: Workspace, epId: string, owner: Loc
     throw new EpisodeBusyError(`${epId} is being processed by ${await describeOwner(p.owner)} (${p.rel} is held)`);
   }
   try {
-    if (await lockfile.check(p.dir, { lockfilePath: p.review, stale: REVIEW_LOCK_STALE_MS, realpath: false })) {
+    if (await lockfile.check(p.reviewDir, { lockfilePath: p.review, stale: REVIEW_LOCK_STALE_MS, realpath: false })) {
       throw new EpisodeBusyError(`${epId} is being edited by a reviewer (${p.reviewRel} is held): the re-run waits until the edit is saved`);
     }
     await writeJson(p.owner, owner, ownerSchema);

@@ -85,7 +85,7 @@ test('six clips on three worker processes: every episode completes and validates
     assert.equal(failed.state, 'failed');
     assert.equal(failed.attempts, 2);
     assert.match(failed.error ?? '', /cannot read video .*bad_clip\.mp4/);
-    assert.equal(existsSync(join(root, 'data/manifests/eval-s01e07/detections.jsonl')), false);
+    assert.equal(existsSync(join(root, 'data/manifests/eval-s01e07')), false, 'a bad video leaves no episode behind');
     // The work was spread: more than one worker process ran episodes.
     const names = new Set(rows.map((r) => r.worker));
     assert.ok(names.size >= 2, `one worker ran everything: ${[...names].join(', ')}`);

@@ -2,7 +2,7 @@
 // status rows, cancel/remove, the queue settings the app reads, and the episode run lock on disk.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -89,10 +89,11 @@ test('episode run lock: a second holder is refused naming the first; a reviewer 
   const held = await acquireEpisodeLock(ws, 'lock-s01e01', owner, 2000, () => {});
   await assert.rejects(
     acquireEpisodeLock(ws, 'lock-s01e01', { ...owner, worker: 'host-b:2' }, 2000, () => {}),
-    (err: Error) => err instanceof EpisodeBusyError && /lock-s01e01 is being processed by host-a:1 \(job lock-s01e01, since 2026-01-01T00:00:00.000Z\) \(data\/manifests\/lock-s01e01\/run.lock is held\)/.test(err.message),
+    (err: Error) => err instanceof EpisodeBusyError && /lock-s01e01 is being processed by host-a:1 \(job lock-s01e01, since 2026-01-01T00:00:00.000Z\) \(\.screenalytics\/locks\/lock-s01e01\.lock is held\)/.test(err.message),
   );
   await held.release();
   const dir = ws.abs('data/manifests/lock-s01e01');
+  await mkdir(dir, { recursive: true });
   const review = await lockfile.lock(dir, { lockfilePath: `${dir}/review.lock`, stale: 10_000 });
   try {
     await assert.rejects(acquireEpisodeLock(ws, 'lock-s01e01', owner, 2000, () => {}), /lock-s01e01 is being edited by a reviewer \(data\/manifests\/lock-s01e01\/review.lock is held\)/);
