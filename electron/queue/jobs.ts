@@ -94,7 +94,8 @@ export function jobRow(job: Job, state: string, now = Date.now()): QueueJobRow {
   return {
     ep_id: data.success ? data.data.ep_id : String(job.id),
     state: st,
-    worker: job.processedBy ?? p?.worker ?? null,
+    // A job back in the queue (retry, hand-back, stalled) has no worker until one picks it up again.
+    worker: st === 'active' || st === 'completed' || st === 'failed' ? (job.processedBy ?? p?.worker ?? null) : null,
     device: p?.device ?? null,
     gpu: data.success ? data.data.gpu : false,
     stage: st === 'completed' ? 'done' : (p?.stage ?? null),
