@@ -3,7 +3,8 @@
 // Six clips on three workers all complete and validate while a bad file fails alone; a second add of
 // a done episode is a no-op unless forced; a worker killed with SIGKILL mid-episode loses nothing (the
 // stalled job is finished once, by another worker); a reviewer saving blocks a run until released;
-// a Redis restart mid-job is ridden out; SIGTERM hands a running job back to the queue.
+// a Redis restart mid-job is ridden out; SIGTERM hands a running job back to the queue; `queue
+// cancel` stops a running job.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -22,7 +23,8 @@ import { runCli, spawnCli, startRedis, until, type CliProcess, type RedisServer 
 const CLIPS = ['corporate_montage_many_people', 'interview_two_people', 'movie_avengers_three', 'short_hamilton_clip', 'sitcom_friends_group', 'tv_dinner_scene'].map((n) =>
   join(EVAL_DIR, 'videos', `${n}.mp4`),
 );
-const FAST = ['--pack', 'eval', '--models-dir', EVAL_MODELS_DIR, '--analyze-fps', '0.25'];
+/** The eval pack at a low analysis rate: real detections and embeddings, minutes not hours here. */
+const fast = (fps: number) => ['--pack', 'eval', '--models-dir', EVAL_MODELS_DIR, '--analyze-fps', String(fps)];
 const temps: string[] = [];
 const servers: RedisServer[] = [];
 const workers: CliProcess[] = [];
@@ -65,7 +67,7 @@ test('six clips on three worker processes: every episode completes and validates
   const root = await tempDir('sa-farm-');
   const bad = join(root, 'bad_clip.mp4');
   await writeFile(bad, Buffer.alloc(4096, 7));
-  const add = await runCli(['queue', 'add', ...CLIPS, bad, '--workspace', root, '--redis', redis.url, '--show', 'eval', '--season', '1', ...FAST, '--attempts', '2', '--backoff', '200']);
+  const add = await runCli(['queue', 'add', ...CLIPS, bad, '--workspace', root, '--redis', redis.url, '--show', 'eval', '--season', '1', ...fast(0.25), '--attempts', '2', '--backoff', '200']);
   assert.equal(add.code, 0, add.stderr);
   const eps = CLIPS.map((_, i) => `eval-s01e0${i + 1}`);
   const q = new EpisodeQueue({ redis_url: redis.url, queue: 'screenalytics' });
@@ -95,10 +97,10 @@ test('six clips on three worker processes: every episode completes and validates
     assert.match(status.stdout, /eval-s01e07\s+failed\s+\S+:\d+\s+.*cannot read video/);
 
     for (const w of farm) assert.equal(await stopWorker(w), 0);
-    const again = await runCli(['queue', 'add', CLIPS[0], '--workspace', root, '--ep', 'eval-s01e01', ...FAST]);
+    const again = await runCli(['queue', 'add', CLIPS[0], '--workspace', root, '--ep', 'eval-s01e01', ...fast(0.25)]);
     assert.match(again.stdout, /skipped eval-s01e01 {2}\(already completed; --force to run it again\)/);
     assert.equal((await jobOf(q, 'eval-s01e01'))?.state, 'completed');
-    const forced = await runCli(['queue', 'add', CLIPS[0], '--workspace', root, '--ep', 'eval-s01e01', '--force', ...FAST]);
+    const forced = await runCli(['queue', 'add', CLIPS[0], '--workspace', root, '--ep', 'eval-s01e01', '--force', ...fast(0.25)]);
     assert.match(forced.stdout, /queued {2}eval-s01e01/);
     assert.equal((await jobOf(q, 'eval-s01e01'))?.state, 'waiting');
   } finally {
@@ -111,7 +113,7 @@ test('kill -9 a worker mid-episode: the stalled job is finished once by another 
   servers.push(redis);
   const root = await tempDir('sa-kill-');
   const ep = 'eval-s02e01';
-  const add = await runCli(['queue', 'add', CLIPS[2], '--workspace', root, '--redis', redis.url, '--ep', ep, ...FAST.slice(0, -1), '2']);
+  const add = await runCli(['queue', 'add', CLIPS[2], '--workspace', root, '--redis', redis.url, '--ep', ep, ...fast(2)]);
   assert.equal(add.code, 0, add.stderr);
   const q = new EpisodeQueue({ redis_url: redis.url, queue: 'screenalytics' });
   try {
@@ -141,7 +143,7 @@ test('kill -9 a worker mid-episode: the stalled job is finished once by another 
   }
 });
 
-test('a reviewer saving blocks the run until released; a Redis restart mid-job is ridden out; SIGTERM hands a job back', async () => {
+test('a reviewer saving blocks the run until released; a Redis restart mid-job is ridden out; SIGTERM hands a job back; cancel stops one', async () => {
   const dataDir = await tempDir('sa-redis-');
   const redis = await startRedis({ dir: dataDir });
   servers.push(redis);
@@ -150,7 +152,7 @@ test('a reviewer saving blocks the run until released; a Redis restart mid-job i
   const manifests = join(root, 'data/manifests', ep);
   await mkdir(manifests, { recursive: true });
   const releaseReview = await lockfile.lock(manifests, { lockfilePath: join(manifests, 'review.lock'), stale: 10_000 });
-  const add = await runCli(['queue', 'add', CLIPS[3], '--workspace', root, '--redis', redis.url, '--ep', ep, ...FAST.slice(0, -1), '2', '--attempts', '6', '--backoff', '1000']);
+  const add = await runCli(['queue', 'add', CLIPS[3], '--workspace', root, '--redis', redis.url, '--ep', ep, ...fast(2), '--attempts', '6', '--backoff', '1000']);
   assert.equal(add.code, 0, add.stderr);
   const q = new EpisodeQueue({ redis_url: redis.url, queue: 'screenalytics' });
   try {
@@ -171,7 +173,7 @@ test('a reviewer saving blocks the run until released; a Redis restart mid-job i
     await assertValid(root, ep);
 
     const ep2 = 'eval-s03e02';
-    await runCli(['queue', 'add', CLIPS[1], '--workspace', root, '--ep', ep2, ...FAST.slice(0, -1), '2']);
+    await runCli(['queue', 'add', CLIPS[1], '--workspace', root, '--ep', ep2, ...fast(2)]);
     await until('the second job to run', async () => ((await jobOf(q, ep2))?.stage ? true : undefined));
     assert.equal(await stopWorker(w1, 'SIGTERM'), 0);
     const back = await jobOf(q, ep2);
@@ -184,6 +186,19 @@ test('a reviewer saving blocks the run until released; a Redis restart mid-job i
     });
     assert.equal(done2!.state, 'completed', done2!.error ?? '');
     await assertValid(root, ep2);
+
+    const ep3 = 'eval-s03e03';
+    await runCli(['queue', 'add', CLIPS[4], '--workspace', root, '--ep', ep3, ...fast(2)]);
+    await until('the third job to run', async () => ((await jobOf(q, ep3))?.stage ? true : undefined));
+    const cancel = await runCli(['queue', 'cancel', ep3, '--workspace', root]);
+    assert.match(cancel.stdout, new RegExp(`${ep3}: cancelling`));
+    const cancelled = await until('the cancel to land', async () => {
+      const r = await jobOf(q, ep3);
+      return finished(r?.state) ? r : undefined;
+    });
+    assert.equal(cancelled.state, 'failed');
+    assert.match(cancelled.error ?? '', /^cancelled by .*\(queue cancel\); finished stages are kept/);
+    assert.equal(cancelled.attempts, 1, 'a cancelled job is not retried');
     assert.equal(await stopWorker(w2), 0);
   } finally {
     await q.close();

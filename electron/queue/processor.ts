@@ -5,12 +5,13 @@
 // or handed back to the queue when the worker shuts down (no attempt used).
 import { isAbsolute, join } from 'node:path';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import type { PipelineSettingsInput } from '../../shared/schema/settings';
 import { formatReport } from '../store/validate';
 import { Workspace } from '../store/workspace';
-import { runInWorker } from '../pipeline/worker';
+import type { RunResult } from '../pipeline/orchestrator';
+import { runInWorker, type WorkerRun } from '../pipeline/worker';
 import { acquireEpisodeLock } from './episode-lock';
-import { episodeJobDataSchema, type EpisodeJobProgress, type EpisodeJobResult } from './jobs';
-import type { PipelineSettingsInput } from '../../shared/schema/settings';
+import { episodeJobDataSchema, type EpisodeJobData, type EpisodeJobProgress, type EpisodeJobResult } from './jobs';
 
 export interface ProcessorEnv {
   workspace: string;
@@ -30,62 +31,82 @@ export interface ProcessorEnv {
 
 type StopReason = { kind: 'cancel'; by: string } | { kind: 'shutdown' } | { kind: 'lock-lost'; message: string };
 
+function jobData(job: Job): EpisodeJobData {
+  const parsed = episodeJobDataSchema.safeParse(job.data);
+  if (parsed.success) return parsed.data;
+  throw new UnrecoverableError(`job ${job.id}: bad job data: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+}
+
+/**
+ * Forwards the run's progress to the job every `pollMs` (one Redis write however fast the stages
+ * report) and checks the job's cancel flag on the same beat. Resolves when the run's events end.
+ */
+async function pumpProgress(run: WorkerRun, job: Job, env: ProcessorEnv, device: string, halt: (why: StopReason) => void): Promise<EpisodeJobProgress | null> {
+  let latest: EpisodeJobProgress | null = null;
+  let sent: EpisodeJobProgress | null = null;
+  const poll = async () => {
+    try {
+      if (latest && latest !== sent) await job.updateProgress((sent = latest));
+      const fresh = episodeJobDataSchema.safeParse(await env.freshData(job));
+      if (fresh.success && fresh.data.cancel_requested) halt({ kind: 'cancel', by: fresh.data.cancel_requested });
+    } catch {
+      /* Redis away for a moment: progress catches up, the cancel check runs again next tick */
+    }
+  };
+  const tick = setInterval(() => void poll(), env.pollMs);
+  try {
+    for await (const e of run.events) {
+      if (e.type === 'progress') latest = { worker: env.worker, device, ...e.progress };
+      else void job.log(`${e.level}: ${e.message}`).catch(() => undefined);
+    }
+  } finally {
+    clearInterval(tick);
+  }
+  return latest;
+}
+
+/** The run's end as the job's: a result, a thrown job error, or null for "hand the job back". */
+async function outcome(run: WorkerRun, stop: () => StopReason | null): Promise<RunResult | null> {
+  return run.done.catch((err: Error) => {
+    const why = stop();
+    if (err.name !== 'AbortError' || !why) throw err;
+    if (why.kind === 'cancel') throw new UnrecoverableError(`cancelled by ${why.by}; finished stages are kept`);
+    if (why.kind === 'lock-lost') throw new Error(`stopped: the episode lock was lost (${why.message})`);
+    return null;
+  });
+}
+
 export async function processEpisodeJob(job: Job, token: string | undefined, env: ProcessorEnv): Promise<EpisodeJobResult> {
   const started = Date.now();
-  const parsed = episodeJobDataSchema.safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError(`job ${job.id}: bad job data: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const data = parsed.data;
+  const data = jobData(job);
   const ws = new Workspace(env.workspace);
-  const video = isAbsolute(data.video) ? data.video : join(ws.root, data.video);
   let stop: StopReason | null = null;
   let cancelRun: () => void = () => {};
   const halt = (why: StopReason) => {
     stop ??= why;
     cancelRun();
   };
-  const lock = await acquireEpisodeLock(ws, data.ep_id, { worker: env.worker, job: String(job.id), since: new Date().toISOString() }, env.lockStaleMs, (err) =>
-    halt({ kind: 'lock-lost', message: err.message }),
-  );
+  const owner = { worker: env.worker, job: String(job.id), since: new Date().toISOString() };
+  const lock = await acquireEpisodeLock(ws, data.ep_id, owner, env.lockStaleMs, (err) => halt({ kind: 'lock-lost', message: err.message }));
   const onShutdown = () => halt({ kind: 'shutdown' });
   env.shutdown.addEventListener('abort', onShutdown);
-  const settings: PipelineSettingsInput = { ...data.settings, ...(env.device ? { device: env.device } : {}) };
-  // A forced re-run redoes every stage once; a retry after a crash resumes from what was finished.
-  const force = data.force && (job.attemptsStarted ?? 1) <= 1;
-  const run = runInWorker({ videoPath: video, workspace: ws.root, epId: data.ep_id, settings, force });
-  cancelRun = () => run.cancel();
-  if (env.shutdown.aborted) onShutdown();
-  const device = env.device ?? settings.device ?? 'auto';
-  let latest: EpisodeJobProgress | null = null;
-  let sent: EpisodeJobProgress | null = null;
-  const tick = setInterval(() => void poll(), env.pollMs);
-  const poll = async () => {
-    try {
-      if (latest && latest !== sent) await job.updateProgress((sent = latest));
-      const by = episodeJobDataSchema.safeParse(await env.freshData(job));
-      if (by.success && by.data.cancel_requested) halt({ kind: 'cancel', by: by.data.cancel_requested });
-    } catch {
-      /* Redis away for a moment: progress catches up, the cancel check runs again next tick */
-    }
-  };
   try {
-    for await (const e of run.events) {
-      if (e.type === 'progress') latest = { worker: env.worker, device, ...e.progress };
-      else void job.log(`${e.level}: ${e.message}`).catch(() => undefined);
-    }
-    const result = await run.done.catch((err: Error) => {
-      const why = stop as StopReason | null;
-      if (err.name !== 'AbortError' || !why) throw err;
-      if (why.kind === 'cancel') throw new UnrecoverableError(`cancelled by ${why.by}; finished stages are kept`);
-      if (why.kind === 'lock-lost') throw new Error(`stopped: the episode lock was lost (${why.message})`);
-      return null;
-    });
+    const settings: PipelineSettingsInput = { ...data.settings, ...(env.device ? { device: env.device } : {}) };
+    // A forced re-run redoes every stage once; a retry after a crash resumes from what was finished.
+    const force = data.force && (job.attemptsStarted ?? 1) <= 1;
+    const videoPath = isAbsolute(data.video) ? data.video : join(ws.root, data.video);
+    const run = runInWorker({ videoPath, workspace: ws.root, epId: data.ep_id, settings, force });
+    cancelRun = () => run.cancel();
+    if (env.shutdown.aborted) onShutdown();
+    const latest = await pumpProgress(run, job, env, env.device ?? settings.device ?? 'auto', halt);
+    const result = await outcome(run, () => stop);
     if (!result) {
       // Shutdown: back to waiting for another worker, without using an attempt.
       await job.moveToWait(token);
       throw new WaitingError();
     }
     if (!result.report.ok) throw new UnrecoverableError(`${data.ep_id} does not validate:\n${formatReport(result.report)}`);
-    if (latest) await job.updateProgress({ ...(latest as EpisodeJobProgress), stage: 'cluster', done: 1, total: 1, eta: 0 }).catch(() => undefined);
+    if (latest) await job.updateProgress({ ...latest, stage: 'cluster', done: 1, total: 1, eta: 0 }).catch(() => undefined);
     return {
       ep_id: data.ep_id,
       worker: env.worker,
@@ -96,7 +117,6 @@ export async function processEpisodeJob(job: Job, token: string | undefined, env
       valid: true,
     };
   } finally {
-    clearInterval(tick);
     env.shutdown.removeEventListener('abort', onShutdown);
     await lock.release();
   }
