@@ -45,6 +45,14 @@ async function stopWorker(w: CliProcess, signal: NodeJS.Signals = 'SIGINT') {
 }
 const jobOf = async (q: EpisodeQueue, ep: string) => (await q.status()).find((r) => r.ep_id === ep);
 const finished = (state: string | undefined) => state === 'completed' || state === 'failed';
+/** The episode's row once its job completed or failed (status reads may fail while Redis restarts). */
+const whenFinished = (q: EpisodeQueue, ep: string) =>
+  until(`${ep} to finish`, async () => {
+    const r = await jobOf(q, ep).catch(() => undefined);
+    return finished(r?.state) ? r : undefined;
+  });
+/** Resolves once the episode's job reports a pipeline stage. */
+const whenRunning = (q: EpisodeQueue, ep: string) => until(`${ep} to run`, async () => ((await jobOf(q, ep))?.stage ? true : undefined));
 async function assertValid(root: string, ep: string) {
   const report = await validateEpisode(new Workspace(root), ep);
   assert.ok(report.ok, `${ep} does not validate`);
@@ -128,12 +136,9 @@ test('kill -9 a worker mid-episode: the stalled job is finished once by another 
     victim.proc.kill('SIGKILL');
     await victim.exited;
     const survivor = pair.find((w) => w !== victim)!;
-    const done = await until('the job to finish', async () => {
-      const r = await jobOf(q, ep);
-      return finished(r?.state) ? r : undefined;
-    });
-    assert.equal(done!.state, 'completed', done!.error ?? '');
-    assert.equal(done!.worker, `${running.worker!.split(':')[0]}:${survivor.proc.pid}`);
+    const done = await whenFinished(q, ep);
+    assert.equal(done.state, 'completed', done.error ?? '');
+    assert.equal(done.worker, `${running.worker!.split(':')[0]}:${survivor.proc.pid}`);
     await assertValid(root, ep);
     assert.equal(survivor.output().match(new RegExp(`${ep}: done`, 'g'))?.length, 1);
     assert.doesNotMatch(victim.output(), new RegExp(`${ep}: done`));
@@ -163,39 +168,30 @@ test('a reviewer saving blocks the run until released; a Redis restart mid-job i
     });
     assert.match(blocked.error!, new RegExp(`${ep} is being edited by a reviewer \\(data/manifests/${ep}/review.lock is held\\)`));
     await releaseReview();
-    await until('the job to run', async () => ((await jobOf(q, ep))?.stage ? true : undefined));
+    await whenRunning(q, ep);
     await redis.restart();
-    const done = await until('the job to finish', async () => {
-      const r = await jobOf(q, ep).catch(() => undefined);
-      return finished(r?.state) ? r : undefined;
-    });
-    assert.equal(done!.state, 'completed', done!.error ?? '');
+    const done = await whenFinished(q, ep);
+    assert.equal(done.state, 'completed', done.error ?? '');
     await assertValid(root, ep);
 
     const ep2 = 'eval-s03e02';
     await runCli(['queue', 'add', CLIPS[1], '--workspace', root, '--ep', ep2, ...fast(2)]);
-    await until('the second job to run', async () => ((await jobOf(q, ep2))?.stage ? true : undefined));
+    await whenRunning(q, ep2);
     assert.equal(await stopWorker(w1, 'SIGTERM'), 0);
     const back = await jobOf(q, ep2);
     assert.equal(back?.state, 'waiting');
     assert.equal(back?.attempts, 0);
     const w2 = worker(root, redis);
-    const done2 = await until('the handed-back job to finish', async () => {
-      const r = await jobOf(q, ep2);
-      return finished(r?.state) ? r : undefined;
-    });
-    assert.equal(done2!.state, 'completed', done2!.error ?? '');
+    const done2 = await whenFinished(q, ep2);
+    assert.equal(done2.state, 'completed', done2.error ?? '');
     await assertValid(root, ep2);
 
     const ep3 = 'eval-s03e03';
     await runCli(['queue', 'add', CLIPS[4], '--workspace', root, '--ep', ep3, ...fast(2)]);
-    await until('the third job to run', async () => ((await jobOf(q, ep3))?.stage ? true : undefined));
+    await whenRunning(q, ep3);
     const cancel = await runCli(['queue', 'cancel', ep3, '--workspace', root]);
     assert.match(cancel.stdout, new RegExp(`${ep3}: cancelling`));
-    const cancelled = await until('the cancel to land', async () => {
-      const r = await jobOf(q, ep3);
-      return finished(r?.state) ? r : undefined;
-    });
+    const cancelled = await whenFinished(q, ep3);
     assert.equal(cancelled.state, 'failed');
     assert.match(cancelled.error ?? '', /^cancelled by .*\(queue cancel\); finished stages are kept/);
     assert.equal(cancelled.attempts, 1, 'a cancelled job is not retried');
