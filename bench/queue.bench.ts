@@ -2,8 +2,9 @@
 // (each `screenalytics worker`, as on a farm), on a fresh redis-server and workspace per round.
 // Reports per round: wall time (enqueue → last job done, and first pickup → last done, which leaves
 // out the workers' own start-up), the pipeline seconds per episode, and the queue's overhead per job:
-// the job's time on a worker beyond the pipeline run (episode lock, pipeline worker thread, progress,
-// completion) plus the wait between a worker finishing one job and starting the next.
+// the job's time on a worker beyond the pipeline run and its worker thread's start-up (episode lock,
+// progress, completion) plus the wait between a worker finishing one job and starting the next; the
+// thread start-up (loading the pipeline code, as `screenalytics run` also does) is reported apart.
 // The analysis rate defaults to 1 frame/s (SCREENALYTICS_BENCH_QUEUE_FPS overrides) so three rounds
 // fit in minutes on 2 shared cores; the pipeline's own speed is bench/pipeline.bench.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -46,13 +47,15 @@ async function round(workers: number): Promise<void> {
       list.sort((a, b) => a.processedOn! - b.processedOn!);
       for (let i = 1; i < list.length; i++) gaps.push(list[i].processedOn! - list[i - 1].finishedOn!);
     }
-    const onWorker = results.map(({ job, r }) => job.finishedOn! - job.processedOn! - r.pipeline_sec * 1000);
+    const onWorker = results.map(({ job, r }) => job.finishedOn! - job.processedOn! - (r.pipeline_sec + r.thread_start_sec) * 1000);
+    const threadStart = results.map(({ r }) => r.thread_start_sec * 1000);
     const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
     const pipeline = results.map(({ r }) => r.pipeline_sec);
     console.log(
       `${workers} worker(s): wall ${((lastDone - t0) / 1000).toFixed(1)} s from enqueue, ${((lastDone - firstPick) / 1000).toFixed(1)} s from first pickup; ` +
         `pipeline ${mean(pipeline).toFixed(1)} s/episode (sum ${pipeline.reduce((a, b) => a + b, 0).toFixed(1)} s); ` +
-        `queue overhead ${mean(onWorker).toFixed(0)} ms/job on the worker + ${mean(gaps).toFixed(0)} ms between jobs (${gaps.length} gaps); ` +
+        `queue overhead ${mean(onWorker).toFixed(0)} ms/job on the worker + ${mean(gaps).toFixed(0)} ms between jobs (${gaps.length} gaps), ` +
+        `plus ${mean(threadStart).toFixed(0)} ms/job starting the pipeline's worker thread (as \`run\` does); ` +
         `jobs per worker ${[...byWorker.values()].map((l) => l.length).join('/')}`,
     );
   } finally {

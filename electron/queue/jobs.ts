@@ -57,6 +57,8 @@ export const episodeJobResultSchema = z.strictObject({
   /** Wall time of the pipeline itself, and of the whole job (lock + worker thread + pipeline). */
   pipeline_sec: z.number(),
   job_sec: z.number(),
+  /** From starting the pipeline's worker thread to its first message (loading the pipeline code). */
+  thread_start_sec: z.number(),
   stages: z.array(z.strictObject({ stage: z.string(), status: z.enum(['ran', 'skipped']), elapsed_sec: z.number() })),
   valid: z.boolean(),
 });

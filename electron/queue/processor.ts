@@ -41,7 +41,9 @@ function jobData(job: Job): EpisodeJobData {
  * Forwards the run's progress to the job every `pollMs` (one Redis write however fast the stages
  * report) and checks the job's cancel flag on the same beat. Resolves when the run's events end.
  */
-async function pumpProgress(run: WorkerRun, job: Job, env: ProcessorEnv, device: string, halt: (why: StopReason) => void): Promise<EpisodeJobProgress | null> {
+async function pumpProgress(run: WorkerRun, job: Job, env: ProcessorEnv, device: string, halt: (why: StopReason) => void) {
+  const t0 = performance.now();
+  let firstEventMs: number | null = null;
   let latest: EpisodeJobProgress | null = null;
   let sent: EpisodeJobProgress | null = null;
   const poll = async () => {
@@ -56,13 +58,14 @@ async function pumpProgress(run: WorkerRun, job: Job, env: ProcessorEnv, device:
   const tick = setInterval(() => void poll(), env.pollMs);
   try {
     for await (const e of run.events) {
+      firstEventMs ??= performance.now() - t0;
       if (e.type === 'progress') latest = { worker: env.worker, device, ...e.progress };
       else void job.log(`${e.level}: ${e.message}`).catch(() => undefined);
     }
   } finally {
     clearInterval(tick);
   }
-  return latest;
+  return { latest, threadStartSec: (firstEventMs ?? 0) / 1000 };
 }
 
 /** The run's end as the job's: a result, a thrown job error, or null for "hand the job back". */
@@ -98,7 +101,7 @@ export async function processEpisodeJob(job: Job, token: string | undefined, env
     const run = runInWorker({ videoPath, workspace: ws.root, epId: data.ep_id, settings, force });
     cancelRun = () => run.cancel();
     if (env.shutdown.aborted) onShutdown();
-    const latest = await pumpProgress(run, job, env, env.device ?? settings.device ?? 'auto', halt);
+    const { latest, threadStartSec } = await pumpProgress(run, job, env, env.device ?? settings.device ?? 'auto', halt);
     const result = await outcome(run, () => stop);
     if (!result) {
       // Shutdown: back to waiting for another worker, without using an attempt.
@@ -113,6 +116,7 @@ export async function processEpisodeJob(job: Job, token: string | undefined, env
       device: result.device,
       pipeline_sec: result.elapsedSec,
       job_sec: (Date.now() - started) / 1000,
+      thread_start_sec: threadStartSec,
       stages: result.stages.map((s) => ({ stage: s.stage, status: s.status, elapsed_sec: s.elapsedSec })),
       valid: true,
     };

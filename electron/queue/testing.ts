@@ -102,8 +102,11 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   }
 }
 
-/** Polls `check` until it returns a value (not undefined); gives up with `what` after `limitMs`. */
-export async function until<T>(what: string, check: () => Promise<T | undefined>, limitMs = 600_000, everyMs = 500): Promise<T> {
+/**
+ * Polls `check` until it returns a value (not undefined); gives up with `what` after `limitMs` — a
+ * guard against a hang, not a speed check: generous, since shared machines run the pipeline slowly.
+ */
+export async function until<T>(what: string, check: () => Promise<T | undefined>, limitMs = 2_400_000, everyMs = 500): Promise<T> {
   const end = Date.now() + limitMs;
   for (;;) {
     const v = await check();
