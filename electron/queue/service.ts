@@ -37,6 +37,8 @@ export class QueueService {
     try {
       return { configured: true, queue: q.settings.queue, error: null, jobs: await q.queue.status() };
     } catch (err) {
+      // A fail-fast connection gives up for good; the next poll opens a fresh one (Redis may be back).
+      await this.close();
       return { configured: true, queue: q.settings.queue, error: `Redis ${q.settings.redis_url}: ${(err as Error).message}`, jobs: [] };
     }
   }
