@@ -9,7 +9,8 @@ import lockfile from 'proper-lockfile';
 import { Workspace } from '../store/workspace';
 import { EVAL_DIR } from '../models/testing';
 import { EpisodeQueue, jobVideoPath } from './client';
-import { readQueueSettings } from './connection';
+import { readQueueSettings, writeQueueSettings } from './connection';
+import { QueueService } from './service';
 import { acquireEpisodeLock, EpisodeBusyError } from './episode-lock';
 import { nameEpisodes } from './episodes';
 import { runCli, startRedis, type RedisServer } from './testing';
@@ -116,5 +117,31 @@ test('without Redis: queue commands say so and exit 2; a workspace without a que
     assert.equal(await readQueueSettings(bare), null);
   } finally {
     await rm(bare, { recursive: true, force: true });
+  }
+});
+
+test('the app\'s queue status: not configured, then jobs; Redis down is an error row, and it reconnects when Redis is back', async () => {
+  const own = await startRedis();
+  const ws = await mkdtemp(join(tmpdir(), 'sa-queue-svc-'));
+  const svc = new QueueService(ws);
+  try {
+    assert.deepEqual(await svc.status({}), { configured: false, queue: null, error: null, jobs: [] });
+    await writeQueueSettings(ws, { redis_url: own.url, queue: 'app' });
+    const added = await svc.add({ videos: [CLIP], ep_id: 'app-s01e01', gpu: false, force: false });
+    assert.deepEqual(added, { added: ['app-s01e01'], skipped: [] });
+    assert.deepEqual((await svc.status({})).jobs.map((j) => [j.ep_id, j.state]), [['app-s01e01', 'waiting']]);
+    await assert.rejects(svc.retry({ ep_id: 'app-s01e01' }), /app-s01e01 is waiting; only failed or completed jobs can be retried/);
+    await own.stop();
+    const down = await svc.status({});
+    assert.equal(down.configured, true);
+    assert.match(down.error ?? '', new RegExp(`^Redis ${own.url}: `));
+    await own.restart();
+    const back = await svc.status({});
+    assert.equal(back.error, null);
+    assert.equal(back.queue, 'app');
+  } finally {
+    await svc.close();
+    await own.stop();
+    await rm(ws, { recursive: true, force: true });
   }
 });
