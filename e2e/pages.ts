@@ -125,3 +125,30 @@ export class ModelsPanelPage {
     await this.page.locator(`[data-testid="model-pack"][data-pack-id="${id}"][data-installed="true"]`).waitFor({ timeout });
   }
 }
+
+/** The Episodes screen's queue panel (shown when the workspace names a queue). */
+export class QueuePanelPage {
+  constructor(readonly page: Page) {}
+
+  get root(): Locator {
+    return this.page.getByTestId('queue-panel');
+  }
+
+  row(epId: string): Locator {
+    return this.root.locator(`[data-testid="queue-row"][data-ep-id="${epId}"]`);
+  }
+
+  /** Waits for the episode's job to show `state` (the panel polls the queue). */
+  async waitForState(epId: string, state: string): Promise<Locator> {
+    const row = this.root.locator(`[data-testid="queue-row"][data-ep-id="${epId}"][data-state="${state}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    return row;
+  }
+
+  async enqueue(videos: string[], show: string, season: number): Promise<void> {
+    await this.root.getByTestId('queue-videos').fill(videos.join('\n'));
+    await this.root.getByTestId('queue-show').fill(show);
+    await this.root.getByTestId('queue-season').fill(String(season));
+    await this.root.getByTestId('queue-add').click();
+  }
+}

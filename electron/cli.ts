@@ -12,6 +12,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   cast: { summary: 'cast import|export|sync|suggest|settings|auto-assign|undo-auto-assign …   the show\'s cast library', load: () => import('./cli/cast') },
   models: { summary: 'models list|install <pack>|remove <pack>|verify   download and check stronger model packs', load: () => import('./cli/models') },
   serve: { summary: 'serve --workspace <dir>   review UI in the browser (127.0.0.1)', load: () => import('./cli/serve') },
+  queue: { summary: 'queue add|status|retry|cancel|remove … --workspace <dir>   episodes as jobs on a Redis queue', load: () => import('./cli/queue') },
+  worker: { summary: 'worker --workspace <dir> [--concurrency N] [--device D]   run queued episode jobs', load: () => import('./cli/worker') },
 };
 
 function usage(): string {

@@ -7,6 +7,7 @@ import { epIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonN
 import { CAST_CHANNEL_METHODS, castChannels } from './ipc-cast';
 import { CLEANUP_CHANNEL_METHODS, CLEANUP_EVENT_METHODS, cleanupChannels, cleanupEvents } from './ipc-cleanup';
 import { MODELS_CHANNEL_METHODS, MODELS_EVENT_METHODS, modelsChannels, modelsEvents } from './ipc-models';
+import { QUEUE_CHANNEL_METHODS, queueChannels } from './ipc-queue';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -233,6 +234,8 @@ export const channels = {
   ...cleanupChannels,
   // Model installer (Settings → Models): shared/ipc-models.ts.
   ...modelsChannels,
+  // Episode queue on Redis: shared/ipc-queue.ts.
+  ...queueChannels,
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -278,6 +281,7 @@ export const CHANNEL_METHODS = {
   ...CAST_CHANNEL_METHODS,
   ...CLEANUP_CHANNEL_METHODS,
   ...MODELS_CHANNEL_METHODS,
+  ...QUEUE_CHANNEL_METHODS,
 } as const satisfies Record<Channel, string>;
 
 export const EVENT_METHODS = {

@@ -4,15 +4,15 @@
 import { parseArgs } from 'node:util';
 import { existsSync, statSync } from 'node:fs';
 import { isEpId } from '../../shared/episode';
-import { pipelineSettingsSchema, type PipelineSettingsInput } from '../../shared/schema/settings';
+import type { PipelineSettingsInput } from '../../shared/schema/settings';
 import { formatReport } from '../store/validate';
 import type { ProgressEvent } from '../pipeline/context';
 import { runInWorker } from '../pipeline/worker';
 import { installedModelsDir } from '../models/install/status';
+import { RUN_SETTINGS_OPTIONS, RUN_SETTINGS_USAGE, runSettingsFromFlags } from './run-settings';
 
 const USAGE = `usage: screenalytics run <video> --workspace <dir> --ep <ep_id>
-  [--stride N] [--analyze-fps F] [--device auto|cpu|cuda|dml|coreml] [--pack ID] [--models-dir DIR]
-  [--save-frames] [--no-crops] [--cluster-thresh T] [--force]
+${RUN_SETTINGS_USAGE} [--force]
   --analyze-fps F   frames analysed per second of video (default 10; 0 = every stride-th frame)
   --save-frames     also export full frames (off by default: heavy on disk)`;
 
@@ -62,14 +62,7 @@ export async function run(args: string[]): Promise<number> {
       options: {
         workspace: { type: 'string' },
         ep: { type: 'string' },
-        stride: { type: 'string' },
-        'analyze-fps': { type: 'string' },
-        device: { type: 'string' },
-        pack: { type: 'string' },
-        'models-dir': { type: 'string' },
-        'save-frames': { type: 'boolean' },
-        'no-crops': { type: 'boolean' },
-        'cluster-thresh': { type: 'string' },
+        ...RUN_SETTINGS_OPTIONS,
         force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -101,21 +94,13 @@ export async function run(args: string[]): Promise<number> {
     console.error(`--workspace "${v.workspace}" is a file, not a folder`);
     return 2;
   }
-  const num = (s: string | undefined) => (s === undefined ? undefined : Number(s));
-  const input: PipelineSettingsInput = {
-    ...(v.stride !== undefined ? { stride: num(v.stride) } : {}),
-    ...(v['analyze-fps'] !== undefined ? { analyzeFps: num(v['analyze-fps']) } : {}),
-    ...(v.device !== undefined ? { device: v.device as PipelineSettingsInput['device'] } : {}),
-    ...(v.pack !== undefined ? { packId: v.pack } : {}),
-    ...(v['models-dir'] !== undefined ? { modelsDir: v['models-dir'] } : v.pack !== undefined ? { modelsDir: await installedModelsDir(v.pack) } : {}),
-    ...(v['save-frames'] ? { saveFrames: true } : {}),
-    ...(v['no-crops'] ? { saveCrops: false } : {}),
-    ...(v['cluster-thresh'] !== undefined ? { clusterThresh: num(v['cluster-thresh']) } : {}),
-  };
-  const checked = pipelineSettingsSchema.safeParse(input);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    console.error(`invalid option ${issue.path.join('.')}: ${issue.message}\n${USAGE}`);
+  let input: PipelineSettingsInput;
+  try {
+    input = runSettingsFromFlags(v);
+    // A pack installed by `screenalytics models install` is found in the user's models folder.
+    if (v.pack !== undefined && v['models-dir'] === undefined) input = { ...input, modelsDir: await installedModelsDir(v.pack) };
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
     return 2;
   }
 

@@ -76,6 +76,8 @@ export class ReviewService implements ServiceApi {
   private readonly cleanupApi: ReviewCleanup<EpisodeState>;
   /** Model installer channels (models.ts). */
   private readonly modelsApi: ReviewModels;
+  /** Queue channels (electron/queue/service.ts), loaded on first use: most workspaces name no queue. */
+  private queueApi?: Promise<import('../queue/service').QueueService>;
 
   constructor(opts: ReviewServiceOptions) {
     this.opts = opts;
@@ -409,11 +411,21 @@ export class ReviewService implements ServiceApi {
   removeModel(req: RequestOf<'models:remove'>) { return this.guard(() => this.modelsApi.removeModel(req)); }
   verifyModels(req: RequestOf<'models:verify'>) { return this.guard(() => this.modelsApi.verifyModels(req)); }
 
+  // ---- episode queue on Redis: electron/queue/service.ts ----------------------------------------
+
+  private queue() {
+    return (this.queueApi ??= import('../queue/service').then((m) => new m.QueueService(this.ws.root)));
+  }
+  queueStatus(req: RequestOf<'queue:status'>) { return this.guard(async () => (await this.queue()).status(req)); }
+  queueAdd(req: RequestOf<'queue:add'>) { return this.guard(async () => (await this.queue()).add(req)); }
+  queueRetry(req: RequestOf<'queue:retry'>) { return this.guard(async () => (await this.queue()).retry(req)); }
+
   /** Cancels running pipelines, cleanups and model installs (app quit). */
   async close(): Promise<void> {
     this.modelsApi.close();
     await Promise.all([...this.runs.values()].map((r) => Promise.resolve(r.cancel()).catch(() => undefined)));
     this.cleanupApi.close();
+    if (this.queueApi) await (await this.queueApi).close();
     this.runs.clear();
   }
 }

@@ -1,6 +1,7 @@
 import { useApp } from '../state/store';
 import { RunProgress } from '../components/RunProgress';
 import { WorkspacePicker } from '../components/WorkspacePicker';
+import { QueuePanel } from '../components/QueuePanel';
 
 export function EpisodesView() {
   const episodes = useApp((s) => s.episodes);
@@ -19,6 +20,7 @@ export function EpisodesView() {
         <button className="btn primary" onClick={() => openDialog({ kind: 'run' })} data-testid="new-run">Run on a new video…</button>
       </div>
       <RunProgress />
+      <QueuePanel />
       {episodes.length === 0 ? (
         <div className="empty">No episodes in this workspace yet. Start a run on a video.</div>
       ) : (
