@@ -80,7 +80,7 @@ export class ReviewCleanup<S extends CleanupState> {
           await h.reload(epId);
           h.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });
         }
-        return { ep_id: epId, dry_run: r.dryRun, report: r.report, splits: r.splits.map((s) => ({ from: s.from, into: s.into })), faces_rejected: r.rejectedFaces, backup: r.backup };
+        return { ep_id: epId, dry_run: r.dryRun, report: r.report, splits: r.splits.map((s) => ({ from: s.from, into: s.into })), faces_rejected: r.rejectedFaces, changes: r.changes, backup: r.backup };
       })),
     );
   }

@@ -15,7 +15,8 @@ import {
   type ServiceApi,
   type Settings,
 } from '../../shared/ipc';
-import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
+import { identitiesDocSchema, type IdentitiesDoc, type ReviewConstraints } from '../../shared/schema';
+import { writeConstraints } from '../store/constraints';
 import { readJson, writeJson } from '../store/json';
 import { Workspace } from '../store/workspace';
 import { commandContext, episodeStamp, loadEpisodeData, type EpisodeData } from './episode-data';
@@ -39,6 +40,8 @@ export interface ReviewServiceOptions {
 
 export interface EpisodeState extends CleanupState {
   doc: IdentitiesDoc;
+  /** review_constraints.json as it matches `doc`. */
+  constraints: ReviewConstraints;
   history: History;
   data: EpisodeData;
   /** identities.json mtime+size when last read or written by us: a mismatch means another writer. */
@@ -145,9 +148,9 @@ export class ReviewService implements ServiceApi {
     if (cached && cached.docStamp === docStamp && cached.data.stamp === dataStamp) return cached;
     const data = cached && cached.data.stamp === dataStamp ? cached.data : await loadEpisodeData(this.ws, epId);
     const load = () => recover(this.ws, epId, commandContext(data));
-    const { doc, history } = locked ? await load() : await withReviewLock(this.ws, epId, load);
+    const { doc, history, constraints } = locked ? await load() : await withReviewLock(this.ws, epId, load);
     const cleanupRedo = await ReviewCleanup.loadRedo(this.ws, epId);
-    const st: EpisodeState = { doc, history, data, docStamp: await fileStamp(files.identities), cleanupRedo };
+    const st: EpisodeState = { doc, history, constraints, data, docStamp: await fileStamp(files.identities), cleanupRedo };
     this.states.set(epId, st);
     return st;
   }
@@ -167,15 +170,16 @@ export class ReviewService implements ServiceApi {
     }
   }
 
-  /** Journal first (fsync), then identities.json atomically, then the undo stacks. */
-  private async commit(epId: string, st: EpisodeState, at: string, kind: 'apply' | 'undo' | 'redo', label: string, command: AnyCommand, next: IdentitiesDoc, inverse: AnyCommand, history: History) {
+  /** Journal first (fsync), then identities.json atomically, then the reviewer constraints and the undo stacks. */
+  private async commit(epId: string, st: EpisodeState, at: string, kind: 'apply' | 'undo' | 'redo', label: string, command: AnyCommand, next: IdentitiesDoc, inverse: AnyCommand, history: History, constraints = st.constraints) {
     const revision = revisionOf(st.doc) + 1;
     const base = st.doc.metadata.created_at;
     if (inverse.op !== 'restore') fail('internal', 'inverse must be a restore operation');
-    await appendJournal(this.ws, epId, { v: 1, revision, base, at, kind, label, command, inverse: inverse as Extract<AnyCommand, { op: 'restore' }> });
+    await appendJournal(this.ws, epId, { v: 1, revision, base, at, kind, label, command, inverse: inverse as Extract<AnyCommand, { op: 'restore' }>, constraints });
     const files = reviewFiles(this.ws, epId);
     st.doc = await writeJson(files.identities, { ...next, metadata: { ...next.metadata, revision } }, identitiesDocSchema);
     st.docStamp = await fileStamp(files.identities);
+    if (JSON.stringify(constraints) !== JSON.stringify(st.constraints)) st.constraints = await writeConstraints(this.ws, epId, constraints);
     st.history = history;
     await saveHistory(this.ws, epId, base, revision, history);
     // Labels/locks (and merges into labeled identities, and their undos) feed the cast library. Best
@@ -187,10 +191,10 @@ export class ReviewService implements ServiceApi {
   /** Applies `command` to the loaded state and commits it; the caller holds the review lock. */
   private async applyCommand(epId: string, st: EpisodeState, command: AnyCommand, label: (described: string) => string = (d) => d): Promise<void> {
     const at = this.now();
-    const r = applyCommand(st.doc, command, at, commandContext(st.data));
+    const r = applyCommand(st.doc, command, at, { ...commandContext(st.data), constraints: st.constraints });
     if (!r.ok) return refusalToFailure(r);
     const desc = label(describeCommand(command));
-    await this.commit(epId, st, at, 'apply', desc, command, r.doc, r.inverse, recordStep(st.history, desc, r.inverse));
+    await this.commit(epId, st, at, 'apply', desc, command, r.doc, r.inverse, recordStep(st.history, desc, r.inverse), r.constraints);
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -262,13 +266,13 @@ export class ReviewService implements ServiceApi {
         if (which === 'undo' && isCleanupStep(st.history.undo.at(-1))) return this.reviewState(epId, await this.cleanupApi.undoStep(epId, st));
         if (which === 'redo' && cleanupRedoOnTop(st)) return this.reviewState(epId, await this.cleanupApi.redoStep(epId, st));
         const at = this.now();
-        const r = (which === 'undo' ? undoStep : redoStep)(st.history, st.doc, at);
+        const r = (which === 'undo' ? undoStep : redoStep)(st.history, st.doc, at, { constraints: st.constraints });
         if (!r.ok) return refusalToFailure(r);
         // The inverse of what was just applied is what the new stack top holds (never a cleanup step).
         const top = which === 'undo' ? r.history.redo.at(-1) : r.history.undo.at(-1);
         if (!top || isCleanupStep(top)) return fail('internal', 'history step without an inverse');
         const inverse = which === 'undo' ? top.redo! : top.undo;
-        await this.commit(epId, st, at, which, r.label, r.applied, r.doc, inverse, r.history);
+        await this.commit(epId, st, at, which, r.label, r.applied, r.doc, inverse, r.history, r.constraints);
         return this.reviewState(epId, st);
       })),
     );

@@ -1,6 +1,6 @@
 // Review commands: the user's edits to identities.json, as data (journalled, sent over IPC, undone).
 import { z } from 'zod';
-import { identityIdSchema, identitySchema, nonNegInt, trackIdSchema, unit } from '../schema';
+import { identityIdSchema, identitySchema, nonNegInt, reviewConstraintsSchema, trackIdSchema, unit, type ReviewConstraints } from '../schema';
 
 const force = z.boolean().optional();
 
@@ -101,6 +101,8 @@ export const restoreCommandSchema = z.strictObject({
   /** Records to insert, at these indexes (ascending) of the resulting array. */
   insert: z.array(z.strictObject({ index: nonNegInt, identity: identitySchema })),
   counts: metadataCountsSchema,
+  /** The reviewer constraints to put back (absent: they stay as they are). */
+  constraints: reviewConstraintsSchema.optional(),
 });
 export type RestoreCommand = z.infer<typeof restoreCommandSchema>;
 
@@ -134,4 +136,9 @@ export interface CommandContext {
   tracks?: Record<string, TrackFacts | undefined>;
   /** Embedding stats of a set of tracks (the service computes them from track_embeddings.npy). */
   statsFor?: (trackIds: string[]) => { centroid_norm: number; variance: number } | null;
+  /**
+   * The episode's reviewer constraints before the command: given, the result carries them after it
+   * (shared/cluster/reviewer-constraints.ts recordEdit) and the inverse restores them.
+   */
+  constraints?: ReviewConstraints;
 }

@@ -34,6 +34,9 @@ import { createBackup, recordAfter, undoLastCleanup } from './backup';
 import { reembedFaces, STRICT_GATE_MARGIN } from './reembed';
 import { applySplitsToIdentities, pool, reclusterEpisode, recount } from './recluster';
 import { splitTracks, type TrackSplit } from './split-tracks';
+import { isEmptyConstraints, translateConstraints } from '../../../shared/cluster/reviewer-constraints';
+import { readConstraints, writeConstraints } from '../../store/constraints';
+import { identityChanges, type IdentityChange } from './changes';
 
 export const CLEANUP_ACTIONS = ['split_tracks', 'reembed', 'recluster'] as const;
 export type CleanupAction = (typeof CLEANUP_ACTIONS)[number];
@@ -80,6 +83,8 @@ export interface CleanupResult {
   reembeddedFaces: string[];
   /** The identities document the cleanup wrote (or would write). */
   identities: IdentitiesDoc | null;
+  /** Per identity of the current document: what the cleanup changes (only identities it changes). */
+  changes: IdentityChange[];
 }
 
 const LINKAGES_OK = new Set(['average', 'complete', 'ward']);
@@ -184,6 +189,7 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
   const art = episodeArtifacts(ws, epId);
   const meta = (await art.exists('embeddingsMeta')) ? await art.readEmbeddingsMeta() : null;
   const previous = await readIdentities(ctx);
+  const constraints0 = await readConstraints(ws, epId);
   const detectMetaPath = ws.abs(sidePaths(epId).detectMeta);
   const videoSize = existsSync(detectMetaPath) ? (await readJson(detectMetaPath, detectMetaSchema)).video : null;
   const before = snapshot(tracks0, faces0, previous);
@@ -240,6 +246,9 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     reembedSummary = { faces_rejected: 0, mean_quality_before: mean, mean_quality_after: mean };
   }
 
+  // The reviewer's facts follow split tracks: both halves keep every fact of their parent.
+  const into = new Map(splits.map((s) => [s.from, s.into]));
+  const constraints = translateConstraints(constraints0, (t) => into.get(t));
   let identities = previous;
   let needThumbs: Map<string, string[]> | null = null;
   let clustersMerged = 0;
@@ -248,7 +257,7 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     checkAborted(signal);
     progress({ step: 'recluster', done: 0, total: tracks.length });
     const parentOf = new Map(splits.flatMap((s) => s.into.map((t) => [t, s.from] as const)));
-    const r = await reclusterEpisode({ epId, tracks, faces, rows, dim, previous, clusterThresh, minClusterSize, linkage, modelId, parentOf, now });
+    const r = await reclusterEpisode({ epId, tracks, faces, rows, dim, previous, clusterThresh, minClusterSize, linkage, modelId, parentOf, now, constraints });
     for (const w of r.plan.warnings) log('warn', `recluster: ${w}`);
     identities = r.plan.doc;
     needThumbs = r.plan.needThumbs;
@@ -256,7 +265,7 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     pooled = r.pooled;
     progress({ step: 'recluster', done: tracks.length, total: tracks.length });
   } else if (previous && splits.length) {
-    identities = applySplitsToIdentities(previous, new Map(splits.map((s) => [s.from, s.into])), now);
+    identities = applySplitsToIdentities(previous, into, now);
   }
 
   const report = cleanupReportSchema.parse({
@@ -270,7 +279,8 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     elapsed_sec: (performance.now() - started) / 1000,
     created_at: now,
   });
-  const result: CleanupResult = { report, dryRun: !!opts.dryRun, backup: null, splits, rejectedFaces, reembeddedFaces, identities };
+  const changes = previous && identities ? identityChanges(previous, identities, into) : [];
+  const result: CleanupResult = { report, dryRun: !!opts.dryRun, backup: null, splits, rejectedFaces, reembeddedFaces, identities, changes };
   if (opts.dryRun) return result;
 
   checkAborted(signal);
@@ -311,6 +321,7 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
       if (needThumbs) await writeIdentityThumbs(ctx, identities, needThumbs, faces);
       await art.writeIdentities(identities);
     }
+    if (!isEmptyConstraints(constraints0)) await writeConstraints(ws, epId, constraints);
     // Only now that no manifest references them: the crop folders of the split tracks.
     for (const sp of splits) await rm(ws.abs(cropDir(sp.from)), { recursive: true, force: true });
     // elapsed_sec covers the write-back too.
