@@ -26,7 +26,9 @@ export function touchedIdentities(before: IdentitiesDoc, after: IdentitiesDoc) {
 export function addFacts(c: ReviewConstraints, groups: string[][], pairs: Pair[], exclude: string[]): ReviewConstraints {
   const fresh = groups.filter((g) => g.length >= 2);
   const inFresh = new Set(fresh.flat());
-  const mustLink = [...c.must_link.filter((g) => !g.some((t) => inFresh.has(t))), ...fresh];
+  // An older group loses to any newer one it meets, a one-track identity included.
+  const reshaped = new Set(groups.flat());
+  const mustLink = [...c.must_link.filter((g) => !g.some((t) => reshaped.has(t))), ...fresh];
   let cannot: Pair[] = [...c.cannot_link.map(([a, b]) => [a.slice(), b.slice()] as Pair), ...pairs];
   for (const g of fresh) {
     const set = new Set(g);
