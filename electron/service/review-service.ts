@@ -278,6 +278,29 @@ export class ReviewService implements ServiceApi {
     );
   }
 
+  /**
+   * Split a track at a face / reject a face: rewrites tracks, faces and embeddings through the cleanup
+   * write-back (backup first; pipeline/cleanup/track-edit.ts) and becomes the top undo step.
+   */
+  editTrack(req: RequestOf<'review:edit-track'>): Promise<ResponseOf<'review:edit-track'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() =>
+      this.serial(epId, () => withReviewLock(this.ws, epId, async () => {
+        const st = await this.state(epId, true);
+        this.checkRevision(st, req.revision);
+        const { applyTrackEdit, TrackEditRefusal } = await import('../pipeline/cleanup/track-edit');
+        await applyTrackEdit({ workspace: this.ws, epId, edit: req.edit, doc: st.doc, constraints: st.constraints, now: this.now() }).catch((err: Error) =>
+          err instanceof TrackEditRefusal ? refusalToFailure(err.refusal) : fail('internal', err.message),
+        );
+        this.states.delete(epId);
+        const next = await this.state(epId, true);
+        await this.cast.syncEpisode(epId, next.doc).catch(() => undefined);
+        this.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'review' });
+        return this.reviewState(epId, next);
+      })),
+    );
+  }
+
   undo(req: RequestOf<'review:undo'>): Promise<ResponseOf<'review:undo'>> {
     return this.step(req, 'undo');
   }

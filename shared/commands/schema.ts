@@ -1,6 +1,6 @@
 // Review commands: the user's edits to identities.json, as data (journalled, sent over IPC, undone).
 import { z } from 'zod';
-import { identityIdSchema, identitySchema, nonNegInt, reviewConstraintsSchema, trackIdSchema, unit, type ReviewConstraints } from '../schema';
+import { faceIdSchema, identityIdSchema, identitySchema, nonNegInt, reviewConstraintsSchema, trackIdSchema, unit, type ReviewConstraints } from '../schema';
 
 const force = z.boolean().optional();
 
@@ -60,6 +60,33 @@ export const removeTrackCommandSchema = z.strictObject({
   track_id: trackIdSchema,
   force,
 });
+
+/**
+ * Track edits (review:edit-track): they rewrite tracks / faces / embeddings, not only identities.json,
+ * so their inverse is the episode backup taken before them (as for a cleanup): one step of z / shift+z.
+ *
+ * splitTrack: the track is cut before `face_id` — both parts get new track ids, the faces from that one
+ * on go to the second part, which becomes an identity of its own; the two parts are cannot-linked
+ * (shared/schema/constraints.ts). Faces, faces.npy rows and pooled embeddings follow.
+ */
+export const splitTrackCommandSchema = z.strictObject({
+  op: z.literal('splitTrack'),
+  track_id: trackIdSchema,
+  face_id: faceIdSchema,
+  force,
+});
+
+/** rejectFace: faces.jsonl `rejection_reason: "reviewer"`; the track is pooled again without it. */
+export const rejectFaceCommandSchema = z.strictObject({
+  op: z.literal('rejectFace'),
+  face_id: faceIdSchema,
+  force,
+});
+
+export const trackEditSchema = z.discriminatedUnion('op', [splitTrackCommandSchema, rejectFaceCommandSchema]);
+export type TrackEdit = z.infer<typeof trackEditSchema>;
+/** The rejection_reason a reviewer's rejection writes. */
+export const REVIEWER_REJECTION = 'reviewer';
 
 /** What a client may send (review:apply). */
 export const reviewCommandSchema = z.discriminatedUnion('op', [

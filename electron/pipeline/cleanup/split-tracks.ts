@@ -127,10 +127,10 @@ const thumbFrame = (ref: string): number | null => {
 /**
  * Finds and applies the splits. `rows` is faces.npy (row i ↔ faces[i]), `dim` its width.
  */
-/** The cut of a reviewer's split: before the first accepted face at or after `frame`, one on each side. */
-function forcedCut(trackId: string, frame: number, acceptedFrames: number[]): { at: number[]; cosines: number[] } {
-  const k = acceptedFrames.findIndex((f) => f >= frame);
-  if (k <= 0) throw new Error(`${trackId}: splitting at frame ${frame} must leave an accepted face on each side (accepted faces at frames ${acceptedFrames.join(', ')})`);
+/** The cut of a reviewer's split: before the first face at or after `frame`, at least one face on each side. */
+function forcedCut(trackId: string, frame: number, frames: number[]): { at: number[]; cosines: number[] } {
+  const k = frames.findIndex((f) => f >= frame);
+  if (k <= 0) throw new Error(`${trackId}: splitting at frame ${frame} must leave a face on each side (faces at frames ${frames.join(', ')})`);
   return { at: [k], cosines: [0] };
 }
 
@@ -149,8 +149,9 @@ export function splitTracks(tracks: readonly Track[], faces: readonly Face[], ro
 
   for (const track of tracks) {
     const members = (facesOf.get(track.track_id) ?? []).slice().sort((a, b) => faces[a].frame_idx - faces[b].frame_idx || a - b);
-    const accepted = members.filter((i) => !faces[i].rejection_reason);
     const forcedAt = opts.forced?.get(track.track_id);
+    // A reviewer's cut judges every face (they saw them all); change points only the accepted ones.
+    const accepted = forcedAt === undefined ? members.filter((i) => !faces[i].rejection_reason) : members;
     if (opts.forced ? forcedAt === undefined : opts.protectedTracks.has(track.track_id) || accepted.length < 2) {
       outTracks.push(track);
       continue;

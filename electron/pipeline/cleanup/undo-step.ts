@@ -23,7 +23,12 @@ import { AFTER_DIR, backupManifestSchema, backupsRoot, changedFiles, hashFiles, 
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
 
-export const cleanupStepLabel = (actions: readonly string[]) => `${CLEANUP_STEP_LABEL} (${actions.join(', ').replace(/_/g, ' ')})`;
+/** Undo-menu label of a backed-up step: a cleanup's actions, or a reviewer's track edit (track-edit.ts). */
+export function cleanupStepLabel(actions: readonly string[]): string {
+  if (actions[0] === 'split_track') return `Split ${actions[1]} at ${actions[2]}`;
+  if (actions[0] === 'reject_face') return `Reject ${actions[1]}`;
+  return `${CLEANUP_STEP_LABEL} (${actions.join(', ').replace(/_/g, ' ')})`;
+}
 
 /** Pushes the cleanup onto the review undo stack (called inside the write-back, before recordAfter). */
 export async function pushCleanupUndo(ws: Workspace, epId: string, backupDir: string, actions: readonly string[]): Promise<void> {
