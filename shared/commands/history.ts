@@ -29,6 +29,18 @@ export const cleanupHistoryEntrySchema = z.strictObject({
 export type CleanupHistoryEntry = z.infer<typeof cleanupHistoryEntrySchema>;
 export const CLEANUP_STEP_LABEL = 'Cleanup';
 
+/**
+ * Label of a step restored from a backup: a cleanup (its actions), or a reviewer's track edit
+ * (['split_track', track, face] / ['reject_face', face]). The renderer reloads tracks after these.
+ */
+export function backupStepLabel(actions: readonly string[]): string {
+  if (actions[0] === 'split_track') return `Split ${actions[1]} at ${actions[2]}`;
+  if (actions[0] === 'reject_face') return `Reject ${actions[1]}`;
+  return `${CLEANUP_STEP_LABEL} (${actions.join(', ').replace(/_/g, ' ')})`;
+}
+/** Whether a step with this label rewrites tracks and faces (so the whole episode must be reloaded). */
+export const restoresFiles = (label: string | null | undefined) => !!label && (label.startsWith(CLEANUP_STEP_LABEL) || /^(Split track-\d+ at |Reject face-)/.test(label));
+
 export const historyStepSchema = z.union([historyEntrySchema, cleanupHistoryEntrySchema]);
 export type HistoryStep = z.infer<typeof historyStepSchema>;
 export const isCleanupStep = (e: HistoryStep | undefined): e is CleanupHistoryEntry => !!e && 'kind' in e && e.kind === 'cleanup';

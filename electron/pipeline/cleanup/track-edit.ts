@@ -8,6 +8,7 @@
 //   rejectFace: rejection_reason "reviewer"; the track is pooled again (track_embeddings.npy), the
 //     identity's embedding stats follow.
 import { applyCommand } from '../../../shared/commands/apply';
+import { backupStepLabel } from '../../../shared/commands/history';
 import { REVIEWER_REJECTION, type Refusal, type TrackEdit } from '../../../shared/commands/schema';
 import { embeddingStats } from '../../../shared/cluster/pooling';
 import { recordEdit, translateConstraints } from '../../../shared/cluster/reviewer-constraints';
@@ -88,7 +89,7 @@ export async function applyTrackEdit(input: TrackEditInput): Promise<TrackEditRe
       previous: doc, identities: owner ? identities : null, needThumbs: owner?.canonical_face_path ? new Map([[owner.identity_id, owner.track_ids]]) : null, constraints: null,
       beforeSeal: (dir) => seal(ws, epId, dir, actions),
     });
-    return { label: `Reject ${face.face_id}`, backup: b.dir, into: [] };
+    return { label: backupStepLabel(actions), backup: b.dir, into: [] };
   }
 
   let split;
@@ -120,7 +121,7 @@ export async function applyTrackEdit(input: TrackEditInput): Promise<TrackEditRe
     previous: doc, identities: owner ? identities : null, needThumbs, constraints,
     beforeSeal: (dir) => seal(ws, epId, dir, actions),
   });
-  return { label: `Split ${trackId} at ${face.face_id}`, backup: b.dir, into: [first, second] };
+  return { label: backupStepLabel(actions), backup: b.dir, into: [first, second] };
 }
 
 /** The edit becomes the top of the review undo stack; earlier undone cleanups / edits can no longer be redone. */
