@@ -1,7 +1,9 @@
 // Human work across a re-run that regenerates tracks (--force, another stride, other tracker knobs):
 // track ids are renumbered and reshaped, so identities.json's locked identities and labels would point
 // at other people's tracks. The track stage, before it overwrites tracks.jsonl, matches the old tracks
-// of every locked or labeled identity to the new tracks (shared/cluster/trackmatch.ts: old boxes from
+// of every locked or labeled identity, and every track named by review_constraints.json (the
+// reviewer's merges, moves, splits and removals: the cluster stage translates those facts with this
+// file and keeps them), to the new tracks (shared/cluster/trackmatch.ts: old boxes from
 // track_samples.json — faces.jsonl when absent — against the new tracks' every detection) and writes
 // track_remap.json:
 //   {ep_id, created_at, identities_created_at, old_to_new: {old track: [new tracks]},
