@@ -8,32 +8,22 @@
 // (The merge goes through the service: the merge dialog's own flow is tested with the dialog.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { runPipeline } from '../electron/pipeline/orchestrator';
-import { EVAL_DIR, loadEvalPack } from '../electron/models/testing';
-import { episodeArtifacts } from '../electron/store/artifacts';
-import { validateEpisode, formatReport } from '../electron/store/validate';
-import { Workspace } from '../electron/store/workspace';
 import { main as cli } from '../electron/cli';
 import type { IdentitiesDoc } from '../shared/schema';
 import { snapshot, withFailureShot } from './fixtures';
 import { useReviewApp } from './harness';
+import { assertValid, FRIENDS_EP as EP, friendsArtifacts, runFriendsPipeline } from './friends';
 
-const EP = 'friends-s01e01';
-const VIDEO = join(EVAL_DIR, 'videos', 'sitcom_friends_group.mp4');
 const JOEY_FRONT = 'track-00003';
 const JOEY_BACK = 'track-00014';
 const e2e = useReviewApp({
   prefix: 'sa-constraints-',
-  setup: (workspace) => runPipeline({ videoPath: VIDEO, workspace, epId: EP, settings: { stride: 6 }, loadPack: () => loadEvalPack('cpu') }),
+  setup: runFriendsPipeline,
 });
 
-const art = () => episodeArtifacts(new Workspace(e2e.workspace), EP);
+const art = () => friendsArtifacts(e2e.workspace);
 const owner = (doc: IdentitiesDoc, t: string) => doc.identities.find((i) => i.track_ids.includes(t));
-async function valid(step: string) {
-  const r = await validateEpisode(new Workspace(e2e.workspace), EP);
-  assert.ok(r.ok, `after ${step}:\n${formatReport(r)}`);
-}
+const valid = (step: string) => assertValid(e2e.workspace, step);
 /** The tracks that now hold the faces the given tracks held at the start (cleanup splits renumber). */
 async function descendants(faceIds: Set<string>): Promise<Set<string>> {
   return new Set((await art().readFaces()).filter((f) => faceIds.has(f.face_id)).map((f) => f.track_id));

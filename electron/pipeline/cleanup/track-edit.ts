@@ -105,7 +105,9 @@ export async function applyTrackEdit(input: TrackEditInput): Promise<TrackEditRe
   let constraints = translateConstraints(input.constraints, (t) => into.get(t));
   let needThumbs = null as Map<string, string[]> | null;
   if (owner) {
-    const inPlace = applySplitsToIdentities(doc, into, input.now);
+    // A new revision too (the review app waits for the revision to move after an edit).
+    const split0 = applySplitsToIdentities(doc, into, input.now);
+    const inPlace = { ...split0, metadata: { ...split0.metadata, revision: (doc.metadata.revision ?? 0) + 1 } };
     const r = applyCommand(inPlace, { op: 'removeTrack', track_id: second, force: true }, input.now, { constraints });
     if (!r.ok) return refuse(r.code, r.message);
     const created = r.doc.identities.find((i) => i.track_ids.length === 1 && i.track_ids[0] === second)!;
