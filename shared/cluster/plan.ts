@@ -168,8 +168,10 @@ export function planIdentities(input: PlanInput): PlanResult {
   for (const i of free) {
     if (clustered.has(i)) continue;
     const g = excluded.has(tracks[i].track_id) ? undefined : groupOfRoot.get(uf.find(i));
-    if (g) g.tracks.push(i);
-    else push([i], false);
+    if (g) {
+      g.tracks.push(i);
+      g.firstFrame = Math.min(g.firstFrame, tracks[i].frame_span[0]);
+    } else push([i], false);
   }
   const minTrack = (g: Group) => Math.min(...g.tracks);
   groups.sort((a, b) => b.tracks.length - a.tracks.length || a.firstFrame - b.firstFrame || minTrack(a) - minTrack(b));
