@@ -142,6 +142,11 @@ export class ReviewCleanup<S extends CleanupState> {
     if (opts.expect && last?.dir !== opts.expect) {
       fail('conflict', `the cleanup on the undo stack (${opts.expect}) is not the newest cleanup of ${epId} (${last?.dir ?? 'none left'}); use "Undo cleanup"`);
     }
+    // A reviewer's track edit is backed up the same way, but "Undo cleanup" must not undo it.
+    const action = last?.manifest.actions[0];
+    if (!opts.expect && (action === 'split_track' || action === 'reject_face')) {
+      fail('conflict', `the newest backed-up step of ${epId} is "${cleanupStepLabel(last!.manifest.actions)}", not a cleanup; undo it first (z)`);
+    }
     const top = st?.history.undo.at(-1);
     const reviewUndone = !!last && isCleanupStep(top) && top.backup === last.dir;
     const r = await undoLastCleanup(ws, epId, { force: opts.force, reviewUndone }).catch((err: Error) => fail(errorCode(err.message), err.message));

@@ -88,6 +88,7 @@ test('split at a face, reject a face, refusals, undo', async () => {
     const cons = await readConstraints(svc.ws, EP);
     assert.ok(cons.cannot_link.some(([a, b]) => a.includes('track-00004') && b.includes('track-00005')), JSON.stringify(cons));
     assert.deepEqual(constraintViolations(doc, cons), []);
+    assert.match((await refusal(svc.undoCleanup({ ep_id: EP, force: false }))).message, /not a cleanup; undo it first/, '"Undo cleanup" leaves a track edit alone');
 
     // A cleanup re-cluster at a threshold that would join anything keeps the parts apart.
     const cleaned = await runCleanup({ workspace: svc.ws, epId: EP, actions: ['recluster'], clusterThresh: -1, dryRun: true });
