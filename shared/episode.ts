@@ -58,6 +58,8 @@ export function episodePaths(epIdOrParsed: string | EpisodeId) {
     faces: `${manifests}/faces.jsonl`,
     identities: `${manifests}/identities.json`,
     cleanupReport: `${manifests}/cleanup_report.json`,
+    /** Side file: the reviewer's must-link / cannot-link / excluded facts (shared/schema/constraints.ts). */
+    reviewConstraints: `${manifests}/review_constraints.json`,
     facesNpy: `${embeds}/faces.npy`,
     trackEmbeddingsNpy: `${embeds}/track_embeddings.npy`,
     /** Side file: model id, embedding dim and track order of track_embeddings.npy (rows ↔ track ids). */

@@ -4,13 +4,33 @@
 // undo/redo ('review:undo' / 'review:redo' restore its backup / its post-cleanup snapshot).
 import { z } from 'zod';
 import { cleanupReportSchema } from './schema/cleanup';
-import { epIdSchema, nonNegInt, trackIdSchema } from './schema/common';
+import { epIdSchema, identityIdSchema, nonNegInt, trackIdSchema } from './schema/common';
 
 export const cleanupActionSchema = z.enum(['split_tracks', 'reembed', 'recluster']);
 /** What Clean up runs unless asked otherwise. reembed is opt-in: its stricter gate and in-track outlier
  *  rejections lowered B-cubed F on the labeled TV clip (npm run eval:real: 0.87 → 0.73 with recluster),
  *  while split_tracks + recluster hold it (WCP 0.97 → 0.98). */
 export const DEFAULT_CLEANUP_ACTIONS: z.infer<typeof cleanupActionSchema>[] = ['split_tracks', 'recluster'];
+
+/**
+ * What a cleanup does to one identity of the current document (listed only when it changes): where
+ * most of its tracks end up, the tracks that identity gains from elsewhere and the ones it loses
+ * (a track split by the cleanup counts by its halves), and whether the name stays on it.
+ */
+export const identityChangeSchema = z.strictObject({
+  identity_id: identityIdSchema,
+  name: z.string().nullable(),
+  locked: z.boolean(),
+  tracks_before: nonNegInt,
+  /** The identity after the cleanup that holds most of its tracks (null: none left). */
+  becomes: identityIdSchema.nullable(),
+  tracks_after: nonNegInt,
+  gained: z.array(trackIdSchema),
+  lost: z.array(trackIdSchema),
+  /** null when it had no name. */
+  label_kept: z.boolean().nullable(),
+});
+export type IdentityChange = z.infer<typeof identityChangeSchema>;
 
 export const cleanupRunResponseSchema = z.strictObject({
   ep_id: epIdSchema,
@@ -19,6 +39,8 @@ export const cleanupRunResponseSchema = z.strictObject({
   /** Each split track and the tracks it became (time order). */
   splits: z.array(z.strictObject({ from: trackIdSchema, into: z.array(trackIdSchema) })),
   faces_rejected: z.array(z.string()),
+  /** Per identity, what changes (the preview lists them before Apply). */
+  changes: z.array(identityChangeSchema),
   /** Workspace-relative backup folder; null for a dry run. */
   backup: z.string().nullable(),
 });

@@ -1,9 +1,9 @@
 // The one contract between the UI and the ReviewService, shared by the Electron IPC wiring (main +
 // preload) and the web host (POST /api/<channel>). Types come from the schemas; both sides validate.
 import { z } from 'zod';
-import { anyCommandSchema, reviewCommandSchema } from './commands/schema';
+import { anyCommandSchema, reviewCommandSchema, trackEditSchema } from './commands/schema';
 import { defaultPipelineSettings, pipelineSettingsSchema, type PipelineSettings } from './schema/settings';
-import { epIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonNegInt, trackIdSchema } from './schema';
+import { epIdSchema, faceIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonNegInt, trackIdSchema } from './schema';
 import { CAST_CHANNEL_METHODS, castChannels } from './ipc-cast';
 import { CLEANUP_CHANNEL_METHODS, CLEANUP_EVENT_METHODS, cleanupChannels, cleanupEvents } from './ipc-cleanup';
 import { MODELS_CHANNEL_METHODS, MODELS_EVENT_METHODS, modelsChannels, modelsEvents } from './ipc-models';
@@ -183,6 +183,8 @@ export const channels = {
         trackSummarySchema.extend({
           /** All crops of the track in time order (faces.jsonl crop_path, else sample_thumbs). */
           crops: z.array(mediaRef),
+          /** The track's faces.jsonl rows in time order (empty without faces.jsonl): what review:edit-track splits at or rejects. */
+          face_rows: z.array(z.strictObject({ face_id: faceIdSchema, crop_path: z.string(), rejected: z.boolean() })),
           /** Mean faces.jsonl quality_score (null when unknown). */
           quality: z.number().nullable(),
           /** Cosine similarity of the track embedding to the identity centroid (null without track_embeddings.npy); low = outlier. */
@@ -204,6 +206,11 @@ export const channels = {
   },
   'review:apply': {
     request: z.strictObject({ ep_id: epIdSchema, revision: nonNegInt, command: reviewCommandSchema }),
+    response: reviewStateSchema,
+  },
+  /** Split a track at a face, or reject a face (shared/commands/schema.ts): one undo step, restored from a backup. */
+  'review:edit-track': {
+    request: z.strictObject({ ep_id: epIdSchema, revision: nonNegInt, edit: trackEditSchema }),
     response: reviewStateSchema,
   },
   'review:undo': { request: z.strictObject({ ep_id: epIdSchema, revision: nonNegInt }), response: reviewStateSchema },
@@ -271,6 +278,7 @@ export const CHANNEL_METHODS = {
   'episode:open': 'openEpisode',
   'identity:detail': 'getIdentityDetail',
   'review:apply': 'applyReview',
+  'review:edit-track': 'editTrack',
   'review:undo': 'undo',
   'review:redo': 'redo',
   'settings:get': 'getSettings',

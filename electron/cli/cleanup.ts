@@ -36,6 +36,7 @@ function describe(r: CleanupResult): string {
     ...r.splits.map((s) => `    ${s.from} → ${s.into.join(' + ')} (cut at frame ${s.cutFrames.join(', ')})`),
     `  reembed: ${r.report.reembed_summary.faces_rejected} rejected, ${r.reembeddedFaces.length} re-embedded; mean quality ${r.report.reembed_summary.mean_quality_before.toFixed(3)} → ${r.report.reembed_summary.mean_quality_after.toFixed(3)}`,
     `  recluster: ${r.report.recluster_summary.clusters_merged} merged`,
+    ...r.changes.map((c) => `    ${c.name ? `${c.name} (${c.identity_id})` : c.identity_id}: ${c.tracks_before} → ${c.tracks_after} tracks, +${c.gained.length} −${c.lost.length}${c.label_kept === false ? ', name dropped' : ''}`),
   ];
   if (r.backup) lines.push(`  backup: ${r.backup} (undo: screenalytics cleanup ${r.report.ep_id} --workspace <dir> --undo)`);
   return lines.join('\n');

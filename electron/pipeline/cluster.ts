@@ -14,6 +14,8 @@ import { loadOrPool, readEpisodeFaces, readTracks } from './pool';
 import { applyTrackRemap, readTrackRemap } from './remap';
 import { embeddingStats } from '../../shared/cluster/pooling';
 import { settlePendingReviewEdits } from '../service/settle';
+import { isEmptyConstraints, restrictConstraints, translateConstraints } from '../../shared/cluster/reviewer-constraints';
+import { readConstraints, writeConstraints } from '../store/constraints';
 
 export interface ClusterOptions {
   clusterThresh?: number;
@@ -104,6 +106,8 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
   const settled = await settlePendingReviewEdits(ctx.workspace, ctx.epId);
   if (settled) ctx.log('info', `replayed ${settled} journaled review edit(s) into identities.json before clustering`);
   let previous = await readIdentities(ctx);
+  // The reviewer's merges, moves, splits and removals, in the document's track ids.
+  let constraints = await readConstraints(ctx.workspace, ctx.epId);
   const { meta, vectors } = await loadOrPool(ctx);
   const [tracks, { faces }] = await Promise.all([readTracks(ctx), readEpisodeFaces(ctx)]);
   ctx.progress({ stage: 'cluster', done: 0, total: tracks.length });
@@ -130,7 +134,10 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
     }
     ctx.log('info', `cluster: reviewed identities moved to the re-run's tracks (${applied.changed.size} changed)`);
     previous = applied.doc;
+    // Every constrained track is in old_to_new (remap.ts); one that is not names another track now.
+    constraints = translateConstraints(constraints, (t) => remap.old_to_new[t] ?? []);
   }
+  constraints = restrictConstraints(constraints, new Set(tracks.map((t) => t.track_id)));
   const plan = planIdentities({
     epId: ctx.epId,
     tracks,
@@ -145,6 +152,7 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
     linkage,
     modelId: meta.model_id,
     now,
+    constraints,
   });
   for (const w of plan.warnings) ctx.log('warn', `cluster: ${w}`);
   if (plan.carried.size) ctx.log('info', `cluster: labels carried over for ${[...plan.carried].join(', ')}`);
@@ -152,6 +160,7 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
   await writeIdentityThumbs(ctx, plan.doc, plan.needThumbs, faces);
   checkAborted(ctx.signal);
   await writeIdentities(ctx, plan.doc);
+  if (!isEmptyConstraints(constraints) || existsSync(ctx.workspace.abs(ctx.paths.reviewConstraints))) await writeConstraints(ctx.workspace, ctx.epId, constraints);
   const m = plan.doc.metadata;
   ctx.log('info', `cluster: ${m.num_tracks} tracks → ${plan.doc.identities.length} identities (${m.num_clusters} clusters, ${m.num_singletons} singleton tracks), ${linkage} linkage, thresh ${clusterThresh}`);
   ctx.progress({ stage: 'cluster', done: tracks.length, total: tracks.length });

@@ -16,6 +16,8 @@ import type { IdentitiesDoc, Identity } from '../../shared/schema';
 import { runPipeline, type RunOptions } from './orchestrator';
 import { applyTrackRemap, trackRemapPath } from './remap';
 import { sidePaths } from './sidefiles';
+import { readConstraints, writeConstraints } from '../store/constraints';
+import { constraintViolations } from '../../shared/cluster/reviewer-constraints';
 
 const VIDEO = join(EVAL_DIR, 'videos', 'interview_two_people.mp4');
 const EP = 'interview-s01e01';
@@ -66,6 +68,8 @@ test('a re-run at another stride keeps the locked identity on the same man and c
   lk.labels = { person_id: 'host', name: 'The Host' };
   edited.identities.find((i) => i.identity_id === labeledOld.identity_id)!.labels = { name: 'The Guest' };
   await art().writeIdentities(edited);
+  // The reviewer said the two men are two people (a cannot-link fact): it must reach the new tracks.
+  await writeConstraints(new Workspace(root), EP, { version: 1, must_link: [], cannot_link: [[[long[0].track_id], [long[1].track_id]]], excluded: [] });
 
   const logs: string[] = [];
   const second = await run(STRICT, { onLog: (_l, m) => logs.push(m) });
@@ -101,6 +105,10 @@ test('a re-run at another stride keeps the locked identity on the same man and c
 
   const remap = JSON.parse(readFileSync(join(root, trackRemapPath(EP)), 'utf8'));
   assert.equal(remap.identities_created_at, doc4.metadata.created_at);
+  // The constraints now name the new tracks, and the new document keeps them.
+  const cons = await readConstraints(new Workspace(root), EP);
+  assert.deepEqual(cons.cannot_link.flat(2).sort(), [...remap.old_to_new[long[0].track_id], ...remap.old_to_new[long[1].track_id]].sort());
+  assert.deepEqual(constraintViolations(doc3, cons), []);
   assert.ok(remap.old_to_new[long[0].track_id].length >= 1);
   assert.ok(logs.some((l) => /reviewed tracks matched to new tracks/.test(l)), logs.join('\n'));
 

@@ -1,7 +1,9 @@
 // Human work across a re-run that regenerates tracks (--force, another stride, other tracker knobs):
 // track ids are renumbered and reshaped, so identities.json's locked identities and labels would point
 // at other people's tracks. The track stage, before it overwrites tracks.jsonl, matches the old tracks
-// of every locked or labeled identity to the new tracks (shared/cluster/trackmatch.ts: old boxes from
+// of every locked or labeled identity, and every track named by review_constraints.json (the
+// reviewer's merges, moves, splits and removals: the cluster stage translates those facts with this
+// file and keeps them), to the new tracks (shared/cluster/trackmatch.ts: old boxes from
 // track_samples.json — faces.jsonl when absent — against the new tracks' every detection) and writes
 // track_remap.json:
 //   {ep_id, created_at, identities_created_at, old_to_new: {old track: [new tracks]},
@@ -17,6 +19,8 @@ import type { IdentitiesDoc, Identity } from '../../shared/schema';
 import { trackIdSchema } from '../../shared/schema/common';
 import type { Track } from '../../shared/schema/tracks';
 import { matchTracks, type Box, type TrackBoxes } from '../../shared/cluster/trackmatch';
+import { constraintTracks } from '../../shared/cluster/reviewer-constraints';
+import { readConstraints } from '../store/constraints';
 import { episodeArtifacts } from '../store/artifacts';
 import { readJson, writeJson } from '../store/json';
 import type { StageContext } from './context';
@@ -77,7 +81,9 @@ export async function remapHumanWork(ctx: StageContext, newTracks: readonly Trac
     return null;
   }
   const human = prev.identities.filter(isHuman);
-  if (!human.length) return drop();
+  // Tracks named by the reviewer's constraints (review_constraints.json) are carried too.
+  const constrained = constraintTracks(await readConstraints(ctx.workspace, ctx.epId));
+  if (!human.length && !constrained.length) return drop();
   let pending: TrackRemap | null = null;
   if (existsSync(remapAbs)) {
     const r = await readJson(remapAbs, trackRemapSchema).catch(() => null);
@@ -88,7 +94,8 @@ export async function remapHumanWork(ctx: StageContext, newTracks: readonly Trac
 
   // The document's track ids, as tracks of the current tracks.jsonl (through a pending remap if any).
   const base = new Map<string, string[]>();
-  for (const ident of human) for (const t of ident.track_ids) base.set(t, pending ? (pending.old_to_new[t] ?? []) : [t]);
+  const docTracks = [...human.flatMap((i) => i.track_ids), ...constrained];
+  for (const t of docTracks) base.set(t, pending ? (pending.old_to_new[t] ?? []) : [t]);
   const current = new Set([...base.values()].flat());
   const match = matchTracks(await oldBoxes(ctx, current), newBoxes);
   const remap: TrackRemap = {
@@ -98,12 +105,10 @@ export async function remapHumanWork(ctx: StageContext, newTracks: readonly Trac
     old_to_new: {},
     lost: [],
   };
+  const mapped = (t: string) => [...new Set(base.get(t)!.flatMap((c) => match.oldToNew.get(c) ?? []))];
+  for (const t of docTracks) remap.old_to_new[t] = mapped(t);
   for (const ident of human) {
-    for (const t of ident.track_ids) {
-      const mapped = [...new Set(base.get(t)!.flatMap((c) => match.oldToNew.get(c) ?? []))];
-      remap.old_to_new[t] = mapped;
-      if (!mapped.length) remap.lost.push({ identity_id: ident.identity_id, locked: ident.locked, track_id: t });
-    }
+    for (const t of ident.track_ids) if (!remap.old_to_new[t].length) remap.lost.push({ identity_id: ident.identity_id, locked: ident.locked, track_id: t });
   }
   await writeJson(remapAbs, remap, trackRemapSchema);
   const carried = Object.values(remap.old_to_new).filter((v) => v.length).length;

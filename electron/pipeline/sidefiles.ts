@@ -10,6 +10,8 @@
 // track_remap.json — written by the track stage when it replaces the tracks of an episode whose
 //   identities.json has locked or labeled identities: their old track ids → the matching new ones,
 //   and the tracks left without a match (schema and rules: remap.ts).
+// review_constraints.json — the reviewer's must-link / cannot-link / excluded facts about tracks
+//   (schema and rules: shared/schema/constraints.ts), kept by every recomputation.
 // run_state.json — the orchestrator's resume record, one entry per finished stage:
 //   {stage: {fingerprint, settings, inputs: {path: hash}, finished_at, elapsed_sec}}. `fingerprint`
 //   is sha256 over the stage name, the settings that stage reads and the input hashes; a stage whose

@@ -20,6 +20,7 @@ import type { Workspace } from '../store/workspace';
  * validate` checks them fully).
  */
 const faceLiteSchema = z.looseObject({
+  face_id: z.string(),
   track_id: z.string(),
   frame_idx: z.number().int().nonnegative(),
   quality_score: z.number(),
@@ -54,6 +55,8 @@ export interface TrackInfo {
   faces: number;
   /** Crop refs in time order (faces' crop_path; legacy sample_thumbs when faces carry none). */
   crops: string[];
+  /** faces.jsonl rows of the track in time order: what a reviewer splits at or rejects. */
+  faceRows: Array<{ face_id: string; crop_path: string; rejected: boolean }>;
   quality: number | null;
 }
 
@@ -87,15 +90,15 @@ export async function loadEpisodeData(ws: Workspace, epId: string): Promise<Epis
   const tracks = new Map<string, TrackInfo>();
   const tracksPath = ws.abs(p.tracks);
   if (await exists(tracksPath)) {
-    for await (const t of readJsonlStream(tracksPath, trackSchema)) tracks.set(t.track_id, { track: t, faces: 0, crops: [], quality: null });
+    for await (const t of readJsonlStream(tracksPath, trackSchema)) tracks.set(t.track_id, { track: t, faces: 0, crops: [], faceRows: [], quality: null });
   }
   const facesPath = ws.abs(p.faces);
   if (await exists(facesPath)) {
-    const perTrack = new Map<string, { frame: number; crop: string; q: number }[]>();
+    const perTrack = new Map<string, { frame: number; crop: string; q: number; id: string; rejected: boolean }[]>();
     for await (const f of readFacesLite(facesPath)) {
       let list = perTrack.get(f.track_id);
       if (!list) perTrack.set(f.track_id, (list = []));
-      list.push({ frame: f.frame_idx, crop: f.crop_path, q: f.quality_score });
+      list.push({ frame: f.frame_idx, crop: f.crop_path, q: f.quality_score, id: f.face_id, rejected: !!f.rejection_reason });
     }
     for (const [trackId, list] of perTrack) {
       const info = tracks.get(trackId);
@@ -103,6 +106,7 @@ export async function loadEpisodeData(ws: Workspace, epId: string): Promise<Epis
       list.sort((a, b) => a.frame - b.frame);
       info.faces = list.length;
       info.crops = list.map((x) => x.crop).filter((c) => c !== '');
+      info.faceRows = list.map((x) => ({ face_id: x.id, crop_path: x.crop, rejected: x.rejected }));
       info.quality = list.reduce((s, x) => s + x.q, 0) / list.length;
     }
   }

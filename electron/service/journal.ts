@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { applyCommand } from '../../shared/commands/apply';
 import { emptyHistory, historySchema, HISTORY_LIMIT, type History } from '../../shared/commands/history';
 import { anyCommandSchema, restoreCommandSchema, type CommandContext } from '../../shared/commands/schema';
-import { identitiesDocSchema, isoTimestamp, nonNegInt, type IdentitiesDoc } from '../../shared/schema';
+import { identitiesDocSchema, isoTimestamp, nonNegInt, reviewConstraintsSchema, type IdentitiesDoc, type ReviewConstraints } from '../../shared/schema';
+import { readConstraints, writeConstraints } from '../store/constraints';
 import { appendFileDurable } from '../store/atomic';
 import { readJson, writeJson } from '../store/json';
 import { readJsonl } from '../store/jsonl';
@@ -25,6 +26,11 @@ export const journalEntrySchema = z.strictObject({
   command: anyCommandSchema,
   /** The inverse of `command` as applied (lets the undo stack be rebuilt without the old document). */
   inverse: restoreCommandSchema,
+  /**
+   * The reviewer constraints after this entry (review_constraints.json is rewritten after
+   * identities.json; this copy survives a crash in between).
+   */
+  constraints: reviewConstraintsSchema.optional(),
 });
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 
@@ -68,6 +74,7 @@ export function advanceHistory(h: History, e: JournalEntry): History {
 
 export interface Recovered {
   doc: IdentitiesDoc;
+  constraints: ReviewConstraints;
   history: History;
   /** Journal entries replayed into identities.json (0 after a clean shutdown). */
   replayed: number;
@@ -86,17 +93,23 @@ export async function recover(ws: Workspace, epId: string, ctx: CommandContext):
     ? (await readJsonl(files.journal, journalEntrySchema, { tornTail: 'ignore' })).filter((e) => e.base === base)
     : [];
 
+  // The constraints of the document as it is: its own journal entry's copy, else the side file (a new
+  // base written by a re-cluster or cleanup starts from the side file they wrote).
+  const onDisk = await readConstraints(ws, epId);
+  let constraints = entries.find((e) => e.revision === revisionOf(doc))?.constraints ?? onDisk;
   let replayed = 0;
   for (const e of entries) {
     const rev = revisionOf(doc);
     if (e.revision <= rev) continue;
     if (e.revision !== rev + 1) throw new Error(`${files.journal}: revision ${e.revision} follows ${rev}; entries are missing`);
-    const r = applyCommand(doc, e.command, e.at, ctx);
+    const r = applyCommand(doc, e.command, e.at, { ...ctx, constraints });
     if (!r.ok) throw new Error(`${files.journal}: revision ${e.revision} (${e.label}) no longer applies: ${r.message}`);
     doc = { ...r.doc, metadata: { ...r.doc.metadata, revision: e.revision } };
+    constraints = e.constraints ?? r.constraints ?? constraints;
     replayed++;
   }
   if (replayed) doc = await writeJson(files.identities, doc, identitiesDocSchema);
+  if (JSON.stringify(constraints) !== JSON.stringify(onDisk)) constraints = await writeConstraints(ws, epId, constraints);
 
   let saved: z.infer<typeof undoFileSchema> | null = null;
   if (await exists(files.undo)) {
@@ -119,7 +132,7 @@ export async function recover(ws: Workspace, epId: string, ctx: CommandContext):
     changed = true;
   }
   if (changed || (saved && saved.revision !== docRev)) await saveHistory(ws, epId, base, docRev, history);
-  return { doc, history, replayed };
+  return { doc, constraints, history, replayed };
 }
 
 /** A crash mid-append leaves a last line without its newline; cut it so the next append starts clean. */

@@ -80,7 +80,7 @@ export class ReviewCleanup<S extends CleanupState> {
           await h.reload(epId);
           h.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });
         }
-        return { ep_id: epId, dry_run: r.dryRun, report: r.report, splits: r.splits.map((s) => ({ from: s.from, into: s.into })), faces_rejected: r.rejectedFaces, backup: r.backup };
+        return { ep_id: epId, dry_run: r.dryRun, report: r.report, splits: r.splits.map((s) => ({ from: s.from, into: s.into })), faces_rejected: r.rejectedFaces, changes: r.changes, backup: r.backup };
       })),
     );
   }
@@ -141,6 +141,11 @@ export class ReviewCleanup<S extends CleanupState> {
     const [last] = await listBackups(ws, epId);
     if (opts.expect && last?.dir !== opts.expect) {
       fail('conflict', `the cleanup on the undo stack (${opts.expect}) is not the newest cleanup of ${epId} (${last?.dir ?? 'none left'}); use "Undo cleanup"`);
+    }
+    // A reviewer's track edit is backed up the same way, but "Undo cleanup" must not undo it.
+    const action = last?.manifest.actions[0];
+    if (!opts.expect && (action === 'split_track' || action === 'reject_face')) {
+      fail('conflict', `the newest backed-up step of ${epId} is "${cleanupStepLabel(last!.manifest.actions)}", not a cleanup; undo it first (z)`);
     }
     const top = st?.history.undo.at(-1);
     const reviewUndone = !!last && isCleanupStep(top) && top.backup === last.dir;

@@ -15,10 +15,11 @@ import {
   type ServiceApi,
   type Settings,
 } from '../../shared/ipc';
-import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
+import { identitiesDocSchema, type IdentitiesDoc, type ReviewConstraints } from '../../shared/schema';
 import { dirname } from 'node:path';
 import { EpisodeArtifacts } from '../store/artifacts';
 import { removeStaleTempFiles } from '../store/atomic';
+import { writeConstraints } from '../store/constraints';
 import { withoutRoot } from '../store/errors';
 import { readJson, writeJson } from '../store/json';
 import { Workspace } from '../store/workspace';
@@ -47,6 +48,8 @@ export interface ReviewServiceOptions {
 
 export interface EpisodeState extends CleanupState {
   doc: IdentitiesDoc;
+  /** review_constraints.json as it matches `doc`. */
+  constraints: ReviewConstraints;
   history: History;
   data: EpisodeData;
   /**
@@ -169,9 +172,9 @@ export class ReviewService implements ServiceApi {
     // Temp files of writers that were killed (review edits, the cast library) would pile up forever.
     for (const dir of [files.dir, this.ws.abs(this.ws.paths(epId).embedsDir), dirname(this.ws.abs(castPaths(parseEpId(epId).show).json))]) await removeStaleTempFiles(dir);
     const load = () => recover(this.ws, epId, commandContext(data));
-    const { doc, history } = locked ? await load() : await withReviewLock(this.ws, epId, load);
+    const { doc, history, constraints } = locked ? await load() : await withReviewLock(this.ws, epId, load);
     const cleanupRedo = await ReviewCleanup.loadRedo(this.ws, epId);
-    const st: EpisodeState = { doc, history, data, docStamp: await reviewStamp(files), cleanupRedo, warnings: cached?.warnings ?? [] };
+    const st: EpisodeState = { doc, history, constraints, data, docStamp: await reviewStamp(files), cleanupRedo, warnings: cached?.warnings ?? [] };
     this.states.set(epId, st);
     // Catches the library up with edits a crash kept out of it (replayed or not yet synced).
     await this.syncCast(epId, st);
@@ -205,18 +208,19 @@ export class ReviewService implements ServiceApi {
     }
   }
 
-  /** Journal first (fsync), then identities.json atomically, then the undo stacks. */
-  private async commit(epId: string, st: EpisodeState, at: string, kind: 'apply' | 'undo' | 'redo', label: string, command: AnyCommand, next: IdentitiesDoc, inverse: AnyCommand, history: History) {
+  /** Journal first (fsync), then identities.json atomically, then the reviewer constraints and the undo stacks. */
+  private async commit(epId: string, st: EpisodeState, at: string, kind: 'apply' | 'undo' | 'redo', label: string, command: AnyCommand, next: IdentitiesDoc, inverse: AnyCommand, history: History, constraints = st.constraints) {
     const revision = revisionOf(st.doc) + 1;
     const base = st.doc.metadata.created_at;
     if (inverse.op !== 'restore') fail('internal', 'inverse must be a restore operation');
     // The store's cross-file checks (every track in tracks.jsonl, refs confined) before anything is
     // journalled: an edit never leaves a file validate rejects.
     const checked = await new EpisodeArtifacts(this.ws, epId).checkIdentities({ ...next, metadata: { ...next.metadata, revision } }, st.data.tracks.size ? new Set(st.data.tracks.keys()) : undefined);
-    await appendJournal(this.ws, epId, { v: 1, revision, base, at, kind, label, command, inverse: inverse as Extract<AnyCommand, { op: 'restore' }> });
+    await appendJournal(this.ws, epId, { v: 1, revision, base, at, kind, label, command, inverse: inverse as Extract<AnyCommand, { op: 'restore' }>, constraints });
     const files = reviewFiles(this.ws, epId);
     st.doc = await writeJson(files.identities, checked, identitiesDocSchema);
     st.docStamp = await reviewStamp(files);
+    if (JSON.stringify(constraints) !== JSON.stringify(st.constraints)) st.constraints = await writeConstraints(this.ws, epId, constraints);
     st.history = history;
     await saveHistory(this.ws, epId, base, revision, history);
     if (await compactJournal(this.ws, epId, { base, revision })) st.docStamp = await reviewStamp(files);
@@ -229,10 +233,10 @@ export class ReviewService implements ServiceApi {
   /** Applies `command` to the loaded state and commits it; the caller holds the review lock. */
   private async applyCommand(epId: string, st: EpisodeState, command: AnyCommand, label: (described: string) => string = (d) => d): Promise<void> {
     const at = this.now();
-    const r = applyCommand(st.doc, command, at, commandContext(st.data));
+    const r = applyCommand(st.doc, command, at, { ...commandContext(st.data), constraints: st.constraints });
     if (!r.ok) return refusalToFailure(r);
     const desc = label(describeCommand(command));
-    await this.commit(epId, st, at, 'apply', desc, command, r.doc, r.inverse, recordStep(st.history, desc, r.inverse));
+    await this.commit(epId, st, at, 'apply', desc, command, r.doc, r.inverse, recordStep(st.history, desc, r.inverse), r.constraints);
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
@@ -298,14 +302,37 @@ export class ReviewService implements ServiceApi {
         if (which === 'undo' && isCleanupStep(st.history.undo.at(-1))) return this.reviewState(epId, await this.cleanupApi.undoStep(epId, st));
         if (which === 'redo' && cleanupRedoOnTop(st)) return this.reviewState(epId, await this.cleanupApi.redoStep(epId, st));
         const at = this.now();
-        const r = (which === 'undo' ? undoStep : redoStep)(st.history, st.doc, at);
+        const r = (which === 'undo' ? undoStep : redoStep)(st.history, st.doc, at, { constraints: st.constraints });
         if (!r.ok) return refusalToFailure(r);
         // The inverse of what was just applied is what the new stack top holds (never a cleanup step).
         const top = which === 'undo' ? r.history.redo.at(-1) : r.history.undo.at(-1);
         if (!top || isCleanupStep(top)) return fail('internal', 'history step without an inverse');
         const inverse = which === 'undo' ? top.redo! : top.undo;
-        await this.commit(epId, st, at, which, r.label, r.applied, r.doc, inverse, r.history);
+        await this.commit(epId, st, at, which, r.label, r.applied, r.doc, inverse, r.history, r.constraints);
         return this.reviewState(epId, st);
+      })),
+    );
+  }
+
+  /**
+   * Split a track at a face / reject a face: rewrites tracks, faces and embeddings through the cleanup
+   * write-back (backup first; pipeline/cleanup/track-edit.ts) and becomes the top undo step.
+   */
+  editTrack(req: RequestOf<'review:edit-track'>): Promise<ResponseOf<'review:edit-track'>> {
+    const epId = this.epId(req.ep_id);
+    return this.guard(() =>
+      this.serial(epId, () => withReviewLock(this.ws, epId, async () => {
+        const st = await this.state(epId, true);
+        this.checkRevision(st, req.revision);
+        const { applyTrackEdit, TrackEditRefusal } = await import('../pipeline/cleanup/track-edit');
+        await applyTrackEdit({ workspace: this.ws, epId, edit: req.edit, doc: st.doc, constraints: st.constraints, now: this.now() }).catch((err: Error) =>
+          err instanceof TrackEditRefusal ? refusalToFailure(err.refusal) : fail('internal', err.message),
+        );
+        this.states.delete(epId);
+        const next = await this.state(epId, true);
+        await this.cast.syncEpisode(epId, next.doc).catch(() => undefined);
+        this.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'review' });
+        return this.reviewState(epId, next);
       })),
     );
   }

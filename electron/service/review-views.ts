@@ -102,6 +102,7 @@ export function identityDetail(epId: string, doc: IdentitiesDoc, data: EpisodeDa
       return {
         ...trackSummary(info, identity.identity_id),
         crops: info.crops,
+        face_rows: info.faceRows,
         quality: info.quality,
         similarity: v && own ? dot(v, own) : null,
       };

@@ -29,6 +29,11 @@ export interface AgglomerativeOptions {
   cannotLink?: Iterable<readonly [number, number]>;
   /** Reuse the similarity matrix's memory for distances (it is overwritten). Saves n² floats. */
   consumeMatrix?: boolean;
+  /**
+   * Points that already stand for several items (reviewer must-link groups): their item counts, so
+   * the Lance–Williams updates weigh them as clusters of that size. Default 1 each.
+   */
+  sizes?: ArrayLike<number>;
 }
 
 export interface Merge {
@@ -113,6 +118,7 @@ export function agglomerate(similarity: Float32Array, n: number, opts: Agglomera
   const cut = thresholdDistance(linkage, opts.threshold);
 
   const size = new Float64Array(n).fill(1);
+  if (opts.sizes) for (let i = 0; i < n; i++) size[i] = opts.sizes[i];
   // Active clusters in a swap-remove list; pos[i] = index in `active` or -1.
   const active = new Int32Array(n);
   const pos = new Int32Array(n);

@@ -10,12 +10,17 @@
 // - a new identity that inherits labels also keeps the old identity_id and created_at, so review
 //   references (journal entries, open views) still point at the same person;
 // - other new identities are numbered identity-00001… by size (desc) then first appearance, skipping
-//   every id already taken; cluster ids skip those of locked identities.
-import { formatIdentityId, type IdentitiesDoc, type Identity } from '../schema';
+//   every id already taken; cluster ids skip those of locked identities;
+// - reviewer constraints (review_constraints.json) hold: each must-link group lands in one identity
+//   (never split, even below min_cluster_size), cannot-linked tracks in different ones, excluded tracks
+//   each on their own; an unlocked identity the reviewer shaped keeps its id like a labeled one.
+import { formatIdentityId, type IdentitiesDoc, type Identity, type ReviewConstraints } from '../schema';
 import { identityThumbRef } from '../episode';
 import { agglomerate, cosineSimilarityMatrix, groupsOf, type Linkage } from './agglomerative';
 import { overlappingSpanPairs, type FrameSpan } from './constraints';
 import { dot, embeddingStats } from './pooling';
+import { restrictConstraints } from './reviewer-constraints';
+import { clusterUnits, UnionFind } from './units';
 
 export interface PlanTrack {
   track_id: string;
@@ -44,6 +49,8 @@ export interface PlanInput {
   modelId?: string;
   /** ISO timestamp of this run. */
   now: string;
+  /** The reviewer's must-link / cannot-link / excluded facts, in this run's track ids. */
+  constraints?: ReviewConstraints | null;
 }
 
 export interface PlanResult {
@@ -78,6 +85,35 @@ function similarityOf(input: PlanInput, rows: number[]): Float32Array {
   return cosineSimilarityMatrix(sub, n, input.dim);
 }
 
+/**
+ * Agglomerative clustering of the clusterable tracks (indices into input.tracks), as lists of track
+ * indices. Without reviewer constraints this is the plain track-level clustering; with them, must-link
+ * groups are single points (units.ts) and reviewer cannot-links join the co-occurrence ones.
+ */
+function clusterClusterable(input: PlanInput, clusterable: number[], rows: number[], uf: UnionFind, cons: ReviewConstraints | null): number[][] {
+  const n = clusterable.length;
+  const spans = clusterable.map((ti) => input.tracks[ti].frame_span);
+  const cannotLink = overlappingSpanPairs(spans);
+  const hasGroups = clusterable.some((ti) => uf.find(ti) !== ti);
+  if (!hasGroups && !cons?.cannot_link.length) {
+    const result = agglomerate(similarityOf(input, rows), n, { threshold: input.clusterThresh, linkage: input.linkage, cannotLink, consumeMatrix: true });
+    return groupsOf(result.labels, result.numClusters).map((g) => g.map((r) => clusterable[r]));
+  }
+  const pos = new Map(clusterable.map((ti, k) => [input.tracks[ti].track_id, k]));
+  for (const [a, b] of cons?.cannot_link ?? []) {
+    for (const x of a) for (const y of b) if (pos.has(x) && pos.has(y)) cannotLink.push([pos.get(x)!, pos.get(y)!]);
+  }
+  const unitIndex = new Map<number, number>();
+  const unitOf = Int32Array.from(clusterable, (ti) => {
+    const root = uf.find(ti);
+    if (!unitIndex.has(root)) unitIndex.set(root, unitIndex.size);
+    return unitIndex.get(root)!;
+  });
+  const sim = similarityOf(input, rows);
+  // similarityOf may hand back input.similarity itself: clusterUnits only reads it.
+  return clusterUnits({ similarity: sim, n, unitOf, m: unitIndex.size, cannotLink, threshold: input.clusterThresh, linkage: input.linkage }).map((g) => g.map((k) => clusterable[k]));
+}
+
 export function planIdentities(input: PlanInput): PlanResult {
   const { tracks, dim } = input;
   if (!(input.minClusterSize >= 1)) throw new Error(`min_cluster_size must be ≥ 1, got ${input.minClusterSize}`);
@@ -93,31 +129,50 @@ export function planIdentities(input: PlanInput): PlanResult {
     if (gone.length) warnings.push(`locked ${p.identity_id} kept as is, but its tracks ${gone.join(', ')} are no longer in tracks.jsonl`);
   }
 
-  // Free tracks with a vector are clustered; free tracks without one become singletons.
+  const cons = input.constraints ? restrictConstraints(input.constraints, new Set(trackIndex.keys())) : null;
+  const excluded = new Set((cons?.excluded ?? []).filter((t) => !lockedTracks.has(t)));
+  // Must-link groups as union-find roots over track indices (locked and excluded tracks stay out).
+  const uf = new UnionFind(tracks.length);
+  const inGroup = (t: string) => !lockedTracks.has(t) && !excluded.has(t);
+  for (const g of cons?.must_link ?? []) {
+    const idx = g.filter(inGroup).map((t) => trackIndex.get(t)!);
+    for (const i of idx.slice(1)) uf.union(idx[0], i);
+  }
+
+  // Free tracks with a vector are clustered; free tracks without one (and excluded ones) stay out.
   const free = tracks.map((_, i) => i).filter((i) => !lockedTracks.has(tracks[i].track_id));
-  const clusterable = free.filter((i) => vectorRow.has(tracks[i].track_id));
-  const n = clusterable.length;
+  const clusterable = free.filter((i) => vectorRow.has(tracks[i].track_id) && !excluded.has(tracks[i].track_id));
   const rowOfClusterable = clusterable.map((ti) => vectorRow.get(tracks[ti].track_id)!);
-  const cannotLink = overlappingSpanPairs(clusterable.map((ti) => tracks[ti].frame_span));
-  const result = agglomerate(similarityOf(input, rowOfClusterable), n, {
-    threshold: input.clusterThresh,
-    linkage: input.linkage,
-    cannotLink,
-    consumeMatrix: true,
-  });
+  const clusters = clusterClusterable(input, clusterable, rowOfClusterable, uf, cons);
 
   const groups: Group[] = [];
   const toGroup = (members: number[]): Group => ({ tracks: members, firstFrame: Math.min(...members.map((m) => tracks[m].frame_span[0])) });
   const clusterGroups = new Set<Group>();
-  for (const g of groupsOf(result.labels, result.numClusters)) {
-    const members = g.map((r) => clusterable[r]);
-    if (members.length >= input.minClusterSize && members.length > 1) {
-      const grp = toGroup(members);
-      groups.push(grp);
-      clusterGroups.add(grp);
-    } else for (const m of members) groups.push(toGroup([m]));
+  const groupOfRoot = new Map<number, Group>();
+  const push = (members: number[], asCluster: boolean) => {
+    const grp = toGroup(members);
+    groups.push(grp);
+    if (asCluster && members.length > 1) clusterGroups.add(grp);
+    for (const m of members) groupOfRoot.set(uf.find(m), grp);
+  };
+  for (const members of clusters) {
+    if (members.length >= input.minClusterSize && members.length > 1) push(members, true);
+    else {
+      // Too small to be a cluster: back to its must-link units (a reviewer's group stays whole).
+      const units = new Map<number, number[]>();
+      for (const m of members) (units.get(uf.find(m)) ?? units.set(uf.find(m), []).get(uf.find(m))!).push(m);
+      for (const u of units.values()) push(u, true);
+    }
   }
-  for (const i of free) if (!vectorRow.has(tracks[i].track_id)) groups.push(toGroup([i]));
+  const clustered = new Set(clusterable);
+  for (const i of free) {
+    if (clustered.has(i)) continue;
+    const g = excluded.has(tracks[i].track_id) ? undefined : groupOfRoot.get(uf.find(i));
+    if (g) {
+      g.tracks.push(i);
+      g.firstFrame = Math.min(g.firstFrame, tracks[i].frame_span[0]);
+    } else push([i], false);
+  }
   const minTrack = (g: Group) => Math.min(...g.tracks);
   groups.sort((a, b) => b.tracks.length - a.tracks.length || a.firstFrame - b.firstFrame || minTrack(a) - minTrack(b));
   for (const g of groups) g.tracks.sort((a, b) => a - b);
@@ -130,7 +185,9 @@ export function planIdentities(input: PlanInput): PlanResult {
   // Label carry-over.
   const carriedFrom = new Map<Group, Identity>();
   const carried = new Set<string>();
-  const labeled = previous.filter((p) => !p.locked && Object.keys(p.labels ?? {}).length > 0);
+  const grouped = new Set(cons?.must_link.flat() ?? []);
+  const reviewed = (p: Identity) => p.track_ids.filter((t) => grouped.has(t)).length >= 2;
+  const labeled = previous.filter((p) => !p.locked && (Object.keys(p.labels ?? {}).length > 0 || reviewed(p)));
   const groupOfTrack = new Map<number, Group>();
   for (const g of groups) for (const t of g.tracks) groupOfTrack.set(t, g);
   const candidates: Array<{ old: Identity; g: Group; overlap: number; frac: number }> = [];

@@ -1,7 +1,8 @@
 // Pure review operations over the identities document: apply(doc, command, now, ctx) → {doc, inverse}
 // or a typed refusal. Inputs are never mutated.
-import type { IdentitiesDoc, Identity } from '../schema';
+import type { IdentitiesDoc, Identity, ReviewConstraints } from '../schema';
 import { formatIdentityId } from '../schema';
+import { recordEdit } from '../cluster/reviewer-constraints';
 import type {
   AnyCommand,
   CommandContext,
@@ -21,6 +22,8 @@ export interface Applied {
   doc: IdentitiesDoc;
   /** Applying this to `doc` gives back the input document exactly. */
   inverse: RestoreCommand;
+  /** The reviewer constraints after the command (only when the context gave them). */
+  constraints?: ReviewConstraints;
 }
 export type ApplyResult = Applied | Refusal;
 
@@ -315,8 +318,23 @@ function restore(doc: IdentitiesDoc, c: RestoreCommand): ApplyResult {
   return finish(doc, ids, c.counts);
 }
 
-/** Applies one command. `now` is an ISO timestamp (callers pass it so results are reproducible). */
+/**
+ * Applies one command. `now` is an ISO timestamp (callers pass it so results are reproducible). With
+ * `ctx.constraints`, the result also holds the constraints the edit leaves and the inverse restores
+ * the ones it found.
+ */
 export function applyCommand(doc: IdentitiesDoc, command: AnyCommand, now: string, ctx: CommandContext = {}): ApplyResult {
+  const r = applyToDoc(doc, command, now, ctx);
+  const before = ctx.constraints;
+  if (!r.ok || !before) return r;
+  const constraints =
+    command.op === 'restore'
+      ? (command.constraints ?? before)
+      : recordEdit(before, doc, r.doc, command.op === 'removeTrack' ? { excluded: [command.track_id] } : {});
+  return { ...r, constraints, inverse: { ...r.inverse, constraints: before } };
+}
+
+function applyToDoc(doc: IdentitiesDoc, command: AnyCommand, now: string, ctx: CommandContext): ApplyResult {
   switch (command.op) {
     case 'lock':
       return lock(doc, command, now);

@@ -1,6 +1,6 @@
 // Review commands: the user's edits to identities.json, as data (journalled, sent over IPC, undone).
 import { z } from 'zod';
-import { identityIdSchema, identitySchema, nonNegInt, trackIdSchema, unit } from '../schema';
+import { faceIdSchema, identityIdSchema, identitySchema, nonNegInt, reviewConstraintsSchema, trackIdSchema, unit, type ReviewConstraints } from '../schema';
 
 const force = z.boolean().optional();
 
@@ -61,6 +61,33 @@ export const removeTrackCommandSchema = z.strictObject({
   force,
 });
 
+/**
+ * Track edits (review:edit-track): they rewrite tracks / faces / embeddings, not only identities.json,
+ * so their inverse is the episode backup taken before them (as for a cleanup): one step of z / shift+z.
+ *
+ * splitTrack: the track is cut before `face_id` — both parts get new track ids, the faces from that one
+ * on go to the second part, which becomes an identity of its own; the two parts are cannot-linked
+ * (shared/schema/constraints.ts). Faces, faces.npy rows and pooled embeddings follow.
+ */
+export const splitTrackCommandSchema = z.strictObject({
+  op: z.literal('splitTrack'),
+  track_id: trackIdSchema,
+  face_id: faceIdSchema,
+  force,
+});
+
+/** rejectFace: faces.jsonl `rejection_reason: "reviewer"`; the track is pooled again without it. */
+export const rejectFaceCommandSchema = z.strictObject({
+  op: z.literal('rejectFace'),
+  face_id: faceIdSchema,
+  force,
+});
+
+export const trackEditSchema = z.discriminatedUnion('op', [splitTrackCommandSchema, rejectFaceCommandSchema]);
+export type TrackEdit = z.infer<typeof trackEditSchema>;
+/** The rejection_reason a reviewer's rejection writes. */
+export const REVIEWER_REJECTION = 'reviewer';
+
 /** What a client may send (review:apply). */
 export const reviewCommandSchema = z.discriminatedUnion('op', [
   lockCommandSchema,
@@ -101,6 +128,8 @@ export const restoreCommandSchema = z.strictObject({
   /** Records to insert, at these indexes (ascending) of the resulting array. */
   insert: z.array(z.strictObject({ index: nonNegInt, identity: identitySchema })),
   counts: metadataCountsSchema,
+  /** The reviewer constraints to put back (absent: they stay as they are). */
+  constraints: reviewConstraintsSchema.optional(),
 });
 export type RestoreCommand = z.infer<typeof restoreCommandSchema>;
 
@@ -134,4 +163,9 @@ export interface CommandContext {
   tracks?: Record<string, TrackFacts | undefined>;
   /** Embedding stats of a set of tracks (the service computes them from track_embeddings.npy). */
   statsFor?: (trackIds: string[]) => { centroid_norm: number; variance: number } | null;
+  /**
+   * The episode's reviewer constraints before the command: given, the result carries them after it
+   * (shared/cluster/reviewer-constraints.ts recordEdit) and the inverse restores them.
+   */
+  constraints?: ReviewConstraints;
 }

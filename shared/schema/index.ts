@@ -6,3 +6,4 @@ export * from './identities';
 export * from './cleanup';
 export * from './screentime';
 export * from './cast';
+export * from './constraints';

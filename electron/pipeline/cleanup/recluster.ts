@@ -6,7 +6,7 @@
 import { poolTracks, type PooledTracks } from '../../../shared/cluster/pooling';
 import { planIdentities, type PlanResult } from '../../../shared/cluster/plan';
 import type { Linkage } from '../../../shared/cluster/agglomerative';
-import type { Face, IdentitiesDoc, Track } from '../../../shared/schema';
+import type { Face, IdentitiesDoc, ReviewConstraints, Track } from '../../../shared/schema';
 import { similarityMatrixOrt } from '../cluster';
 
 /** From this many pooled tracks the similarity matrix is one onnxruntime MatMul, as in the cluster stage. */
@@ -26,6 +26,8 @@ export interface ReclusterInput {
   /** Parent track of each track created by split_tracks (so merges are counted against the old identities). */
   parentOf: ReadonlyMap<string, string>;
   now: string;
+  /** The reviewer's facts in the cleaned tracks' ids. */
+  constraints?: ReviewConstraints;
 }
 
 export interface ReclusterResult {
@@ -81,6 +83,7 @@ export async function reclusterEpisode(input: ReclusterInput): Promise<Recluster
     linkage: input.linkage,
     modelId: input.modelId,
     now: input.now,
+    constraints: input.constraints,
   });
   return { pooled, plan, summary: { clusters_merged: countMerges(input.previous, plan.doc, input.parentOf) } };
 }

@@ -26,6 +26,11 @@ export interface SplitOptions {
   splitCosine: number;
   /** Tracks never split (tracks of locked identities). */
   protectedTracks: ReadonlySet<string>;
+  /**
+   * A reviewer's split instead of change points: track id → first frame of its second part. Only
+   * these tracks are cut (each at that frame, every face from it on going to the second part).
+   */
+  forced?: ReadonlyMap<string, number>;
 }
 
 export interface TrackSplit {
@@ -122,6 +127,13 @@ const thumbFrame = (ref: string): number | null => {
 /**
  * Finds and applies the splits. `rows` is faces.npy (row i ↔ faces[i]), `dim` its width.
  */
+/** The cut of a reviewer's split: before the first face at or after `frame`, at least one face on each side. */
+function forcedCut(trackId: string, frame: number, frames: number[]): { at: number[]; cosines: number[] } {
+  const k = frames.findIndex((f) => f >= frame);
+  if (k <= 0) throw new Error(`${trackId}: splitting at frame ${frame} must leave a face on each side (faces at frames ${frames.join(', ')})`);
+  return { at: [k], cosines: [0] };
+}
+
 export function splitTracks(tracks: readonly Track[], faces: readonly Face[], rows: Float32Array, dim: number, opts: SplitOptions): SplitResult {
   const facesOf = new Map<string, number[]>();
   faces.forEach((f, i) => {
@@ -137,12 +149,14 @@ export function splitTracks(tracks: readonly Track[], faces: readonly Face[], ro
 
   for (const track of tracks) {
     const members = (facesOf.get(track.track_id) ?? []).slice().sort((a, b) => faces[a].frame_idx - faces[b].frame_idx || a - b);
-    const accepted = members.filter((i) => !faces[i].rejection_reason);
-    if (opts.protectedTracks.has(track.track_id) || accepted.length < 2) {
+    const forcedAt = opts.forced?.get(track.track_id);
+    // A reviewer's cut judges every face (they saw them all); change points only the accepted ones.
+    const accepted = forcedAt === undefined ? members.filter((i) => !faces[i].rejection_reason) : members;
+    if (opts.forced ? forcedAt === undefined : opts.protectedTracks.has(track.track_id) || accepted.length < 2) {
       outTracks.push(track);
       continue;
     }
-    const cp = changePoints(accepted.map(row), accepted.map((i) => faces[i].bbox), opts.splitCosine);
+    const cp = forcedAt === undefined ? changePoints(accepted.map(row), accepted.map((i) => faces[i].bbox), opts.splitCosine) : forcedCut(track.track_id, forcedAt, accepted.map((i) => faces[i].frame_idx));
     if (cp.at.length === 0) {
       outTracks.push(track);
       continue;
@@ -156,7 +170,7 @@ export function splitTracks(tracks: readonly Track[], faces: readonly Face[], ro
     const nSeg = bounds.length - 1;
     const segments: number[][] = Array.from({ length: nSeg }, () => []);
     for (const i of members) {
-      let s = segOfAccepted.get(i);
+      let s = forcedAt === undefined ? segOfAccepted.get(i) : Number(faces[i].frame_idx >= forcedAt);
       if (s === undefined) {
         // A rejected face belongs to the segment whose accepted faces surround it; between two
         // segments, to the nearer one in time (its embedding is the unreliable part).

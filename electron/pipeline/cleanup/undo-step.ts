@@ -13,7 +13,7 @@
 // unchanged (an edit pushes an undo step; undoing further pushes a redo step; both hide it).
 import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { CLEANUP_STEP_LABEL, emptyHistory, HISTORY_LIMIT, type History } from '../../../shared/commands/history';
+import { backupStepLabel, emptyHistory, HISTORY_LIMIT, type History } from '../../../shared/commands/history';
 import { identitiesDocSchema, isoTimestamp, nonNegInt } from '../../../shared/schema';
 import { writeFileAtomic } from '../../store/atomic';
 import { readJson, writeJson } from '../../store/json';
@@ -23,7 +23,7 @@ import { AFTER_DIR, backupManifestSchema, backupsRoot, changedFiles, hashFiles, 
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
 
-export const cleanupStepLabel = (actions: readonly string[]) => `${CLEANUP_STEP_LABEL} (${actions.join(', ').replace(/_/g, ' ')})`;
+export const cleanupStepLabel = backupStepLabel;
 
 /** Pushes the cleanup onto the review undo stack (called inside the write-back, before recordAfter). */
 export async function pushCleanupUndo(ws: Workspace, epId: string, backupDir: string, actions: readonly string[]): Promise<void> {

@@ -33,7 +33,29 @@ function Summary({ r }: { r: CleanupRunResponse }) {
       <li>Usable faces {b.num_faces} → {a.num_faces} ({r.report.reembed_summary.faces_rejected} rejected by the stricter quality check)</li>
       <li>Clusters {b.num_clusters} → {a.num_clusters}; singletons {(100 * b.singleton_fraction).toFixed(0)}% → {(100 * a.singleton_fraction).toFixed(0)}%</li>
       <li>Locked identities are left exactly as they are.</li>
+      <IdentityChanges r={r} />
     </ul>
+  );
+}
+
+/** Per identity: tracks gained / lost and whether its name stays, so nothing changes unseen. */
+function IdentityChanges({ r }: { r: CleanupRunResponse }) {
+  if (!r.changes.length) return <li data-testid="cleanup-changes">No identity gains or loses tracks.</li>;
+  return (
+    <li>
+      Identities that change:
+      <ul data-testid="cleanup-changes">
+        {r.changes.map((c) => (
+          <li key={c.identity_id} data-testid="cleanup-change" data-identity-id={c.identity_id}>
+            {c.name ? `${c.name} (${c.identity_id})` : c.identity_id}: {c.tracks_before} → {c.tracks_after} tracks
+            {c.gained.length > 0 && `, gains ${c.gained.length}`}
+            {c.lost.length > 0 && `, loses ${c.lost.length}`}
+            {c.label_kept === false && <strong>, name dropped</strong>}
+            {c.label_kept === true && ', name kept'}
+          </li>
+        ))}
+      </ul>
+    </li>
   );
 }
 
@@ -110,7 +132,8 @@ export function CleanupButton() {
           <Summary r={phase.result} />
           <div className="actions">
             <button className="btn" onClick={() => setPhase({ kind: 'idle' })}>Cancel</button>
-            <button className="btn primary" data-autofocus data-testid="cleanup-apply" onClick={() => void run(false)}>
+            {/* A dropped name is never one Enter away. */}
+            <button className="btn primary" data-autofocus={phase.result.changes.some((c) => c.label_kept === false) ? undefined : true} data-testid="cleanup-apply" onClick={() => void run(false)}>
               Apply (undoable)
             </button>
           </div>

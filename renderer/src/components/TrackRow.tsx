@@ -2,6 +2,7 @@ import { memo } from 'react';
 import { useApp } from '../state/store';
 import type { DetailTrack } from '../state/selectors';
 import { Thumb } from './Thumb';
+import { TrackFaces } from './TrackFaces';
 
 const MAX_CROPS = 10;
 
@@ -44,10 +45,14 @@ export const TrackRow = memo(function TrackRow(props: { track: DetailTrack; inde
         {t.quality != null && <span>quality {t.quality.toFixed(2)}</span>}
         {sim != null && <span className={`sim${sim < 0.5 ? ' low' : ''}`} title="Similarity to the identity centroid">sim {sim.toFixed(2)}</span>}
       </div>
-      <div className="crops">
-        {crops.map((c, i) => <Thumb key={`${c}#${i}`} refPath={c} alt={`${t.track_id} crop ${i + 1}`} />)}
-        {crops.length === 0 && <span className="hint">No crops saved for this track.</span>}
-      </div>
+      {focused && t.face_rows.length > 0 ? (
+        <TrackFaces track={t} />
+      ) : (
+        <div className="crops">
+          {crops.map((c, i) => <Thumb key={`${c}#${i}`} refPath={c} alt={`${t.track_id} crop ${i + 1}`} />)}
+          {crops.length === 0 && <span className="hint">No crops saved for this track.</span>}
+        </div>
+      )}
     </div>
   );
 });

@@ -3,12 +3,12 @@
 // the service's answer (new doc + revision) replaces the optimistic doc. Requests are serialised so
 // each carries the revision the previous one returned.
 import type { StateCreator } from 'zustand';
-import { applyCommand, describeCommand, type CommandContext, type ReviewCommand } from '../../../shared/commands';
+import { applyCommand, describeCommand, type CommandContext, type ReviewCommand, type TrackEdit } from '../../../shared/commands';
 import type { IdentitiesDoc } from '../../../shared/schema';
 import type { PipelineProgress, ResponseOf, ReviewState, Settings, SettingsPatch, TrackSummary } from '../../../shared/ipc';
 import { errorInfo, getApi } from '../api/client';
 import type { AppState } from './store';
-import { CLEANUP_STEP_LABEL } from '../../../shared/commands/history';
+import { restoresFiles } from '../../../shared/commands/history';
 
 type EpisodeRow = ResponseOf<'episodes:list'>['episodes'][number];
 export type IdentityDetail = ResponseOf<'identity:detail'>;
@@ -37,6 +37,8 @@ export interface EpisodeSlice {
   loadDetail: (identityId: string) => Promise<void>;
   loadSimilarity: (identityId: string) => Promise<void>;
   runCommand: (command: ReviewCommand) => Promise<boolean>;
+  /** Split a track at a face / reject a face (rewrites tracks and faces: the episode reloads after). */
+  runTrackEdit: (edit: TrackEdit) => Promise<boolean>;
   undo: () => Promise<void>;
   redo: () => Promise<void>;
   saveSettings: (patch: Settings) => Promise<void>;
@@ -229,6 +231,27 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
       );
     },
 
+    runTrackEdit: (edit) => {
+      const epId = get().epId;
+      if (!epId) return Promise.resolve(false);
+      const what = edit.op === 'splitTrack' ? `Split ${edit.track_id}` : `Reject ${edit.face_id}`;
+      return tracked(() =>
+        serial(async () => {
+          try {
+            acceptState(await getApi().editTrack({ ep_id: epId, revision: get().revision, edit }));
+            await get().reload();
+            return true;
+          } catch (err) {
+            const e = errorInfo(err);
+            if (e.code === 'locked' && !edit.force) {
+              get().openDialog({ kind: 'confirm-locked', message: `${e.message}. Change it anyway?`, onConfirm: () => void get().runTrackEdit({ ...edit, force: true }) });
+            } else await failed(err, what);
+            return false;
+          }
+        }),
+      );
+    },
+
     undo: () => historyStep('undo'),
     redo: () => historyStep('redo'),
 
@@ -268,7 +291,7 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
       return Promise.resolve();
     }
     // A cleanup step (issue #6) restores tracks and faces too, not just identities: reload them.
-    const cleanupStep = (which === 'undo' ? history?.undo_label : history?.redo_label)?.startsWith(CLEANUP_STEP_LABEL);
+    const cleanupStep = restoresFiles(which === 'undo' ? history?.undo_label : history?.redo_label);
     return tracked(() =>
       serial(async () => {
         try {
