@@ -8,6 +8,7 @@ import type { IdentitiesDoc } from '../../../shared/schema';
 import type { PipelineProgress, ResponseOf, ReviewState, Settings, SettingsPatch, TrackSummary } from '../../../shared/ipc';
 import { errorInfo, getApi } from '../api/client';
 import type { AppState } from './store';
+import { selectors } from './selectors';
 import { CLEANUP_STEP_LABEL } from '../../../shared/commands/history';
 
 type EpisodeRow = ResponseOf<'episodes:list'>['episodes'][number];
@@ -260,7 +261,9 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
   };
 
   function historyStep(which: 'undo' | 'redo'): Promise<void> {
-    const { epId, history } = get();
+    const { history } = get();
+    // Only the episode on screen: on the Episodes list an undo would change what nobody can see.
+    const epId = selectors.episodeOnScreen(get());
     if (!epId) return Promise.resolve();
     if (history && !(which === 'undo' ? history.can_undo : history.can_redo)) {
       get().toast('info', `Nothing to ${which}`);

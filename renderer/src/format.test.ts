@@ -1,0 +1,16 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withoutInternalPaths } from './format';
+
+test('withoutInternalPaths: workspace paths become relative, other absolute paths their last segment', () => {
+  const root = '/tmp/ws-1';
+  assert.equal(
+    withoutInternalPaths('no cleanup to undo for demo-s01e02: /tmp/ws-1/data/backups/demo-s01e02 holds no finished backup', root),
+    'no cleanup to undo for demo-s01e02: data/backups/demo-s01e02 holds no finished backup',
+  );
+  assert.equal(withoutInternalPaths("ENOENT: open '/home/x/app/models/det.onnx'", root), "ENOENT: open 'det.onnx'");
+  assert.equal(withoutInternalPaths('/tmp/ws-1', root), '.');
+  // Workspace-relative paths and ids are left alone.
+  assert.equal(withoutInternalPaths('data/manifests/a-s01e01/identities.json:3: labels.name', root), 'data/manifests/a-s01e01/identities.json:3: labels.name');
+  assert.equal(withoutInternalPaths('identity identity-00008 not found', null), 'identity identity-00008 not found');
+});
