@@ -1,6 +1,7 @@
 import { useApp } from '../state/store';
 import { backToGrid } from '../actions';
 import { selectors } from '../state/selectors';
+import { parseEpId } from '../../../shared/episode';
 import { CleanupButton } from './CleanupButton';
 
 export function TopBar() {
@@ -58,6 +59,16 @@ export function TopBar() {
         </>
       )}
       {epId && <CleanupButton key={epId} epId={epId} />}
+      {epId && (
+        <button
+          className="btn small"
+          onClick={() => openDialog({ kind: 'cast-references', show: parseEpId(epId).show, personId: null })}
+          data-testid="open-cast"
+          title="The show's cast library: each person's reference faces"
+        >
+          Cast
+        </button>
+      )}
       <button className="btn small" onClick={() => openDialog({ kind: 'settings' })} data-testid="open-settings">Settings</button>
       <button className="btn small" onClick={() => openDialog({ kind: 'shortcuts' })} aria-label="Keyboard shortcuts">?</button>
     </header>

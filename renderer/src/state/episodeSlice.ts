@@ -59,6 +59,14 @@ function toPatch(settings: Settings): SettingsPatch {
   return patch;
 }
 
+/** The confirmation for an edit of a locked identity; a relabel names the old and the new label. */
+function lockedMessage(doc: IdentitiesDoc, command: ReviewCommand, refusal: string): string {
+  if (command.op !== 'label') return `${refusal}. Change it anyway?`;
+  const cur = doc.identities.find((i) => i.identity_id === command.identity_id);
+  const show = (n: string | null | undefined) => (n ? `"${n}"` : 'unlabeled');
+  return `${command.identity_id} is locked. Relabel it ${show(cur?.labels.name)} → ${show(command.name)}?`;
+}
+
 function commandContext(tracks: Record<string, TrackSummary>): CommandContext {
   const ctx: CommandContext['tracks'] = {};
   for (const [id, t] of Object.entries(tracks)) {
@@ -200,7 +208,7 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
         if (local.code === 'locked' && !('force' in command && command.force)) {
           get().openDialog({
             kind: 'confirm-locked',
-            message: `${local.message}. Change it anyway?`,
+            message: lockedMessage(doc, command, local.message),
             onConfirm: () => void get().runCommand({ ...command, force: true } as ReviewCommand),
           });
         } else if (local.code === 'overlap' && (command.op === 'merge' || command.op === 'moveTracks') && !command.allow_overlap) {

@@ -18,6 +18,7 @@ export type Dialog =
   | { kind: 'merge'; targetId: string; sourceIds: string[] }
   | { kind: 'move'; trackIds: string[]; fromId: string }
   | { kind: 'confirm-locked'; message: string; onConfirm: () => void }
+  | { kind: 'cast-references'; show: string; personId: string | null }
   | { kind: 'run' }
   | { kind: 'settings' };
 export interface Toast {
