@@ -95,7 +95,7 @@ export function IdentityPicker(props: {
         data-testid="picker-filter"
         data-autofocus={props.autoFocus ? true : undefined}
       />
-      <div className="picker-list" role="listbox" aria-label={props.label} data-testid="identity-picker">
+      <div className="picker-list" role="listbox" aria-label={props.label} aria-busy={props.ranked === null} data-testid="identity-picker">
         {shown.length === 0 && <div className="hint">No identity matches "{query}"</div>}
         {shown.map((c, k) => {
           const i = c.ident;

@@ -73,9 +73,10 @@ export function MergeDialog(props: { targetId: string; sourceIds: string[]; onCl
   const confirm = async () => {
     if (!ready || !target) return;
     props.onClose();
+    // The selection was this merge's input; keep none of it, even if a confirmation follows.
+    useApp.getState().clearSelection();
     const ok = await runCommand({ op: 'merge', target_id: target.identity_id, source_ids: sources.map((s) => s.identity_id) });
     if (!ok) return;
-    useApp.getState().clearSelection();
     if (outcome?.carried) await runCommand({ op: 'label', identity_id: target.identity_id, name: outcome.carried.name, person_id: outcome.carried.person_id });
     const s = useApp.getState();
     if (s.view === 'identity' && s.detailId !== target.identity_id) openIdentity(target.identity_id);
