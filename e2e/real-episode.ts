@@ -72,14 +72,31 @@ export function readTracks(workspace: string, epId: string): TrackRow[] {
 /**
  * The clip's known mistakes (shared/eval MEASUREMENTS.md, judged face by face): Chandler's 7-s track
  * — the longest — clustered with Joey; one track follows a camera pan from Joey to Ross (frames
- * ≈ 174–228). Found from the data, so a different run still names the same people.
+ * ≈ 174–228). Of the tracks there, the pan track is the one whose first and last faces look most
+ * like two different other tracks (lowest cosine between the tracks nearest to each). Found from the
+ * data, so a different run still names the same people.
  */
-export function friendsCast(workspace: string, epId: string) {
+export async function friendsCast(workspace: string, epId: string) {
   const tracks = readTracks(workspace, epId);
   const chandlerTrack = [...tracks].sort((a, b) => b.end_s - b.start_s - (a.end_s - a.start_s))[0].track_id;
-  const overlap = (t: TrackRow) => Math.max(0, Math.min(t.frame_span[1], 228) - Math.max(t.frame_span[0], 174));
-  const panTrack = [...tracks].sort((a, b) => overlap(b) - overlap(a))[0].track_id;
-  return { chandlerTrack, panTrack };
+  const faces = await readFaces(workspace, epId);
+  const p = episodePaths(epId);
+  const order = (JSON.parse(readFileSync(join(workspace, p.embeddingsMeta), 'utf8')) as { track_order: string[] }).track_order;
+  const npy = await readNpy(join(workspace, p.trackEmbeddingsNpy));
+  const pooled = (k: number) => npy.data.subarray(k * npy.shape[1], (k + 1) * npy.shape[1]);
+  const ends = (trackId: string) => {
+    const own = faces.rows.map((f, i) => [f, i] as const).filter(([f]) => f.track_id === trackId).sort((a, b) => a[0].frame_idx - b[0].frame_idx);
+    return { first: faces.emb(own[0][1]), last: faces.emb(own[own.length - 1][1]) };
+  };
+  const nearestOther = (face: Float32Array, own: string) =>
+    order.map((t, k) => [t, k] as const).filter(([t]) => t !== own).sort((a, b) => cosine(face, pooled(b[1])) - cosine(face, pooled(a[1])))[0][1];
+  const drift = (t: TrackRow) => {
+    const e = ends(t.track_id);
+    return cosine(pooled(nearestOther(e.first, t.track_id)), pooled(nearestOther(e.last, t.track_id)));
+  };
+  const inPan = tracks.filter((t) => t.frame_span[0] < 228 && t.frame_span[1] > 174 && faces.rows.some((f) => f.track_id === t.track_id));
+  const panTrack = [...inPan].sort((a, b) => drift(a) - drift(b))[0].track_id;
+  return { chandlerTrack, panTrack, panEnds: ends(panTrack) };
 }
 
 /** Faces of the episode (faces.jsonl order = faces.npy rows) with their embeddings. */

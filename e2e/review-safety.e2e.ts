@@ -23,7 +23,7 @@ test('merge: after splitting Chandler out of Joey, m Enter does not merge him ba
   await withFailureShot(e2e.handle, 'safety-merge', async () => {
     const { app } = e2e;
     const page = app.page;
-    const { chandlerTrack, panTrack } = friendsCast(e2e.workspace, MERGE);
+    const { chandlerTrack, panTrack } = await friendsCast(e2e.workspace, MERGE);
     const joey = identityOf(doc(MERGE), chandlerTrack);
     assert.ok(joey.track_ids.length >= 2, `premise: Chandler's ${chandlerTrack} shares an identity (${joey.track_ids.join(', ')})`);
     await app.goto(e2e.host.url);
@@ -191,11 +191,10 @@ test('cast library: only confirmed, consistent faces teach it; Ross is not sugge
     const { app } = e2e;
     const page = app.page;
     // Who is who: the pan track starts on Joey and ends on Ross; Ross's identity holds faces like its last.
-    const { panTrack } = friendsCast(e2e.workspace, EP1);
+    const { panTrack, panEnds } = await friendsCast(e2e.workspace, EP1);
     const faces = await readFaces(e2e.workspace, EP1);
-    const pan = faces.rows.map((f, i) => [f, i] as const).filter(([f]) => f.track_id === panTrack).sort((a, b) => a[0].frame_idx - b[0].frame_idx);
-    const rossFace = faces.emb(pan[pan.length - 1][1]);
-    assert.ok(cosine(faces.emb(pan[0][1]), rossFace) < 0.3, `premise: ${panTrack} ends on someone else`);
+    const rossFace = panEnds.last;
+    assert.ok(cosine(panEnds.first, rossFace) < 0.3, `premise: ${panTrack} ends on someone else`);
     const joey = identityOf(doc(EP1), panTrack);
     const meanTo = (ident: { track_ids: string[] }) => {
       const rows = faces.rows.map((f, i) => [f, i] as const).filter(([f]) => ident.track_ids.includes(f.track_id));

@@ -63,6 +63,8 @@ export function CastReferences(props: { show: string; personId: string | null; o
   const remove = async (personId: string, r: Person['references'][number]) => {
     try {
       setData(await getApi().removeCastReference({ show: props.show, person_id: personId, ep_id: r.ep_id, track_id: r.track_id }));
+      // The focused Remove button is gone with its face: keep the keyboard in the dialog (Esc still closes it).
+      document.querySelector<HTMLElement>('[data-testid="cast-references"]')?.focus();
       // Suggestions are computed from these references: refetch them on the next look.
       useCast.setState({ key: null });
       const app = useApp.getState();
