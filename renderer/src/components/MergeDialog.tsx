@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Identity } from '../../../shared/schema';
 import { openIdentity } from '../actions';
 import { useApp } from '../state/store';
-import { clearMatch, keptFirst, mergeOutcome } from '../state/mergePlan';
+import { clearMatch, keptFirst, mergeOutcome, type MergeOutcome } from '../state/mergePlan';
 import { Dialog } from './Dialog';
 import { IdentityPicker, identityFaces, useRanked } from './IdentityPicker';
 import { Thumb } from './Thumb';
@@ -26,6 +26,63 @@ function Side({ ident, role }: { ident: Identity | undefined; role: string }) {
 }
 
 /**
+ * Merges into `target`, then (once the merge landed, also after a lock or shared-frames confirmation)
+ * applies the carried name and, when merging from an identity's page, opens the kept identity.
+ */
+async function runMerge(target: Identity, sources: Identity[], carried: MergeOutcome['carried']): Promise<void> {
+  const app = useApp.getState();
+  // The selection was this merge's input; keep none of it, even if a confirmation follows.
+  app.clearSelection();
+  const keptId = target.identity_id;
+  const fromDetail = app.view === 'identity';
+  const after = async () => {
+    if (carried) await useApp.getState().runCommand({ op: 'label', identity_id: keptId, name: carried.name, person_id: carried.person_id });
+    const s = useApp.getState();
+    if (fromDetail && (s.view !== 'identity' || s.detailId !== keptId)) openIdentity(keptId);
+  };
+  await app.runCommand({ op: 'merge', target_id: keptId, source_ids: sources.map((s) => s.identity_id) }, after);
+}
+
+function MergeSummary(props: {
+  target: Identity | undefined;
+  sources: Identity[];
+  outcome: MergeOutcome | null;
+  carryName: boolean;
+  setCarryName: (v: boolean) => void;
+}) {
+  const { target, sources, outcome } = props;
+  const named = sources.find((s) => s.labels.name);
+  return (
+    <>
+      <div className="merge-row" data-testid="merge-summary">
+        <div className="merge-side">
+          <small>Kept</small>
+          <Side ident={target} role="kept" />
+        </div>
+        <span aria-hidden>←</span>
+        <div className="merge-side" data-testid="merge-sources">
+          <small>Merged in, then removed</small>
+          {sources.length === 0 && <div className="hint">Choose an identity above</div>}
+          {sources.map((s) => <Side key={s.identity_id} ident={s} role="source" />)}
+        </div>
+      </div>
+      {target && !target.labels.name && named && (
+        <label className="check">
+          <input type="checkbox" checked={props.carryName} onChange={(e) => props.setCarryName(e.target.checked)} data-testid="merge-carry-name" />
+          Name the result "{named.labels.name}" (from {named.identity_id})
+        </label>
+      )}
+      {outcome && outcome.losses.length > 0 && (
+        <div className="merge-warning" role="alert" data-testid="merge-losses">
+          This merge drops {outcome.losses.join(' and ')}. Click Merge to do it anyway.
+        </div>
+      )}
+      <div className="hint">Result: {outcome?.name ?? 'unlabeled'}{outcome?.locked ? ', locked' : ''}. Undo restores every identity.</div>
+    </>
+  );
+}
+
+/**
  * Merge identities, face first. The kept identity is the labeled / locked / larger one (Swap
  * overrides); a source's name carries over by default; nothing is preselected unless one candidate is
  * clearly the same person (mergePlan.clearMatch); and when the merge would drop a name or a lock the
@@ -33,7 +90,6 @@ function Side({ ident, role }: { ident: Identity | undefined; role: string }) {
  */
 export function MergeDialog(props: { targetId: string; sourceIds: string[]; onClose: () => void }) {
   const identities = useApp((s) => s.doc?.identities);
-  const runCommand = useApp((s) => s.runCommand);
   const byId = (id: string) => identities?.find((i) => i.identity_id === id);
   const picking = props.sourceIds.length <= 1;
   const ranked = useRanked(props.targetId);
@@ -70,18 +126,11 @@ export function MergeDialog(props: { targetId: string; sourceIds: string[]; onCl
     setKeptOverride(null);
     setChosen(id);
   };
-  const confirm = async () => {
+  const confirm = () => {
     if (!ready || !target) return;
     props.onClose();
-    // The selection was this merge's input; keep none of it, even if a confirmation follows.
-    useApp.getState().clearSelection();
-    const ok = await runCommand({ op: 'merge', target_id: target.identity_id, source_ids: sources.map((s) => s.identity_id) });
-    if (!ok) return;
-    if (outcome?.carried) await runCommand({ op: 'label', identity_id: target.identity_id, name: outcome.carried.name, person_id: outcome.carried.person_id });
-    const s = useApp.getState();
-    if (s.view === 'identity' && s.detailId !== target.identity_id) openIdentity(target.identity_id);
+    void runMerge(target, sources, outcome?.carried ?? null);
   };
-  const named = sources.find((s) => s.labels.name);
 
   return (
     <Dialog title="Merge identities" onClose={props.onClose} testId="merge-dialog">
@@ -96,30 +145,7 @@ export function MergeDialog(props: { targetId: string; sourceIds: string[]; onCl
           autoFocus
         />
       )}
-      <div className="merge-row" data-testid="merge-summary" data-ready={ready}>
-        <div className="merge-side">
-          <small>Kept</small>
-          <Side ident={target} role="kept" />
-        </div>
-        <span aria-hidden>←</span>
-        <div className="merge-side" data-testid="merge-sources">
-          <small>Merged in, then removed</small>
-          {sources.length === 0 && <div className="hint">Choose an identity above</div>}
-          {sources.map((s) => <Side key={s.identity_id} ident={s} role="source" />)}
-        </div>
-      </div>
-      {target && !target.labels.name && named && (
-        <label className="check">
-          <input type="checkbox" checked={carryName} onChange={(e) => setCarryName(e.target.checked)} data-testid="merge-carry-name" />
-          Name the result "{named.labels.name}" (from {named.identity_id})
-        </label>
-      )}
-      {outcome && outcome.losses.length > 0 && (
-        <div className="merge-warning" role="alert" data-testid="merge-losses">
-          This merge drops {outcome.losses.join(' and ')}. Click Merge to do it anyway.
-        </div>
-      )}
-      <div className="hint">Result: {outcome?.name ?? 'unlabeled'}{outcome?.locked ? ', locked' : ''}. Undo restores every identity.</div>
+      <MergeSummary target={target} sources={sources} outcome={outcome} carryName={carryName} setCarryName={setCarryName} />
       <div className="actions">
         <button className="btn" onClick={() => setKeptOverride(sources[0]?.identity_id ?? null)} disabled={!ready} data-testid="merge-swap">
           ⇄ Keep the other
@@ -130,7 +156,7 @@ export function MergeDialog(props: { targetId: string; sourceIds: string[]; onCl
           ref={confirmRef}
           className="btn primary"
           disabled={!ready}
-          onClick={() => void confirm()}
+          onClick={confirm}
           // Enter must never confirm a merge that loses a name or a lock.
           onKeyDown={(e) => !safe && e.key === 'Enter' && e.preventDefault()}
           data-testid="merge-confirm"

@@ -37,7 +37,8 @@ export interface EpisodeSlice {
   reload: () => Promise<void>;
   loadDetail: (identityId: string) => Promise<void>;
   loadSimilarity: (identityId: string) => Promise<void>;
-  runCommand: (command: ReviewCommand) => Promise<boolean>;
+  /** `after` runs once the command is confirmed by the service, also when a confirmation dialog came first. */
+  runCommand: (command: ReviewCommand, after?: () => Promise<void>) => Promise<boolean>;
   undo: () => Promise<void>;
   redo: () => Promise<void>;
   saveSettings: (patch: Settings) => Promise<void>;
@@ -199,7 +200,7 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
         set({ similarity: { id: identityId, scores: Object.fromEntries(d.suggestions.map((s) => [s.identity_id, s.similarity])) } });
       }),
 
-    runCommand: async (command) => {
+    runCommand: async (command, after) => {
       const { doc, epId, tracks } = get();
       if (!doc || !epId) return false;
       const label = describeCommand(command);
@@ -209,21 +210,21 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
           get().openDialog({
             kind: 'confirm-locked',
             message: lockedMessage(doc, command, local.message),
-            onConfirm: () => void get().runCommand({ ...command, force: true } as ReviewCommand),
+            onConfirm: () => void get().runCommand({ ...command, force: true } as ReviewCommand, after),
           });
         } else if (local.code === 'overlap' && (command.op === 'merge' || command.op === 'moveTracks') && !command.allow_overlap) {
           get().openDialog({
             kind: 'confirm-locked',
             message: `${local.message}. Tracks that share frames are probably two different people. Continue anyway?`,
-            onConfirm: () => void get().runCommand({ ...command, allow_overlap: true }),
+            onConfirm: () => void get().runCommand({ ...command, allow_overlap: true }, after),
           });
         } else get().toast('error', `${label}: ${local.message}`);
         return false;
       }
       const before = doc;
       set({ doc: local.doc });
-      return tracked(() =>
-        serial(async () => {
+      return tracked(async () => {
+        const ok = await serial(async () => {
           try {
             acceptState(await getApi().applyReview({ ep_id: epId, revision: get().revision, command }));
             await refreshAfterEdit();
@@ -233,8 +234,11 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
             await failed(err, label);
             return false;
           }
-        }),
-      );
+        });
+        // Outside the queue: `after` may run commands of its own.
+        if (ok && after) await after();
+        return ok;
+      });
     },
 
     undo: () => historyStep('undo'),
