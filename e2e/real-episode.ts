@@ -12,6 +12,11 @@ import { runPipeline } from '../electron/pipeline/orchestrator';
 import { readNpy } from '../electron/store/npy';
 import { formatReport, validateEpisode } from '../electron/store/validate';
 import { Workspace } from '../electron/store/workspace';
+import { episodeArtifacts } from '../electron/store/artifacts';
+import { labelBoxes, labelsDocSchema, NEUTRAL } from '../scripts/eval-real/labels';
+import type { Box } from '../shared/cluster/trackmatch';
+import { readRunDetections } from '../scripts/eval-real/run-tracks';
+import { repoRoot } from './fixtures';
 
 export const FRIENDS_VIDEO = join(EVAL_DIR, 'videos', 'sitcom_friends_group.mp4');
 
@@ -69,34 +74,48 @@ export function readTracks(workspace: string, epId: string): TrackRow[] {
   return readFileSync(join(workspace, episodePaths(epId).tracks), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrackRow);
 }
 
+/** The labeled person of every face of the episode (faces.jsonl order), from eval/labels (null: no label). */
+export async function facePeople(workspace: string, epId: string): Promise<{ rows: FaceRow[]; person: (string | null)[] }> {
+  const ws = new Workspace(workspace);
+  const labels = labelsDocSchema.parse(JSON.parse(readFileSync(join(repoRoot, 'eval', 'labels', 'sitcom_friends_group.json'), 'utf8')));
+  const run = await readRunDetections(ws, epId);
+  const tsOf = new Map(run.meta.frames.map(([f, t]) => [f, t]));
+  const faces = await episodeArtifacts(ws, epId).readFaces();
+  const person = labelBoxes(labels, faces.map((f) => ({ ts: tsOf.get(f.frame_idx) ?? -1, bbox: f.bbox as unknown as Box })));
+  return { rows: faces.map((f) => ({ track_id: f.track_id, frame_idx: f.frame_idx })), person };
+}
+
+const majority = (names: (string | null)[]) => {
+  const n = new Map<string, number>();
+  for (const x of names) if (x && !NEUTRAL.has(x)) n.set(x, (n.get(x) ?? 0) + 1);
+  return [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+};
+
 /**
- * The clip's known mistakes (shared/eval MEASUREMENTS.md, judged face by face): Chandler's 7-s track
- * — the longest — clustered with Joey; one track follows a camera pan from Joey to Ross (frames
- * ≈ 174–228). Of the tracks there, the pan track is the one whose first and last faces look most
- * like two different other tracks (lowest cosine between the tracks nearest to each). Found from the
- * data, so a different run still names the same people.
+ * Who is who in the Friends run, from the eval labels (eval/README.md): each identity's and track's
+ * majority person, another person's track clustered into a Joey identity (Chandler's in the issue),
+ * and the track that follows the camera from Joey to Ross — the clip's known mistakes.
  */
 export async function friendsCast(workspace: string, epId: string) {
-  const tracks = readTracks(workspace, epId);
-  const chandlerTrack = [...tracks].sort((a, b) => b.end_s - b.start_s - (a.end_s - a.start_s))[0].track_id;
-  const faces = await readFaces(workspace, epId);
-  const p = episodePaths(epId);
-  const order = (JSON.parse(readFileSync(join(workspace, p.embeddingsMeta), 'utf8')) as { track_order: string[] }).track_order;
-  const npy = await readNpy(join(workspace, p.trackEmbeddingsNpy));
-  const pooled = (k: number) => npy.data.subarray(k * npy.shape[1], (k + 1) * npy.shape[1]);
-  const ends = (trackId: string) => {
-    const own = faces.rows.map((f, i) => [f, i] as const).filter(([f]) => f.track_id === trackId).sort((a, b) => a[0].frame_idx - b[0].frame_idx);
-    return { first: faces.emb(own[0][1]), last: faces.emb(own[own.length - 1][1]) };
-  };
-  const nearestOther = (face: Float32Array, own: string) =>
-    order.map((t, k) => [t, k] as const).filter(([t]) => t !== own).sort((a, b) => cosine(face, pooled(b[1])) - cosine(face, pooled(a[1])))[0][1];
-  const drift = (t: TrackRow) => {
-    const e = ends(t.track_id);
-    return cosine(pooled(nearestOther(e.first, t.track_id)), pooled(nearestOther(e.last, t.track_id)));
-  };
-  const inPan = tracks.filter((t) => t.frame_span[0] < 228 && t.frame_span[1] > 174 && faces.rows.some((f) => f.track_id === t.track_id));
-  const panTrack = [...inPan].sort((a, b) => drift(a) - drift(b))[0].track_id;
-  return { chandlerTrack, panTrack, panEnds: ends(panTrack) };
+  const { rows, person } = await facePeople(workspace, epId);
+  const doc = readIdentities(workspace, epId);
+  const facesOf = (tracks: string[]) => rows.map((r, i) => [r, i] as const).filter(([r]) => tracks.includes(r.track_id)).sort((a, b) => a[0].frame_idx - b[0].frame_idx);
+  const whoTrack = (t: string) => majority(facesOf([t]).map(([, i]) => person[i]));
+  const whoIdentity = (i: Identity) => majority(facesOf(i.track_ids).map(([, k]) => person[k]));
+  // Another person's track inside a Joey identity (Chandler's with the 9b40f6d pack, Monica's profile since).
+  const intruder = doc.identities
+    .filter((i) => i.track_ids.length >= 2 && whoIdentity(i) === 'joey')
+    .flatMap((i) => i.track_ids.map((t) => ({ track: t, person: whoTrack(t) })))
+    .filter((x) => x.person && x.person !== 'joey')
+    .sort((a, b) => Number(b.person === 'chandler') - Number(a.person === 'chandler'))[0];
+  const panTrack = [...new Set(rows.map((r) => r.track_id))].find((t) => {
+    const names = facesOf([t]).map(([, i]) => person[i]);
+    const firstJoey = names.indexOf('joey'), lastRoss = names.lastIndexOf('ross');
+    return firstJoey >= 0 && lastRoss > firstJoey;
+  });
+  const identityOfPerson = (name: string, not?: string) =>
+    doc.identities.filter((i) => i.identity_id !== not && whoIdentity(i) === name).sort((a, b) => b.track_ids.length - a.track_ids.length)[0];
+  return { intruder, panTrack, identityOfPerson, personOfFace: (i: number) => person[i] };
 }
 
 /** Faces of the episode (faces.jsonl order = faces.npy rows) with their embeddings. */

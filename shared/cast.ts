@@ -203,12 +203,14 @@ export function planAutoAssign(
 /**
  * A face teaches the cast library only when its cosine to its identity's robust centre reaches this.
  * Measured on the Friends clip, identities as a reviewer would lock them (faces judged by eye):
- * - default pack (73 faces): 88% of a person's own faces reach 0.3, 4.4% of (other person's face,
+ * - default pack of 9b40f6d (73 faces, judged by eye): 88% of a person's own faces reach 0.3, 4.4% of (other person's face,
  *   centre) pairs do; the Ross face and the blurred mid-pan face inside Joey's switching track score
  *   0.03 and 0.04. Joey's references built this way score 0.05 against Ross's tracks (top-3 mean),
  *   against 0.35 for the pooled tracks they replace.
  * - eval pack (94 faces): 95% own faces kept, 3.2% foreign pairs pass; Ross's face in the switching
  *   track scores 0.08; Joey against Ross's tracks 0.12 instead of 0.37.
+ * - default pack of a8bf7b8 (UltraFace + 68 landmarks; faces named by the eval labels): 86% own kept,
+ *   9.4% foreign pairs pass; Ross's face in the switching track scores 0.16.
  * Near-profile faces of the right person (≈ 0–0.1 with the default pack) are left out too: a
  * reference must be a face the reviewer's identity clearly is.
  */

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Identity } from '../../../shared/schema';
 import { openIdentity } from '../actions';
 import { useApp } from '../state/store';
+import { separatedFrom } from '../state/separations';
 import { clearMatch, keptFirst, mergeOutcome, type MergeOutcome } from '../state/mergePlan';
 import { Dialog } from './Dialog';
 import { IdentityPicker, identityFaces, useRanked } from './IdentityPicker';
@@ -102,10 +103,11 @@ export function MergeDialog(props: { targetId: string; sourceIds: string[]; onCl
 
   // Preselect only a clear match, and only if the reviewer has not chosen yet.
   useEffect(() => {
-    if (touched || !ranked) return;
-    const alive = new Set(identities?.map((i) => i.identity_id));
-    setChosen(clearMatch(ranked.filter((r) => alive.has(r.identity_id))) ?? '');
-  }, [ranked, touched, identities]);
+    const { doc, separations } = useApp.getState();
+    if (touched || !ranked || !doc) return;
+    const alive = new Set(doc.identities.map((i) => i.identity_id));
+    setChosen(clearMatch(ranked.filter((r) => alive.has(r.identity_id)), separatedFrom(doc, props.targetId, separations)) ?? '');
+  }, [ranked, touched, identities, props.targetId]);
 
   const memberIds = picking ? [props.targetId, ...(chosen ? [chosen] : [])] : [props.targetId, ...props.sourceIds];
   const members = memberIds.map(byId).filter((i): i is Identity => !!i);

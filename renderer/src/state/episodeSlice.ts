@@ -9,6 +9,7 @@ import type { PipelineProgress, ResponseOf, ReviewState, Settings, SettingsPatch
 import { errorInfo, getApi } from '../api/client';
 import type { AppState } from './store';
 import { selectors } from './selectors';
+import { separationOf, type Separation } from './separations';
 import { CLEANUP_STEP_LABEL } from '../../../shared/commands/history';
 
 type EpisodeRow = ResponseOf<'episodes:list'>['episodes'][number];
@@ -29,6 +30,8 @@ export interface EpisodeSlice {
   castNames: ResponseOf<'cast:names'>['names'];
   run: PipelineProgress | null;
   loading: boolean;
+  /** Tracks the reviewer separated in this episode (never preselected back together). */
+  separations: Separation[];
   /** Requests in flight; the e2e tests and bench wait for 0 ("settled"). */
   pending: number;
   init: () => Promise<void>;
@@ -125,6 +128,7 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
     castNames: [],
     run: null,
     loading: false,
+    separations: [],
     pending: 0,
 
     init: () =>
@@ -157,7 +161,7 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
           const [opened, cast] = await Promise.all([api.openEpisode({ ep_id: epId }), api.getCastNames({ ep_id: epId })]);
           const tracks: Record<string, TrackSummary> = {};
           for (const t of opened.tracks) tracks[t.track_id] = t;
-          set({ tracks, castNames: cast.names, detail: null, similarity: null, view: 'people', focusIndex: 0, selectedIds: [] });
+          set({ tracks, castNames: cast.names, detail: null, similarity: null, view: 'people', focusIndex: 0, selectedIds: [], separations: [] });
           acceptState(opened);
         } catch (err) {
           get().toast('error', `Could not open ${epId}: ${errorInfo(err).message}`);
@@ -227,6 +231,8 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
         const ok = await serial(async () => {
           try {
             acceptState(await getApi().applyReview({ ep_id: epId, revision: get().revision, command }));
+            const apart = separationOf(before, command);
+            if (apart) set({ separations: [...get().separations, apart] });
             await refreshAfterEdit();
             return true;
           } catch (err) {

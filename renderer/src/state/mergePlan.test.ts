@@ -15,13 +15,17 @@ const ident = (n: number, tracks: number, extra: Partial<Identity> = {}): Identi
     ...extra,
   }) as unknown as Identity;
 
-test('clearMatch preselects only a high score well ahead of the runner-up (Friends figures)', () => {
+test('clearMatch preselects only a high score well ahead of the runner-up, never a separated one (Friends figures)', () => {
   // After splitting Chandler (0.344) out of Joey's identity: low score, large margin → nothing.
   assert.equal(clearMatch([{ identity_id: 'identity-00007', similarity: 0.344 }, { identity_id: 'identity-00006', similarity: 0.126 }]), null);
   // Two Ross tracks close together: a look-alike pair → nothing.
   assert.equal(clearMatch([{ identity_id: 'identity-00001', similarity: 0.777 }, { identity_id: 'identity-00002', similarity: 0.742 }]), null);
-  // Rachel's two tracks: 0.693, runner-up far behind → preselected.
-  assert.equal(clearMatch([{ identity_id: 'identity-00003', similarity: 0.2 }, { identity_id: 'identity-00002', similarity: 0.693 }]), 'identity-00002');
+  // Monica split out of Joey's identity: 0.748, far ahead — still not trusted (the embedder is wrong here).
+  assert.equal(clearMatch([{ identity_id: 'identity-00008', similarity: 0.748 }, { identity_id: 'identity-00004', similarity: 0.371 }]), null);
+  // Above every wrong match measured, well ahead → preselected; unless the reviewer separated them.
+  const high = [{ identity_id: 'identity-00003', similarity: 0.2 }, { identity_id: 'identity-00002', similarity: 0.86 }];
+  assert.equal(clearMatch(high), 'identity-00002');
+  assert.equal(clearMatch(high, new Set(['identity-00002'])), null);
   assert.equal(clearMatch([{ identity_id: 'identity-00002', similarity: CLEAR_MATCH_MIN }]), 'identity-00002');
   assert.equal(clearMatch([{ identity_id: 'identity-00002', similarity: CLEAR_MATCH_MIN - 0.01 }]), null);
   assert.equal(clearMatch([{ identity_id: 'a', similarity: 0.9 }, { identity_id: 'b', similarity: 0.9 - CLEAR_MATCH_MARGIN + 0.01 }]), null);
@@ -50,4 +54,18 @@ test('matchesQuery: name, person id or identity id, case-insensitive', () => {
   assert.ok(matchesQuery(joey, '00001'));
   assert.ok(!matchesQuery(ident(2, 1), 'joey'));
   assert.ok(matchesQuery(ident(2, 1), '  '));
+});
+
+test('separations: a split remembers both sides; identities holding the far side are separated from the anchor', async () => {
+  const { separationOf, separatedFrom } = await import('./separations');
+  const doc = { identities: [ident(1, 3), ident(2, 1)], metadata: {} } as unknown as import('../../../shared/schema').IdentitiesDoc;
+  const [t0, t1, t2] = doc.identities[0].track_ids;
+  const sep = separationOf(doc, { op: 'split', identity_id: 'identity-00001', track_ids: [t2] });
+  assert.deepEqual(sep, [[t2], [t0, t1]]);
+  // After the split, t2 lives in identity-00009.
+  const after = { ...doc, identities: [ident(1, 2), ident(2, 1), { ...ident(9, 0), track_ids: [t2] }] } as typeof doc;
+  assert.deepEqual([...separatedFrom(after, 'identity-00001', [sep!])], ['identity-00009']);
+  assert.deepEqual([...separatedFrom(after, 'identity-00009', [sep!])], ['identity-00001']);
+  assert.deepEqual([...separatedFrom(after, 'identity-00002', [sep!])], []);
+  assert.equal(separationOf(doc, { op: 'lock', identity_id: 'identity-00001', locked: true }), null);
 });

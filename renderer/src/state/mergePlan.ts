@@ -4,13 +4,17 @@ import type { Identity } from '../../../shared/schema';
 
 /**
  * A candidate is "clearly the same person" — and only then preselected — when its centroid cosine
- * is at least CLEAR_MATCH_MIN and beats the runner-up by CLEAR_MATCH_MARGIN. Measured on the Friends
- * clip (default pack, 15 tracks, 6 people): every wrong nearest neighbour scored ≤ 0.551, and the
- * Joey → Chandler case (0.344) led its runner-up by 0.219, so a margin alone would have preselected
- * it; right nearest neighbours reach 0.693–0.777. A runner-up within 0.1 (two Ross tracks at 0.777
- * and 0.742) means two look-alikes: the reviewer chooses.
+ * is at least CLEAR_MATCH_MIN and beats the runner-up by CLEAR_MATCH_MARGIN, and the reviewer has not
+ * separated the two (separations.ts). Measured on the Friends clip, people judged by the eval labels:
+ * - default pack of 9b40f6d: wrong nearest neighbours up to 0.551; Joey → Chandler (0.344) led its
+ *   runner-up by 0.219, so a margin alone would have preselected it; right ones 0.69–0.78;
+ * - default pack of a8bf7b8 (UltraFace + 68 landmarks): Monica's profile track scores 0.716 with Joey's
+ *   (track to track) and 0.748 with Joey's identity once split out of it, 0.377 ahead of the
+ *   runner-up; right nearest neighbours reach 0.787.
+ * No score below 0.8 is trusted, then: on these clips nothing is preselected, which is the point —
+ * the embedder is not sure enough for Enter to decide. A runner-up within 0.1 means look-alikes.
  */
-export const CLEAR_MATCH_MIN = 0.6;
+export const CLEAR_MATCH_MIN = 0.8;
 export const CLEAR_MATCH_MARGIN = 0.1;
 
 export interface Ranked {
@@ -19,9 +23,9 @@ export interface Ranked {
 }
 
 /** The candidate to preselect, or null when none is clearly the same person. */
-export function clearMatch(ranked: readonly Ranked[]): string | null {
+export function clearMatch(ranked: readonly Ranked[], separated: ReadonlySet<string> = new Set()): string | null {
   const [best, second] = [...ranked].sort((a, b) => b.similarity - a.similarity);
-  if (!best || best.similarity < CLEAR_MATCH_MIN) return null;
+  if (!best || best.similarity < CLEAR_MATCH_MIN || separated.has(best.identity_id)) return null;
   if (second && best.similarity - second.similarity < CLEAR_MATCH_MARGIN) return null;
   return best.identity_id;
 }
