@@ -14,7 +14,7 @@ function Side({ ident, role }: { ident: Identity | undefined; role: string }) {
   return (
     <div className="merge-member" data-testid={role === 'kept' ? 'merge-target' : 'merge-source'} data-identity-id={ident.identity_id}>
       <span className="picker-faces">
-        {identityFaces(ident, tracks).map((ref) => <Thumb key={ref} refPath={ref} alt={`Face of ${ident.identity_id}`} className="mini" />)}
+        {identityFaces(ident, tracks, 3).map((ref) => <Thumb key={ref} refPath={ref} alt={`Face of ${ident.identity_id}`} className="mini" />)}
       </span>
       <span>
         <strong>{ident.labels.name ?? 'unlabeled'}</strong>
