@@ -220,6 +220,10 @@ test('cast library: only confirmed, consistent faces teach it; Ross is not sugge
     const joeyRefs = lib.references.map((r, i) => [r, i] as const).filter(([r]) => r.person_id === 'joey');
     assert.ok(joeyRefs.length > 0);
     for (const [r, i] of joeyRefs) assert.ok(cosine(row(i), rossFace) < 0.3, `Joey reference ${r.track_id} is ${cosine(row(i), rossFace).toFixed(2)} to Ross's face`);
+    // The pan track's reference pools none of its Ross faces.
+    const panRef = joeyRefs.find(([r]) => r.track_id === panTrack)?.[0];
+    const joeyFacesInPan = panFaces.filter(([, i]) => cast.personOfFace(i) !== 'ross').length;
+    if (panRef) assert.ok((panRef.faces ?? Infinity) <= joeyFacesInPan, `pan-track reference pools ${panRef.faces} faces, only ${joeyFacesInPan} are not Ross`);
     const locked = new Set(doc(EP1).identities.filter((i) => i.locked).map((i) => i.identity_id));
     assert.ok(lib.references.every((r) => locked.has(r.identity_id)), 'every reference comes from a locked identity');
 
