@@ -105,11 +105,14 @@ export async function run(): Promise<void> {
         await app.focusCard(target);
         await app.press('Space');
         await app.press('m');
+        // The dialog keeps the labeled / locked / larger identity, not the focused one: the other goes.
+        const kept = await page.getByTestId('merge-target').getAttribute('data-identity-id');
+        const gone = kept === source ? target : source;
         const before = (await app.probe()).revision;
         const t0 = performance.now();
-        const disk = waitOnDisk(idsFile, (d) => !d.identities.some((x) => x.identity_id === source));
+        const disk = waitOnDisk(idsFile, (d) => !d.identities.some((x) => x.identity_id === gone));
         await app.confirmMerge();
-        await app.card(source).waitFor({ state: 'detached' });
+        await app.card(gone).waitFor({ state: 'detached' });
         await app.settled(before);
         const tUi = performance.now();
         merges.push({ disk: (await disk) - t0, ui: tUi - t0 });

@@ -18,7 +18,10 @@ const e2e = useReviewApp({
   ready: async ({ host, fixture: [ep1] }) => {
     let rev = (await host.service.openEpisode({ ep_id: 'cast-s01e01' })).revision;
     rev = (await host.service.applyReview({ ep_id: 'cast-s01e01', revision: rev, command: { op: 'label', identity_id: ep1.identityIds[0], name: 'Ada Lovelace' } })).revision;
-    await host.service.applyReview({ ep_id: 'cast-s01e01', revision: rev, command: { op: 'label', identity_id: ep1.identityIds[1], name: 'Grace Hopper' } });
+    rev = (await host.service.applyReview({ ep_id: 'cast-s01e01', revision: rev, command: { op: 'label', identity_id: ep1.identityIds[1], name: 'Grace Hopper' } })).revision;
+    // Only locked (confirmed) identities teach the cast library.
+    rev = (await host.service.applyReview({ ep_id: 'cast-s01e01', revision: rev, command: { op: 'lock', identity_id: ep1.identityIds[0], locked: true } })).revision;
+    await host.service.applyReview({ ep_id: 'cast-s01e01', revision: rev, command: { op: 'lock', identity_id: ep1.identityIds[1], locked: true } });
   },
 });
 

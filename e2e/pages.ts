@@ -74,6 +74,30 @@ export class ReviewApp {
     await this.page.getByTestId('merge-confirm').click();
   }
 
+  /** The merge / move dialog's candidates as shown: identity id and the name on the row. */
+  async pickerCandidates(): Promise<{ id: string; name: string }[]> {
+    await this.page.locator('[data-testid="identity-picker"][aria-busy="false"]').waitFor();
+    return this.page.getByTestId('picker-candidate').evaluateAll((els) =>
+      els.map((e) => ({ id: e.getAttribute('data-identity-id') ?? '', name: e.querySelector('[data-testid="picker-name"]')?.textContent ?? '' })),
+    );
+  }
+
+  /** data-testid of the element that has keyboard focus. */
+  focusedTestId(): Promise<string | null> {
+    return this.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(a: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid') ?? null);
+  }
+
+  /** Accepts the "probably two different people" / locked confirmation when the app asks for it. */
+  async confirmIfAsked(): Promise<void> {
+    await this.settled();
+    if (await this.page.getByTestId('confirm-dialog').count()) await this.page.getByTestId('confirm-yes').click();
+  }
+
+  async toEpisodes(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Episodes', exact: true }).click();
+    await this.page.waitForSelector('[data-testid="episode-row"]');
+  }
+
   async openIdentity(identityId: string): Promise<void> {
     await this.focusCard(identityId);
     await this.press('Enter');

@@ -41,8 +41,8 @@ test('label, lock, merge, split, remove, move, undo, redo: each lands in identit
     assert.equal(ident(doc, id2)?.locked, true);
     await e2e.app.card(id2).getByTestId('locked-badge').waitFor();
 
-    // Merge (m): select id4 and id6 (no tracks share frames), focus id4 → target id4 ← id6.
-    // The swap button reverses the direction; swapping twice returns to id4 as the target.
+    // Merge (m): select id4 and id6 (no tracks share frames) → kept id4 ← id6 (same size: the lower id).
+    // The swap button reverses the direction; swapping twice returns to id4 as the kept one.
     await e2e.app.focusCard(id6);
     await e2e.app.press('Space');
     await e2e.app.focusCard(id4);
@@ -90,7 +90,7 @@ test('label, lock, merge, split, remove, move, undo, redo: each lands in identit
     const moved = e2e.fixture.tracksOf[3][0];
     await e2e.app.selectTrackByKeyboard(moved);
     await e2e.app.press('v');
-    await e2e.app.page.getByTestId('move-dialog').getByTestId('identity-picker').selectOption(id7);
+    await e2e.app.page.getByTestId('move-dialog').locator(`[data-testid="picker-candidate"][data-identity-id="${id7}"]`).click();
     await e2e.app.step(() => e2e.app.page.getByTestId('move-confirm').click());
     doc = await readDoc();
     assert.equal(owner(doc, moved), id7);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { meanTopK, planAutoAssign, rankSuggestions } from './cast';
+import { consistentReferences, meanTopK, planAutoAssign, rankSuggestions, REFERENCE_MIN_COSINE, robustCentre } from './cast';
 
 const unit = (...v: number[]) => {
   const n = Math.hypot(...v);
@@ -44,4 +44,26 @@ test('auto-assign plan skips locked, labeled, low-score and ambiguous identities
     { identity_id: 'identity-00001', person_id: 'a', name: 'A', score: 0.8 },
     { identity_id: 'identity-00006', person_id: 'b', name: 'B', score: 0.75 },
   ]);
+});
+
+test('references: a track that drifts onto another person teaches only its right faces', () => {
+  // Joey: three tracks near e1; the third drifts to Ross (e2) for its last two faces.
+  const joey = (k: number) => unit(1, 0.1 * k, 0.05);
+  const ross = unit(0.1, 1, 0);
+  const faces = [
+    { track_id: 't1', embedding: joey(1) }, { track_id: 't1', embedding: joey(2) },
+    { track_id: 't2', embedding: joey(0) },
+    { track_id: 't3', embedding: joey(1) }, { track_id: 't3', embedding: ross }, { track_id: 't3', embedding: ross },
+  ];
+  const centre = robustCentre(faces.map((f) => f.embedding));
+  assert.ok(centre[0] > 0.95, 'the centre stays on Joey');
+  const refs = consistentReferences(faces);
+  assert.deepEqual(refs.map((r) => [r.track_id, r.faces, r.best]), [['t1', 2, 0], ['t2', 1, 2], ['t3', 1, 3]]);
+  // t3's reference is its Joey face alone: nowhere near Ross.
+  const t3 = refs.find((r) => r.track_id === 't3')!;
+  assert.ok(t3.embedding[1] < 0.2, `t3 reference leans to Ross: ${Array.from(t3.embedding)}`);
+  // A track with only foreign faces gives no reference at all.
+  assert.deepEqual(consistentReferences([...faces, { track_id: 't4', embedding: ross }]).map((r) => r.track_id), ['t1', 't2', 't3']);
+  assert.deepEqual(consistentReferences([]), []);
+  assert.equal(REFERENCE_MIN_COSINE, 0.3);
 });

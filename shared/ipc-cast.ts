@@ -1,7 +1,7 @@
 // IPC channels of issue #7 (cast library + screen time), spread into the contract in shared/ipc.ts so
 // that file only gains two lines. Kept here so the cast/screen-time schemas live next to each other.
 import { z } from 'zod';
-import { epIdSchema, identityIdSchema, nonNegInt } from './schema/common';
+import { epIdSchema, identityIdSchema, nonNegInt, trackIdSchema } from './schema/common';
 import {
   autoAssignmentSchema, autoAssignSettingsSchema, castListExportSchema, castListSchema,
   castSuggestionSchema, personIdSchema, showSchema,
@@ -22,6 +22,29 @@ export const castSuggestionsResponseSchema = z.strictObject({
 });
 export type CastSuggestionsResponse = z.infer<typeof castSuggestionsResponseSchema>;
 
+/** A show's people with their references, each shown as its face (cast:references). */
+export const castReferencesResponseSchema = z.strictObject({
+  show: showSchema,
+  people: z.array(
+    z.strictObject({
+      person_id: personIdSchema,
+      name: z.string(),
+      references: z.array(
+        z.strictObject({
+          ep_id: epIdSchema,
+          identity_id: identityIdSchema,
+          track_id: trackIdSchema,
+          /** Crop ref inside ep_id ('' when the episode kept no crops). */
+          face_crop: z.string(),
+          /** Faces pooled into it (null for references made before faces were counted). */
+          faces: nonNegInt.nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+export type CastReferencesResponse = z.infer<typeof castReferencesResponseSchema>;
+
 /** Built lazily by shared/ipc.ts (it owns reviewStateSchema), to avoid an import cycle. */
 export function castChannels<R extends z.ZodType>(reviewStateSchema: R) {
   return {
@@ -34,6 +57,11 @@ export function castChannels<R extends z.ZodType>(reviewStateSchema: R) {
     'cast:reject': {
       request: z.strictObject({ ep_id: epIdSchema, identity_id: identityIdSchema, person_id: personIdSchema }),
       response: castSuggestionsResponseSchema,
+    },
+    'cast:references': { request: z.strictObject({ show: showSchema }), response: castReferencesResponseSchema },
+    'cast:remove-reference': {
+      request: z.strictObject({ show: showSchema, person_id: personIdSchema, ep_id: epIdSchema, track_id: trackIdSchema }),
+      response: castReferencesResponseSchema,
     },
     'cast:import': {
       request: z.strictObject({ show: showSchema, people: castListSchema }),
@@ -66,6 +94,8 @@ export const CAST_CHANNEL_METHODS = {
   'screentime:export': 'exportScreenTime',
   'cast:suggestions': 'getCastSuggestions',
   'cast:reject': 'rejectCastSuggestion',
+  'cast:references': 'getCastReferences',
+  'cast:remove-reference': 'removeCastReference',
   'cast:import': 'importCastList',
   'cast:export': 'exportCastList',
   'cast:settings': 'setCastSettings',

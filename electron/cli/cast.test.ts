@@ -19,7 +19,8 @@ const labelsOf = async (id: string) =>
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'cast-cli-'));
   const common = { workspace: root, identities: 4, tracksPerIdentity: 2, facesPerTrack: 2, withImages: false, seed: 3, dim: 64 };
-  await makeFixtureEpisode({ ...common, epId: 'demo-s01e01', names: ['Ada Lovelace', 'Grace Hopper'] });
+  // Locked: only confirmed identities teach the cast library.
+  await makeFixtureEpisode({ ...common, epId: 'demo-s01e01', names: ['Ada Lovelace', 'Grace Hopper'], locked: [0, 1] });
   ep2 = await makeFixtureEpisode({ ...common, epId: 'demo-s01e02' });
 });
 after(async () => {

@@ -20,6 +20,7 @@ import { readNpy } from '../store/npy';
 import type { Workspace } from '../store/workspace';
 import { batchTrackTopK, capReferences } from './cast-batch';
 import { castPaths, readCastPair, writeCastPair, type CastLibraryState } from './cast-store';
+import { confirmedReferences, removedKey } from './cast-references';
 
 export type { CastLibraryState } from './cast-store';
 export { castPaths };
@@ -90,10 +91,11 @@ export class CastLibrary {
   }
 
   /**
-   * Makes the library's references from `epId` match its labeled identities: every track of a
-   * labeled identity is a reference of that person (tracks without a pooled embedding are skipped).
-   * Auto-assigned labels count only once a person locks them, so a wrong guess cannot teach the
-   * library. Pass the in-memory document when the caller has a newer one than identities.json.
+   * Makes the library's references from `epId` match its confirmed identities: only locked, labeled
+   * identities teach it, and only through their faces consistent with the identity (cast-references.ts),
+   * so an auto-label or a track that drifted onto someone else never becomes a reference. References a
+   * reviewer removed stay out. Pass the in-memory document when the caller has a newer one than
+   * identities.json.
    */
   async syncEpisode(epId: string, doc?: IdentitiesDoc): Promise<{ references: number; people: number }> {
     const { show } = parseEpId(epId);
@@ -104,27 +106,25 @@ export class CastLibrary {
     });
     if (!inputs) return { references: 0, people: (await this.load(show)).doc.people.length };
     const { identities, meta, trackEmbedding } = inputs;
+    const removed = new Set((await this.load(show)).doc.removed_references.map((r) => removedKey(r.person_id, r.ep_id, r.track_id)));
+    const confirmed = await confirmedReferences(this.ws, epId, identities, labelOf, trackEmbedding, removed);
     const state = await this.update(show, (s) => {
       const lib = structuredClone(s.doc);
       if (lib.model_id && lib.model_id !== meta.model_id) {
         throw new Error(`cast library of ${show} holds ${lib.model_id} embeddings; ${epId} was embedded with ${meta.model_id}`);
       }
-      const autoActive = new Set(lib.auto_assignments.filter((a) => a.ep_id === epId && a.undone_at === null).map((a) => a.identity_id));
       const keep = lib.references.map((r, i) => [r, s.embeddings[i]] as const).filter(([r]) => r.ep_id !== epId);
-      const added: (readonly [CastReference, Float32Array])[] = [];
       const now = nowIso();
-      for (const ident of identities.identities) {
-        const label = labelOf(ident);
-        if (!label || (autoActive.has(ident.identity_id) && !ident.locked)) continue;
-        if (!lib.people.some((p) => p.person_id === label.person_id)) lib.people.push({ ...label, added_at: now });
-        for (const t of ident.track_ids) {
-          const e = trackEmbedding(t);
-          if (e) added.push([{ person_id: label.person_id, ep_id: epId, identity_id: ident.identity_id, track_id: t, added_at: now }, Float32Array.from(e)]);
-        }
+      const gone = new Set(lib.removed_references.map((r) => removedKey(r.person_id, r.ep_id, r.track_id)));
+      const added: (readonly [CastReference, Float32Array])[] = [];
+      for (const c of confirmed) {
+        if (gone.has(removedKey(c.ref.person_id, epId, c.ref.track_id))) continue;
+        if (!lib.people.some((p) => p.person_id === c.label.person_id)) lib.people.push({ ...c.label, added_at: now });
+        added.push([{ ...c.ref, added_at: now }, c.embedding]);
       }
       const all = [...keep, ...added];
       // Syncing runs after every review edit; skip the write when this episode's references are unchanged.
-      const key = (r: CastReference) => `${r.person_id}|${r.identity_id}|${r.track_id}`;
+      const key = (r: CastReference) => `${r.person_id}|${r.identity_id}|${r.track_id}|${r.face_crop ?? ''}|${r.faces ?? ''}`;
       const before = lib.references.map((r, i) => [r, s.embeddings[i]] as const).filter(([r]) => r.ep_id === epId);
       const same = before.length === added.length && before.every(([r, e], i) => key(r) === key(added[i][0]) && e.every((v, j) => v === added[i][1][j]));
       if (same && lib.people.length === s.doc.people.length) return s;
@@ -199,6 +199,21 @@ export class CastLibrary {
         doc.rejections.push({ ep_id: epId, identity_id: identityId, person_id: personId, rejected_at: nowIso() });
       }
       return { doc, embeddings: s.embeddings };
+    });
+  }
+
+  /**
+   * Removes one reference of a person (the reviewer saw a wrong face among them) and remembers it, so
+   * the next sync of its episode does not bring it back.
+   */
+  async removeReference(show: string, ref: { person_id: string; ep_id: string; track_id: string }): Promise<CastLibraryState> {
+    return this.update(show, (s) => {
+      const at = s.doc.references.findIndex((r) => r.person_id === ref.person_id && r.ep_id === ref.ep_id && r.track_id === ref.track_id);
+      if (at < 0) throw new StoreError({ file: castPaths(show).json, field: 'references', message: `no reference of ${ref.person_id} from ${ref.ep_id} ${ref.track_id}` });
+      const doc = structuredClone(s.doc);
+      doc.references.splice(at, 1);
+      doc.removed_references.push({ ...ref, removed_at: nowIso() });
+      return { doc, embeddings: s.embeddings.filter((_, i) => i !== at) };
     });
   }
 

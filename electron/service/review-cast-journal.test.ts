@@ -40,7 +40,10 @@ test('auto-assign labels are journalled under the review lock, replayed after a 
   const svc = new ReviewService({ workspace: root, host: 'test' });
   let rev = (await svc.openEpisode({ ep_id: 'demo-s01e01' })).revision;
   rev = (await svc.applyReview({ ep_id: 'demo-s01e01', revision: rev, command: { op: 'label', identity_id: ep1.identityIds[0], name: 'Ada Lovelace' } })).revision;
-  await svc.applyReview({ ep_id: 'demo-s01e01', revision: rev, command: { op: 'label', identity_id: ep1.identityIds[1], name: 'Grace Hopper' } });
+  rev = (await svc.applyReview({ ep_id: 'demo-s01e01', revision: rev, command: { op: 'label', identity_id: ep1.identityIds[1], name: 'Grace Hopper' } })).revision;
+  // Only locked (confirmed) identities teach the cast library.
+  rev = (await svc.applyReview({ ep_id: 'demo-s01e01', revision: rev, command: { op: 'lock', identity_id: ep1.identityIds[0], locked: true } })).revision;
+  await svc.applyReview({ ep_id: 'demo-s01e01', revision: rev, command: { op: 'lock', identity_id: ep1.identityIds[1], locked: true } });
   await svc.setCastSettings({ show: 'demo', auto_assign: { enabled: true, threshold: 0.5 } });
 
   const before = await svc.openEpisode({ ep_id: EP2 });

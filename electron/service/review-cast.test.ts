@@ -31,7 +31,10 @@ after(async () => {
 test('labeling in episode 1 feeds the library; episode 2 gets the right names first; reject sticks', async () => {
   let rev = (await svc.openEpisode({ ep_id: 'demo-s01e01' })).revision;
   rev = (await svc.applyReview({ ep_id: 'demo-s01e01', revision: rev, command: { op: 'label', identity_id: ep1.identityIds[0], name: 'Ada Lovelace' } })).revision;
-  await svc.applyReview({ ep_id: 'demo-s01e01', revision: rev, command: { op: 'label', identity_id: ep1.identityIds[1], name: 'Grace Hopper' } });
+  rev = (await svc.applyReview({ ep_id: 'demo-s01e01', revision: rev, command: { op: 'label', identity_id: ep1.identityIds[1], name: 'Grace Hopper' } })).revision;
+  // Only locked (confirmed) identities teach the cast library.
+  rev = (await svc.applyReview({ ep_id: 'demo-s01e01', revision: rev, command: { op: 'lock', identity_id: ep1.identityIds[0], locked: true } })).revision;
+  await svc.applyReview({ ep_id: 'demo-s01e01', revision: rev, command: { op: 'lock', identity_id: ep1.identityIds[1], locked: true } });
   const { doc: lib } = await svc.cast.load('demo');
   assert.equal(lib.references.length, 6, 'two identities × three tracks');
 
@@ -45,7 +48,7 @@ test('labeling in episode 1 feeds the library; episode 2 gets the right names fi
   const again = await new ReviewService({ workspace: root, host: 'test' }).getCastSuggestions({ ep_id: 'demo-s01e02' });
   assert.ok(!again.suggestions[ep2.identityIds[0]].some((x) => x.person_id === 'ada-lovelace'), 'remembered on disk');
 
-  // Undoing a label removes its references again.
+  // Undoing a lock removes its references again.
   const st = await svc.openEpisode({ ep_id: 'demo-s01e01' });
   await svc.undo({ ep_id: 'demo-s01e01', revision: st.revision });
   assert.equal((await svc.cast.load('demo')).doc.references.length, 3);

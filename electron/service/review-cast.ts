@@ -7,9 +7,27 @@ import type { AnyCommand } from '../../shared/commands/schema';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
 import { readJson } from '../store/json';
 import type { Workspace } from '../store/workspace';
+import type { Suggestion } from '../../shared/cast';
+import type { CastLibraryDoc } from '../../shared/schema/cast';
 import { CastLibrary, type ApplyLabel } from './cast-library';
 import { withReviewLock } from './journal';
 import { computeEpisodeScreenTime, exportEpisodeScreenTime } from './screentime';
+
+/** Reference faces sent with each suggestion. */
+const SUGGESTION_FACES = 4;
+
+/** The library's people and their references, people with references first. */
+function referencesOf(lib: CastLibraryDoc): ResponseOf<'cast:references'> {
+  const people = lib.people.map((p) => ({
+    person_id: p.person_id,
+    name: p.name,
+    references: lib.references
+      .filter((r) => r.person_id === p.person_id)
+      .map((r) => ({ ep_id: r.ep_id, identity_id: r.identity_id, track_id: r.track_id, face_crop: r.face_crop ?? '', faces: r.faces ?? null })),
+  }));
+  people.sort((a, b) => Number(b.references.length > 0) - Number(a.references.length > 0) || a.name.localeCompare(b.name));
+  return { show: lib.show, people };
+}
 
 /** What ReviewCast needs from ReviewService; `S` is the service's loaded episode state. */
 export interface ReviewCastHost<S extends { doc: IdentitiesDoc }> {
@@ -73,16 +91,43 @@ export class ReviewCast<S extends { doc: IdentitiesDoc }> {
 
   private async suggestionsOf(epId: string, doc: IdentitiesDoc): Promise<ResponseOf<'cast:suggestions'>> {
     const { doc: lib } = await this.library.load(parseEpId(epId).show);
-    const suggestions = await this.library.suggestions(epId, { doc }).catch((err: NodeJS.ErrnoException) => {
+    const ranked = await this.library.suggestions(epId, { doc }).catch((err: NodeJS.ErrnoException) => {
       // No pooled embeddings yet (pipeline not past `pool`): nothing to compare, not an error.
       if (err.code === 'ENOENT') return {};
       throw err;
     });
+    // A few reference faces per person (other episodes: the ones suggestions come from), to show
+    // beside the candidate so the reviewer compares faces, not a number.
+    const faces = new Map<string, { ep_id: string; crop: string }[]>();
+    for (const r of lib.references) {
+      const list = faces.get(r.person_id) ?? [];
+      if (r.ep_id !== epId && r.face_crop && list.length < SUGGESTION_FACES) list.push({ ep_id: r.ep_id, crop: r.face_crop });
+      faces.set(r.person_id, list);
+    }
+    // A labeled identity has its answer: suggesting another name there only invites a wrong relabel.
+    const labeled = new Set(doc.identities.filter((i) => i.labels.name || i.labels.person_id).map((i) => i.identity_id));
+    const suggestions = Object.fromEntries(
+      Object.entries(ranked as Record<string, Suggestion[]>).map(([id, list]) => [
+        id,
+        labeled.has(id) ? [] : list.map((x) => ({ ...x, reference_faces: faces.get(x.person_id) ?? [] })),
+      ]),
+    );
     return {
       ep_id: epId, suggestions, auto_assign: lib.auto_assign,
       auto_assignments: lib.auto_assignments.filter((a) => a.ep_id === epId),
       library_references: lib.references.length,
     };
+  }
+
+  async getCastReferences(req: RequestOf<'cast:references'>): Promise<ResponseOf<'cast:references'>> {
+    return this.host.guard(async () => referencesOf((await this.library.load(req.show)).doc));
+  }
+
+  async removeCastReference(req: RequestOf<'cast:remove-reference'>): Promise<ResponseOf<'cast:remove-reference'>> {
+    return this.host.guard(async () => {
+      const { person_id, ep_id, track_id } = req;
+      return referencesOf((await this.library.removeReference(req.show, { person_id, ep_id, track_id })).doc);
+    });
   }
 
   async getCastSuggestions(req: RequestOf<'cast:suggestions'>): Promise<ResponseOf<'cast:suggestions'>> {

@@ -418,6 +418,8 @@ export class ReviewService implements ServiceApi {
   exportScreenTime(req: RequestOf<'screentime:export'>) { return this.castApi.exportScreenTime(req); }
   getCastSuggestions(req: RequestOf<'cast:suggestions'>) { return this.castApi.getCastSuggestions(req); }
   rejectCastSuggestion(req: RequestOf<'cast:reject'>) { return this.castApi.rejectCastSuggestion(req); }
+  getCastReferences(req: RequestOf<'cast:references'>) { return this.castApi.getCastReferences(req); }
+  removeCastReference(req: RequestOf<'cast:remove-reference'>) { return this.castApi.removeCastReference(req); }
   importCastList(req: RequestOf<'cast:import'>) { return this.castApi.importCastList(req); }
   exportCastList(req: RequestOf<'cast:export'>) { return this.castApi.exportCastList(req); }
   setCastSettings(req: RequestOf<'cast:settings'>) { return this.castApi.setCastSettings(req); }

@@ -4,22 +4,20 @@ import { selectors } from './state/selectors';
 
 const st = () => useApp.getState();
 
+/**
+ * Opens the merge dialog on what is in front of the reviewer: the open identity (the dialog lists
+ * candidates), a single selected or focused card (the same), or the selected cards (their merge). The
+ * dialog, not the focus, decides which identity is kept.
+ */
 export function openMergeDialog(): void {
   const s = st();
-  if (s.view === 'identity' && s.detailId) {
-    const firstSuggestion = s.detail?.suggestions[0]?.identity_id;
-    if (!firstSuggestion) return s.toast('info', 'No other identity to merge with');
-    s.openDialog({ kind: 'merge', targetId: s.detailId, sourceIds: [firstSuggestion] });
-    return;
-  }
-  const ids = s.selectedIds;
+  if ((s.doc?.identities.length ?? 0) < 2) return s.toast('info', 'No other identity to merge with');
+  if (s.view === 'identity' && s.detailId) return s.openDialog({ kind: 'merge', targetId: s.detailId, sourceIds: [] });
   const focused = selectors.focusedCard(s)?.id;
-  if (ids.length === 0 || (ids.length === 1 && (!focused || ids[0] === focused))) {
-    return s.toast('info', 'Select the identities to merge (Space), then press m');
-  }
-  // The focused card is the natural target; the swap button in the dialog changes direction.
-  const target = focused && (ids.includes(focused) || ids.length === 1) ? focused : ids[0];
-  s.openDialog({ kind: 'merge', targetId: target, sourceIds: ids.filter((x) => x !== target) });
+  const ids = s.selectedIds.length === 1 && focused && focused !== s.selectedIds[0] ? [...s.selectedIds, focused] : s.selectedIds;
+  const [first, ...rest] = ids.length ? ids : focused ? [focused] : [];
+  if (!first) return s.toast('info', 'Select the identities to merge (Space), then press m');
+  s.openDialog({ kind: 'merge', targetId: first, sourceIds: rest });
 }
 
 export function toggleLock(): void {

@@ -12,3 +12,16 @@ export function formatEta(s: number | null | undefined): string {
   if (whole < 60) return `${whole} s`;
   return `${Math.floor(whole / 60)} min ${whole % 60} s`;
 }
+
+/**
+ * A message fit for a reviewer: absolute paths (the workspace's, a temp folder's, the app's) are
+ * internal details. Paths inside the workspace become workspace-relative, any other absolute path
+ * its last segment.
+ */
+export function withoutInternalPaths(text: string, workspaceRoot: string | null): string {
+  const root = workspaceRoot?.replace(/\/+$/, '');
+  return text.replace(/(^|[\s('"`=:])(\/[^\s'"`),;]+)/g, (_m, lead: string, path: string) => {
+    if (root && (path === root || path.startsWith(`${root}/`))) return lead + (path.slice(root.length + 1) || '.');
+    return lead + (path.replace(/\/+$/, '').split('/').pop() ?? '');
+  });
+}

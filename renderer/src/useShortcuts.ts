@@ -49,8 +49,9 @@ function moveTrack(delta: number, extend: boolean) {
 
 export function handleKey(e: KeyboardEvent): void {
   const s = useApp.getState();
+  const onScreen = selectors.episodeOnScreen(s) !== null;
   if (e.ctrlKey || e.metaKey || e.altKey) {
-    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
+    if (onScreen && (e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
       e.preventDefault();
       void (e.shiftKey ? s.redo() : s.undo());
     }
@@ -62,6 +63,7 @@ export function handleKey(e: KeyboardEvent): void {
     e.preventDefault();
     return s.openDialog({ kind: 'shortcuts' });
   }
+  if (!onScreen) return;
   if (key === 'z' || key === 'Z') {
     e.preventDefault();
     void (e.shiftKey ? s.redo() : s.undo());

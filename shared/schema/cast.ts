@@ -20,7 +20,10 @@ import { epIdSchema, finite, identityIdSchema, isoTimestamp, nonNegInt, trackIdS
  * | embeddings_rows    | = references.length = rows of cast_embeddings.npy                                |
  * | embeddings_sha256  | sha256 of the npy's float32 rows (little-endian bytes); absent in older files    |
  * | people[]           | {person_id, name, added_at}: the cast (from labels or an imported cast list)     |
- * | references[]       | {person_id, ep_id, identity_id, track_id, added_at}: source of each npy row       |
+ * | references[]       | {person_id, ep_id, identity_id, track_id, added_at, face_crop?, faces?}: source  |
+ * |                    | of each npy row: the unit mean of that track's faces consistent with its locked  |
+ * |                    | identity (shared/cast.ts consistentReferences); face_crop = its best face's crop |
+ * | removed_references[] | {person_id, ep_id, track_id, removed_at}: removed by the reviewer, never re-added |
  * | rejections[]       | {ep_id, identity_id, person_id, rejected_at}: never suggest that person again    |
  * |                    | for that identity of that episode                                                |
  * | auto_assign        | {enabled (default false), threshold, min_margin}: label unlabeled, unlocked      |
@@ -49,6 +52,17 @@ export const castReferenceSchema = z.strictObject({
   identity_id: identityIdSchema,
   track_id: trackIdSchema,
   added_at: isoTimestamp,
+  /** The reference's picture: crop of its face closest to the identity's centre (manifest ref in ep_id). */
+  face_crop: z.string().optional(),
+  /** Faces of the track pooled into the reference (the consistent ones). */
+  faces: nonNegInt.optional(),
+});
+/** A reference the reviewer removed: that track never feeds that person again. */
+export const removedReferenceSchema = z.strictObject({
+  person_id: personIdSchema,
+  ep_id: epIdSchema,
+  track_id: trackIdSchema,
+  removed_at: isoTimestamp,
 });
 export type CastReference = z.infer<typeof castReferenceSchema>;
 
@@ -92,6 +106,7 @@ export const castLibrarySchema = z
     rejections: z.array(castRejectionSchema),
     auto_assign: autoAssignSettingsSchema.default({ enabled: false, threshold: 0.7, min_margin: 0.05 }),
     auto_assignments: z.array(autoAssignmentSchema),
+    removed_references: z.array(removedReferenceSchema).default([]),
     updated_at: isoTimestamp,
   })
   .superRefine((doc, ctx) => {
@@ -139,5 +154,7 @@ export const castSuggestionSchema = z.strictObject({
   score: finite,
   /** Reference embeddings of that person the score was computed from. */
   references: nonNegInt,
+  /** A few of that person's reference faces (crop refs of their episodes), shown beside the candidate. */
+  reference_faces: z.array(z.strictObject({ ep_id: epIdSchema, crop: z.string() })).default([]),
 });
 export type CastSuggestionDoc = z.infer<typeof castSuggestionSchema>;

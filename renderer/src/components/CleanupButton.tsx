@@ -59,11 +59,22 @@ function IdentityChanges({ r }: { r: CleanupRunResponse }) {
   );
 }
 
-export function CleanupButton() {
-  const epId = useApp((s) => s.epId);
+/** Episodes cleaned up from this window (the button remounts per episode; this outlives it). */
+const appliedHere = new Set<string>();
+
+/**
+ * Keyed by episode (TopBar): "applied" and any preview belong to the episode they were made on, so
+ * another episode never inherits an enabled "Undo cleanup".
+ */
+export function CleanupButton({ epId }: { epId: string }) {
   const toast = useApp((s) => s.toast);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
-  const [applied, setApplied] = useState(false);
+  const [applied, setAppliedState] = useState(() => appliedHere.has(epId));
+  const setApplied = (v: boolean) => {
+    if (v) appliedHere.add(epId);
+    else appliedHere.delete(epId);
+    setAppliedState(v);
+  };
   // Undone with z: the cleanup is now a redo step, there is nothing for this button to undo.
   const undoneByZ = useApp((s) => !!s.history?.redo_label?.startsWith(CLEANUP_STEP_LABEL));
   const onStack = useApp((s) => !!s.history?.undo_label?.startsWith(CLEANUP_STEP_LABEL));
@@ -76,7 +87,6 @@ export function CleanupButton() {
     if (!busy) return setStep(null);
     return getApi().onCleanupProgress((p) => p.ep_id === epId && setStep(p));
   }, [busy, epId]);
-  if (!epId) return null;
 
   const run = async (dryRun: boolean) => {
     setPhase({ kind: 'busy', what: dryRun ? 'Checking what cleanup would change…' : 'Cleaning up…' });

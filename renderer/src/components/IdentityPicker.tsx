@@ -1,34 +1,132 @@
+import { useEffect, useMemo, useState, type KeyboardEvent, type RefObject } from 'react';
+import type { Identity } from '../../../shared/schema';
+import { errorInfo, getApi } from '../api/client';
 import { useApp } from '../state/store';
-import { NO_SUGGESTIONS, selectors } from '../state/selectors';
+import { matchesQuery, type Ranked } from '../state/mergePlan';
+import { Thumb } from './Thumb';
+
+/** Similarity of every other identity to `anchorId`, asked fresh from the service when the dialog opens. */
+export function useRanked(anchorId: string): Ranked[] | null {
+  const epId = useApp((s) => s.epId);
+  const [ranked, setRanked] = useState<Ranked[] | null>(null);
+  useEffect(() => {
+    if (!epId) return;
+    let live = true;
+    getApi()
+      .getIdentityDetail({ ep_id: epId, identity_id: anchorId })
+      .then((d) => live && setRanked(d.suggestions.map((s) => ({ identity_id: s.identity_id, similarity: s.similarity }))))
+      .catch((err) => {
+        if (live) setRanked([]);
+        useApp.getState().toast('warn', `No similarity ranking: ${errorInfo(err).message}`);
+      });
+    return () => {
+      live = false;
+    };
+  }, [epId, anchorId]);
+  return ranked;
+}
+
+/** Up to `n` faces of an identity: one crop from each of its first tracks (the canonical face first). */
+export function identityFaces(ident: Identity, tracks: ReturnType<typeof useApp.getState>['tracks'], n = 4): string[] {
+  const out = ident.canonical_face_path ? [ident.canonical_face_path] : [];
+  for (const t of ident.track_ids) {
+    if (out.length >= n) break;
+    const crop = tracks[t]?.sample_crops[0];
+    if (crop && !out.includes(crop)) out.push(crop);
+  }
+  return out.slice(0, n);
+}
+
+/** Identity candidates for a merge or move, ordered by similarity (when known) then size. */
+export function rankCandidates(identities: readonly Identity[], exclude: readonly string[], ranked: readonly Ranked[] | null): { ident: Identity; similarity: number | null }[] {
+  const excluded = new Set(exclude);
+  const sim = new Map((ranked ?? []).map((r) => [r.identity_id, r.similarity]));
+  return identities
+    .filter((i) => !excluded.has(i.identity_id))
+    .map((ident) => ({ ident, similarity: sim.get(ident.identity_id) ?? null }))
+    .sort((a, b) => (b.similarity ?? -2) - (a.similarity ?? -2) || b.ident.track_ids.length - a.ident.track_ids.length || a.ident.identity_id.localeCompare(b.ident.identity_id));
+}
 
 /**
- * Choose another identity: similar ones (from the open detail's suggestions) first, then the rest
- * by size. A native <select> keeps it keyboard-accessible for free.
+ * Choose another identity by its faces: a filter field (type a name or id) over a list of the
+ * current document's identities, each shown with several faces. Always read from the live document,
+ * so an identity merged away is never offered and labels are the current ones. Enter in the field
+ * picks the highlighted row only after the reviewer typed or moved with the arrows.
  */
-export function IdentityPicker(props: { value: string; exclude: string[]; onChange: (id: string) => void; label: string }) {
-  const cards = useApp((s) => selectors.allCards(s));
-  const suggestions = useApp((s) => s.detail?.suggestions ?? NO_SUGGESTIONS);
-  const excluded = new Set(props.exclude);
-  const suggested = suggestions.filter((s) => !excluded.has(s.identity_id));
-  const suggestedIds = new Set(suggested.map((s) => s.identity_id));
-  const rest = cards.filter((c) => !excluded.has(c.id) && !suggestedIds.has(c.id)).sort((a, b) => b.tracks - a.tracks);
+export function IdentityPicker(props: {
+  value: string;
+  exclude: string[];
+  ranked: Ranked[] | null;
+  onChange: (id: string) => void;
+  label: string;
+  inputRef?: RefObject<HTMLInputElement | null>;
+  autoFocus?: boolean;
+}) {
+  const identities = useApp((s) => s.doc?.identities);
+  const tracks = useApp((s) => s.tracks);
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(-1);
+  const all = useMemo(() => rankCandidates(identities ?? [], props.exclude, props.ranked), [identities, props.exclude, props.ranked]);
+  const shown = all.filter((c) => matchesQuery(c.ident, query));
+  useEffect(() => setActive(query.trim() ? 0 : -1), [query]);
+
+  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = active + (e.key === 'ArrowDown' ? 1 : -1);
+      setActive(Math.max(0, Math.min(shown.length - 1, next)));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      const pick = shown[active];
+      if (pick) props.onChange(pick.ident.identity_id);
+    }
+  };
+
   return (
-    <select value={props.value} onChange={(e) => props.onChange(e.target.value)} aria-label={props.label} data-testid="identity-picker">
-      {!props.value && <option value="">Choose…</option>}
-      {suggested.length > 0 && (
-        <optgroup label="Most similar">
-          {suggested.map((s) => (
-            <option key={s.identity_id} value={s.identity_id}>
-              {s.identity_id} · {s.name ?? 'unlabeled'} · sim {s.similarity.toFixed(2)}
-            </option>
-          ))}
-        </optgroup>
-      )}
-      <optgroup label="All identities">
-        {rest.map((c) => (
-          <option key={c.id} value={c.id}>{c.id} · {c.name ?? 'unlabeled'} · {c.tracks} tracks</option>
-        ))}
-      </optgroup>
-    </select>
+    <div className="picker">
+      <input
+        ref={props.inputRef}
+        type="search"
+        placeholder="Type a name or id…"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={onKey}
+        aria-label={`${props.label}: filter`}
+        data-testid="picker-filter"
+        data-autofocus={props.autoFocus ? true : undefined}
+      />
+      <div className="picker-list" role="listbox" aria-label={props.label} aria-busy={props.ranked === null} data-testid="identity-picker">
+        {shown.length === 0 && <div className="hint">No identity matches "{query}"</div>}
+        {shown.map((c, k) => {
+          const i = c.ident;
+          return (
+            <button
+              type="button"
+              key={i.identity_id}
+              role="option"
+              aria-selected={props.value === i.identity_id}
+              className={`picker-row${props.value === i.identity_id ? ' chosen' : ''}${k === active ? ' active' : ''}`}
+              onClick={() => props.onChange(i.identity_id)}
+              data-testid="picker-candidate"
+              data-identity-id={i.identity_id}
+            >
+              <span className="picker-faces">
+                {identityFaces(i, tracks).map((ref) => (
+                  <Thumb key={ref} refPath={ref} alt={`Face of ${i.identity_id}`} className="mini" />
+                ))}
+              </span>
+              <span className="picker-text">
+                <strong data-testid="picker-name">{i.labels.name ?? 'unlabeled'}</strong>
+                {i.locked && <span className="badge-inline locked">locked</span>}
+                <br />
+                <small>
+                  {i.identity_id} · {i.track_ids.length} tracks{c.similarity !== null ? ` · sim ${c.similarity.toFixed(2)}` : ''}
+                </small>
+              </span>
+            </button>
+          );
+        })}
+      </div>
+    </div>
   );
 }

@@ -1,10 +1,13 @@
 import { useApp } from '../state/store';
 import { backToGrid } from '../actions';
+import { selectors } from '../state/selectors';
+import { parseEpId } from '../../../shared/episode';
 import { CleanupButton } from './CleanupButton';
 
 export function TopBar() {
   const view = useApp((s) => s.view);
-  const epId = useApp((s) => s.epId);
+  // Episode commands only while that episode is on screen (never on the Episodes list).
+  const epId = useApp(selectors.episodeOnScreen);
   const detailId = useApp((s) => s.detailId);
   const history = useApp((s) => s.history);
   const setView = useApp((s) => s.setView);
@@ -55,7 +58,17 @@ export function TopBar() {
           </button>
         </>
       )}
-      <CleanupButton />
+      {epId && <CleanupButton key={epId} epId={epId} />}
+      {epId && (
+        <button
+          className="btn small"
+          onClick={() => openDialog({ kind: 'cast-references', show: parseEpId(epId).show, personId: null })}
+          data-testid="open-cast"
+          title="The show's cast library: each person's reference faces"
+        >
+          Cast
+        </button>
+      )}
       <button className="btn small" onClick={() => openDialog({ kind: 'settings' })} data-testid="open-settings">Settings</button>
       <button className="btn small" onClick={() => openDialog({ kind: 'shortcuts' })} aria-label="Keyboard shortcuts">?</button>
     </header>

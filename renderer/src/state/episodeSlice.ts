@@ -9,6 +9,9 @@ import type { PipelineProgress, ResponseOf, ReviewState, Settings, SettingsPatch
 import { errorInfo, getApi } from '../api/client';
 import type { AppState } from './store';
 import { restoresFiles } from '../../../shared/commands/history';
+import { selectors } from './selectors';
+import { separationOf, type Separation } from './separations';
+import { CLEANUP_STEP_LABEL } from '../../../shared/commands/history';
 
 type EpisodeRow = ResponseOf<'episodes:list'>['episodes'][number];
 export type IdentityDetail = ResponseOf<'identity:detail'>;
@@ -28,6 +31,8 @@ export interface EpisodeSlice {
   castNames: ResponseOf<'cast:names'>['names'];
   run: PipelineProgress | null;
   loading: boolean;
+  /** Tracks the reviewer separated in this episode (never preselected back together). */
+  separations: Separation[];
   /** Requests in flight; the e2e tests and bench wait for 0 ("settled"). */
   pending: number;
   init: () => Promise<void>;
@@ -36,7 +41,8 @@ export interface EpisodeSlice {
   reload: () => Promise<void>;
   loadDetail: (identityId: string) => Promise<void>;
   loadSimilarity: (identityId: string) => Promise<void>;
-  runCommand: (command: ReviewCommand) => Promise<boolean>;
+  /** `after` runs once the command is confirmed by the service, also when a confirmation dialog came first. */
+  runCommand: (command: ReviewCommand, after?: () => Promise<void>) => Promise<boolean>;
   /** Split a track at a face / reject a face (rewrites tracks and faces: the episode reloads after). */
   runTrackEdit: (edit: TrackEdit) => Promise<boolean>;
   undo: () => Promise<void>;
@@ -58,6 +64,14 @@ function serial<T>(fn: () => Promise<T>): Promise<T> {
 function toPatch(settings: Settings): SettingsPatch {
   const { modelsDir: _omit, ...patch } = settings;
   return patch;
+}
+
+/** The confirmation for an edit of a locked identity; a relabel names the old and the new label. */
+function lockedMessage(doc: IdentitiesDoc, command: ReviewCommand, refusal: string): string {
+  if (command.op !== 'label') return `${refusal}. Change it anyway?`;
+  const cur = doc.identities.find((i) => i.identity_id === command.identity_id);
+  const show = (n: string | null | undefined) => (n ? `"${n}"` : 'unlabeled');
+  return `${command.identity_id} is locked. Relabel it ${show(cur?.labels.name)} → ${show(command.name)}?`;
 }
 
 function commandContext(tracks: Record<string, TrackSummary>): CommandContext {
@@ -118,6 +132,7 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
     castNames: [],
     run: null,
     loading: false,
+    separations: [],
     pending: 0,
 
     init: () =>
@@ -150,7 +165,7 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
           const [opened, cast] = await Promise.all([api.openEpisode({ ep_id: epId }), api.getCastNames({ ep_id: epId })]);
           const tracks: Record<string, TrackSummary> = {};
           for (const t of opened.tracks) tracks[t.track_id] = t;
-          set({ tracks, castNames: cast.names, detail: null, similarity: null, view: 'people', focusIndex: 0, selectedIds: [] });
+          set({ tracks, castNames: cast.names, detail: null, similarity: null, view: 'people', focusIndex: 0, selectedIds: [], separations: [] });
           acceptState(opened);
         } catch (err) {
           get().toast('error', `Could not open ${epId}: ${errorInfo(err).message}`);
@@ -193,7 +208,7 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
         set({ similarity: { id: identityId, scores: Object.fromEntries(d.suggestions.map((s) => [s.identity_id, s.similarity])) } });
       }),
 
-    runCommand: async (command) => {
+    runCommand: async (command, after) => {
       const { doc, epId, tracks } = get();
       if (!doc || !epId) return false;
       const label = describeCommand(command);
@@ -202,24 +217,26 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
         if (local.code === 'locked' && !('force' in command && command.force)) {
           get().openDialog({
             kind: 'confirm-locked',
-            message: `${local.message}. Change it anyway?`,
-            onConfirm: () => void get().runCommand({ ...command, force: true } as ReviewCommand),
+            message: lockedMessage(doc, command, local.message),
+            onConfirm: () => void get().runCommand({ ...command, force: true } as ReviewCommand, after),
           });
         } else if (local.code === 'overlap' && (command.op === 'merge' || command.op === 'moveTracks') && !command.allow_overlap) {
           get().openDialog({
             kind: 'confirm-locked',
             message: `${local.message}. Tracks that share frames are probably two different people. Continue anyway?`,
-            onConfirm: () => void get().runCommand({ ...command, allow_overlap: true }),
+            onConfirm: () => void get().runCommand({ ...command, allow_overlap: true }, after),
           });
         } else get().toast('error', `${label}: ${local.message}`);
         return false;
       }
       const before = doc;
       set({ doc: local.doc });
-      return tracked(() =>
-        serial(async () => {
+      return tracked(async () => {
+        const ok = await serial(async () => {
           try {
             acceptState(await getApi().applyReview({ ep_id: epId, revision: get().revision, command }));
+            const apart = separationOf(before, command);
+            if (apart) set({ separations: [...get().separations, apart] });
             await refreshAfterEdit();
             return true;
           } catch (err) {
@@ -227,8 +244,11 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
             await failed(err, label);
             return false;
           }
-        }),
-      );
+        });
+        // Outside the queue: `after` may run commands of its own.
+        if (ok && after) await after();
+        return ok;
+      });
     },
 
     runTrackEdit: (edit) => {
@@ -284,7 +304,9 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
   };
 
   function historyStep(which: 'undo' | 'redo'): Promise<void> {
-    const { epId, history } = get();
+    const { history } = get();
+    // Only the episode on screen: on the Episodes list an undo would change what nobody can see.
+    const epId = selectors.episodeOnScreen(get());
     if (!epId) return Promise.resolve();
     if (history && !(which === 'undo' ? history.can_undo : history.can_redo)) {
       get().toast('info', `Nothing to ${which}`);

@@ -94,6 +94,14 @@ let cardsMemo: { identities: unknown; tracks: unknown; cards: IdentityCardModel[
 let visibleMemo: { cards: unknown; filters: unknown; sort: unknown; similarity: unknown; out: IdentityCardModel[] } | null = null;
 
 export const selectors = {
+  /**
+   * The episode whose commands (undo/redo, cleanup, identity shortcuts) may run: the open episode
+   * while one of its views is on screen, none on the Episodes list (the last opened episode stays
+   * loaded there, but nothing of it is visible, so nothing may change it).
+   */
+  episodeOnScreen(s: AppState): string | null {
+    return s.view === 'episodes' ? null : s.epId;
+  },
   allCards(s: AppState): IdentityCardModel[] {
     const identities = s.doc?.identities ?? NO_IDENTITIES;
     if (cardsMemo && cardsMemo.identities === identities && cardsMemo.tracks === s.tracks) return cardsMemo.cards;

@@ -1,6 +1,7 @@
 // UI slice: which view is shown, grid sort/filter, open dialog, toasts. No data from the service here.
 import type { StateCreator } from 'zustand';
 import type { AppState } from './store';
+import { withoutInternalPaths } from '../format';
 
 export type View = 'episodes' | 'people' | 'identity' | 'timeline';
 export type SortKey = 'size' | 'unlabeled' | 'similarity';
@@ -17,6 +18,7 @@ export type Dialog =
   | { kind: 'merge'; targetId: string; sourceIds: string[] }
   | { kind: 'move'; trackIds: string[]; fromId: string }
   | { kind: 'confirm-locked'; message: string; onConfirm: () => void }
+  | { kind: 'cast-references'; show: string; personId: string | null }
   | { kind: 'run' }
   | { kind: 'settings' };
 export interface Toast {
@@ -64,7 +66,8 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   closeDialog: () => set({ dialog: { kind: 'none' } }),
   toast: (kind, text) => {
     const id = ++toastSeq;
-    set({ toasts: [...get().toasts.slice(-3), { id, kind, text }] });
+    // Error texts come from the service and may name files by absolute path; the reviewer sees none.
+    set({ toasts: [...get().toasts.slice(-3), { id, kind, text: withoutInternalPaths(text, get().workspaceRoot) }] });
     // Errors stay until dismissed; info fades so the stack never grows unbounded.
     if (kind !== 'error') setTimeout(() => get().dismissToast(id), 4000);
   },

@@ -3,7 +3,10 @@
 // accepts the best suggestion of the open identity / focused card; a locked identity still asks the
 // usual locked-confirmation (runCommand), and auto-assign never touches one.
 import { useEffect } from 'react';
+import { parseEpId } from '../../../../shared/episode';
+import { Thumb } from '../../components/Thumb';
 import { useApp } from '../../state/store';
+import { selectors } from '../../state/selectors';
 import { useCast } from './castStore';
 import './cast.css';
 
@@ -33,9 +36,12 @@ export function CastSuggestions({ identityId, compact = false, focused = false }
   const view = useApp((s) => s.view);
   const detailId = useApp((s) => s.detailId);
   const dialogOpen = useApp((s) => s.dialog.kind !== 'none');
+  // A labeled identity has its answer: no suggestions there, and `y` does nothing.
+  const label = useApp((s) => selectors.identity(s, identityId)?.labels);
+  const labeled = !!(label?.name || label?.person_id);
 
   // One key to accept: the identity open in the detail view, or the focused card of the grid.
-  const active = compact ? focused && view === 'people' : view === 'identity' && detailId === identityId;
+  const active = !labeled && (compact ? focused && view === 'people' : view === 'identity' && detailId === identityId);
   useEffect(() => {
     if (!active || !list[0]) return;
     const onKey = (e: KeyboardEvent) => {
@@ -50,6 +56,7 @@ export function CastSuggestions({ identityId, compact = false, focused = false }
     return () => window.removeEventListener('keydown', onKey);
   }, [active, identityId, list, accept, dialogOpen]);
 
+  if (labeled) return compact ? null : <LabeledCast personId={label?.person_id ?? null} name={label?.name ?? ''} />;
   if (compact) {
     const best = list[0];
     return best && best.score >= CARD_HINT_MIN_SCORE ? (
@@ -73,6 +80,11 @@ export function CastSuggestions({ identityId, compact = false, focused = false }
       {list.map((s, i) => (
         <div key={s.person_id} className="cast-suggestion" data-testid="cast-suggestion" data-person-id={s.person_id}>
           <span className="cast-name">{s.name} — {s.score.toFixed(2)}</span>
+          <span className="cast-faces" data-testid="cast-reference-faces">
+            {s.reference_faces.map((f) => (
+              <Thumb key={`${f.ep_id}/${f.crop}`} epId={f.ep_id} refPath={f.crop} alt={`${s.name} (${f.ep_id})`} className="cast-face" />
+            ))}
+          </span>
           <button type="button" className="btn small" onClick={() => void accept(identityId, s.person_id, s.name)} data-testid="cast-accept">
             Accept{i === 0 ? ' (y)' : ''}
           </button>
@@ -81,6 +93,26 @@ export function CastSuggestions({ identityId, compact = false, focused = false }
           </button>
         </div>
       ))}
+    </div>
+  );
+}
+
+/** On a labeled identity: who it is in the library, and the way to that person's reference faces. */
+function LabeledCast({ personId, name }: { personId: string | null; name: string }) {
+  const epId = useApp((s) => s.epId);
+  const openDialog = useApp((s) => s.openDialog);
+  if (!epId) return null;
+  return (
+    <div className="cast-suggestions" data-testid="cast-labeled">
+      <div className="hint">Cast library</div>
+      <button
+        type="button"
+        className="btn small"
+        onClick={() => openDialog({ kind: 'cast-references', show: parseEpId(epId).show, personId })}
+        data-testid="cast-open-references"
+      >
+        {name}'s reference faces…
+      </button>
     </div>
   );
 }
