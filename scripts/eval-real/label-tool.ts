@@ -213,7 +213,7 @@ async function write(wsDir: string, epId: string, assignPath: string, outPath: s
     clip: a.clip,
     video: { width: meta.video.width, height: meta.video.height, fps: meta.video.fps, duration_sec: meta.video.duration_sec },
     people: a.people,
-    source: `boxes: ${meta.model_id} detections at ${meta.frames.length} analysed frames; names judged by eye per track against ../shared/eval/faces/ref-* (contact sheets of every box), tracks split where they follow a pan`,
+    source: `boxes: ${meta.model_id} detections at ${meta.frames.length} analysed frames; names judged by eye per track against ../shared/eval/faces/ref-* (contact sheets of every box), tracks split where they follow a pan${a.extra?.length ? `; plus ${a.extra.length} face(s) ${meta.model_id} missed, boxed by another detector` : ''}`,
     scene_cuts: meta.scene_cuts.map((c) => r4(c.ts_s)),
     frames,
   };

@@ -38,6 +38,9 @@ test('scoreRun: hand-computed track labels, impurity, WCP, weighted B-cubed and 
   close(s.bcubed.recall, ((25 + 4) / 7 + (1 + 9) / 4 + 1 / 1) / 12);
   const { precision: p, recall: r } = s.bcubed;
   close(s.bcubed.f1, (2 * p * r) / (p + r));
+  // One item per track: I1 = {t1 A, t3 B}, I2 = {t2 A, t5 B, t6 C}; classes A 2, B 2, C 1; 5 tracks.
+  close(s.bcubedTracks.precision, ((1 + 1) / 2 + (1 + 1 + 1) / 3) / 5);
+  close(s.bcubedTracks.recall, ((1 / 2 + 1 / 2) + (1 / 2 + 1 / 2 + 1)) / 5);
   assert.deepEqual(s.peopleSplit, { A: 2, B: 2, C: 1 });
   assert.equal(s.people, 3);
   assert.deepEqual(scoreRun(faces, tracks, 2).mixedTracks, []); // t5 has one A face only
