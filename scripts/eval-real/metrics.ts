@@ -9,9 +9,9 @@
 //   impure identity   — its labeled tracks carry ≥ 2 labels; "multi-track" when the minority labels
 //                       cover ≥ 2 tracks (one stray track is a lighter failure than two people merged)
 //   track-level WCP   — Σ_identities (faces of its majority label's tracks) / Σ faces of labeled tracks
-//   B-cubed P/R/F     — over labeled tracks weighted by face count (= over faces, each carrying its
-//                       track's label), clusters = identities, classes = labels; also with one item
-//                       per track (a short track weighs as much as a long one)
+//   B-cubed P/R/F     — over labeled tracks, one item per track (a short track weighs as much as a long
+//                       one), clusters = identities, classes = labels; also weighted by face count
+//                       (= over faces, each carrying its track's label)
 //   people split      — person → identities holding one of their tracks
 import { NEUTRAL } from './labels';
 
@@ -38,10 +38,10 @@ export interface RealScores {
   multiTrackImpure: string[];
   mixedTracks: string[];
   trackWcp: number;
-  /** Over labeled tracks weighted by face count (= over faces carrying their track's label). */
-  bcubed: { precision: number; recall: number; f1: number };
   /** Over labeled tracks, one item per track. */
-  bcubedTracks: { precision: number; recall: number; f1: number };
+  bcubed: { precision: number; recall: number; f1: number };
+  /** Over labeled tracks weighted by face count (= over faces carrying their track's label). */
+  bcubedFaces: { precision: number; recall: number; f1: number };
   peopleSplit: Record<string, number>;
   trackLabels: Record<string, string>;
 }
@@ -127,8 +127,8 @@ export function scoreRun(faces: readonly ScoredBox[], tracks: readonly TrackInfo
     multiTrackImpure: multi.sort(),
     mixedTracks: mixedTracks(faces, minMix),
     trackWcp: N ? major / N : 0,
-    bcubed: bcubed(byIdentity, trackLabels, (t) => t.faces),
-    bcubedTracks: bcubed(byIdentity, trackLabels, () => 1),
+    bcubed: bcubed(byIdentity, trackLabels, () => 1),
+    bcubedFaces: bcubed(byIdentity, trackLabels, (t) => t.faces),
     peopleSplit: Object.fromEntries([...split].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([p, s]) => [p, s.size])),
     trackLabels,
   };
