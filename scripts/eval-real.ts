@@ -3,7 +3,7 @@
 // Runs the pipeline on the real sitcom clips (../shared/eval/videos) and scores it against the labeled
 // boxes of eval/labels/<clip>.json (scripts/eval-real/): identities vs people, impure identities,
 // mixed tracks, track-level WCP, B-cubed P/R/F, people split across identities and detection recall —
-// before and after `cleanup` (split_tracks, reembed, recluster on a copy of the episode). Prints a
+// before and after `cleanup` (the default actions, on a copy of the episode). Prints a
 // markdown table and writes the figures as JSON. --reuse scores the episodes already in a workspace
 // (as written by an earlier run of this script or `screenalytics run --ep <clip ep id>`) without
 // running the pipeline. Outputs go under .cache/ (never committed).
