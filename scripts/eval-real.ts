@@ -1,9 +1,9 @@
 // `npm run eval:real [-- --pack id --models-dir dir --clip name[,name] --analyze-fps f --reuse <workspace>
-//   --out dir --json file --no-cleanup]`
+//   --out dir --json file --no-cleanup]` (outputs: .cache/eval-real/<pack or "reuse">/)
 // Runs the pipeline on the real sitcom clips (../shared/eval/videos) and scores it against the labeled
 // boxes of eval/labels/<clip>.json (scripts/eval-real/): identities vs people, impure identities,
 // mixed tracks, track-level WCP, B-cubed P/R/F, people split across identities and detection recall —
-// before and after `cleanup` (split_tracks, reembed, recluster on a copy of the episode). Prints a
+// before and after `cleanup` (the default actions, on a copy of the episode). Prints a
 // markdown table and writes the figures as JSON. --reuse scores the episodes already in a workspace
 // (as written by an earlier run of this script or `screenalytics run --ep <clip ep id>`) without
 // running the pipeline. Outputs go under .cache/ (never committed).
@@ -17,6 +17,7 @@ import { readJson, writeJson } from '../electron/store/json';
 import { Workspace } from '../electron/store/workspace';
 import { runPipeline } from '../electron/pipeline/orchestrator';
 import { runCleanup } from '../electron/pipeline/cleanup/cleanup';
+import { episodePaths } from '../shared/episode';
 import type { PipelineSettingsInput } from '../shared/schema/settings';
 import { labelsDocSchema } from './eval-real/labels';
 import { evaluateEpisode, type EpisodeEvaluation } from './eval-real/evaluate';
@@ -37,7 +38,16 @@ export interface ClipResult {
   pipelineSec: number | null;
 }
 
-async function evalClip(clip: string, opts: { wsDir: string; reuse: boolean; settings: PipelineSettingsInput; cleanup: boolean }): Promise<ClipResult> {
+/** Copies one episode's files (manifests, embeddings, crops, thumbnails) to another workspace root. */
+function copyEpisode(fromDir: string, toDir: string, epId: string): void {
+  rmSync(toDir, { recursive: true, force: true });
+  const p = episodePaths(epId);
+  for (const rel of [p.manifestsDir, p.embedsDir, p.cropsDir, p.trackThumbsDir, p.identityThumbsDir]) {
+    if (existsSync(join(fromDir, rel))) cpSync(join(fromDir, rel), join(toDir, rel), { recursive: true });
+  }
+}
+
+async function evalClip(clip: string, opts: { wsDir: string; outDir: string; reuse: boolean; settings: PipelineSettingsInput; cleanup: boolean }): Promise<ClipResult> {
   const labelsPath = join(REPO_ROOT, 'eval/labels', `${clip}.json`);
   const doc = await readJson(labelsPath, labelsDocSchema);
   const epId = clipEpId(clip);
@@ -60,9 +70,8 @@ async function evalClip(clip: string, opts: { wsDir: string; reuse: boolean; set
   let after: EpisodeEvaluation | null = null;
   if (opts.cleanup) {
     // Cleanup rewrites the episode: run it on a copy so the pipeline's output stays as it was.
-    const copyDir = `${opts.wsDir.replace(/\/+$/, '')}-cleanup-${epId}`;
-    rmSync(copyDir, { recursive: true, force: true });
-    cpSync(opts.wsDir, copyDir, { recursive: true });
+    const copyDir = join(opts.outDir, `cleanup-${epId}`);
+    copyEpisode(opts.wsDir, copyDir, epId);
     const copy = new Workspace(copyDir);
     const r = await runCleanup({ workspace: copy, epId, actions: DEFAULT_CLEANUP_ACTIONS });
     console.error(`${clip}: cleanup split ${r.splits.length} track(s), rejected ${r.rejectedFaces.length} face(s); clusters ${r.report.before.num_clusters} → ${r.report.after.num_clusters}`);
@@ -89,7 +98,7 @@ async function main(): Promise<void> {
   for (const c of clips) if (!hasLabels(c)) throw new Error(`--clip ${c}: no labels at eval/labels/${c}.json`);
   const fps = values['analyze-fps'] === undefined ? undefined : Number(values['analyze-fps']);
   if (fps !== undefined && !(fps >= 0)) throw new Error(`--analyze-fps: expected a number ≥ 0, got ${values['analyze-fps']}`);
-  const out = resolve(values.out ?? join('.cache/eval-real', values.pack!));
+  const out = resolve(values.out ?? join('.cache/eval-real', values.reuse ? 'reuse' : values.pack!));
   const wsDir = values.reuse ? resolve(values.reuse) : join(out, 'workspace');
   if (!values.reuse) mkdirSync(wsDir, { recursive: true });
   const settings: PipelineSettingsInput = {
@@ -98,7 +107,7 @@ async function main(): Promise<void> {
     ...(fps !== undefined ? { analyzeFps: fps } : {}),
   };
   const results: ClipResult[] = [];
-  for (const clip of clips) results.push(await evalClip(clip, { wsDir, reuse: Boolean(values.reuse), settings, cleanup: !values['no-cleanup'] }));
+  for (const clip of clips) results.push(await evalClip(clip, { wsDir, outDir: out, reuse: Boolean(values.reuse), settings, cleanup: !values['no-cleanup'] }));
   const title = values.reuse ? `workspace ${wsDir}` : `pack ${values.pack}${values['models-dir'] ? ` (${values['models-dir']})` : ''}, analyze-fps ${fps ?? 'default'}`;
   console.log(formatTable(title, results));
   const jsonPath = resolve(values.json ?? join(out, 'eval-real.json'));

@@ -6,6 +6,8 @@
 //     against ../shared/eval/faces/ref-*.
 //   node --import tsx scripts/eval-real/label-tool.ts frames <workspace> <ep_id> <out.png> <t,t,…>
 //     whole frames at those times with every box drawn and named by its track (to place a track in a shot).
+//   node --import tsx scripts/eval-real/label-tool.ts missed <other workspace> <ep_id> <labels.json> <out_dir>
+//     boxes another run found that no label covers (faces the labeling run missed), to name as "extra".
 //   node --import tsx scripts/eval-real/label-tool.ts write <workspace> <ep_id> <assign.json> <labels.json>
 //     writes the labels: every box of the run (tracked or not) with the person its assignment gives.
 //
@@ -20,13 +22,14 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { buildTracks } from '../../electron/pipeline/track';
 import { decodeFrames } from '../../electron/pipeline/decode';
 import { cropBox } from '../../electron/pipeline/harvest';
-import { detectMetaSchema, sidePaths } from '../../electron/pipeline/sidefiles';
+import { detectMetaSchema, sidePaths, type DetectMeta } from '../../electron/pipeline/sidefiles';
 import { episodeArtifacts } from '../../electron/store/artifacts';
 import { Workspace } from '../../electron/store/workspace';
 import { readJson } from '../../electron/store/json';
 import { writeFileAtomic } from '../../electron/store/atomic';
 import { defaultPipelineSettings } from '../../shared/schema/settings';
-import { formatLabels, type LabelsDoc } from './labels';
+import { formatLabels, labelsDocSchema, nearestFrame, type LabelsDoc } from './labels';
+import { iou, type Box } from '../../shared/cluster/trackmatch';
 import { runStateSettings } from './run-tracks';
 import type { Detection } from '../../shared/schema/detections';
 
@@ -46,17 +49,8 @@ async function loadRun(wsDir: string, epId: string) {
 
 const key = (frame: number, b: readonly number[]) => `${frame}:${b.map((v) => v.toFixed(5)).join(',')}`;
 
-async function sheets(wsDir: string, epId: string, outDir: string, only?: Set<string>, CELL = 64): Promise<void> {
-  const { meta, detections, built } = await loadRun(wsDir, epId);
-  const tsOf = new Map(meta.frames.map(([f, t]) => [f, t]));
-  const groups: Array<{ id: string; cells: Cell[] }> = built.boxes.map((t) => ({
-    id: t.track_id,
-    cells: t.boxes.map((b) => ({ frame: b.frame_idx, ts: tsOf.get(b.frame_idx)!, bbox: b.bbox })),
-  }));
-  const inTrack = new Set(built.boxes.flatMap((t) => t.boxes.map((b) => key(b.frame_idx, b.bbox))));
-  const untracked = detections.filter((d) => !inTrack.has(key(d.frame_idx, d.bbox)));
-  if (untracked.length) groups.push({ id: 'untracked', cells: untracked.map((d) => ({ frame: d.frame_idx, ts: d.ts_s, bbox: d.bbox })) });
-  if (only) groups.splice(0, groups.length, ...groups.filter((g) => only.has(g.id) || only.has(g.id.slice(-2))));
+/** Contact sheets of the groups' crops (time under each), several groups per page; returns the page count. */
+async function renderSheets(meta: DetectMeta, groups: Array<{ id: string; cells: Cell[] }>, outDir: string, CELL: number): Promise<number> {
   const want = new Set(groups.flatMap((g) => g.cells.map((c) => c.frame)));
   const { width: W, height: H } = meta.video;
   const crops = new Map<string, Buffer>();
@@ -97,6 +91,21 @@ async function sheets(wsDir: string, epId: string, outDir: string, only?: Set<st
     y += h;
   }
   await flush();
+  return n;
+}
+
+async function sheets(wsDir: string, epId: string, outDir: string, only?: Set<string>, CELL = 64): Promise<void> {
+  const { meta, detections, built } = await loadRun(wsDir, epId);
+  const tsOf = new Map(meta.frames.map(([f, t]) => [f, t]));
+  const groups: Array<{ id: string; cells: Cell[] }> = built.boxes.map((t) => ({
+    id: t.track_id,
+    cells: t.boxes.map((b) => ({ frame: b.frame_idx, ts: tsOf.get(b.frame_idx)!, bbox: b.bbox })),
+  }));
+  const inTrack = new Set(built.boxes.flatMap((t) => t.boxes.map((b) => key(b.frame_idx, b.bbox))));
+  const untracked = detections.filter((d) => !inTrack.has(key(d.frame_idx, d.bbox)));
+  if (untracked.length) groups.push({ id: 'untracked', cells: untracked.map((d) => ({ frame: d.frame_idx, ts: d.ts_s, bbox: d.bbox })) });
+  if (only) groups.splice(0, groups.length, ...groups.filter((g) => only.has(g.id) || only.has(g.id.slice(-2))));
+  const n = await renderSheets(meta, groups, outDir, CELL);
   console.log(`${groups.length} groups (${untracked.length} untracked boxes) on ${n} sheets in ${outDir}`);
 }
 
@@ -131,12 +140,35 @@ async function frames(wsDir: string, epId: string, outPath: string, times: numbe
   console.log(`${i} frames → ${outPath}`);
 }
 
+/**
+ * Boxes of another run (another detector) that overlap no labeled box (IoU < 0.3 at the nearest labeled
+ * time): candidate faces the labeling run missed, or that run's false detections. Sheets them (group
+ * "missed", in time order) and prints each as a JSON line to name and copy into assign.json "extra".
+ */
+async function missed(wsDir: string, epId: string, labelsPath: string, outDir: string): Promise<void> {
+  const { meta, detections } = await loadRun(wsDir, epId);
+  const doc = labelsDocSchema.parse(JSON.parse(readFileSync(labelsPath, 'utf8')));
+  const cells: Cell[] = [];
+  for (const d of detections) {
+    const fi = nearestFrame(doc.frames, d.ts_s);
+    if (fi < 0) continue;
+    const box = d.bbox as unknown as Box;
+    if (doc.frames[fi].faces.some((x) => iou(box, x.box) >= 0.3)) continue;
+    cells.push({ frame: d.frame_idx, ts: d.ts_s, bbox: d.bbox });
+    console.log(JSON.stringify({ t: doc.frames[fi].t, box: d.bbox.map(r4), person: '?' }));
+  }
+  const n = await renderSheets(meta, [{ id: 'missed', cells }], outDir, 96);
+  console.error(`${cells.length} boxes overlap no label; ${n} sheet(s) in ${outDir}`);
+}
+
 type Who = string | Array<[number, string]>;
 interface Assign {
   clip: string;
   people: string[];
   tracks: Record<string, Who>;
   untracked?: Array<{ from: number; to: number; box?: [number, number, number, number]; person: string }>;
+  /** Faces the labeling run did not detect, boxed by another detector (found with `missed`), added as they are. */
+  extra?: Array<{ t: number; box: [number, number, number, number]; person: string }>;
 }
 
 function nameAt(who: Who, ts: number): string {
@@ -170,14 +202,18 @@ async function write(wsDir: string, epId: string, assignPath: string, outPath: s
     faces: detections
       .filter((d) => d.frame_idx === f)
       .map((d) => ({ box: d.bbox.map(r4) as [number, number, number, number], person: byKey.get(key(f, d.bbox)) ?? untrackedName(d) }))
-      .filter((x) => x.person !== 'none'),
+      .filter((x) => x.person !== 'none')
+      .concat((a.extra ?? []).filter((x) => Math.abs(x.t - r4(t)) < 1e-3 && x.person !== 'none').map((x) => ({ box: x.box, person: x.person }))),
   }));
+  (a.extra ?? []).forEach((x, i) => {
+    if (!frames.some((f) => Math.abs(x.t - f.t) < 1e-3)) throw new Error(`${assignPath}: extra[${i}].t: ${x.t} is not a labeled time`);
+  });
   const doc: LabelsDoc = {
     schema_version: 'real_labels_v1',
     clip: a.clip,
     video: { width: meta.video.width, height: meta.video.height, fps: meta.video.fps, duration_sec: meta.video.duration_sec },
     people: a.people,
-    source: `boxes: ${meta.model_id} detections at ${meta.frames.length} analysed frames; names judged by eye per track against ../shared/eval/faces/ref-* (contact sheets of every box), tracks split where they follow a pan`,
+    source: `boxes: ${meta.model_id} detections at ${meta.frames.length} analysed frames; names judged by eye per track against ../shared/eval/faces/ref-* (contact sheets of every box), tracks split where they follow a pan${a.extra?.length ? `; plus ${a.extra.length} face(s) ${meta.model_id} missed, boxed by another detector` : ''}`,
     scene_cuts: meta.scene_cuts.map((c) => r4(c.ts_s)),
     frames,
   };
@@ -191,6 +227,7 @@ const [cmd, ...rest] = process.argv.slice(2);
 const run = cmd === 'sheets' && rest.length >= 3 && rest.length <= 5
   ? sheets(rest[0], rest[1], rest[2], rest[3] ? new Set(rest[3].split(',')) : undefined, rest[4] ? Number(rest[4]) : undefined)
   : cmd === 'frames' && rest.length === 4 ? frames(rest[0], rest[1], rest[2], rest[3].split(',').map(Number))
+  : cmd === 'missed' && rest.length === 4 ? missed(rest[0], rest[1], rest[2], rest[3])
   : cmd === 'write' && rest.length === 4 ? write(rest[0], rest[1], rest[2], rest[3])
   : Promise.reject(new Error('usage: label-tool.ts sheets <ws> <ep> <out_dir> | write <ws> <ep> <assign.json> <labels.json>'));
 run.catch((e) => {

@@ -34,10 +34,13 @@ test('scoreRun: hand-computed track labels, impurity, WCP, weighted B-cubed and 
   assert.deepEqual(s.mixedTracks, ['t5']);
   // I1: A 5 + B 1 (6 faces); I2: A 2 + B 3 + C 1 (6 faces); 12 faces in labeled tracks.
   close(s.trackWcp, (5 + 3) / 12);
-  close(s.bcubed.precision, ((25 + 1) / 6 + (4 + 9 + 1) / 6) / 12);
-  close(s.bcubed.recall, ((25 + 4) / 7 + (1 + 9) / 4 + 1 / 1) / 12);
-  const { precision: p, recall: r } = s.bcubed;
-  close(s.bcubed.f1, (2 * p * r) / (p + r));
+  close(s.bcubedFaces.precision, ((25 + 1) / 6 + (4 + 9 + 1) / 6) / 12);
+  close(s.bcubedFaces.recall, ((25 + 4) / 7 + (1 + 9) / 4 + 1 / 1) / 12);
+  const { precision: p, recall: r } = s.bcubedFaces;
+  close(s.bcubedFaces.f1, (2 * p * r) / (p + r));
+  // One item per track: I1 = {t1 A, t3 B}, I2 = {t2 A, t5 B, t6 C}; classes A 2, B 2, C 1; 5 tracks.
+  close(s.bcubed.precision, ((1 + 1) / 2 + (1 + 1 + 1) / 3) / 5);
+  close(s.bcubed.recall, ((1 / 2 + 1 / 2) + (1 / 2 + 1 / 2 + 1)) / 5);
   assert.deepEqual(s.peopleSplit, { A: 2, B: 2, C: 1 });
   assert.equal(s.people, 3);
   assert.deepEqual(scoreRun(faces, tracks, 2).mixedTracks, []); // t5 has one A face only

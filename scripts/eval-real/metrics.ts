@@ -9,8 +9,9 @@
 //   impure identity   — its labeled tracks carry ≥ 2 labels; "multi-track" when the minority labels
 //                       cover ≥ 2 tracks (one stray track is a lighter failure than two people merged)
 //   track-level WCP   — Σ_identities (faces of its majority label's tracks) / Σ faces of labeled tracks
-//   B-cubed P/R/F     — over labeled tracks weighted by face count (= over faces, each carrying its
-//                       track's label), clusters = identities, classes = labels
+//   B-cubed P/R/F     — over labeled tracks, one item per track (a short track weighs as much as a long
+//                       one), clusters = identities, classes = labels; also weighted by face count
+//                       (= over faces, each carrying its track's label)
 //   people split      — person → identities holding one of their tracks
 import { NEUTRAL } from './labels';
 
@@ -37,7 +38,10 @@ export interface RealScores {
   multiTrackImpure: string[];
   mixedTracks: string[];
   trackWcp: number;
+  /** Over labeled tracks, one item per track. */
   bcubed: { precision: number; recall: number; f1: number };
+  /** Over labeled tracks weighted by face count (= over faces carrying their track's label). */
+  bcubedFaces: { precision: number; recall: number; f1: number };
   peopleSplit: Record<string, number>;
   trackLabels: Record<string, string>;
 }
@@ -65,6 +69,29 @@ export function mixedTracks(boxes: readonly ScoredBox[], minMix = 1): string[] {
   return [...peoplePerTrack(boxes)].filter(([, c]) => [...c.values()].filter((n) => n >= minMix).length >= 2).map(([t]) => t).sort();
 }
 
+function labelWeights(ts: readonly TrackInfo[], labels: Record<string, string>, w: (t: TrackInfo) => number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const t of ts) out.set(labels[t.track], (out.get(labels[t.track]) ?? 0) + w(t));
+  return out;
+}
+
+/** B-cubed over labeled tracks, each weighted by w (clusters = identities, classes = track labels). */
+function bcubed(byIdentity: Map<string, TrackInfo[]>, labels: Record<string, string>, w: (t: TrackInfo) => number): RealScores['bcubed'] {
+  const all = [...byIdentity.values()].flat();
+  const classWeight = labelWeights(all, labels, w);
+  const N = all.reduce((a, t) => a + w(t), 0);
+  let precision = 0, recall = 0;
+  for (const ts of byIdentity.values()) {
+    const total = ts.reduce((a, t) => a + w(t), 0);
+    for (const [p, v] of labelWeights(ts, labels, w)) {
+      precision += (v * v) / total;
+      recall += (v * v) / classWeight.get(p)!;
+    }
+  }
+  const P = N ? precision / N : 0, R = N ? recall / N : 0;
+  return { precision: P, recall: R, f1: P + R > 0 ? (2 * P * R) / (P + R) : 0 };
+}
+
 export function scoreRun(faces: readonly ScoredBox[], tracks: readonly TrackInfo[], minMix = 1): RealScores {
   const perTrack = peoplePerTrack(faces);
   const trackLabels: Record<string, string> = {};
@@ -78,28 +105,16 @@ export function scoreRun(faces: readonly ScoredBox[], tracks: readonly TrackInfo
   const impure: string[] = [];
   const multi: string[] = [];
   let major = 0;
-  let precision = 0;
-  const classWeight = new Map<string, number>();
-  for (const t of labeled) classWeight.set(trackLabels[t.track], (classWeight.get(trackLabels[t.track]) ?? 0) + t.faces);
-  let recall = 0;
   for (const [id, ts] of byIdentity) {
-    const weight = new Map<string, number>();
-    for (const t of ts) weight.set(trackLabels[t.track], (weight.get(trackLabels[t.track]) ?? 0) + t.faces);
-    const total = ts.reduce((a, t) => a + t.faces, 0);
+    const weight = labelWeights(ts, trackLabels, (t) => t.faces);
     const top = majority(weight)!;
     major += weight.get(top)!;
-    for (const [p, w] of weight) {
-      precision += (w * w) / total;
-      recall += (w * w) / classWeight.get(p)!;
-    }
     if (weight.size >= 2) {
       impure.push(id);
       if (ts.filter((t) => trackLabels[t.track] !== top).length >= 2) multi.push(id);
     }
   }
   const N = labeled.reduce((a, t) => a + t.faces, 0);
-  const P = N ? precision / N : 0;
-  const R = N ? recall / N : 0;
   const split = new Map<string, Set<string>>();
   for (const t of labeled) split.set(trackLabels[t.track], (split.get(trackLabels[t.track]) ?? new Set()).add(t.identity!));
   return {
@@ -112,7 +127,8 @@ export function scoreRun(faces: readonly ScoredBox[], tracks: readonly TrackInfo
     multiTrackImpure: multi.sort(),
     mixedTracks: mixedTracks(faces, minMix),
     trackWcp: N ? major / N : 0,
-    bcubed: { precision: P, recall: R, f1: P + R > 0 ? (2 * P * R) / (P + R) : 0 },
+    bcubed: bcubed(byIdentity, trackLabels, () => 1),
+    bcubedFaces: bcubed(byIdentity, trackLabels, (t) => t.faces),
     peopleSplit: Object.fromEntries([...split].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([p, s]) => [p, s.size])),
     trackLabels,
   };

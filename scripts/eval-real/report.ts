@@ -15,15 +15,15 @@ function row(clip: string, stage: string, people: number, e: EpisodeEvaluation):
   const split = Object.entries(e.peopleSplit).filter(([, n]) => n > 1).map(([p, n]) => `${p} ${n}`).join(', ') || 'none';
   const impure = `${e.impureIdentities.length}${e.multiTrackImpure.length ? ` (${e.multiTrackImpure.length} with ≥ 2 stray tracks)` : ''}`;
   const mixed = `${e.mixedTracks.length}${e.mixedTracksAllBoxes ? ` / ${e.mixedTracksAllBoxes.length}` : ' / —'}`;
-  return `| ${clip} | ${stage} | ${e.labeledIdentities} (${e.identities}) for ${people} | ${impure} | ${mixed} | ${e.labeledTracks}/${e.tracks} | ${f2(e.trackWcp)} | ${f2(e.bcubed.precision)} / ${f2(e.bcubed.recall)} / ${f2(e.bcubed.f1)} | ${split} | ${pct(e.recall.detectedNamed, e.recall.labeledNamed)} |`;
+  return `| ${clip} | ${stage} | ${e.labeledIdentities} (${e.identities}) for ${people} | ${impure} | ${mixed} | ${e.labeledTracks}/${e.tracks} | ${f2(e.trackWcp)} | ${f2(e.bcubed.precision)} / ${f2(e.bcubed.recall)} / ${f2(e.bcubed.f1)} | ${f2(e.bcubedFaces.f1)} | ${split} | ${pct(e.recall.detectedNamed, e.recall.labeledNamed)} |`;
 }
 
 export function formatTable(title: string, rows: readonly ReportRow[]): string {
   const lines = [
     `### eval:real — ${title}`,
     '',
-    '| clip | stage | identities with cast (all) for people | impure identities | mixed tracks (faces / all boxes) | labeled tracks | track WCP | B-cubed P / R / F | people split | cast boxes detected |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| clip | stage | identities with cast (all) for people | impure identities | mixed tracks (faces / all boxes) | labeled tracks | track WCP | B-cubed P / R / F | B-cubed F by faces | people split | cast boxes detected |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const people = r.people.length;
