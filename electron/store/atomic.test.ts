@@ -84,6 +84,9 @@ test('writeFileAtomic creates parent folders and replaces content; appendFileDur
   await appendFileDurable(log, '1\n');
   await appendFileDurable(log, '2\n');
   assert.equal(await readFile(log, 'utf8'), '1\n2\n');
-  await writeFile(join(dir, 'x/y/.z.json.tmp-1-abc'), 'junk');
-  assert.deepEqual(await removeStaleTempFiles(join(dir, 'x/y')), ['.z.json.tmp-1-abc']);
+  // A dead writer's temp file goes (9999999 is above Linux's largest pid); a live writer's (ours) stays.
+  await writeFile(join(dir, 'x/y/.z.json.tmp-9999999-abc'), 'junk');
+  await writeFile(join(dir, `x/y/.z.json.tmp-${process.pid}-abc`), 'in progress');
+  assert.deepEqual(await removeStaleTempFiles(join(dir, 'x/y')), ['.z.json.tmp-9999999-abc']);
+  assert.equal(await readFile(join(dir, `x/y/.z.json.tmp-${process.pid}-abc`), 'utf8'), 'in progress');
 });
