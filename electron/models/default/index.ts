@@ -14,22 +14,22 @@ export interface DefaultAdapterContext {
   open(key: string): Promise<ort.InferenceSession>;
 }
 
+/** Both default detectors are a detector net plus a landmark net named in `extraFiles[role]`. */
+async function openWithLandmarks(spec: DetectorSpec, ctx: DefaultAdapterContext, role: string) {
+  const key = spec.extraFiles?.[role];
+  if (!key) throw new Error(`pack "${ctx.manifest.id}": detector.extraFiles.${role} is required for kind ${spec.kind}`);
+  const name = (k: string) => ctx.manifest.files[k].path.replace(/\.onnx$/, '');
+  return { det: await ctx.open(spec.file), lmk: await ctx.open(key), id: `${name(spec.file)}+${name(key)}`, file: ctx.filePath(spec.file) };
+}
+
 export async function createBlazeFaceMeshDetector(spec: DetectorSpec, ctx: DefaultAdapterContext): Promise<BlazeFaceMeshDetector> {
-  const meshKey = spec.extraFiles?.facemesh;
-  if (!meshKey) throw new Error(`pack "${ctx.manifest.id}": detector.extraFiles.facemesh is required for kind ${spec.kind}`);
-  const blaze = await ctx.open(spec.file);
-  const mesh = await ctx.open(meshKey);
-  const id = `${ctx.manifest.files[spec.file].path.replace(/\.onnx$/, '')}+${ctx.manifest.files[meshKey].path.replace(/\.onnx$/, '')}`;
-  return new BlazeFaceMeshDetector(blaze, mesh, spec, id, ctx.filePath(spec.file));
+  const o = await openWithLandmarks(spec, ctx, 'facemesh');
+  return new BlazeFaceMeshDetector(o.det, o.lmk, spec, o.id, o.file);
 }
 
 export async function createUltraFaceDetector(spec: DetectorSpec, ctx: DefaultAdapterContext): Promise<UltraFaceLandmarkDetector> {
-  const lmKey = spec.extraFiles?.landmark68;
-  if (!lmKey) throw new Error(`pack "${ctx.manifest.id}": detector.extraFiles.landmark68 is required for kind ${spec.kind}`);
-  const det = await ctx.open(spec.file);
-  const lmk = await ctx.open(lmKey);
-  const id = `${ctx.manifest.files[spec.file].path.replace(/\.onnx$/, '')}+${ctx.manifest.files[lmKey].path.replace(/\.onnx$/, '')}`;
-  return new UltraFaceLandmarkDetector(det, lmk, spec, id, ctx.filePath(spec.file));
+  const o = await openWithLandmarks(spec, ctx, 'landmark68');
+  return new UltraFaceLandmarkDetector(o.det, o.lmk, spec, o.id, o.file);
 }
 
 export async function createAlignedEmbedder(spec: EmbedderSpec, ctx: DefaultAdapterContext): Promise<AlignedEmbedder> {
