@@ -31,6 +31,8 @@ export interface CleanupHost<S extends CleanupState> {
   reload(epId: string): Promise<S>;
   /** After an undo/redo of a cleanup: the show's cast library follows the restored identities. */
   restored(epId: string, st: S): Promise<void>;
+  /** The episode's state (the caller holds the review lock). */
+  state(epId: string): Promise<S>;
 }
 
 const errorCode = (msg: string) =>
@@ -98,12 +100,12 @@ export class ReviewCleanup<S extends CleanupState> {
   }
 
   /** The "Undo cleanup" button: the last cleanup, wherever it sits in the review stack. */
-  undoCleanup(req: RequestOf<'cleanup:undo'>, state: (epId: string) => Promise<S>): Promise<ResponseOf<'cleanup:undo'>> {
+  undoCleanup(req: RequestOf<'cleanup:undo'>): Promise<ResponseOf<'cleanup:undo'>> {
     const h = this.host;
     const epId = h.epId(req.ep_id);
     return h.guard(() =>
       h.serial(epId, () => withReviewLock(h.ws, epId, async () => {
-        const st = await state(epId).catch(() => null);
+        const st = await h.state(epId).catch(() => null);
         const { result } = await this.restoreBackup(epId, st, { force: req.force });
         return { ep_id: epId, ...result };
       })),
