@@ -2,6 +2,7 @@
 // preload) and the web host (POST /api/<channel>). Types come from the schemas; both sides validate.
 import { z } from 'zod';
 import { anyCommandSchema, reviewCommandSchema, trackEditSchema } from './commands/schema';
+import { stepKindSchema } from './commands/history';
 import { defaultPipelineSettings, pipelineSettingsSchema, type PipelineSettings } from './schema/settings';
 import { epIdSchema, faceIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonNegInt, trackIdSchema } from './schema';
 import { CAST_CHANNEL_METHODS, castChannels } from './ipc-cast';
@@ -52,6 +53,9 @@ export const historyStateSchema = z.strictObject({
   can_redo: z.boolean(),
   undo_label: z.string().nullable(),
   redo_label: z.string().nullable(),
+  /** What z / shift+z would undo or redo: tell a cleanup or track edit by this, never by its label. */
+  undo_kind: stepKindSchema.nullable(),
+  redo_kind: stepKindSchema.nullable(),
 });
 
 export const trackSummarySchema = z.strictObject({

@@ -13,7 +13,7 @@ import { readIdentities, writeIdentities, writeIdentityThumbs } from './identiti
 import { loadOrPool, readEpisodeFaces, readTracks } from './pool';
 import { applyTrackRemap, readTrackRemap } from './remap';
 import { embeddingStats } from '../../shared/cluster/pooling';
-import { settlePendingReviewEdits } from '../service/settle';
+import { settlePendingReviewEdits } from '../store/review';
 import { isEmptyConstraints, restrictConstraints, translateConstraints } from '../../shared/cluster/reviewer-constraints';
 import { readConstraints, writeConstraints } from '../store/constraints';
 

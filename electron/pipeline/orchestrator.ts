@@ -24,7 +24,7 @@ import { harvestEpisode } from './harvest';
 import { poolEpisode } from './pool';
 import { clusterEpisode } from './cluster';
 import { detectMetaSchema, runStateSchema, sidePaths, trackSamplesSchema, type RunState } from './sidefiles';
-import { settlePendingReviewEdits } from '../service/settle';
+import { settlePendingReviewEdits } from '../store/review';
 
 export interface RunOptions {
   videoPath: string;

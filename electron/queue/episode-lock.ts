@@ -3,13 +3,13 @@
 // stale/2, and taken over once its holder stopped refreshing (a worker killed with SIGKILL). Beside it,
 // `<ep>.json` says who holds it, for the message another worker prints. (Kept out of the episode's
 // folders: a job that fails on a bad video must not leave an empty episode behind.) A reviewer saving
-// an edit holds the episode's review lock (electron/service/journal.ts); a run does not start under it.
+// an edit holds the episode's review lock (electron/store/review/lock.ts); a run does not start under it.
 import { mkdir, readFile } from 'node:fs/promises';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { writeJson } from '../store/json';
 import type { Workspace } from '../store/workspace';
-import { reviewFiles } from '../service/journal';
+import { REVIEW_LOCK, reviewLockHeld, reviewPaths } from '../store/review';
 
 export interface LockOwner {
   worker: string;
@@ -17,9 +17,6 @@ export interface LockOwner {
   since: string;
 }
 const ownerSchema = z.strictObject({ worker: z.string(), job: z.string(), since: z.string() });
-
-/** The review lock's own staleness (withReviewLock): a reviewer's save older than this is a dead one. */
-const REVIEW_LOCK_STALE_MS = 10_000;
 
 export class EpisodeBusyError extends Error {
   constructor(message: string) {
@@ -36,16 +33,13 @@ const LOCKS_DIR = '.screenalytics/locks';
 
 function lockPaths(ws: Workspace, epId: string) {
   const dir = ws.abs(LOCKS_DIR);
-  const review = reviewFiles(ws, epId).dir;
   return {
     dir,
     key: `${dir}/${epId}`,
     lock: `${dir}/${epId}.lock`,
     owner: `${dir}/${epId}.json`,
     rel: `${LOCKS_DIR}/${epId}.lock`,
-    reviewDir: review,
-    review: `${review}/review.lock`,
-    reviewRel: `${ws.paths(epId).manifestsDir}/review.lock`,
+    reviewRel: `${reviewPaths(ws, epId).dir}/${REVIEW_LOCK}`,
   };
 }
 
@@ -82,7 +76,7 @@ export async function acquireEpisodeLock(ws: Workspace, epId: string, owner: Loc
     throw new EpisodeBusyError(`${epId} is being processed by ${await describeOwner(p.owner)} (${p.rel} is held)`);
   }
   try {
-    if (await lockfile.check(p.reviewDir, { lockfilePath: p.review, stale: REVIEW_LOCK_STALE_MS, realpath: false })) {
+    if (await reviewLockHeld(ws, epId)) {
       throw new EpisodeBusyError(`${epId} is being edited by a reviewer (${p.reviewRel} is held): the re-run waits until the edit is saved`);
     }
     await writeJson(p.owner, owner, ownerSchema);

@@ -2,16 +2,16 @@
 // from the journal, the reviewer constraints, the undo stacks and the episode's tracks and embeddings.
 // An entry is valid while the stamps of identities.json + the journal (and of the pipeline outputs it
 // was read from) are unchanged; any other writer (a second host, a re-run, a cleanup) changes them.
+// Everything it loads comes through the review store (electron/store/review).
 import { dirname } from 'node:path';
 import type { History } from '../../shared/commands/history';
 import { parseEpId } from '../../shared/episode';
 import type { IdentitiesDoc, ReviewConstraints } from '../../shared/schema';
 import { removeStaleTempFiles } from '../store/atomic';
+import { commandContext, episodeStamp, findRedo, loadEpisodeData, recover, reviewFiles, withReviewLock, type EpisodeData } from '../store/review';
 import { castPaths } from './cast-store';
 import type { ServiceContext } from './context';
-import { commandContext, episodeStamp, loadEpisodeData, type EpisodeData } from './episode-data';
-import { recover, reviewFiles, withReviewLock } from './journal';
-import { ReviewCleanup, type CleanupState } from './review-cleanup';
+import type { CleanupState } from './review-cleanup';
 import { fail, fileStamp, reviewStamp } from './review-views';
 
 export interface EpisodeState extends CleanupState {
@@ -72,7 +72,7 @@ export class EpisodeCache {
     for (const dir of [files.dir, ws.abs(ws.paths(epId).embedsDir), dirname(ws.abs(castPaths(parseEpId(epId).show).json))]) await removeStaleTempFiles(dir);
     const load = () => recover(ws, epId, commandContext(data));
     const { doc, history, constraints } = locked ? await load() : await withReviewLock(ws, epId, load);
-    const cleanupRedo = await ReviewCleanup.loadRedo(ws, epId);
+    const cleanupRedo = await findRedo(ws, epId);
     const st: EpisodeState = { doc, history, constraints, data, docStamp: await reviewStamp(files), cleanupRedo, warnings: cached?.warnings ?? [] };
     this.states.set(epId, st);
     await this.afterLoad(epId, st);

@@ -1,5 +1,5 @@
-// The cast-library and screen-time channels of ReviewService (issue #7), kept out of review-service.ts
-// so that file stays about review edits. The service hands in its plumbing (episode state, per-episode
+// The cast-library and screen-time channels of ReviewService, kept out of review.ts so that file stays
+// about review edits. The service hands in its plumbing (episode state, per-episode
 // queue, error mapping, commit); the cast logic itself is in cast-library.ts and screentime.ts.
 import { parseEpId } from '../../shared/episode';
 import type { RequestOf, ResponseOf } from '../../shared/ipc';
@@ -9,8 +9,9 @@ import { readJson } from '../store/json';
 import type { Workspace } from '../store/workspace';
 import type { Suggestion } from '../../shared/cast';
 import type { CastLibraryDoc } from '../../shared/schema/cast';
+import type { StepOrigin } from '../../shared/commands/history';
+import { withReviewLock } from '../store/review';
 import { CastLibrary, type ApplyLabel } from './cast-library';
-import { withReviewLock } from './journal';
 import { computeEpisodeScreenTime, exportEpisodeScreenTime } from './screentime';
 
 /** Reference faces sent with each suggestion. */
@@ -39,8 +40,8 @@ export interface ReviewCastHost<S extends { doc: IdentitiesDoc }> {
   /** `locked`: the caller holds the review lock. */
   state(epId: string, locked?: boolean): Promise<S>;
   reviewState(epId: string, st: S): ResponseOf<'review:apply'>;
-  /** Applies and commits `command` like a reviewer's edit (journal, identities.json, undo stack); caller holds the review lock. */
-  applyCommand(epId: string, st: S, command: AnyCommand, label: (described: string) => string): Promise<void>;
+  /** Applies and commits `command` (journal, identities.json; the undo stack only for a 'user' change); caller holds the review lock. */
+  applyCommand(epId: string, st: S, command: AnyCommand, label: (described: string) => string, origin: StepOrigin): Promise<void>;
 }
 
 export class ReviewCast<S extends { doc: IdentitiesDoc }> {
@@ -160,11 +161,14 @@ export class ReviewCast<S extends { doc: IdentitiesDoc }> {
     return this.host.guard(async () => this.library.setAutoAssign(req.show, req.auto_assign ?? {}));
   }
 
-  /** A label command from the cast library, journalled and undoable like a reviewer's own. */
+  /**
+   * A label command from the cast library: journalled (a crash replays it) but automatic, so it never
+   * lands on the reviewer's undo stack. It is undone by cast:undo-auto-assign, which is automatic too.
+   */
   private labelFrom(st: S, prefix: string): ApplyLabel {
     return (epId, identityId, label) => {
       const command = { op: 'label', identity_id: identityId, name: label?.name ?? null, ...(label ? { person_id: label.person_id } : {}) } as const;
-      return this.host.applyCommand(epId, st, command, (d) => `${prefix}: ${d}`);
+      return this.host.applyCommand(epId, st, command, (d) => `${prefix}: ${d}`, 'auto');
     };
   }
 

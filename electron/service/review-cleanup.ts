@@ -1,15 +1,14 @@
-// The review service's cleanup channels (issue #6): 'cleanup:run' runs the cleanup in a worker thread
+// The cleanup channels: 'cleanup:run' runs the cleanup in a worker thread
 // (electron/pipeline/cleanup/worker.ts) under the episode's review lock, streaming 'cleanup:progress';
 // 'cleanup:cancel' trips it (the cleanup rolls back); 'cleanup:undo' restores the last backup. A cleanup
-// is also one step of the review undo/redo: the worker pushes an entry {kind: 'cleanup'} onto the
-// review undo stack, and ReviewService.step hands such steps to undoStep / redoStep here
-// (electron/pipeline/cleanup/undo-step.ts explains where the redo side lives).
-import { isCleanupStep, type History } from '../../shared/commands/history';
+// (and a reviewer's track edit) is also one step of the review undo/redo: the worker pushes a backup
+// step onto the review undo stack, and review.ts hands such steps to undoStep / redoStep here
+// (electron/store/review/cleanup-steps.ts explains where the redo side lives).
+import { backupStepKind, backupStepLabel, isBackupStep, type History } from '../../shared/commands/history';
 import type { EventName, EventOf, RequestOf, ResponseOf, Settings } from '../../shared/ipc';
 import type { IdentitiesDoc } from '../../shared/schema';
+import { cleanupRedoOnTop, UNDONE_PREFIX, withReviewLock, writeRedoMarker, type CleanupRedo } from '../store/review';
 import type { Workspace } from '../store/workspace';
-import type { RedoMarker } from '../pipeline/cleanup/undo-step';
-import { withReviewLock } from './journal';
 import { fail } from './review-views';
 
 /** What the cleanup channels need of ReviewService and of its loaded episode state. */
@@ -17,7 +16,7 @@ export interface CleanupState {
   doc: IdentitiesDoc;
   history: History;
   /** The redoable cleanup found when the state was loaded (null: none). */
-  cleanupRedo?: { dir: string; marker: RedoMarker } | null;
+  cleanupRedo?: CleanupRedo | null;
 }
 
 export interface CleanupHost<S extends CleanupState> {
@@ -38,24 +37,10 @@ export interface CleanupHost<S extends CleanupState> {
 const errorCode = (msg: string) =>
   /^no cleanup to undo/.test(msg) ? 'not_found' : /changed after the cleanup|not the newest cleanup/.test(msg) ? 'conflict' : 'internal';
 
-/** The redoable cleanup, when it is the next redo step of the loaded review state. */
-export function cleanupRedoOnTop(st: CleanupState): { dir: string; marker: RedoMarker } | null {
-  const r = st.cleanupRedo;
-  if (!r) return null;
-  const m = r.marker;
-  return m.base === st.doc.metadata.created_at && st.history.undo.length === m.undo_depth && st.history.redo.length === m.redo_depth ? r : null;
-}
-
 export class ReviewCleanup<S extends CleanupState> {
   private readonly running = new Map<string, { cancel(): void }>();
 
   constructor(private readonly host: CleanupHost<S>) {}
-
-  /** Loads the redo marker for a freshly loaded state. */
-  static async loadRedo(ws: Workspace, epId: string): Promise<CleanupState['cleanupRedo']> {
-    const { findRedo } = await import('../pipeline/cleanup/undo-step');
-    return findRedo(ws, epId);
-  }
 
   runCleanup(req: RequestOf<'cleanup:run'>): Promise<ResponseOf<'cleanup:run'>> {
     const h = this.host;
@@ -115,7 +100,7 @@ export class ReviewCleanup<S extends CleanupState> {
   /** z on a cleanup step (the caller holds the review lock and checked the revision). */
   async undoStep(epId: string, st: S): Promise<S> {
     const top = st.history.undo.at(-1);
-    if (!isCleanupStep(top)) return fail('internal', 'the next undo step is not a cleanup');
+    if (!isBackupStep(top)) return fail('internal', 'the next undo step is not a cleanup');
     const { state } = await this.restoreBackup(epId, st, { expect: top.backup });
     return state ?? this.host.reload(epId);
   }
@@ -138,19 +123,17 @@ export class ReviewCleanup<S extends CleanupState> {
    */
   private async restoreBackup(epId: string, st: S | null, opts: { force?: boolean; expect?: string }) {
     const ws = this.host.ws;
-    const { listBackups, undoLastCleanup, UNDONE_PREFIX, backupsRoot } = await import('../pipeline/cleanup/backup');
-    const { cleanupStepLabel, writeRedoMarker } = await import('../pipeline/cleanup/undo-step');
+    const { listBackups, undoLastCleanup, backupsRoot } = await import('../pipeline/cleanup/backup');
     const [last] = await listBackups(ws, epId);
     if (opts.expect && last?.dir !== opts.expect) {
       fail('conflict', `the cleanup on the undo stack (${opts.expect}) is not the newest cleanup of ${epId} (${last?.dir ?? 'none left'}); use "Undo cleanup"`);
     }
     // A reviewer's track edit is backed up the same way, but "Undo cleanup" must not undo it.
-    const action = last?.manifest.actions[0];
-    if (!opts.expect && (action === 'split_track' || action === 'reject_face')) {
-      fail('conflict', `the newest backed-up step of ${epId} is "${cleanupStepLabel(last!.manifest.actions)}", not a cleanup; undo it first (z)`);
+    if (!opts.expect && last && backupStepKind(last.manifest.actions) === 'track-edit') {
+      fail('conflict', `the newest backed-up step of ${epId} is "${backupStepLabel(last.manifest.actions)}", not a cleanup; undo it first (z)`);
     }
     const top = st?.history.undo.at(-1);
-    const reviewUndone = !!last && isCleanupStep(top) && top.backup === last.dir;
+    const reviewUndone = !!last && isBackupStep(top) && top.backup === last.dir;
     const r = await undoLastCleanup(ws, epId, { force: opts.force, reviewUndone }).catch((err: Error) => fail(errorCode(err.message), err.message));
     // An episode restored to "no identities.json yet" has no review stack to redo from.
     const restored = await this.host.reload(epId).catch(() => null);
@@ -159,7 +142,8 @@ export class ReviewCleanup<S extends CleanupState> {
       const name = r.backup.slice(r.backup.lastIndexOf('/') + 1);
       await writeRedoMarker(ws, `${backupsRoot(ws, epId)}/${UNDONE_PREFIX}${name}`, {
         version: 1,
-        label: cleanupStepLabel(last!.manifest.actions),
+        kind: backupStepKind(last!.manifest.actions),
+        label: backupStepLabel(last!.manifest.actions),
         undone_at: new Date().toISOString(),
         base: restored.doc.metadata.created_at,
         undo_depth: restored.history.undo.length,

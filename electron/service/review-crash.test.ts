@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFile, mkdir, mkdtemp, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFixtureEpisode, type FixtureEpisode } from '../../scripts/fixture-episode';
@@ -13,11 +13,8 @@ import { identitiesDocSchema } from '../../shared/schema';
 import { readJson } from '../store/json';
 import { validateEpisode } from '../store/validate';
 import { Workspace } from '../store/workspace';
-import { commandContext, loadEpisodeData } from './episode-data';
 import { HISTORY_LIMIT } from '../../shared/commands/history';
-import { appendJournal, reviewFiles } from './journal';
-import { compactJournal } from './journal-compact';
-import { lockTiming } from './review-lock';
+import { appendJournal, commandContext, compactJournal, loadEpisodeData, lockTiming, reviewFiles } from '../store/review';
 import { ReviewService } from './review-service';
 
 let root: string;
@@ -96,7 +93,7 @@ test('a crashed host\'s journalled but unwritten edit is not overwritten by a ho
 
 /** A child process that takes the episode's review lock and is SIGKILLed while holding it. */
 async function dieHoldingLock(epId: string): Promise<void> {
-  const script = `import { withReviewLock } from ${JSON.stringify(join(import.meta.dirname, 'journal.ts'))};
+  const script = `import { withReviewLock } from ${JSON.stringify(join(import.meta.dirname, '../store/review/index.ts'))};
 import { Workspace } from ${JSON.stringify(join(import.meta.dirname, '../store/workspace.ts'))};
 await withReviewLock(new Workspace(${JSON.stringify(root)}), ${JSON.stringify(epId)}, async () => { process.stdout.write('locked\\n'); await new Promise(() => setInterval(() => {}, 1000)); });`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -130,10 +127,10 @@ test('a lock left by a host elsewhere (no refresh) is waited out past its stale 
   const saved = { ...lockTiming };
   Object.assign(lockTiming, { staleMs: 10_000 });
   t.after(() => Object.assign(lockTiming, saved));
-  const lockDir = join(reviewFiles(ws, EP).dir, 'review.lock');
-  await mkdir(lockDir);
-  const { ino } = await stat(lockDir);
-  await symlink(JSON.stringify({ pid: 1, host: 'another-machine', ino }), `${lockDir}.owner`);
+  // The lock as a holder on another machine leaves it: its record names a pid that means nothing here.
+  const lockFile = join(reviewFiles(ws, EP).dir, 'review.lock');
+  await mkdir(reviewFiles(ws, EP).dir, { recursive: true });
+  await writeFile(lockFile, JSON.stringify({ pid: 1, host: 'another-machine', at: new Date().toISOString() }));
   const svc = new ReviewService({ workspace: root, host: 'test' });
   const open = await svc.openEpisode({ ep_id: EP });
   assert.equal(open.revision, 0);

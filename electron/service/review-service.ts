@@ -70,7 +70,7 @@ export class ReviewService implements ServiceApi {
         serial: (key, fn) => ctx.serial(key, fn),
         state: (epId, locked) => cache.get(epId, locked),
         reviewState,
-        applyCommand: (epId, st, command, label) => review.applyCommand(epId, st, command, label),
+        applyCommand: (epId, st, command, label, origin) => review.applyCommand(epId, st, command, label, origin),
       },
       cast,
     );

@@ -1,17 +1,16 @@
-// What ReviewService's read channels return, built from a loaded episode (no I/O), plus the mapping
-// of errors onto the IPC error contract. Split from review-service.ts so that file is the write path.
+// What the review read channels return, built from a loaded episode (no I/O), plus the mapping of
+// errors onto the IPC error contract.
 import { stat } from 'node:fs/promises';
 import type { Refusal } from '../../shared/commands/schema';
-import { dot } from '../../shared/cluster/pooling';
-import { IpcFailure, type IpcError, type ResponseOf } from '../../shared/ipc';
+import { dot, embeddingStats } from '../../shared/cluster/pooling';
+import { IpcFailure, type IpcError, type ResponseOf, type TrackSummary } from '../../shared/ipc';
 import type { EpisodeId } from '../../shared/episode';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
 import { readJson } from '../store/json';
 import type { Workspace } from '../store/workspace';
 import { StoreError, withoutRoot } from '../store/errors';
 import { PathEscapeError } from '../store/workspace';
-import { identityCentroids, onScreenSeconds, trackSummary, trackVector, type EpisodeData } from './episode-data';
-import { revisionOf } from './journal';
+import { revisionOf, type EpisodeData, type TrackInfo } from '../store/review';
 
 export const fail = (code: IpcError['code'], message: string, extra: Partial<IpcError> = {}): never => {
   throw new IpcFailure({ code, message, ...extra });
@@ -122,4 +121,58 @@ export function identityDetail(epId: string, doc: IdentitiesDoc, data: EpisodeDa
         .slice(0, 8)
     : [];
   return { ep_id: epId, revision: revisionOf(doc), identity, tracks, suggestions };
+}
+
+/** Up to `n` items spread evenly over the list (first and last included). */
+export function spread<T>(list: T[], n: number): T[] {
+  if (list.length <= n) return list.slice();
+  return Array.from({ length: n }, (_, i) => list[Math.round((i * (list.length - 1)) / (n - 1))]);
+}
+
+export function trackSummary(info: TrackInfo, identityId: string | null): TrackSummary {
+  const t = info.track;
+  return {
+    track_id: t.track_id,
+    identity_id: identityId,
+    start_s: t.start_s,
+    end_s: t.end_s,
+    frame_span: [t.frame_span[0], t.frame_span[1]],
+    faces: info.faces,
+    sample_crops: spread(info.crops, 3),
+    avg_conf: t.stats.avg_conf,
+  };
+}
+
+/** Seconds on screen: length of the union of the tracks' [start_s, end_s] intervals. */
+export function onScreenSeconds(intervals: [number, number][]): number {
+  const sorted = intervals.slice().sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let cur: [number, number] | null = null;
+  for (const [s, e] of sorted) {
+    if (!cur || s > cur[1]) {
+      if (cur) total += cur[1] - cur[0];
+      cur = [s, e];
+    } else cur[1] = Math.max(cur[1], e);
+  }
+  if (cur) total += cur[1] - cur[0];
+  return total;
+}
+
+/** Unit centroid of each identity's track embeddings (identities without embedded tracks are absent). */
+export function identityCentroids(doc: IdentitiesDoc, data: EpisodeData): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  const emb = data.emb;
+  if (!emb) return out;
+  for (const ident of doc.identities) {
+    const rows = ident.track_ids.map((t) => emb.row.get(t)).filter((r): r is number => r !== undefined);
+    if (rows.length) out.set(ident.identity_id, embeddingStats(emb.data, emb.dim, rows).centroid);
+  }
+  return out;
+}
+
+export function trackVector(data: EpisodeData, trackId: string): Float32Array | null {
+  const emb = data.emb;
+  const r = emb?.row.get(trackId);
+  if (!emb || r === undefined) return null;
+  return emb.data.subarray(r * emb.dim, (r + 1) * emb.dim);
 }

@@ -3,7 +3,7 @@
 // cross-process review lock, on state re-read under that lock; it is journalled before identities.json
 // changes.
 import { applyCommand, describeCommand } from '../../shared/commands/apply';
-import { historyState, isCleanupStep, recordStep, redo as redoStep, undo as undoStep, type History } from '../../shared/commands/history';
+import { historyState, isBackupStep, recordStep, redo as redoStep, undo as undoStep, type History, type StepOrigin } from '../../shared/commands/history';
 import type { AnyCommand } from '../../shared/commands/schema';
 import type { RequestOf, ResponseOf } from '../../shared/ipc';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
@@ -11,13 +11,11 @@ import { EpisodeArtifacts } from '../store/artifacts';
 import { writeConstraints } from '../store/constraints';
 import { withoutRoot } from '../store/errors';
 import { writeJson } from '../store/json';
+import { appendJournal, cleanupRedoOnTop, commandContext, compactJournal, reviewFiles, revisionOf, saveHistory, withReviewLock } from '../store/review';
 import type { CastLibrary } from './cast-library';
 import type { ServiceContext } from './context';
 import type { EpisodeCache, EpisodeState } from './episode-cache';
-import { commandContext } from './episode-data';
-import { appendJournal, reviewFiles, revisionOf, saveHistory, withReviewLock } from './journal';
-import { compactJournal } from './journal-compact';
-import { cleanupRedoOnTop, type ReviewCleanup } from './review-cleanup';
+import type { ReviewCleanup } from './review-cleanup';
 import { episodeListing, episodeTracks, fail, identityDetail, refusalToFailure, reviewStamp } from './review-views';
 import { refreshEpisodeScreenTime } from './screentime';
 
@@ -26,7 +24,7 @@ export function reviewState(epId: string, st: EpisodeState): ResponseOf<'review:
   const history = historyState(st.history);
   // An undone cleanup is the next redo while the restored review stack is as the undo left it.
   const redo = cleanupRedoOnTop(st);
-  if (redo) Object.assign(history, { can_redo: true, redo_label: redo.marker.label });
+  if (redo) Object.assign(history, { can_redo: true, redo_label: redo.marker.label, redo_kind: redo.marker.kind });
   const warnings = st.warnings.splice(0);
   return { ep_id: epId, revision: revisionOf(st.doc), identities: st.doc, history, ...(warnings.length ? { warnings } : {}) };
 }
@@ -58,7 +56,7 @@ export class ReviewEdits {
   ) {}
 
   /** Journal first (fsync), then identities.json atomically, then the reviewer constraints and the undo stacks. */
-  private async commit(epId: string, st: EpisodeState, at: string, kind: 'apply' | 'undo' | 'redo', label: string, command: AnyCommand, next: IdentitiesDoc, inverse: AnyCommand, history: History, constraints = st.constraints) {
+  private async commit(epId: string, st: EpisodeState, at: string, step: { kind: 'apply' | 'undo' | 'redo'; label: string; origin?: StepOrigin }, command: AnyCommand, next: IdentitiesDoc, inverse: AnyCommand, history: History, constraints = st.constraints) {
     const ws = this.ctx.ws;
     const revision = revisionOf(st.doc) + 1;
     const base = st.doc.metadata.created_at;
@@ -66,7 +64,8 @@ export class ReviewEdits {
     // The store's cross-file checks (every track in tracks.jsonl, refs confined) before anything is
     // journalled: an edit never leaves a file validate rejects.
     const checked = await new EpisodeArtifacts(ws, epId).checkIdentities({ ...next, metadata: { ...next.metadata, revision } }, st.data.tracks.size ? new Set(st.data.tracks.keys()) : undefined);
-    await appendJournal(ws, epId, { v: 1, revision, base, at, kind, label, command, inverse: inverse as Extract<AnyCommand, { op: 'restore' }>, constraints });
+    const { kind, label, origin } = step;
+    await appendJournal(ws, epId, { v: 1, revision, base, at, kind, label, command, inverse: inverse as Extract<AnyCommand, { op: 'restore' }>, constraints, ...(origin === 'auto' ? { origin } : {}) });
     const files = reviewFiles(ws, epId);
     st.doc = await writeJson(files.identities, checked, identitiesDocSchema);
     st.docStamp = await reviewStamp(files);
@@ -80,13 +79,16 @@ export class ReviewEdits {
     this.ctx.emit('artifacts:changed', { ep_id: epId, revision, reason: 'review' });
   }
 
-  /** Applies `command` to the loaded state and commits it; the caller holds the review lock. */
-  async applyCommand(epId: string, st: EpisodeState, command: AnyCommand, label: (described: string) => string = (d) => d): Promise<void> {
+  /**
+   * Applies `command` to the loaded state and commits it; the caller holds the review lock. An 'auto'
+   * change (auto-assign) is journalled like any edit but is no undo step of the reviewer.
+   */
+  async applyCommand(epId: string, st: EpisodeState, command: AnyCommand, label: (described: string) => string = (d) => d, origin: StepOrigin = 'user'): Promise<void> {
     const at = this.ctx.now();
     const r = applyCommand(st.doc, command, at, { ...commandContext(st.data), constraints: st.constraints });
     if (!r.ok) return refusalToFailure(r);
     const desc = label(describeCommand(command));
-    await this.commit(epId, st, at, 'apply', desc, command, r.doc, r.inverse, recordStep(st.history, desc, r.inverse), r.constraints);
+    await this.commit(epId, st, at, { kind: 'apply', label: desc, origin }, command, r.doc, r.inverse, recordStep(st.history, desc, r.inverse, origin), r.constraints);
   }
 
   /** Runs `fn` on the episode's state re-read under the review lock, queued behind this host's other operations on it. */
@@ -137,16 +139,16 @@ export class ReviewEdits {
     return this.edit(req.ep_id, async (epId, st) => {
       checkRevision(st, req.revision);
       // A cleanup step restores files (its backup, or its post-cleanup snapshot): review-cleanup.ts.
-      if (which === 'undo' && isCleanupStep(st.history.undo.at(-1))) return reviewState(epId, await this.cleanup.undoStep(epId, st));
+      if (which === 'undo' && isBackupStep(st.history.undo.at(-1))) return reviewState(epId, await this.cleanup.undoStep(epId, st));
       if (which === 'redo' && cleanupRedoOnTop(st)) return reviewState(epId, await this.cleanup.redoStep(epId, st));
       const at = this.ctx.now();
       const r = (which === 'undo' ? undoStep : redoStep)(st.history, st.doc, at, { constraints: st.constraints });
       if (!r.ok) return refusalToFailure(r);
       // The inverse of what was just applied is what the new stack top holds (never a cleanup step).
       const top = which === 'undo' ? r.history.redo.at(-1) : r.history.undo.at(-1);
-      if (!top || isCleanupStep(top)) return fail('internal', 'history step without an inverse');
+      if (!top || isBackupStep(top)) return fail('internal', 'history step without an inverse');
       const inverse = which === 'undo' ? top.redo! : top.undo;
-      await this.commit(epId, st, at, which, r.label, r.applied, r.doc, inverse, r.history, r.constraints);
+      await this.commit(epId, st, at, { kind: which, label: r.label }, r.applied, r.doc, inverse, r.history, r.constraints);
       return reviewState(epId, st);
     });
   }

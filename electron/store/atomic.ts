@@ -13,7 +13,7 @@ export type Chunk = string | Uint8Array;
 const TEMP_MARK = '.tmp-';
 
 /** Name of the temporary sibling used while writing `path` (hidden, recognisable by `isTempFile`). */
-function tempPathFor(path: string): string {
+export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}${TEMP_MARK}${process.pid}-${randomBytes(6).toString('hex')}`);
 }
 

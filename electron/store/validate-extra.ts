@@ -1,5 +1,5 @@
 // What `validate` reads beyond the artifacts. The run state: whether harvest has finished. The review
-// journal (the service's own reader is electron/service/journal.ts):
+// journal (the review store's own reader is electron/store/review/journal.ts):
 // every line one JSON entry, no revision written twice, and the entries not yet in identities.json
 // replayable — consecutive revisions after the document's. A torn last line is what a crash mid-append leaves and the next open
 // cuts, so it is a warning, not a problem.

@@ -24,6 +24,7 @@ import { StoreError, type StoreIssue, formatIssue, zodIssues } from './errors';
 import { readJson } from './json';
 import { readJsonlRows } from './jsonl';
 import { readNpy, type NpyArray } from './npy';
+import { reviewPaths } from './review';
 import { checkJournal, harvestUnfinished } from './validate-extra';
 import { PathEscapeError, type Workspace } from './workspace';
 
@@ -123,8 +124,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   const arts = new EpisodeArtifacts(ws, epId);
   // Same path electron/service/screentime.ts writes (the store does not import the service layer).
   const screentimeRel = `${ws.paths(epId).manifestsDir}/screentime.json`;
-  // Same path electron/service/journal.ts appends to.
-  const journalRel = `${ws.paths(epId).manifestsDir}/review_journal.jsonl`;
+  const journalRel = reviewPaths(ws, epId).journal;
   // Lexical paths: `present` checks each one is confined before anything reads it.
   const lexical = (rel: string) => join(ws.root, rel);
   const c = new Collector(arts, { screentime: { rel: screentimeRel, abs: lexical(screentimeRel) }, journal: { rel: journalRel, abs: lexical(journalRel) } });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identitiesDocSchema, type IdentitiesDoc, type Identity } from '../schema';
 import { applyCommand, computeCounts, slugify, type Applied } from './apply';
-import { emptyHistory, historySchema, historyState, isCleanupStep, recordStep, redo, undo, HISTORY_LIMIT } from './history';
+import { emptyHistory, historySchema, historyState, isBackupStep, recordStep, redo, undo, HISTORY_LIMIT } from './history';
 import { reviewCommandSchema, type AnyCommand, type CommandContext } from './schema';
 
 const T0 = '2025-11-18T12:34:56.000Z';
@@ -287,7 +287,7 @@ test('a cleanup step sits in the stack (serialisable, labelled) and is not undon
   assert.ok(r.ok);
   doc = r.doc;
   let h = historySchema.parse(JSON.parse(JSON.stringify({ version: 1, undo: [cleanup], redo: [] })));
-  assert.ok(isCleanupStep(h.undo[0]));
+  assert.ok(isBackupStep(h.undo[0]));
   assert.deepEqual(historyState(h), { can_undo: true, can_redo: false, undo_label: 'Cleanup (split tracks)', redo_label: null });
   const refused = undo(h, doc, NOW);
   assert.ok(!refused.ok && refused.code === 'invalid' && refused.message.includes(cleanup.backup));
@@ -295,6 +295,6 @@ test('a cleanup step sits in the stack (serialisable, labelled) and is not undon
   h = recordStep(h, 'lock', r.inverse);
   const u = undo(historySchema.parse(JSON.parse(JSON.stringify(h))), doc, NOW);
   assert.ok(u.ok);
-  assert.ok(isCleanupStep(u.history.undo.at(-1)) && !isCleanupStep(u.history.redo.at(-1)));
+  assert.ok(isBackupStep(u.history.undo.at(-1)) && !isBackupStep(u.history.redo.at(-1)));
   assert.throws(() => historySchema.parse({ version: 1, undo: [{ ...cleanup, backup: '' }], redo: [] }));
 });

@@ -2,8 +2,9 @@
 //
 // Before cleanup writes anything it copies every file it may touch into
 //   data/manifests/{ep}/backups/cleanup-<timestamp>/files/<workspace-relative path>
-// with backup.json listing each file's sha256 and size: all of data/manifests/{ep}/ (except backups/;
-// this includes the review journal and undo stack, so review state goes back with identities.json),
+// with backup.json listing each file's sha256 and size: all of data/manifests/{ep}/ (except backups/
+// and the review lock; this includes the review journal and undo stack, so review state goes back
+// with identities.json),
 // all of data/embeds/{ep}/, and the identity thumbnails (re-clustering rewrites and prunes them).
 // Other crops are never written by cleanup; the crop folders of split tracks (old and new ids) are in
 // the scope, because a split moves those crops to the new tracks' folders. After the write-back the resulting
@@ -20,11 +21,9 @@ import { z } from 'zod';
 import { isoTimestamp, nonNegInt } from '../../../shared/schema';
 import { isTempFile, writeFileAtomic } from '../../store/atomic';
 import { readJson, writeJson } from '../../store/json';
+import { BACKUP_PREFIX as PREFIX, BACKUPS_DIR, isReviewLockName, reviewPaths, UNDONE_PREFIX } from '../../store/review';
 import type { Workspace } from '../../store/workspace';
 
-export const BACKUPS_DIR = 'backups';
-export const PREFIX = 'cleanup-';
-export const UNDONE_PREFIX = 'undone-';
 export const AFTER_DIR = 'after';
 
 const fileEntrySchema = z.strictObject({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: nonNegInt });
@@ -59,7 +58,8 @@ async function walk(ws: Workspace, rel: string, skipTop?: string): Promise<strin
   });
   const out: string[] = [];
   for (const e of entries) {
-    if (e.name === skipTop || isTempFile(e.name)) continue;
+    // Not episode data: temp files of a write under way, and the review lock the cleanup holds.
+    if (e.name === skipTop || isTempFile(e.name) || isReviewLockName(e.name)) continue;
     const child = `${rel}/${e.name}`;
     if (e.isDirectory()) out.push(...(await walk(ws, child)));
     else if (e.isFile()) out.push(child);
@@ -88,7 +88,7 @@ export async function hashFiles(ws: Workspace, rels: readonly string[]): Promise
   return out;
 }
 
-export const backupsRoot = (ws: Workspace, epId: string) => `${ws.paths(epId).manifestsDir}/${BACKUPS_DIR}`;
+export const backupsRoot = (ws: Workspace, epId: string) => reviewPaths(ws, epId).backups;
 
 /** Copies the cleanup's scope into a new backup folder; returns it. */
 export async function createBackup(ws: Workspace, epId: string, actions: readonly string[], extraDirs: readonly string[] = [], now = new Date()): Promise<BackupRef> {
@@ -188,8 +188,8 @@ export async function undoLastCleanup(ws: Workspace, epId: string, opts: { force
 export async function changedFiles(ws: Workspace, epId: string, current: readonly string[], expected: readonly FileEntry[], reviewUndoneFrom: string | null): Promise<string[]> {
   const now = new Map((await hashFiles(ws, current)).map((f) => [f.path, f.sha256]));
   const want = new Map(expected.map((f) => [f.path, f.sha256]));
-  const dir = ws.paths(epId).manifestsDir;
-  const review = new Set([`${dir}/review_journal.jsonl`, `${dir}/review_undo.json`]);
+  const { journal, undo } = reviewPaths(ws, epId);
+  const review = new Set([journal, undo]);
   const out: string[] = [];
   for (const p of [...new Set([...now.keys(), ...want.keys()])].sort()) {
     if (now.get(p) === want.get(p)) continue;

@@ -63,7 +63,7 @@ export interface CleanupOptions {
   progress?: (p: CleanupProgress) => void;
   /**
    * Last write of the write-back, after validation and before the post-cleanup hashes are sealed (the
-   * review app pushes its undo entry here, undo-step.ts); a failure rolls the cleanup back.
+   * review app pushes its undo step here, store/review/cleanup-steps.ts); a failure rolls the cleanup back.
    */
   beforeSeal?: (backupDir: string) => Promise<void>;
 }

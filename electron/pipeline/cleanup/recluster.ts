@@ -119,7 +119,7 @@ export function applySplitsToIdentities(doc: IdentitiesDoc, into: ReadonlyMap<st
     const trackIds = ident.track_ids.flatMap((t) => into.get(t) ?? [t]);
     return { ...ident, track_ids: trackIds, embedding_stats: { ...ident.embedding_stats, num_tracks: trackIds.length }, updated_at: now };
   });
-  // A new created_at starts a new base for the review journal (electron/service/journal.ts), as a
+  // A new created_at starts a new base for the review journal (electron/store/review), as a
   // re-cluster does, so edits journaled against the old track lists are not replayed onto this one.
   const metadata = { ...doc.metadata, created_at: now, ...(doc.metadata.revision !== undefined ? { revision: doc.metadata.revision + 1 } : {}) };
   return recount({ ...doc, identities, metadata });

@@ -1,6 +1,6 @@
 // A reviewer's track edit (shared/commands/schema.ts splitTrack / rejectFace) applied to the episode on
 // disk: the same write-back as a cleanup (write-back.ts: backup, validating writers, validation,
-// rollback), and one step of the review undo stack whose inverse is that backup (undo-step.ts).
+// rollback), and one step of the review undo stack whose inverse is that backup (store/review/cleanup-steps.ts).
 //   splitTrack: split-tracks.ts with the reviewer's cut; both parts get new ids (crops move with them),
 //     the second part leaves for an identity of its own (shared removeTrack), identities.json starts
 //     a new base (its journal named the old track ids), and the constraints follow: every fact of the
@@ -21,7 +21,7 @@ import type { StageContext } from '../context';
 import { readEpisodeFaces, readTracks } from '../pool';
 import { applySplitsToIdentities, pool } from './recluster';
 import { splitTracks } from './split-tracks';
-import { dropRedoMarkers, pushCleanupUndo } from './undo-step';
+import { dropRedoMarkers, pushBackupStep } from '../../store/review';
 import { commitEpisodeEdit } from './write-back';
 
 export class TrackEditRefusal extends Error {
@@ -129,5 +129,5 @@ export async function applyTrackEdit(input: TrackEditInput): Promise<TrackEditRe
 /** The edit becomes the top of the review undo stack; earlier undone cleanups / edits can no longer be redone. */
 async function seal(ws: Workspace, epId: string, dir: string, actions: string[]): Promise<void> {
   await dropRedoMarkers(ws, epId);
-  await pushCleanupUndo(ws, epId, dir, actions);
+  await pushBackupStep(ws, epId, dir, actions);
 }

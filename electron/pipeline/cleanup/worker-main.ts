@@ -7,7 +7,7 @@ import type { LoadedPack } from '../../models/types';
 import { Workspace } from '../../store/workspace';
 import { runCleanup, type CleanupProgress } from './cleanup';
 import { resolveCleanupPack, type CleanupFromWorker, type CleanupToWorker } from './worker-protocol';
-import { dropRedoMarkers, pushCleanupUndo } from './undo-step';
+import { dropRedoMarkers, pushBackupStep } from '../../store/review';
 import { throttleProgress } from '../progress-throttle';
 
 const port = parentPort;
@@ -37,7 +37,7 @@ async function main(opts: Extract<CleanupToWorker, { type: 'start' }>['opts']) {
       beforeSeal: opts.undoEntry
         ? async (dir) => {
             await dropRedoMarkers(workspace, opts.epId);
-            await pushCleanupUndo(workspace, opts.epId, dir, opts.actions);
+            await pushBackupStep(workspace, opts.epId, dir, opts.actions);
           }
         : undefined,
     });

@@ -1,13 +1,13 @@
 // Keeps the review journal from growing forever (about 1 KB per edit, read on every open). Once an
-// edit is durable in identities.json and review_undo.json, its journal entry is only a spare copy of
+// edit is durable in identities.json and the undo file, its journal entry is only a spare copy of
 // the undo stack; so when the journal passes COMPACT_BYTES it is rewritten (atomically) with the last
 // HISTORY_LIMIT entries of the current document base — enough to rebuild a lost undo file.
 import { stat } from 'node:fs/promises';
-import { HISTORY_LIMIT } from '../../shared/commands/history';
-import { writeFileAtomic } from '../store/atomic';
-import { readJsonl } from '../store/jsonl';
-import type { Workspace } from '../store/workspace';
-import { journalEntrySchema, reviewFiles } from './journal';
+import { HISTORY_LIMIT } from '../../../shared/commands/history';
+import { writeFileAtomic } from '../atomic';
+import type { Workspace } from '../workspace';
+import { reviewFiles } from './files';
+import { readJournal } from './journal';
 
 export const COMPACT_BYTES = 512 * 1024;
 
@@ -20,7 +20,7 @@ export async function compactJournal(ws: Workspace, epId: string, durable: { bas
   const { journal } = reviewFiles(ws, epId);
   const size = (await stat(journal).catch(() => null))?.size ?? 0;
   if (size <= maxBytes) return 0;
-  const entries = await readJsonl(journal, journalEntrySchema, { tornTail: 'ignore' });
+  const entries = await readJournal(ws, epId);
   // Entries past the durable revision (none while the lock is held after a commit) are always kept.
   const keep = entries.filter((e) => e.base === durable.base && e.revision > durable.revision - HISTORY_LIMIT);
   await writeFileAtomic(journal, keep.map((e) => JSON.stringify(e) + '\n').join(''));

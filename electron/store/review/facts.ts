@@ -1,18 +1,17 @@
-// Read side of one episode for review: tracks, per-track face facts (counts, crops, quality) and the
-// pooled track embeddings, loaded once through the validating store and summarised for the UI.
+// The facts of one episode that review commands and views read: tracks, per-track face facts (counts,
+// crops, quality) and the pooled track embeddings, loaded once through the validating store.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { CommandContext, TrackFacts } from '../../shared/commands/schema';
-import { embeddingStats } from '../../shared/cluster/pooling';
-import { embeddingsMetaSchema, trackSchema, type IdentitiesDoc, type Track } from '../../shared/schema';
-import type { TrackSummary } from '../../shared/ipc';
-import { StoreError, zodIssues } from '../store/errors';
-import { readJson } from '../store/json';
-import { readJsonlStream } from '../store/jsonl';
-import { readNpy } from '../store/npy';
-import type { Workspace } from '../store/workspace';
+import type { CommandContext, TrackFacts } from '../../../shared/commands/schema';
+import { embeddingStats } from '../../../shared/cluster/pooling';
+import { embeddingsMetaSchema, trackSchema, type Track } from '../../../shared/schema';
+import { StoreError, zodIssues } from '../errors';
+import { readJson } from '../json';
+import { readJsonlStream } from '../jsonl';
+import { readNpy } from '../npy';
+import type { Workspace } from '../workspace';
 
 /**
  * The review side only needs these faces.jsonl fields; validating 512 floats per row again on every
@@ -146,58 +145,4 @@ export function commandContext(data: EpisodeData): CommandContext {
         }
       : undefined,
   };
-}
-
-/** Up to `n` items spread evenly over the list (first and last included). */
-export function spread<T>(list: T[], n: number): T[] {
-  if (list.length <= n) return list.slice();
-  return Array.from({ length: n }, (_, i) => list[Math.round((i * (list.length - 1)) / (n - 1))]);
-}
-
-export function trackSummary(info: TrackInfo, identityId: string | null): TrackSummary {
-  const t = info.track;
-  return {
-    track_id: t.track_id,
-    identity_id: identityId,
-    start_s: t.start_s,
-    end_s: t.end_s,
-    frame_span: [t.frame_span[0], t.frame_span[1]],
-    faces: info.faces,
-    sample_crops: spread(info.crops, 3),
-    avg_conf: t.stats.avg_conf,
-  };
-}
-
-/** Seconds on screen: length of the union of the tracks' [start_s, end_s] intervals. */
-export function onScreenSeconds(intervals: [number, number][]): number {
-  const sorted = intervals.slice().sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let cur: [number, number] | null = null;
-  for (const [s, e] of sorted) {
-    if (!cur || s > cur[1]) {
-      if (cur) total += cur[1] - cur[0];
-      cur = [s, e];
-    } else cur[1] = Math.max(cur[1], e);
-  }
-  if (cur) total += cur[1] - cur[0];
-  return total;
-}
-
-/** Unit centroid of each identity's track embeddings (identities without embedded tracks are absent). */
-export function identityCentroids(doc: IdentitiesDoc, data: EpisodeData): Map<string, Float32Array> {
-  const out = new Map<string, Float32Array>();
-  const emb = data.emb;
-  if (!emb) return out;
-  for (const ident of doc.identities) {
-    const rows = ident.track_ids.map((t) => emb.row.get(t)).filter((r): r is number => r !== undefined);
-    if (rows.length) out.set(ident.identity_id, embeddingStats(emb.data, emb.dim, rows).centroid);
-  }
-  return out;
-}
-
-export function trackVector(data: EpisodeData, trackId: string): Float32Array | null {
-  const emb = data.emb;
-  const r = emb?.row.get(trackId);
-  if (!emb || r === undefined) return null;
-  return emb.data.subarray(r * emb.dim, (r + 1) * emb.dim);
 }

@@ -1,31 +1,36 @@
 // The cross-process review lock of one episode (the Electron app, `screenalytics serve` and the
-// pipeline's settle step can all write the same episode). proper-lockfile's mkdir lock is atomic on
-// local and network file systems and is taken over once its holder stops refreshing it (stale after
-// 30 s: generous, because a loaded machine can delay a refresh by seconds and a lock judged stale while
-// its holder still works lets two writers in). A holder on this machine that died (kill -9, power loss of the app only) is recognised at
-// once instead: beside the lock the holder records its pid, host and the lock directory's inode
-// (review.lock.owner), and a waiter that finds that pid gone on this host breaks the lock. The record
-// is a symbolic link whose target is the JSON: made atomically, outside the lock directory (whose
-// mtime is proper-lockfile's heartbeat), and skipped by the walkers of the episode folder (cleanup
-// backups take regular files only). Waiting lasts longer than the stale
-// time, so a dead holder elsewhere costs one wait, not a failed request; a live holder busy past it
-// yields a 'locked' failure the client may retry.
+// pipeline's settle step can all write the same episode).
+//
+// The lock is a file, `review.lock`, whose content says who holds it (pid, host, time). It is made in
+// one atomic step: the record is written (and fsync'd) to a temp file that is then hard-linked to the
+// lock path; link() fails with EEXIST while the lock is held. So a lock file without its holder's
+// record never exists, and a holder on this machine that died (kill -9, a crash) is recognised at once
+// by a waiter, whatever moment it died at. The holder refreshes the file's mtime every third of the
+// stale time; a lock nobody refreshes (its holder died on another host, or the record is unreadable)
+// is taken over once it is older than the stale time. That is generous (30 s), because a loaded machine
+// can delay a refresh by seconds and a lock judged stale while its holder still works lets two writers
+// in. Waiting lasts longer than the stale time, so a dead holder elsewhere costs one wait, not a failed
+// request; a live holder busy past it yields a 'locked' failure the client may retry.
+//
+// The file sits in the episode's manifests folder: the cleanup backups leave it out of their scope
+// (isReviewLockName), and its temp files are the store's, swept like any other once their writer died.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readlink, rename, rmdir, stat, symlink, unlink } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readFile, rename, rm, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import lockfile from 'proper-lockfile';
-import { IpcFailure } from '../../shared/ipc';
-import type { Workspace } from '../store/workspace';
+import { z } from 'zod';
+import { IpcFailure } from '../../../shared/ipc';
+import { tempPathFor } from '../atomic';
+import type { Workspace } from '../workspace';
+import { reviewFiles, REVIEW_LOCK } from './files';
 
 /** Stale time of a lock nobody refreshes, and how long a request waits (past it, so a lock whose holder died on another host is taken over inside one request). */
 export const lockTiming = { staleMs: 30_000, waitPastStaleMs: 5_000 };
 
-interface Owner {
-  pid: number;
-  host: string;
-  /** Inode of the lock directory this holder made: a record left beside an earlier lock does not match. */
-  ino: number;
-}
+const ownerSchema = z.object({ pid: z.number().int().positive(), host: z.string(), at: z.string() });
+type Owner = z.infer<typeof ownerSchema>;
+
+/** The lock file and its tombs (a lock being broken); the backup walkers skip them. */
+export const isReviewLockName = (name: string) => name === REVIEW_LOCK || name.startsWith(`${REVIEW_LOCK}.dead-`);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,73 +43,108 @@ function alive(pid: number): boolean {
   }
 }
 
-async function readOwner(ownerPath: string): Promise<Owner | null> {
+type Verdict = { state: 'free' } | { state: 'held' } | { state: 'breakable'; ino: number };
+
+/**
+ * What a waiter may do about the lock at `lockPath`: nothing there (free), a live or fresh holder
+ * (held), or a holder that died on this host or stopped refreshing (breakable). A lock in another
+ * shape (a directory, an unreadable record) only goes stale.
+ */
+async function inspect(lockPath: string, staleMs: number): Promise<Verdict> {
+  const st = await lstat(lockPath).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  if (!st) return { state: 'free' };
+  const text = st.isFile() ? await readFile(lockPath, 'utf8').catch(() => '') : '';
+  let owner: Owner | null = null;
   try {
-    const o = JSON.parse(await readlink(ownerPath)) as Partial<Owner>;
-    return typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.ino === 'number' ? (o as Owner) : null;
+    owner = ownerSchema.parse(JSON.parse(text));
   } catch {
-    return null;
+    owner = null;
   }
+  if (owner && owner.host === hostname() && !alive(owner.pid)) return { state: 'breakable', ino: st.ino };
+  if (Date.now() - st.mtimeMs > staleMs) return { state: 'breakable', ino: st.ino };
+  return { state: 'held' };
 }
 
-/** Inode of the lock when its recorded holder is a process of this host that no longer exists. */
-async function deadHolder(lockPath: string, ownerPath: string): Promise<number | null> {
-  const st = await stat(lockPath).catch(() => null);
-  const owner = await readOwner(ownerPath);
-  if (!st || !owner || owner.ino !== st.ino || owner.host !== hostname()) return null;
-  return alive(owner.pid) ? null : st.ino;
+/** Whether the episode's review lock is held by a live or freshly refreshed holder (a run does not start under it). */
+export async function reviewLockHeld(ws: Workspace, epId: string): Promise<boolean> {
+  return (await inspect(`${reviewFiles(ws, epId).dir}/${REVIEW_LOCK}`, lockTiming.staleMs)).state === 'held';
 }
 
-/** Moves the dead holder's lock aside (rename is atomic, so one waiter wins) and removes it; a lock re-made meanwhile is put back. */
+/** Moves the judged lock aside (rename is atomic, so one waiter wins) and removes it; a lock re-made meanwhile is put back. */
 async function breakLock(lockPath: string, ino: number): Promise<void> {
   const tomb = `${lockPath}.dead-${randomBytes(4).toString('hex')}`;
   if (!(await rename(lockPath, tomb).then(() => true, () => false))) return;
-  if ((await stat(tomb).catch(() => null))?.ino === ino) await rmdir(tomb).catch(() => undefined);
-  else await rename(tomb, lockPath).catch(() => rmdir(tomb).catch(() => undefined));
-}
-
-/** Records this process as the holder of the lock just taken (a symlink whose target is the JSON). */
-async function recordOwner(lockPath: string, ownerPath: string): Promise<number> {
-  const { ino } = await stat(lockPath);
-  const target = JSON.stringify({ pid: process.pid, host: hostname(), ino } satisfies Owner);
-  const tmp = `${ownerPath}.${randomBytes(4).toString('hex')}`;
-  try {
-    await symlink(target, tmp);
-    await rename(tmp, ownerPath);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    // Where symlinks are not allowed (Windows without the privilege) the lock works without a record.
-    if (!['EPERM', 'EACCES', 'ENOTSUP', 'ENOSYS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  const st = await lstat(tomb).catch(() => null);
+  if (!st || st.ino === ino) {
+    await rm(tomb, { recursive: true, force: true });
+    return;
   }
-  return ino;
+  // Not the lock we judged: put it back without replacing one made since (link fails on EEXIST).
+  if (st.isFile()) await link(tomb, lockPath).catch(() => undefined);
+  else await rename(tomb, lockPath).catch(() => undefined);
+  await rm(tomb, { recursive: true, force: true });
 }
 
-/** Takes the lock on `dir`, waiting past its stale time; resolves to its release function. */
+/** Creates the lock with this process's record in one step; the inode of the lock made, or null when it is held. */
+async function tryCreate(lockPath: string): Promise<number | null> {
+  const tmp = tempPathFor(lockPath);
+  const fh = await open(tmp, 'wx');
+  try {
+    await fh.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() } satisfies Owner));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await link(tmp, lockPath);
+    return (await lstat(lockPath)).ino;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return null;
+    throw err;
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/** Keeps the lock fresh while held; warns (once) if it was taken from us, as the holder finishes its write anyway. */
+function heartbeat(lockPath: string, ino: number, staleMs: number): () => void {
+  const timer = setInterval(() => {
+    void (async () => {
+      const st = await lstat(lockPath).catch(() => null);
+      if (st?.ino !== ino) {
+        clearInterval(timer);
+        console.warn(`review lock ${lockPath} was taken over while held (this holder stalled past ${staleMs / 1000} s)`);
+        return;
+      }
+      const now = new Date();
+      await utimes(lockPath, now, now).catch(() => undefined);
+    })();
+  }, Math.max(50, Math.floor(staleMs / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Takes the lock in `dir`, waiting past its stale time; resolves to its release function. */
 async function acquire(dir: string): Promise<() => Promise<void>> {
-  const lockPath = `${dir}/review.lock`;
-  const ownerPath = `${dir}/review.lock.owner`;
+  const lockPath = `${dir}/${REVIEW_LOCK}`;
   const { staleMs, waitPastStaleMs } = lockTiming;
   const deadline = Date.now() + staleMs + waitPastStaleMs;
   for (let attempt = 0; ; attempt++) {
-    try {
-      const release = await lockfile.lock(dir, {
-        lockfilePath: lockPath, stale: staleMs, retries: 0,
-        // The default throws from a timer, killing the app mid-edit; the holder finishes its write instead.
-        onCompromised: (err) => console.warn(`review lock of ${dir}: ${err.message}`),
-      });
-      const ino = await recordOwner(lockPath, ownerPath);
+    const ino = await tryCreate(lockPath);
+    if (ino !== null) {
+      const stop = heartbeat(lockPath, ino, staleMs);
       return async () => {
-        // Lock first, record second: a crash in between leaves a record of a lock that is gone (its
-        // inode no longer matches), never a lock without a record, which would cost a stale wait.
-        await release();
-        if ((await readOwner(ownerPath))?.ino === ino) await unlink(ownerPath).catch(() => undefined);
+        stop();
+        if ((await lstat(lockPath).catch(() => null))?.ino === ino) await unlink(lockPath).catch(() => undefined);
       };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
     }
-    const dead = await deadHolder(lockPath, ownerPath);
-    if (dead !== null) {
-      await breakLock(lockPath, dead);
+    const verdict = await inspect(lockPath, staleMs);
+    if (verdict.state === 'free') continue;
+    if (verdict.state === 'breakable') {
+      await breakLock(lockPath, verdict.ino);
       continue;
     }
     if (Date.now() >= deadline) {
@@ -116,7 +156,7 @@ async function acquire(dir: string): Promise<() => Promise<void>> {
 
 /** Runs `fn` holding the episode's review lock (see the top of this file). */
 export async function withReviewLock<T>(ws: Workspace, epId: string, fn: () => Promise<T>): Promise<T> {
-  const dir = ws.abs(ws.paths(epId).manifestsDir);
+  const dir = reviewFiles(ws, epId).dir;
   await mkdir(dir, { recursive: true });
   const release = await acquire(dir);
   try {

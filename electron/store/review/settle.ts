@@ -4,12 +4,14 @@
 // calls this first: it replays such journal entries into identities.json under the review lock, the same
 // replay the review service does on open.
 import { existsSync } from 'node:fs';
-import { identitiesDocSchema } from '../../shared/schema';
-import { readJson } from '../store/json';
-import { readJsonl } from '../store/jsonl';
-import type { Workspace } from '../store/workspace';
-import { commandContext, loadEpisodeData } from './episode-data';
-import { journalEntrySchema, recover, reviewFiles, revisionOf, withReviewLock } from './journal';
+import { identitiesDocSchema } from '../../../shared/schema';
+import { readJson } from '../json';
+import type { Workspace } from '../workspace';
+import { commandContext, loadEpisodeData } from './facts';
+import { reviewFiles, revisionOf } from './files';
+import { readJournal } from './journal';
+import { withReviewLock } from './lock';
+import { recover } from './recover';
 
 /** Replays journal entries newer than identities.json; returns how many were applied (0 when settled). */
 export async function settlePendingReviewEdits(ws: Workspace, epId: string): Promise<number> {
@@ -19,7 +21,7 @@ export async function settlePendingReviewEdits(ws: Workspace, epId: string): Pro
     // Cheap check first: loading the episode's data for a replay costs seconds on a big episode.
     const doc = await readJson(files.identities, identitiesDocSchema);
     const base = doc.metadata.created_at;
-    const entries = await readJsonl(files.journal, journalEntrySchema, { tornTail: 'ignore' });
+    const entries = await readJournal(ws, epId);
     if (!entries.some((e) => e.base === base && e.revision > revisionOf(doc))) return 0;
     const { replayed } = await recover(ws, epId, commandContext(await loadEpisodeData(ws, epId)));
     return replayed;

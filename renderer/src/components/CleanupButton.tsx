@@ -5,7 +5,6 @@
 // (the service refuses if those edits would be lost). The service emits artifacts:changed afterwards,
 // which reloads the episode (episodeSlice).
 import { useEffect, useState } from 'react';
-import { CLEANUP_STEP_LABEL } from '../../../shared/commands/history';
 import type { EventOf } from '../../../shared/ipc';
 import { DEFAULT_CLEANUP_ACTIONS, type CleanupRunResponse } from '../../../shared/ipc-cleanup';
 import { errorInfo, getApi } from '../api/client';
@@ -76,8 +75,8 @@ export function CleanupButton({ epId }: { epId: string }) {
     setAppliedState(v);
   };
   // Undone with z: the cleanup is now a redo step, there is nothing for this button to undo.
-  const undoneByZ = useApp((s) => !!s.history?.redo_label?.startsWith(CLEANUP_STEP_LABEL));
-  const onStack = useApp((s) => !!s.history?.undo_label?.startsWith(CLEANUP_STEP_LABEL));
+  const undoneByZ = useApp((s) => s.history?.redo_kind === 'cleanup');
+  const onStack = useApp((s) => s.history?.undo_kind === 'cleanup');
   const canUndo = onStack || (applied && !undoneByZ);
   const [applying, setApplying] = useState(false);
   const [step, setStep] = useState<Progress | null>(null);

@@ -8,10 +8,8 @@ import type { IdentitiesDoc } from '../../../shared/schema';
 import type { PipelineProgress, ResponseOf, ReviewState, Settings, SettingsPatch, TrackSummary } from '../../../shared/ipc';
 import { errorInfo, getApi } from '../api/client';
 import type { AppState } from './store';
-import { restoresFiles } from '../../../shared/commands/history';
 import { selectors } from './selectors';
 import { separationOf, type Separation } from './separations';
-import { CLEANUP_STEP_LABEL } from '../../../shared/commands/history';
 
 type EpisodeRow = ResponseOf<'episodes:list'>['episodes'][number];
 export type IdentityDetail = ResponseOf<'identity:detail'>;
@@ -313,7 +311,8 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
       return Promise.resolve();
     }
     // A cleanup step (issue #6) restores tracks and faces too, not just identities: reload them.
-    const cleanupStep = restoresFiles(which === 'undo' ? history?.undo_label : history?.redo_label);
+    const kind = which === 'undo' ? history?.undo_kind : history?.redo_kind;
+    const cleanupStep = kind === 'cleanup' || kind === 'track-edit';
     return tracked(() =>
       serial(async () => {
         try {

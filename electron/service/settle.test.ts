@@ -12,7 +12,7 @@ import { run as clusterCli } from '../cli/cluster';
 import { readJson } from '../store/json';
 import { Workspace } from '../store/workspace';
 import { ReviewService } from './review-service';
-import { settlePendingReviewEdits } from './settle';
+import { settlePendingReviewEdits } from '../store/review';
 
 const EP = 'settle-s01e01';
 const roots: string[] = [];
