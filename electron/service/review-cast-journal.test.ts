@@ -26,7 +26,7 @@ after(async () => {
 });
 
 const manifests = () => join(root, 'data/manifests', EP2);
-const journal = async () => (await readFile(join(manifests(), 'review_journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { revision: number; label: string; command: { op: string; name?: string | null } });
+const journal = async () => (await readFile(join(manifests(), 'review_journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { revision: number; label: string; origin?: string; command: { op: string; name?: string | null } });
 /** Whether the episode's review lock is held at the moment each review edit is announced (inside commit). */
 function watchLock(svc: ReviewService): boolean[] {
   const held: boolean[] = [];
@@ -57,7 +57,7 @@ test('auto-assign labels are journalled under the review lock, replayed after a 
   assert.deepEqual(held, [true, true], 'each label committed while holding the review lock');
   const lines = await journal();
   assert.deepEqual(lines.map((l) => [l.revision, l.command.op, l.command.name]), [[1, 'label', 'Ada Lovelace'], [2, 'label', 'Grace Hopper']]);
-  assert.ok(lines.every((l) => /^Auto-assign: /.test(l.label)));
+  assert.ok(lines.every((l) => /^Auto-assign: /.test(l.label) && l.origin === 'auto'));
 
   // Crash right after the journal appends: identities.json as it was before, undo file gone.
   await writeFile(join(manifests(), 'identities.json'), preEdit);
@@ -66,7 +66,7 @@ test('auto-assign labels are journalled under the review lock, replayed after a 
   const open = await restarted.openEpisode({ ep_id: EP2 });
   assert.equal(open.revision, 2);
   assert.deepEqual(open.identities.identities.slice(0, 2).map((i) => i.labels.name), ['Ada Lovelace', 'Grace Hopper']);
-  assert.match(open.history.undo_label ?? '', /^Auto-assign: /);
+  assert.deepEqual([open.history.can_undo, open.history.undo_label], [false, null], 'the rebuilt undo stack holds no automatic step');
   const replayed = JSON.parse(await readFile(join(manifests(), 'identities.json'), 'utf8'));
   assert.equal(replayed.metadata.revision, 2, 'replay rewrote identities.json');
 
@@ -77,6 +77,7 @@ test('auto-assign labels are journalled under the review lock, replayed after a 
   const last = (await journal()).at(-1)!;
   assert.equal(last.revision, 3);
   assert.match(last.label, /^Undo auto-assign: /);
+  assert.equal(last.origin, 'auto');
   assert.equal(last.command.name, null);
 });
 

@@ -56,7 +56,10 @@ test('labeling in episode 1 feeds the library; episode 2 gets the right names fi
   assert.equal((await svc.cast.load('demo')).doc.references.length, 6);
 });
 
-test('auto-assign is off by default; when on it labels through the journal and is undoable', async () => {
+test('auto-assign is off by default; when on it labels through the journal, stays off the reviewer\'s undo stack, and is undoable', async () => {
+  // The reviewer's own last step on the episode, which z must still undo after auto-assign.
+  const opened = await svc.openEpisode({ ep_id: 'demo-s01e02' });
+  const locked = await svc.applyReview({ ep_id: 'demo-s01e02', revision: opened.revision, command: { op: 'lock', identity_id: ep2.identityIds[3], locked: true } });
   const off = await svc.autoAssignCast({ ep_id: 'demo-s01e02' });
   assert.deepEqual(off.assigned, []);
   const settings = await svc.setCastSettings({ show: 'demo', auto_assign: { enabled: true, threshold: 0.5 } });
@@ -67,11 +70,17 @@ test('auto-assign is off by default; when on it labels through the journal and i
   assert.deepEqual(on.assigned.map((a) => [a.identity_id, a.person_id]), [[ep2.identityIds[1], 'grace-hopper']]);
   const labeled = on.state.identities.identities.find((i) => i.identity_id === ep2.identityIds[1])!;
   assert.equal(labeled.labels.name, 'Grace Hopper');
-  assert.match(on.state.history.undo_label ?? '', /^Auto-assign/);
+  assert.deepEqual(on.state.history, locked.history, 'the reviewer\'s undo stack is as the reviewer left it');
+  const journal = (await readFile(join(root, 'data/manifests/demo-s01e02/review_journal.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { label: string; origin?: string });
+  assert.deepEqual(journal.map((e) => [e.label.split(':')[0], e.origin ?? 'user']), [[`Lock ${ep2.identityIds[3]}`, 'user'], ['Auto-assign', 'auto']], 'journalled, marked automatic');
   const listed = await svc.getCastSuggestions({ ep_id: 'demo-s01e02' });
   assert.equal(listed.auto_assignments.length, 1);
   assert.equal((await svc.cast.load('demo')).doc.references.filter((r) => r.ep_id === 'demo-s01e02').length, 0, 'unconfirmed auto-labels do not feed the library');
 
+  // z undoes the reviewer's lock, not the automatic label.
+  const z = await svc.undo({ ep_id: 'demo-s01e02', revision: on.state.revision });
+  assert.equal(z.identities.identities.find((i) => i.identity_id === ep2.identityIds[3])!.locked, false);
+  assert.equal(z.identities.identities.find((i) => i.identity_id === ep2.identityIds[1])!.labels.name, 'Grace Hopper');
   const undone = await svc.undoAutoAssign({ ep_id: 'demo-s01e02', identity_id: ep2.identityIds[1] });
   assert.ok(undone.undone.undone_at);
   assert.deepEqual(undone.state.identities.identities.find((i) => i.identity_id === ep2.identityIds[1])!.labels, {});
@@ -116,5 +125,5 @@ test('with auto-assign on, a finished pipeline run labels the new episode (journ
   const st = await s.openEpisode({ ep_id: 'demo-s01e03' });
   assert.deepEqual(st.identities.identities.slice(0, 2).map((i) => i.labels.name), ['Ada Lovelace', 'Grace Hopper']);
   assert.deepEqual(st.identities.identities.slice(2).map((i) => i.labels), [{}, {}], 'strangers stay unlabeled');
-  assert.match(st.history.undo_label ?? '', /^Auto-assign/);
+  assert.deepEqual([st.history.can_undo, st.history.undo_label], [false, null], 'auto-assign labels are no undo steps of the reviewer');
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identitiesDocSchema, type IdentitiesDoc, type Identity } from '../schema';
 import { applyCommand, computeCounts, slugify, type Applied } from './apply';
-import { emptyHistory, historySchema, historyState, isBackupStep, recordStep, redo, undo, HISTORY_LIMIT } from './history';
+import { emptyHistory, historySchema, historyState, isBackupStep, recordBackupStep, recordStep, redo, replayStep, undo, HISTORY_LIMIT } from './history';
 import { reviewCommandSchema, type AnyCommand, type CommandContext } from './schema';
 
 const T0 = '2025-11-18T12:34:56.000Z';
@@ -288,7 +288,7 @@ test('a cleanup step sits in the stack (serialisable, labelled) and is not undon
   doc = r.doc;
   let h = historySchema.parse(JSON.parse(JSON.stringify({ version: 1, undo: [cleanup], redo: [] })));
   assert.ok(isBackupStep(h.undo[0]));
-  assert.deepEqual(historyState(h), { can_undo: true, can_redo: false, undo_label: 'Cleanup (split tracks)', redo_label: null });
+  assert.deepEqual(historyState(h), { can_undo: true, can_redo: false, undo_label: 'Cleanup (split tracks)', redo_label: null, undo_kind: 'cleanup', redo_kind: null });
   const refused = undo(h, doc, NOW);
   assert.ok(!refused.ok && refused.code === 'invalid' && refused.message.includes(cleanup.backup));
   // Later review steps stack on top of it and undo normally, leaving the cleanup on top again.
@@ -297,4 +297,21 @@ test('a cleanup step sits in the stack (serialisable, labelled) and is not undon
   assert.ok(u.ok);
   assert.ok(isBackupStep(u.history.undo.at(-1)) && !isBackupStep(u.history.redo.at(-1)));
   assert.throws(() => historySchema.parse({ version: 1, undo: [{ ...cleanup, backup: '' }], redo: [] }));
+});
+
+test('steps are typed: edit, cleanup or track edit; automatic changes never enter the stacks', () => {
+  const r = applyCommand(makeDoc(), { op: 'lock', identity_id: 'identity-00002', locked: true }, NOW, ctx);
+  assert.ok(r.ok);
+  // An undo file written before steps were typed: its edits read as edits.
+  const legacy = historySchema.parse({ version: 1, undo: [{ label: 'lock', undo: r.inverse, redo: null }], redo: [] });
+  assert.equal(historyState(legacy).undo_kind, 'edit');
+  const user = recordStep(emptyHistory(), 'lock', r.inverse);
+  assert.equal(recordStep(user, 'Auto-assign: lock', r.inverse, 'auto'), user, 'an automatic change leaves the stacks as they were');
+  assert.equal(replayStep(user, { kind: 'apply', label: 'Auto-assign: lock', command: r.inverse, inverse: r.inverse, origin: 'auto' }), user);
+  assert.equal(replayStep(user, { kind: 'apply', label: 'lock', command: r.inverse, inverse: r.inverse }).undo.length, 2);
+  const split = recordBackupStep(user, ['split_track', 'track-00001', 'face-00007'], 'b/cleanup-1');
+  assert.deepEqual(historyState(split), { can_undo: true, can_redo: false, undo_label: 'Split track-00001 at face-00007', redo_label: null, undo_kind: 'track-edit', redo_kind: null });
+  const cleanup = recordBackupStep(split, ['split_tracks', 'reembed'], 'b/cleanup-2');
+  assert.deepEqual([historyState(cleanup).undo_kind, historyState(cleanup).undo_label], ['cleanup', 'Cleanup (split tracks, reembed)']);
+  assert.ok(isBackupStep(cleanup.undo[1]) && isBackupStep(cleanup.undo[2]) && !isBackupStep(cleanup.undo[0]));
 });
