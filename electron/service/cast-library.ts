@@ -1,7 +1,7 @@
 // The cast library of each show: data/cast/<show>/cast.json + cast_embeddings.npy (schema and
 // format in shared/schema/cast.ts). Labeled identities feed it their tracks' pooled embeddings; new
 // episodes get ranked label suggestions from it (shared/cast.ts). Writes go through the store
-// (validated, atomic) and are serialised per show, so two quick edits cannot interleave.
+// (validated, atomic) and are serialised per show, across processes too, so two edits cannot interleave.
 import { parseEpId } from '../../shared/episode';
 import {
   DEFAULT_TOP_K, planAutoAssign, prepareCast, rankFromTrackTopK, trackTopK,
@@ -17,6 +17,7 @@ import { identitiesDocSchema, type IdentitiesDoc, type Identity } from '../../sh
 import { StoreError } from '../store/errors';
 import { readJson } from '../store/json';
 import { readNpy } from '../store/npy';
+import { withLockFile } from '../store/review';
 import type { Workspace } from '../store/workspace';
 import { batchTrackTopK, capReferences } from './cast-batch';
 import { castPaths, readCastPair, writeCastPair, type CastLibraryState } from './cast-store';
@@ -42,10 +43,14 @@ export class CastLibrary {
 
   constructor(private readonly ws: Workspace) {}
 
-  /** Runs `fn` after every earlier write of the same show has finished. */
+  /**
+   * Runs `fn` after every earlier write of the same show in this process has finished, holding the
+   * show's cross-process lock: the app, `screenalytics serve` and the CLI may all sync the same show.
+   */
   private serial<T>(show: string, fn: () => Promise<T>): Promise<T> {
+    const locked = () => withLockFile(this.ws.abs(castPaths(show).lock), `the cast library of ${show}`, fn);
     const prev = this.queues.get(show) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
+    const next = prev.then(locked, locked);
     this.queues.set(show, next.catch(() => undefined));
     return next;
   }

@@ -24,6 +24,8 @@ export const castPaths = (show: string) => ({
   json: `data/cast/${show}/cast.json`,
   npy: `data/cast/${show}/cast_embeddings.npy`,
   prevNpy: `data/cast/${show}/cast_embeddings.prev.npy`,
+  /** The show's cross-process write lock (every process that edits an episode of the show writes here). */
+  lock: `data/cast/${show}/cast.lock`,
 });
 
 const exists = (p: string) => stat(p).then(() => true, () => false);

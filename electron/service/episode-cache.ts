@@ -31,6 +31,8 @@ export interface EpisodeState extends CleanupState {
 
 export class EpisodeCache {
   private readonly states = new Map<string, EpisodeState>();
+  /** Warnings for an episode not loaded when they arose; handed to its state on the next load. */
+  private readonly pending = new Map<string, string[]>();
 
   /** `afterLoad` runs on every (re)loaded state, before it is handed out. */
   constructor(
@@ -41,6 +43,13 @@ export class EpisodeCache {
   /** The document as last loaded, without touching the disk (episode listings). */
   loadedDoc(epId: string): IdentitiesDoc | undefined {
     return this.states.get(epId)?.doc;
+  }
+
+  /** Tells the reviewer `message` with the episode's next response. */
+  warn(epId: string, message: string): void {
+    const st = this.states.get(epId);
+    if (st) st.warnings.push(message);
+    else this.pending.set(epId, [...(this.pending.get(epId) ?? []), message]);
   }
 
   /** Forgets the episode: the next read loads it from disk. */
@@ -73,7 +82,9 @@ export class EpisodeCache {
     const load = () => recover(ws, epId, commandContext(data));
     const { doc, history, constraints } = locked ? await load() : await withReviewLock(ws, epId, load);
     const cleanupRedo = await findRedo(ws, epId);
-    const st: EpisodeState = { doc, history, constraints, data, docStamp: await reviewStamp(files), cleanupRedo, warnings: cached?.warnings ?? [] };
+    const warnings = [...(cached?.warnings ?? []), ...(this.pending.get(epId) ?? [])];
+    this.pending.delete(epId);
+    const st: EpisodeState = { doc, history, constraints, data, docStamp: await reviewStamp(files), cleanupRedo, warnings };
     this.states.set(epId, st);
     await this.afterLoad(epId, st);
     return st;

@@ -11,7 +11,7 @@ import { fail, fileStamp } from './review-views';
 
 export interface PipelineServiceDeps {
   settings(): Promise<Settings>;
-  /** Runs after every run, whatever its outcome (cast-library auto-assign). */
+  /** Runs after every run, whatever its outcome (cast-library auto-assign); never rejects. */
   afterRun(epId: string): Promise<unknown>;
   launcher?: PipelineLauncher;
 }
@@ -47,8 +47,8 @@ export class PipelineService {
         this.cache.invalidate(epId);
         this.ctx.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });
         // Cast-library auto-assign: a no-op unless the show turned it on; its labels are journalled
-        // edits (they emit their own artifacts:changed). Failures leave labels as they were.
-        void this.deps.afterRun(epId).catch(() => undefined);
+        // edits (they emit their own artifacts:changed). afterRun reports its own failures.
+        void this.deps.afterRun(epId);
       });
       return { run_id };
     });

@@ -10,7 +10,8 @@ import { EpisodeCache, type EpisodeState } from './episode-cache';
 import { ReviewModels } from './models';
 import type { PipelineLauncher } from './pipeline';
 import { PipelineService } from './pipeline-service';
-import { ReviewEdits, reviewState, syncCast } from './review';
+import { ReviewEdits, reviewState } from './review';
+import { projectCast } from './cast-projection';
 import { ReviewCast } from './review-cast';
 import { ReviewCleanup } from './review-cleanup';
 import { SettingsService } from './settings';
@@ -47,7 +48,7 @@ export class ReviewService implements ServiceApi {
     this.ws = ctx.ws;
     const cast = (this.cast = new CastLibrary(ctx.ws));
     // Catches the library up with edits a crash kept out of it (replayed or not yet synced).
-    const cache = new EpisodeCache(ctx, (epId, st) => syncCast(cast, epId, st));
+    const cache = new EpisodeCache(ctx, (epId, st) => projectCast(cast, epId, st));
     this.settings = new SettingsService(ctx, opts.settingsPath);
     const settings = () => this.settings.getSettings({});
     this.cleanupApi = new ReviewCleanup<EpisodeState>({
@@ -58,7 +59,7 @@ export class ReviewService implements ServiceApi {
       settings,
       emit: (event, payload) => ctx.emit(event, payload),
       reload: (epId) => cache.reload(epId),
-      restored: (epId, st) => cast.syncEpisode(epId, st.doc).then(() => undefined, () => undefined),
+      restored: (epId, st) => projectCast(cast, epId, st),
       state: (epId) => cache.get(epId, true),
     });
     const review = (this.review = new ReviewEdits(ctx, cache, cast, this.cleanupApi));
@@ -74,7 +75,9 @@ export class ReviewService implements ServiceApi {
       },
       cast,
     );
-    this.pipeline = new PipelineService(ctx, cache, { settings, afterRun: (epId) => this.autoAssignCast({ ep_id: epId }), launcher: opts.launcher });
+    // A run's auto-assign that fails leaves labels as they were; the reviewer is told on the next response.
+    const afterRun = (epId: string) => this.autoAssignCast({ ep_id: epId }).catch((err: Error) => cache.warn(epId, `The cast library could not auto-assign names: ${err.message}`));
+    this.pipeline = new PipelineService(ctx, cache, { settings, afterRun, launcher: opts.launcher });
     this.modelsApi = new ReviewModels({
       settings,
       saveSettings: (patch) => this.settings.writeSettings(patch),

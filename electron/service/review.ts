@@ -13,6 +13,7 @@ import { withoutRoot } from '../store/errors';
 import { writeJson } from '../store/json';
 import { appendJournal, cleanupRedoOnTop, commandContext, compactJournal, reviewFiles, revisionOf, saveHistory, withReviewLock } from '../store/review';
 import type { CastLibrary } from './cast-library';
+import { projectCast } from './cast-projection';
 import type { ServiceContext } from './context';
 import type { EpisodeCache, EpisodeState } from './episode-cache';
 import type { ReviewCleanup } from './review-cleanup';
@@ -27,17 +28,6 @@ export function reviewState(epId: string, st: EpisodeState): ResponseOf<'review:
   if (redo) Object.assign(history, { can_redo: true, redo_label: redo.marker.label, redo_kind: redo.marker.kind });
   const warnings = st.warnings.splice(0);
   return { ep_id: epId, revision: revisionOf(st.doc), identities: st.doc, history, ...(warnings.length ? { warnings } : {}) };
-}
-
-/**
- * Labels/locks (and merges into labeled identities, and their undos) feed the cast library. An episode
- * without track embeddings has nothing to add; any other failure reaches the reviewer as a warning
- * with the next response (the edit itself is already durable).
- */
-export async function syncCast(cast: CastLibrary, epId: string, st: EpisodeState): Promise<void> {
-  await cast.syncEpisode(epId, st.doc).catch((err: Error) => {
-    st.warnings.push(`Saved, but the cast library was not updated: ${err.message}`);
-  });
 }
 
 function checkRevision(st: EpisodeState, revision: number): void {
@@ -73,7 +63,7 @@ export class ReviewEdits {
     st.history = history;
     await saveHistory(ws, epId, base, revision, history);
     if (await compactJournal(ws, epId, { base, revision })) st.docStamp = await reviewStamp(files);
-    await syncCast(this.cast, epId, st);
+    await projectCast(this.cast, epId, st);
     // Derived files that name identities follow the edit (the journal stays the record of it).
     await refreshEpisodeScreenTime(ws.root, epId, st.doc).catch((err: Error) => st.warnings.push(`Saved, but screentime.json was not refreshed: ${withoutRoot(ws.root, err.message)}`));
     this.ctx.emit('artifacts:changed', { ep_id: epId, revision, reason: 'review' });
@@ -165,7 +155,7 @@ export class ReviewEdits {
         err instanceof TrackEditRefusal ? refusalToFailure(err.refusal) : fail('internal', err.message),
       );
       const next = await this.cache.reload(epId);
-      await this.cast.syncEpisode(epId, next.doc).catch(() => undefined);
+      await projectCast(this.cast, epId, next);
       this.ctx.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'review' });
       return reviewState(epId, next);
     });

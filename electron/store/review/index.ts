@@ -14,7 +14,7 @@ export { appendJournal, journalEntrySchema, readJournal, type JournalEntry } fro
 export { loadHistory, saveHistory, undoFileSchema, type UndoFile } from './undo-file';
 export { recover, type Recovered } from './recover';
 export { COMPACT_BYTES, compactJournal } from './compact';
-export { isReviewLockName, lockTiming, reviewLockHeld, withReviewLock } from './lock';
+export { isReviewLockName, lockTiming, reviewLockHeld, withLockFile, withReviewLock } from './lock';
 export { settlePendingReviewEdits } from './settle';
 export { commandContext, episodeStamp, loadEpisodeData, type EpisodeData, type TrackInfo } from './facts';
 export { cleanupRedoOnTop, dropRedoMarkers, findRedo, pushBackupStep, REDO_MARKER, redoMarkerSchema, writeRedoMarker, type CleanupRedo, type RedoMarker } from './cleanup-steps';

@@ -1,5 +1,6 @@
 // The cross-process review lock of one episode (the Electron app, `screenalytics serve` and the
-// pipeline's settle step can all write the same episode).
+// pipeline's settle step can all write the same episode), and the same kind of lock for other state
+// several processes write (a show's cast library).
 //
 // The lock is a file, `review.lock`, whose content says who holds it (pid, host, time). It is made in
 // one atomic step: the record is written (and fsync'd) to a temp file that is then hard-linked to the
@@ -17,6 +18,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, lstat, mkdir, open, readFile, rename, rm, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { IpcFailure } from '../../../shared/ipc';
 import { tempPathFor } from '../atomic';
@@ -127,9 +129,8 @@ function heartbeat(lockPath: string, ino: number, staleMs: number): () => void {
   return () => clearInterval(timer);
 }
 
-/** Takes the lock in `dir`, waiting past its stale time; resolves to its release function. */
-async function acquire(dir: string): Promise<() => Promise<void>> {
-  const lockPath = `${dir}/${REVIEW_LOCK}`;
+/** Takes the lock at `lockPath`, waiting past its stale time; resolves to its release function. `what` names what it guards. */
+async function acquire(lockPath: string, what: string): Promise<() => Promise<void>> {
   const { staleMs, waitPastStaleMs } = lockTiming;
   const deadline = Date.now() + staleMs + waitPastStaleMs;
   for (let attempt = 0; ; attempt++) {
@@ -148,20 +149,27 @@ async function acquire(dir: string): Promise<() => Promise<void>> {
       continue;
     }
     if (Date.now() >= deadline) {
-      throw new IpcFailure({ code: 'locked', reason: 'busy', message: `another window or host has been saving this episode for ${(staleMs + waitPastStaleMs) / 1000} s; try again` });
+      throw new IpcFailure({ code: 'locked', reason: 'busy', message: `another window or host has been saving ${what} for ${(staleMs + waitPastStaleMs) / 1000} s; try again` });
     }
     await sleep(Math.min(200, 20 * 2 ** Math.min(attempt, 4)));
   }
 }
 
-/** Runs `fn` holding the episode's review lock (see the top of this file). */
-export async function withReviewLock<T>(ws: Workspace, epId: string, fn: () => Promise<T>): Promise<T> {
-  const dir = reviewFiles(ws, epId).dir;
-  await mkdir(dir, { recursive: true });
-  const release = await acquire(dir);
+/**
+ * Runs `fn` holding the lock file `lockPath` (made as described at the top of this file; its folder is
+ * created). `what` names what the lock guards, for the 'locked' failure.
+ */
+export async function withLockFile<T>(lockPath: string, what: string, fn: () => Promise<T>): Promise<T> {
+  await mkdir(dirname(lockPath), { recursive: true });
+  const release = await acquire(lockPath, what);
   try {
     return await fn();
   } finally {
     await release().catch(() => undefined);
   }
+}
+
+/** Runs `fn` holding the episode's review lock. */
+export function withReviewLock<T>(ws: Workspace, epId: string, fn: () => Promise<T>): Promise<T> {
+  return withLockFile(`${reviewFiles(ws, epId).dir}/${REVIEW_LOCK}`, 'this episode', fn);
 }
