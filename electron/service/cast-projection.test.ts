@@ -35,7 +35,7 @@ test('two writers of one show (two processes) lose no update: each read-modify-w
 test('a review edit whose cast projection fails is saved and says so in its response; the next edit after the cause is fixed projects', async () => {
   const svc = new ReviewService({ workspace: root, host: 'test' });
   const EP = ep.epId;
-  let st = await svc.openEpisode({ ep_id: EP });
+  let st: { revision: number; warnings?: string[] } = await svc.openEpisode({ ep_id: EP });
   st = await svc.applyReview({ ep_id: EP, revision: st.revision, command: { op: 'label', identity_id: ep.identityIds[0], name: 'Ada Lovelace' } });
   st = await svc.applyReview({ ep_id: EP, revision: st.revision, command: { op: 'lock', identity_id: ep.identityIds[0], locked: true } });
   assert.equal(st.warnings, undefined);
