@@ -5,7 +5,7 @@
 import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import { ReviewService } from '../service/review-service';
-import { WorkspaceSwitcher } from '../web/workspace-switch';
+import { WorkspaceSwitcher } from '../host/workspace-switch';
 import { APP_SCHEME, APP_URL, forwardEvents, isAppFrame, registerIpc } from './ipc';
 import { layoutFrom } from './paths';
 import { MEDIA_SCHEME, PRIVILEGED_SCHEMES, appHandler, mediaHandler } from './protocols';

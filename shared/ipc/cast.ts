@@ -1,14 +1,14 @@
-// IPC channels of issue #7 (cast library + screen time), spread into the contract in shared/ipc.ts so
-// that file only gains two lines. Kept here so the cast/screen-time schemas live next to each other.
+// Cast channels: the show's cast library (names, suggestions, references, import/export, auto-assign)
+// and screen time, whose schemas live next to each other.
 import { z } from 'zod';
-import { epIdSchema, identityIdSchema, nonNegInt, trackIdSchema } from './schema/common';
+import { epIdSchema, identityIdSchema, nonNegInt, trackIdSchema } from '../schema/common';
 import {
   autoAssignmentSchema, autoAssignSettingsSchema, castListExportSchema, castListSchema,
   castSuggestionSchema, personIdSchema, showSchema,
-} from './schema/cast';
-import { screentimeDocSchema } from './schema/screentime';
-
-const epRequest = z.strictObject({ ep_id: epIdSchema });
+} from '../schema/cast';
+import { screentimeDocSchema } from '../schema/screentime';
+import { epRequest, type ContractTable } from './core';
+import { reviewStateSchema } from './review';
 
 export const castSuggestionsResponseSchema = z.strictObject({
   ep_id: epIdSchema,
@@ -45,60 +45,58 @@ export const castReferencesResponseSchema = z.strictObject({
 });
 export type CastReferencesResponse = z.infer<typeof castReferencesResponseSchema>;
 
-/** Built lazily by shared/ipc.ts (it owns reviewStateSchema), to avoid an import cycle. */
-export function castChannels<R extends z.ZodType>(reviewStateSchema: R) {
-  return {
-    'screentime:get': { request: epRequest, response: screentimeDocSchema },
-    'screentime:export': {
-      request: epRequest,
-      response: z.strictObject({ screentime: screentimeDocSchema, json_path: z.string(), csv_path: z.string() }),
-    },
-    'cast:suggestions': { request: epRequest, response: castSuggestionsResponseSchema },
-    'cast:reject': {
-      request: z.strictObject({ ep_id: epIdSchema, identity_id: identityIdSchema, person_id: personIdSchema }),
-      response: castSuggestionsResponseSchema,
-    },
-    'cast:references': { request: z.strictObject({ show: showSchema }), response: castReferencesResponseSchema },
-    'cast:remove-reference': {
-      request: z.strictObject({ show: showSchema, person_id: personIdSchema, ep_id: epIdSchema, track_id: trackIdSchema }),
-      response: castReferencesResponseSchema,
-    },
-    'cast:import': {
-      request: z.strictObject({ show: showSchema, people: castListSchema }),
-      response: z.strictObject({ added: nonNegInt, renamed: nonNegInt, people: castListExportSchema }),
-    },
-    'cast:export': { request: z.strictObject({ show: showSchema }), response: z.strictObject({ people: castListExportSchema }) },
-    'cast:settings': {
-      // No defaults here: a patch must not reset the fields it leaves out.
-      request: z.strictObject({
-        show: showSchema,
-        auto_assign: z
-          .strictObject({ enabled: z.boolean().optional(), threshold: z.number().min(-1).max(1).optional(), min_margin: z.number().min(0).max(2).optional() })
-          .optional(),
-      }),
-      response: autoAssignSettingsSchema,
-    },
-    'cast:auto-assign': {
-      request: epRequest,
-      response: z.strictObject({ assigned: z.array(autoAssignmentSchema), state: reviewStateSchema }),
-    },
-    'cast:undo-auto-assign': {
-      request: z.strictObject({ ep_id: epIdSchema, identity_id: identityIdSchema }),
-      response: z.strictObject({ undone: autoAssignmentSchema, state: reviewStateSchema }),
-    },
-  } as const;
-}
-
-export const CAST_CHANNEL_METHODS = {
-  'screentime:get': 'getScreenTime',
-  'screentime:export': 'exportScreenTime',
-  'cast:suggestions': 'getCastSuggestions',
-  'cast:reject': 'rejectCastSuggestion',
-  'cast:references': 'getCastReferences',
-  'cast:remove-reference': 'removeCastReference',
-  'cast:import': 'importCastList',
-  'cast:export': 'exportCastList',
-  'cast:settings': 'setCastSettings',
-  'cast:auto-assign': 'autoAssignCast',
-  'cast:undo-auto-assign': 'undoAutoAssign',
-} as const;
+export const castContract = {
+  getCastNames: {
+    channel: 'cast:names',
+    request: epRequest,
+    /** Names labelled in other episodes of the same show, most frequent first. */
+    response: z.strictObject({
+      names: z.array(z.strictObject({ name: z.string(), person_id: z.string(), episodes: z.array(epIdSchema) })),
+    }),
+  },
+  getScreenTime: { channel: 'screentime:get', request: epRequest, response: screentimeDocSchema },
+  exportScreenTime: {
+    channel: 'screentime:export',
+    request: epRequest,
+    response: z.strictObject({ screentime: screentimeDocSchema, json_path: z.string(), csv_path: z.string() }),
+  },
+  getCastSuggestions: { channel: 'cast:suggestions', request: epRequest, response: castSuggestionsResponseSchema },
+  rejectCastSuggestion: {
+    channel: 'cast:reject',
+    request: z.strictObject({ ep_id: epIdSchema, identity_id: identityIdSchema, person_id: personIdSchema }),
+    response: castSuggestionsResponseSchema,
+  },
+  getCastReferences: { channel: 'cast:references', request: z.strictObject({ show: showSchema }), response: castReferencesResponseSchema },
+  removeCastReference: {
+    channel: 'cast:remove-reference',
+    request: z.strictObject({ show: showSchema, person_id: personIdSchema, ep_id: epIdSchema, track_id: trackIdSchema }),
+    response: castReferencesResponseSchema,
+  },
+  importCastList: {
+    channel: 'cast:import',
+    request: z.strictObject({ show: showSchema, people: castListSchema }),
+    response: z.strictObject({ added: nonNegInt, renamed: nonNegInt, people: castListExportSchema }),
+  },
+  exportCastList: { channel: 'cast:export', request: z.strictObject({ show: showSchema }), response: z.strictObject({ people: castListExportSchema }) },
+  setCastSettings: {
+    channel: 'cast:settings',
+    // No defaults here: a patch must not reset the fields it leaves out.
+    request: z.strictObject({
+      show: showSchema,
+      auto_assign: z
+        .strictObject({ enabled: z.boolean().optional(), threshold: z.number().min(-1).max(1).optional(), min_margin: z.number().min(0).max(2).optional() })
+        .optional(),
+    }),
+    response: autoAssignSettingsSchema,
+  },
+  autoAssignCast: {
+    channel: 'cast:auto-assign',
+    request: epRequest,
+    response: z.strictObject({ assigned: z.array(autoAssignmentSchema), state: reviewStateSchema }),
+  },
+  undoAutoAssign: {
+    channel: 'cast:undo-auto-assign',
+    request: z.strictObject({ ep_id: epIdSchema, identity_id: identityIdSchema }),
+    response: z.strictObject({ undone: autoAssignmentSchema, state: reviewStateSchema }),
+  },
+} as const satisfies ContractTable;

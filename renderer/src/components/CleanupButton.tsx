@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import { CLEANUP_STEP_LABEL } from '../../../shared/commands/history';
 import type { EventOf } from '../../../shared/ipc';
-import { DEFAULT_CLEANUP_ACTIONS, type CleanupRunResponse } from '../../../shared/ipc-cleanup';
+import { DEFAULT_CLEANUP_ACTIONS, type CleanupRunResponse } from '../../../shared/ipc';
 import { errorInfo, getApi } from '../api/client';
 import { useApp } from '../state/store';
 import { Dialog } from './Dialog';
