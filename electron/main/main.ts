@@ -1,5 +1,6 @@
 // Electron main: thin. One locked-down window, the app:// protocol for the renderer build, media:// for
-// crops (the same confinement function as the web host), IPC generated from shared/ipc.ts, a menu.
+// crops (the same confinement function as the web host), IPC through the dispatcher both hosts share
+// (electron/host/dispatch.ts), a menu. Main imports host code from electron/host/, never electron/web/.
 // The pipeline runs in a worker thread behind the ReviewService; a WorkspaceSwitcher holds the current
 // service so "Change workspace…" (native folder dialog) can swap it for one on another root.
 import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
