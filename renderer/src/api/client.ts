@@ -25,14 +25,15 @@ declare global {
 export const isElectron = (): boolean => typeof window !== 'undefined' && typeof window.api === 'object';
 
 /** How a request refused as busy is resent: `attempts` times, waiting the host's Retry-After or
- *  `baseMs` doubled each time, at most `maxMs`. The host has already waited for the lock before it
- *  refused, so a few resends cover a long save by another writer without hiding a stuck one. */
+ *  `baseMs` doubled each time, at most `maxMs`. The host has already waited past the lock's stale
+ *  time before refusing, so two resends cover a long save by another writer; a holder that keeps the
+ *  episode longer than that is reported instead of waited on forever. */
 export interface BusyRetry {
   attempts: number;
   baseMs: number;
   maxMs: number;
 }
-export const BUSY_RETRY: BusyRetry = { attempts: 3, baseMs: 1000, maxMs: 4000 };
+export const BUSY_RETRY: BusyRetry = { attempts: 2, baseMs: 1000, maxMs: 4000 };
 
 type Sent = { raw: unknown; retryAfterMs?: number };
 
