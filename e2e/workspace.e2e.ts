@@ -10,7 +10,7 @@ import type { Browser } from 'playwright-core';
 import { makeFixtureEpisode } from '../scripts/fixture-episode';
 import { ReviewService } from '../electron/service/review-service';
 import { startWebHost, type WebHost } from '../electron/web/server';
-import { WorkspaceSwitcher } from '../electron/web/workspace-switch';
+import { WorkspaceSwitcher } from '../electron/host/workspace-switch';
 import { ensureRendererBuilt, launchBrowser, makeTempWorkspace, openPage, rendererDist, snapshot, withFailureShot, type PageHandle } from './fixtures';
 import { startHost, type Host } from './host';
 import { ReviewApp } from './pages';

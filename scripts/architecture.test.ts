@@ -63,3 +63,13 @@ test('only electron/main and electron/preload import the Electron runtime', () =
   }
   assert.deepEqual(offences, []);
 });
+
+test('electron/main takes host code from electron/host/, never from the web transport (electron/web/)', () => {
+  const offences: string[] = [];
+  for (const file of sources('electron/main')) {
+    for (const spec of imports(file)) {
+      if (spec.startsWith('.') && join(file, '..', spec).startsWith(join('electron', 'web'))) offences.push(`${file}: ${spec}`);
+    }
+  }
+  assert.deepEqual(offences, []);
+});

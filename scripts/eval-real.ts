@@ -22,7 +22,7 @@ import type { PipelineSettingsInput } from '../shared/schema/settings';
 import { labelsDocSchema } from './eval-real/labels';
 import { evaluateEpisode, type EpisodeEvaluation } from './eval-real/evaluate';
 import { formatTable } from './eval-real/report';
-import { DEFAULT_CLEANUP_ACTIONS } from '../shared/ipc-cleanup';
+import { DEFAULT_CLEANUP_ACTIONS } from '../shared/ipc';
 
 export const CLIPS = ['sitcom_friends_group', 'tv_dinner_scene'] as const;
 /** The episode id a clip is analysed under (ep ids allow no underscores). */

@@ -2,7 +2,7 @@
 // (models/catalog.json), installed into the models folder (--models-dir, else the app's own folder).
 // install prints the licence and download size first, shows progress, and Ctrl-C cancels cleanly.
 import { parseArgs } from 'node:util';
-import { formatBytes } from '../../shared/ipc-models';
+import { formatBytes } from '../../shared/ipc';
 import { catalogPack, defaultModelsDir, readCatalog, type Catalog } from '../models/install/catalog';
 import { InstallError } from '../models/install/download';
 import { installPack, removePack, verifyInstalled, type InstallProgress } from '../models/install/installer';

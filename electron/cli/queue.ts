@@ -2,7 +2,7 @@
 // (electron/queue/). `add` records the queue in the workspace (.screenalytics/queue.json) so workers,
 // later commands and the review app find it without flags.
 import { parseEpId } from '../../shared/episode';
-import type { QueueJobRow } from '../../shared/ipc-queue';
+import type { QueueJobRow } from '../../shared/ipc';
 import { parseCommand, parseNumber, usageError } from './args';
 import { fmtSec } from './run';
 import { RUN_SETTINGS_OPTIONS, RUN_SETTINGS_USAGE, runSettingsFromFlags } from './run-settings';

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ReviewService } from '../service/review-service';
 import { startWebHost } from '../web/server';
-import { WorkspaceSwitcher } from '../web/workspace-switch';
+import { WorkspaceSwitcher } from '../host/workspace-switch';
 
 const USAGE = `usage: screenalytics serve --workspace <dir> [--port <n>] [--renderer <dir>] [--allow-workspace-switch]
   --workspace <dir>   folder holding data/ and artifacts/ (created if missing)

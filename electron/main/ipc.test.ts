@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IpcMainInvokeEvent } from 'electron';
 import { makeFixtureEpisode } from '../../scripts/fixture-episode';
-import { CHANNELS, CHANNEL_METHODS, HOST_CHANNELS, EVENT_METHODS, IpcFailure, createClientApi, reviewHelpers, type Channel, type EventName } from '../../shared/ipc';
+import { CHANNELS, EVENT_NAMES, HOST_CHANNELS, IpcFailure, channels, createClientApi, eventMethod, reviewHelpers, type Channel, type EventName } from '../../shared/ipc';
 import { ReviewService } from '../service/review-service';
 import { buildPreloadApi } from '../preload/api';
 import { APP_URL, forwardEvents, isAppFrame, registerIpc, type IpcMainLike } from './ipc';
@@ -29,7 +29,7 @@ after(() => rm(root, { recursive: true, force: true }));
 test('one handler per channel, all implemented by ReviewService except the host channels', () => {
   assert.deepEqual([...handlers.keys()].sort(), [...CHANNELS].sort());
   for (const c of CHANNELS) {
-    const has = typeof (service as unknown as Record<string, unknown>)[(CHANNEL_METHODS as Record<string, string>)[c]] === 'function';
+    const has = typeof (service as unknown as Record<string, unknown>)[channels[c].method] === 'function';
     assert.equal(has, !(HOST_CHANNELS as readonly string[]).includes(c), c);
   }
 });
@@ -75,7 +75,7 @@ test('preload API → IPC → service round trip, with named methods only', asyn
     },
   }, { getPathForFile: (file) => (picked.push(file), `/videos/${file.name}`) });
   forwardEvents(service, (name, payload) => listeners.get(name)?.forEach((cb) => cb(payload)));
-  assert.deepEqual(Object.keys(api).sort(), [...Object.values(CHANNEL_METHODS), ...Object.values(EVENT_METHODS), 'getPathForFile'].sort());
+  assert.deepEqual(Object.keys(api).sort(), [...CHANNELS.map((c) => channels[c].method), ...EVENT_NAMES.map(eventMethod), 'getPathForFile'].sort());
   // getPathForFile hands real Files to webUtils and refuses anything else before it gets there.
   const file = new File([new Uint8Array([1, 2, 3])], 'clip.mp4', { type: 'video/mp4' });
   assert.equal(api.getPathForFile(file), '/videos/clip.mp4');
@@ -88,8 +88,8 @@ test('preload API → IPC → service round trip, with named methods only', asyn
 
   // The renderer's view: a validating client over the preload's named methods.
   const client = createClientApi({
-    invoke: (channel, payload) => Promise.resolve(api[CHANNEL_METHODS[channel as keyof typeof CHANNEL_METHODS]](payload)),
-    subscribe: (event, cb) => api[EVENT_METHODS[event]](cb) as () => void,
+    invoke: (channel, payload) => Promise.resolve(api[channels[channel].method](payload)),
+    subscribe: (event, cb) => api[eventMethod(event)](cb) as () => void,
   });
   const seen: unknown[] = [];
   const off = client.onArtifactsChanged((e) => seen.push(e));
@@ -102,7 +102,7 @@ test('preload API → IPC → service round trip, with named methods only', asyn
   const undone = await client.undo({ ep_id: EP, revision: 1 });
   assert.deepEqual(undone.identities.identities, open.identities.identities);
   assert.equal(seen.length, 1, 'unsubscribed');
-  // Bad input is stopped in the preload before it reaches IPC.
+  // Bad input is refused by main's dispatcher before it reaches the service.
   const early = (await api.applyReview({ ep_id: 'bad id', revision: 0, command: {} })) as { ok: boolean; error: { code: string } };
   assert.deepEqual([early.ok, early.error.code], [false, 'invalid_request']);
   assert.throws(() => api.onPipelineProgress('not a function'), TypeError);

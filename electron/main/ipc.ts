@@ -1,10 +1,10 @@
-// ipcMain handlers generated from the contract: one per channel, each checking the sender frame and
-// validating the payload with zod before the service sees it. Answers are envelopes ({ok, data} |
-// {ok:false, error}) because Electron flattens thrown errors to a message string.
-// Kept free of runtime Electron imports so it can be tested with a stand-in ipcMain.
+// ipcMain handlers: one per channel of the contract, each checking the sender frame and handing the
+// payload to the shared dispatcher (electron/host/dispatch.ts), which validates, calls and maps errors.
+// Answers are envelopes ({ok, data} | {ok:false, error}) because Electron flattens thrown errors to a
+// message string. Kept free of runtime Electron imports so it can be tested with a stand-in ipcMain.
 import type { IpcMainInvokeEvent } from 'electron';
-import { z } from 'zod';
-import { CHANNEL_METHODS, CHANNELS, EVENT_NAMES, IpcFailure, channels, type Channel, type EventName } from '../../shared/ipc';
+import { CHANNELS, EVENT_NAMES, type EventName } from '../../shared/ipc';
+import { createDispatcher, type Served } from '../host/dispatch';
 
 /** The part of Electron's ipcMain used here. */
 export interface IpcMainLike {
@@ -32,23 +32,14 @@ export function isAppFrame(frame: { url: string; parent: unknown } | null | unde
   }
 }
 
-export function registerIpc(ipc: IpcMainLike, service: object, isTrusted: (event: IpcMainInvokeEvent) => boolean = (e) => isAppFrame(e.senderFrame)): () => void {
-  const methods = CHANNEL_METHODS as Record<string, string>;
+export function registerIpc(ipc: IpcMainLike, served: Served, isTrusted: (event: IpcMainInvokeEvent) => boolean = (e) => isAppFrame(e.senderFrame)): () => void {
+  const dispatch = createDispatcher(served);
   for (const channel of CHANNELS) {
     ipc.handle(channel, async (event, payload) => {
       if (!isTrusted(event)) {
         return { ok: false, error: { code: 'invalid_request', message: `${channel}: refused, the sender is not the app's own page` } };
       }
-      const parsed = channels[channel as Channel].request.safeParse(payload ?? {});
-      if (!parsed.success) return { ok: false, error: { code: 'invalid_request', message: `${channel}: ${z.prettifyError(parsed.error)}` } };
-      const fn = (service as Record<string, unknown>)[methods[channel]];
-      if (typeof fn !== 'function') return { ok: false, error: { code: 'internal', message: `${channel} is not implemented` } };
-      try {
-        return { ok: true, data: await (fn as (p: unknown) => Promise<unknown>).call(service, parsed.data) };
-      } catch (err) {
-        if (err instanceof IpcFailure) return { ok: false, error: err.error };
-        return { ok: false, error: { code: 'internal', message: (err as Error)?.message ?? String(err) } };
-      }
+      return dispatch(channel, payload);
     });
   }
   return () => {

@@ -1,11 +1,12 @@
 // Electron main: thin. One locked-down window, the app:// protocol for the renderer build, media:// for
-// crops (the same confinement function as the web host), IPC generated from shared/ipc.ts, a menu.
+// crops (the same confinement function as the web host), IPC through the dispatcher both hosts share
+// (electron/host/dispatch.ts), a menu. Main imports host code from electron/host/, never electron/web/.
 // The pipeline runs in a worker thread behind the ReviewService; a WorkspaceSwitcher holds the current
 // service so "Change workspace…" (native folder dialog) can swap it for one on another root.
 import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import { ReviewService } from '../service/review-service';
-import { WorkspaceSwitcher } from '../web/workspace-switch';
+import { WorkspaceSwitcher } from '../host/workspace-switch';
 import { APP_SCHEME, APP_URL, forwardEvents, isAppFrame, registerIpc } from './ipc';
 import { layoutFrom } from './paths';
 import { MEDIA_SCHEME, PRIVILEGED_SCHEMES, appHandler, mediaHandler } from './protocols';

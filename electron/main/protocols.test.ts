@@ -9,7 +9,7 @@ import { makeFixtureEpisode } from '../../scripts/fixture-episode';
 import { mediaUrl } from '../../shared/ipc';
 import { ReviewService } from '../service/review-service';
 import { Workspace } from '../store/workspace';
-import { ELECTRON_CSP } from '../web/server';
+import { ELECTRON_CSP } from '../host/csp';
 import { APP_URL } from './ipc';
 import { PRIVILEGED_SCHEMES, appHandler, mediaHandler } from './protocols';
 

@@ -4,9 +4,9 @@
 import type { CustomScheme } from 'electron';
 import { readFile } from 'node:fs/promises';
 import type { Workspace } from '../store/workspace';
-import { openMedia } from '../web/media';
-import { ELECTRON_CSP } from '../web/server';
-import { resolveStatic } from '../web/static';
+import { openMedia } from '../host/media';
+import { ELECTRON_CSP } from '../host/csp';
+import { resolveStatic } from '../host/static';
 import { APP_HOST, APP_SCHEME } from './ipc';
 
 export const MEDIA_SCHEME = 'media';

@@ -10,7 +10,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { makeFixtureEpisode } from '../../scripts/fixture-episode';
 import { ReviewService } from '../service/review-service';
 import { StoreError } from '../store/errors';
-import { WorkspaceSwitcher } from '../web/workspace-switch';
+import { WorkspaceSwitcher } from '../host/workspace-switch';
 import { APP_URL, forwardEvents, registerIpc, type IpcMainLike } from './ipc';
 import { initialWorkspace, jsonRecentStore } from './workspaces';
 

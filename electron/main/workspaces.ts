@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { readJson, writeJson } from '../store/json';
-import type { RecentStore } from '../web/workspace-switch';
+import type { RecentStore } from '../host/workspace-switch';
 
 export const workspacesFileSchema = z.strictObject({
   v: z.literal(1),

@@ -1,7 +1,7 @@
 // The object the preload exposes, built from the contract (kept apart from preload.ts so it can be
-// tested without Electron). Each method has its channel baked in; callers cannot choose one.
-import { z } from 'zod';
-import { CHANNEL_METHODS, CHANNELS, EVENT_METHODS, EVENT_NAMES, channels, type Channel, type EventName } from '../../shared/ipc';
+// tested without Electron). Each method has its channel baked in; callers cannot choose one. It only
+// forwards: main's dispatcher validates every payload, the renderer's client every answer.
+import { CHANNELS, EVENT_NAMES, channels, eventMethod, type Channel, type EventName } from '../../shared/ipc';
 
 export interface PreloadTransport {
   invoke(channel: Channel, payload: unknown): Promise<unknown>;
@@ -26,17 +26,12 @@ export function buildPreloadApi(t: PreloadTransport, extras?: PreloadExtras): Pr
       return extras.getPathForFile(file);
     };
   }
-  for (const channel of CHANNELS) {
-    const schema = channels[channel].request;
-    api[(CHANNEL_METHODS as Record<string, string>)[channel]] = async (payload: unknown) => {
-      const parsed = schema.safeParse(payload ?? {});
-      if (!parsed.success) return { ok: false, error: { code: 'invalid_request', message: `${channel}: ${z.prettifyError(parsed.error)}` } };
-      return t.invoke(channel, parsed.data);
-    };
-  }
+  // The allow-list: exactly the contract's channels, each under its method name.
+  for (const channel of CHANNELS) api[channels[channel].method] = (payload: unknown) => t.invoke(channel, payload);
   for (const event of EVENT_NAMES) {
-    api[EVENT_METHODS[event]] = (cb: unknown) => {
-      if (typeof cb !== 'function') throw new TypeError(`${EVENT_METHODS[event]} needs a callback`);
+    const name = eventMethod(event);
+    api[name] = (cb: unknown) => {
+      if (typeof cb !== 'function') throw new TypeError(`${name} needs a callback`);
       return t.on(event, (payload) => (cb as (p: unknown) => void)(payload));
     };
   }

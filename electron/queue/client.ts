@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { PipelineSettingsInput } from '../../shared/schema/settings';
-import type { QueueJobRow } from '../../shared/ipc-queue';
+import type { QueueJobRow } from '../../shared/ipc';
 import { connectionOptions, type QueueSettings } from './connection';
 import { episodeJobDataSchema, jobRow, queueNameFor, type EpisodeJobData } from './jobs';
 import type { NamedVideo } from './episodes';

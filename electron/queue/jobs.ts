@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Job } from 'bullmq';
 import { epIdSchema, nonNegInt } from '../../shared/schema/common';
 import { pipelineSettingsSchema, type PipelineSettingsInput } from '../../shared/schema/settings';
-import { queueJobStateSchema, type QueueJobRow } from '../../shared/ipc-queue';
+import { queueJobStateSchema, type QueueJobRow } from '../../shared/ipc';
 
 export const DEFAULT_QUEUE = 'screenalytics';
 

@@ -1,4 +1,4 @@
-// The queue channels of the review app (shared/ipc-queue.ts), over the workspace's queue settings.
+// The queue channels of the review app (shared/ipc/queue.ts), over the workspace's queue settings.
 // Loaded lazily by ReviewService, so a workspace without a queue never loads BullMQ. Connections fail
 // fast: the Episodes view polls status, and a Redis that is down must show as an error, not a hang.
 import { IpcFailure, type RequestOf, type ResponseOf } from '../../shared/ipc';

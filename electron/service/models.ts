@@ -2,7 +2,7 @@
 // background, reported by models:progress), cancel, remove, verify. Installs go to the modelsDir
 // setting or, when unset, the app's own models folder; a run of a user-folder pack reads from there.
 import type { EventName, EventOf, RequestOf, ResponseOf, Settings, SettingsPatch } from '../../shared/ipc';
-import type { ModelsProgress } from '../../shared/ipc-models';
+import type { ModelsProgress } from '../../shared/ipc';
 import { readPackManifest } from '../models/manifest';
 import { listPacks, resolveManifestPath } from '../models/pack';
 import { defaultModelsDir, mirrorBase, readCatalog, type Catalog } from '../models/install/catalog';

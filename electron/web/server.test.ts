@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { makeFixtureEpisode } from '../../scripts/fixture-episode';
 import { channels, envelopeSchema, mediaUrl } from '../../shared/ipc';
 import { ReviewService } from '../service/review-service';
-import { ELECTRON_CSP, startWebHost, type WebHost } from './server';
+import { ELECTRON_CSP } from '../host/csp';
+import { startWebHost, type WebHost } from './server';
 
 const EP = 'demo-s01e01';
 let root: string;

@@ -1,5 +1,6 @@
-// The web host: the same ReviewService over HTTP on 127.0.0.1, for a browser and Playwright.
-// node:http only. Security model: loopback only; a per-launch random token (a ?token= URL that works
+// The web host: the same services over HTTP on 127.0.0.1, for a browser and Playwright. node:http
+// transport only: authentication, then the shared dispatcher (electron/host/dispatch.ts) answers
+// POST /api/<channel>; media and the renderer build come through electron/host too. Security model: loopback only; a per-launch random token (a ?token= URL that works
 // once → an HttpOnly SameSite=Strict session cookie of its own, so <img> and EventSource carry it too;
 // or Authorization: Bearer for programmatic clients);
 // Host-header check against DNS rebinding; Origin check on API calls; strict CSP on every response.
@@ -9,31 +10,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { z } from 'zod';
-import {
-  CHANNEL_METHODS,
-  EVENT_NAMES,
-  IpcFailure,
-  WEB,
-  channels,
-  type Channel,
-  type EventName,
-  type IpcError,
-  type ServiceApi,
-} from '../../shared/ipc';
-import { withoutRoot } from '../store/errors';
-import type { Workspace } from '../store/workspace';
-import { openMedia } from './media';
-import { resolveStatic } from './static';
-import { NO_SWITCH_MESSAGE } from './workspace-switch';
-
-export interface HostedService extends ServiceApi {
-  readonly ws: Workspace;
-  on(event: EventName, cb: (payload: unknown) => void): () => void;
-}
+import { EVENT_NAMES, IpcFailure, WEB, type Envelope, type IpcError } from '../../shared/ipc';
+import { CSP } from '../host/csp';
+import { createDispatcher, type Served } from '../host/dispatch';
+import { openMedia } from '../host/media';
+import { resolveStatic } from '../host/static';
 
 export interface WebHostOptions {
-  service: HostedService;
+  /** One service, or a WorkspaceSwitcher (electron/host/workspace-switch.ts). */
+  service: Served;
   /** 0 (default) = a random free port. */
   port?: number;
   /** Built renderer (vite's dist/renderer); optional so the API can run without a UI build. */
@@ -52,26 +37,10 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-// Matches renderer/index.html's meta tag: no inline scripts or styles (React sets `style` through CSSOM,
-// which CSP allows), images only from this origin (and media:// in Electron, see ELECTRON_CSP).
-const cspDirectives = (imgSrc: string) => [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  `img-src ${imgSrc}`,
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-export const CSP = cspDirectives("'self'");
-/** The app:// pages in Electron load crops from media://episode/… */
-export const ELECTRON_CSP = cspDirectives("'self' media:");
-
 const STATUS: Record<IpcError['code'], number> = { invalid_request: 400, conflict: 409, locked: 423, not_found: 404, internal: 500, forbidden: 403 };
 const MAX_BODY = 1 << 20;
+/** Seconds a client should wait before resending a request refused because another writer holds the episode. */
+export const BUSY_RETRY_AFTER_S = 1;
 
 function securityHeaders(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', CSP);
@@ -90,6 +59,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 function sendError(res: ServerResponse, status: number, code: IpcError['code'], message: string): void {
   sendJson(res, status, { ok: false, error: { code, message } });
+}
+
+/** An envelope as an HTTP answer: the failure code picks the status; a busy episode says when to retry. */
+function sendEnvelope(res: ServerResponse, env: Envelope): void {
+  if (env.ok) return sendJson(res, 200, env);
+  if (env.error.code === 'locked' && env.error.reason === 'busy') res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_S));
+  sendJson(res, STATUS[env.error.code], env);
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {
@@ -124,6 +100,7 @@ function cookieToken(req: IncomingMessage): string | null {
 
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const { service } = opts;
+  const dispatch = createDispatcher(service);
   const token = opts.token ?? randomBytes(32).toString('base64url');
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
@@ -144,8 +121,6 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     // Browsers send Origin on cross-site POSTs: refuse any origin that is not this host.
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().has(origin)) return sendError(res, 403, 'invalid_request', `origin ${origin} is not allowed`);
-    if (!Object.hasOwn(channels, name)) return sendError(res, 404, 'not_found', `unknown channel "${name}"`);
-    const channel = name as Channel;
     const type = req.headers['content-type'] ?? '';
     if (!/^application\/json\b/i.test(type)) return sendError(res, 415, 'invalid_request', 'Content-Type must be application/json');
     let json: unknown;
@@ -156,21 +131,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       if (err instanceof IpcFailure) return sendError(res, 413, 'invalid_request', err.message);
       return sendError(res, 400, 'invalid_request', `request body is not valid JSON (${(err as Error).message})`);
     }
-    const parsed = channels[channel].request.safeParse(json);
-    if (!parsed.success) return sendError(res, 400, 'invalid_request', `${channel}: ${z.prettifyError(parsed.error)}`);
-    try {
-      const method = (service as unknown as Record<string, (p: unknown) => Promise<unknown>>)[CHANNEL_METHODS[channel as keyof typeof CHANNEL_METHODS]];
-      if (typeof method !== 'function') {
-        // A plain service (no WorkspaceSwitcher) serves one folder for good.
-        if (channel === 'workspace:choose') return sendError(res, 403, 'forbidden', NO_SWITCH_MESSAGE);
-        return sendError(res, 501, 'internal', `${channel} is not implemented by this host`);
-      }
-      const data = await method.call(service, parsed.data);
-      sendJson(res, 200, { ok: true, data });
-    } catch (err) {
-      if (err instanceof IpcFailure) return sendJson(res, STATUS[err.error.code], { ok: false, error: err.error });
-      sendError(res, 500, 'internal', withoutRoot(service.ws.root, (err as Error).message ?? String(err)));
-    }
+    sendEnvelope(res, await dispatch(name, json));
   }
 
   async function handleMedia(res: ServerResponse, rest: string, method: string): Promise<void> {

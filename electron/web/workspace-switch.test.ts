@@ -11,7 +11,7 @@ import { mediaUrl } from '../../shared/ipc';
 import { ReviewService } from '../service/review-service';
 import { Workspace } from '../store/workspace';
 import { startWebHost, type WebHost } from './server';
-import { WorkspaceSwitcher } from './workspace-switch';
+import { WorkspaceSwitcher } from '../host/workspace-switch';
 
 let tmp: string;
 let wsA: string;

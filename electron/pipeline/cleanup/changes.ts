@@ -1,7 +1,7 @@
 // The cleanup preview's per-identity list: for every identity of the current document, what the
 // cleaned document does to it. Tracks split by the cleanup are compared by their halves.
 import type { IdentitiesDoc } from '../../../shared/schema';
-import type { IdentityChange } from '../../../shared/ipc-cleanup';
+import type { IdentityChange } from '../../../shared/ipc';
 
 export type { IdentityChange };
 

@@ -1,15 +1,18 @@
 // The renderer's `api`: in Electron the preload's window.api, in a browser a fetch/SSE client over the
-// web host. Both are built from the contract in shared/ipc.ts and every response is validated with its
+// web host. Both are built from the contract in shared/ipc/ and every response is validated with its
 // zod schema here, so a bad answer fails loudly at the boundary instead of deep in a component.
+// A request refused because another writer holds the episode ('locked', reason 'busy': nothing was
+// applied) is resent a few times with backoff before the reviewer hears about it.
 import {
-  CHANNEL_METHODS,
-  EVENT_METHODS,
   EVENT_NAMES,
   WEB,
+  channels,
   createClientApi,
+  eventMethod,
   mediaUrl as contractMediaUrl,
   IpcFailure,
   type ClientApi,
+  type IpcError,
   type Transport,
 } from '../../../shared/ipc';
 
@@ -21,8 +24,41 @@ declare global {
 
 export const isElectron = (): boolean => typeof window !== 'undefined' && typeof window.api === 'object';
 
+/** How a request refused as busy is resent: `attempts` times, waiting the host's Retry-After or
+ *  `baseMs` doubled each time, at most `maxMs`. The host has already waited past the lock's stale
+ *  time before refusing, so two resends cover a long save by another writer; a holder that keeps the
+ *  episode longer than that is reported instead of waited on forever. */
+export interface BusyRetry {
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+}
+export const BUSY_RETRY: BusyRetry = { attempts: 2, baseMs: 1000, maxMs: 4000 };
+
+type Sent = { raw: unknown; retryAfterMs?: number };
+
+function busyError(raw: unknown): IpcError | null {
+  const env = raw as { ok?: unknown; error?: IpcError } | null;
+  return env && env.ok === false && env.error?.code === 'locked' && env.error.reason === 'busy' ? env.error : null;
+}
+
+/** Sends until the answer is not 'busy' or the attempts are spent; then says so in plain words. */
+async function sendWhileBusy(send: () => Promise<Sent>, retry: BusyRetry): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    const { raw, retryAfterMs } = await send();
+    const busy = busyError(raw);
+    if (!busy) return raw;
+    if (attempt >= retry.attempts) {
+      const message = `Not saved: another window or host kept this episode busy (tried ${attempt + 1} times). Wait until it has finished, then try again.`;
+      return { ok: false, error: { ...busy, message } };
+    }
+    const delay = Math.min(retry.maxMs, Math.max(retryAfterMs ?? 0, retry.baseMs * 2 ** attempt));
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
 /** Web host transport: POST /api/<channel> (the token cookie rides along) and one EventSource. */
-export function webTransport(base = ''): Transport {
+export function webTransport(base = '', retry: BusyRetry = BUSY_RETRY): Transport {
   let source: EventSource | null = null;
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const ensureSource = () => {
@@ -41,21 +77,24 @@ export function webTransport(base = ''): Transport {
     }
   };
   return {
-    async invoke(channel, payload) {
-      // Channel names are `domain:verb`; a colon is legal in a URL path, so the name goes in as it is.
-      const res = await fetch(`${base}${WEB.apiPrefix}${channel}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        credentials: 'same-origin',
-        body: JSON.stringify(payload),
-      });
-      const text = await res.text();
-      try {
-        return JSON.parse(text);
-      } catch {
-        return { ok: false, error: { code: 'internal', message: `HTTP ${res.status} from ${channel}: ${text.slice(0, 200)}` } };
-      }
-    },
+    invoke: (channel, payload) =>
+      sendWhileBusy(async () => {
+        // Channel names are `domain:verb`; a colon is legal in a URL path, so the name goes in as it is.
+        const res = await fetch(`${base}${WEB.apiPrefix}${channel}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          credentials: 'same-origin',
+          body: JSON.stringify(payload),
+        });
+        const text = await res.text();
+        const after = Number(res.headers.get('retry-after'));
+        const retryAfterMs = Number.isFinite(after) && after > 0 ? after * 1000 : undefined;
+        try {
+          return { raw: JSON.parse(text), retryAfterMs };
+        } catch {
+          return { raw: { ok: false, error: { code: 'internal', message: `HTTP ${res.status} from ${channel}: ${text.slice(0, 200)}` } } };
+        }
+      }, retry),
     subscribe(event, cb) {
       ensureSource();
       let set = listeners.get(event);
@@ -72,18 +111,18 @@ export function webTransport(base = ''): Transport {
  */
 function electronTransport(preload: NonNullable<Window['api']>): Transport {
   return {
-    async invoke(channel, payload) {
-      try {
-        const raw = await preload[CHANNEL_METHODS[channel]](payload);
-        if (raw && typeof raw === 'object' && 'ok' in raw) return raw;
-        return { ok: true, data: raw };
-      } catch (err) {
-        const e = err as { error?: unknown; message?: string };
-        return { ok: false, error: e.error ?? { code: 'internal', message: e.message ?? String(err) } };
-      }
-    },
+    invoke: (channel, payload) =>
+      sendWhileBusy(async () => {
+        try {
+          const raw = await preload[channels[channel].method](payload);
+          return { raw: raw && typeof raw === 'object' && 'ok' in raw ? raw : { ok: true, data: raw } };
+        } catch (err) {
+          const e = err as { error?: unknown; message?: string };
+          return { raw: { ok: false, error: e.error ?? { code: 'internal', message: e.message ?? String(err) } } };
+        }
+      }, BUSY_RETRY),
     subscribe(event, cb) {
-      const unsubscribe = preload[EVENT_METHODS[event]]((p: unknown) => cb(p)) as () => void;
+      const unsubscribe = preload[eventMethod(event)]((p: unknown) => cb(p)) as () => void;
       return unsubscribe;
     },
   };

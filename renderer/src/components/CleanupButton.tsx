@@ -6,7 +6,7 @@
 // which reloads the episode (episodeSlice).
 import { useEffect, useState } from 'react';
 import type { EventOf } from '../../../shared/ipc';
-import { DEFAULT_CLEANUP_ACTIONS, type CleanupRunResponse } from '../../../shared/ipc-cleanup';
+import { DEFAULT_CLEANUP_ACTIONS, type CleanupRunResponse } from '../../../shared/ipc';
 import { errorInfo, getApi } from '../api/client';
 import { useApp } from '../state/store';
 import { Dialog } from './Dialog';

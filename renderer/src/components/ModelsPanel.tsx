@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { formatBytes, type InstallablePackInfo, type ModelsProgress } from '../../../shared/ipc-models';
+import { formatBytes, type InstallablePackInfo, type ModelsProgress } from '../../../shared/ipc';
 import type { ResponseOf } from '../../../shared/ipc';
 import { errorInfo, getApi } from '../api/client';
 import { formatEta } from '../format';

@@ -4,7 +4,7 @@
 // episode list refreshes when a job completes.
 import { useEffect, useRef, useState } from 'react';
 import type { ResponseOf } from '../../../shared/ipc';
-import type { QueueJobRow } from '../../../shared/ipc-queue';
+import type { QueueJobRow } from '../../../shared/ipc';
 import { errorInfo, getApi } from '../api/client';
 import { formatEta } from '../format';
 import { useApp } from '../state/store';

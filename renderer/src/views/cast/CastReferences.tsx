@@ -2,7 +2,7 @@
 // from (one per confirmed track), and a button to remove a wrong one. A removed reference is
 // remembered by the service, so the next sync of its episode does not bring it back.
 import { useEffect, useState } from 'react';
-import type { CastReferencesResponse } from '../../../../shared/ipc-cast';
+import type { CastReferencesResponse } from '../../../../shared/ipc';
 import { errorInfo, getApi } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { Thumb } from '../../components/Thumb';

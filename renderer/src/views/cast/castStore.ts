@@ -3,7 +3,7 @@
 // review store's runCommand (optimistic, journalled, undoable like any label); rejecting is
 // remembered by the service and the list refetched.
 import { create } from 'zustand';
-import type { CastSuggestionsResponse } from '../../../../shared/ipc-cast';
+import type { CastSuggestionsResponse } from '../../../../shared/ipc';
 import { errorInfo, getApi } from '../../api/client';
 import { useApp } from '../../state/store';
 

@@ -1,8 +1,9 @@
-// IPC channels of the model installer (Settings → Models), spread into the contract in shared/ipc.ts.
-// The service side is electron/service/models.ts over electron/models/install/. An install runs in the
-// background: models:install answers at once and models:progress reports until a final state.
+// Model installer channels (Settings → Models). The service side is electron/service/models.ts over
+// electron/models/install/. An install runs in the background: models:install answers at once and
+// models:progress reports until a final state.
 import { z } from 'zod';
-import { nonNegInt } from './schema/common';
+import { nonNegInt } from '../schema/common';
+import type { ContractTable } from './core';
 
 const packId = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'a pack id');
 
@@ -39,8 +40,9 @@ export const modelsProgressSchema = z.strictObject({
 });
 export type ModelsProgress = z.infer<typeof modelsProgressSchema>;
 
-export const modelsChannels = {
-  'models:list': {
+export const modelsContract = {
+  listModels: {
+    channel: 'models:list',
     request: z.strictObject({}),
     response: z.strictObject({
       /** Where installs go: the modelsDir setting, else the app's own models folder. */
@@ -54,31 +56,23 @@ export const modelsChannels = {
       installing: z.array(packId),
     }),
   },
-  'models:install': {
+  installModel: {
+    channel: 'models:install',
     request: z.strictObject({ pack_id: packId, allow_unpinned: z.boolean().default(false), make_default: z.boolean().default(false) }),
     response: z.strictObject({ pack_id: packId, started: z.boolean() }),
   },
-  'models:cancel': { request: z.strictObject({ pack_id: packId }), response: z.strictObject({ cancelled: z.boolean() }) },
-  'models:remove': {
+  cancelModelInstall: { channel: 'models:cancel', request: z.strictObject({ pack_id: packId }), response: z.strictObject({ cancelled: z.boolean() }) },
+  removeModel: {
+    channel: 'models:remove',
     request: z.strictObject({ pack_id: packId }),
     response: z.strictObject({ removed: z.array(z.string()), kept: z.array(z.string()), default_pack: z.string() }),
   },
-  'models:verify': {
+  verifyModels: {
+    channel: 'models:verify',
     request: z.strictObject({}),
     response: z.strictObject({ results: z.array(z.strictObject({ pack: z.string(), ok: z.boolean(), problems: z.array(z.string()) })) }),
   },
-} as const;
-
-export const MODELS_CHANNEL_METHODS = {
-  'models:list': 'listModels',
-  'models:install': 'installModel',
-  'models:cancel': 'cancelModelInstall',
-  'models:remove': 'removeModel',
-  'models:verify': 'verifyModels',
-} as const;
-
-export const modelsEvents = { 'models:progress': modelsProgressSchema } as const;
-export const MODELS_EVENT_METHODS = { 'models:progress': 'onModelsProgress' } as const;
+} as const satisfies ContractTable;
 
 export function formatBytes(n: number): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;

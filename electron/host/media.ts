@@ -18,7 +18,7 @@ export type MediaResult =
   | { ok: false; status: 400 | 403 | 404; message: string };
 
 /**
- * `<ep_id>/<manifest ref>` (URL-encoded segments, as built by shared/ipc.ts mediaUrl) → an open file
+ * `<ep_id>/<manifest ref>` (URL-encoded segments, as built by shared/ipc mediaUrl) → an open file
  * inside the workspace (the caller streams and closes `fh`). Refuses `..`, absolute and backslash
  * paths, unknown kinds, symlinks leading out of the workspace — also one swapped in while the file is
  * being opened (403) — non-image types and anything that is not an existing regular file (404).

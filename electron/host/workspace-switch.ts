@@ -1,22 +1,12 @@
 // WorkspaceSwitcher: what Electron main and the web host serve instead of a bare ReviewService, so the
 // workspace root can change at run time. A ReviewService is bound to one root (its Workspace, caches,
-// locks), so switching builds a new service on the new root and closes the old one; every service
-// channel is delegated to the current service, and event subscribers stay subscribed across switches.
-// It answers the host channels (workspace:choose / workspace:recent) itself. No Electron imports.
+// locks), so switching builds a new service on the new root and closes the old one. The dispatcher
+// (dispatch.ts) sends service channels to `current`, and event subscribers stay subscribed across
+// switches. It answers the host channels (workspace:choose / workspace:recent) itself, and adds to
+// workspace:get how switching works here. No Electron imports.
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import {
-  CHANNEL_METHODS,
-  CHANNELS,
-  EVENT_NAMES,
-  HOST_CHANNELS,
-  IpcFailure,
-  type EventName,
-  type HostApi,
-  type RequestOf,
-  type ResponseOf,
-  type ServiceApi,
-} from '../../shared/ipc';
+import { EVENT_NAMES, IpcFailure, type EventName, type HostApi, type RequestOf, type ResponseOf, type ServiceApi } from '../../shared/ipc';
 import type { Workspace } from '../store/workspace';
 
 export const NO_SWITCH_MESSAGE =
@@ -57,12 +47,8 @@ async function isDir(p: string): Promise<boolean> {
   return stat(p).then((s) => s.isDirectory(), () => false);
 }
 
-/** The service channels, delegated to whichever service is current at call time. */
-type Delegated = ServiceApi;
-export interface WorkspaceSwitcher extends Delegated {}
-
-export class WorkspaceSwitcher implements HostApi {
-  private current: SwitchableService;
+export class WorkspaceSwitcher implements Pick<HostApi, 'getWorkspace' | 'chooseWorkspace' | 'recentWorkspaces'> {
+  private svc: SwitchableService;
   private readonly listeners = new Map<EventName, Set<(p: unknown) => void>>();
   private unforward: () => void = () => undefined;
   private readonly running = new Set<string>();
@@ -70,17 +56,13 @@ export class WorkspaceSwitcher implements HostApi {
   private switching: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: WorkspaceSwitcherOptions) {
-    this.current = opts.create(opts.initial);
+    this.svc = opts.create(opts.initial);
     this.attach();
-    const hostMethods = new Set<string>(HOST_CHANNELS.map((c) => CHANNEL_METHODS[c]));
-    for (const channel of CHANNELS) {
-      const name = CHANNEL_METHODS[channel];
-      if (hostMethods.has(name) || name === 'getWorkspace') continue;
-      Object.defineProperty(this, name, {
-        value: (req: unknown) => (this.current as unknown as Record<string, (r: unknown) => Promise<unknown>>)[name](req),
-        enumerable: true,
-      });
-    }
+  }
+
+  /** The service of the current workspace: what every service channel goes to. */
+  get current(): SwitchableService {
+    return this.svc;
   }
 
   get ws(): Workspace {
@@ -110,7 +92,7 @@ export class WorkspaceSwitcher implements HostApi {
 
   /** Forwards the current service's events and tracks running pipelines (a switch would cancel them). */
   private attach(): void {
-    const svc = this.current;
+    const svc = this.svc;
     const offs = EVENT_NAMES.map((name) =>
       svc.on(name, (payload) => {
         if (name === 'pipeline:progress') {
@@ -176,7 +158,7 @@ export class WorkspaceSwitcher implements HostApi {
     const fresh = this.opts.create(root);
     const old = this.current;
     this.unforward();
-    this.current = fresh;
+    this.svc = fresh;
     this.running.clear();
     this.attach();
     await old.close().catch(() => undefined);

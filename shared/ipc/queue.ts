@@ -1,9 +1,9 @@
-// IPC channels of the episode queue (BullMQ on Redis; the worker farm is electron/queue/), spread into
-// the contract in shared/ipc.ts. A workspace "names a queue" when its queue settings file exists
-// (written by `screenalytics queue add`); without one, queue:status answers configured=false and the
-// Episodes view shows nothing more than today.
+// Queue channels: the episode queue (BullMQ on Redis; the worker farm is electron/queue/). A workspace
+// "names a queue" when its queue settings file exists (written by `screenalytics queue add`); without
+// one, queue:status answers configured=false and the Episodes view shows nothing more than today.
 import { z } from 'zod';
-import { epIdSchema, nonNegInt } from './schema/common';
+import { epIdSchema, nonNegInt } from '../schema/common';
+import type { ContractTable } from './core';
 
 export const queueJobStateSchema = z.enum(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children', 'unknown']);
 
@@ -27,8 +27,9 @@ export const queueJobRowSchema = z.strictObject({
 });
 export type QueueJobRow = z.infer<typeof queueJobRowSchema>;
 
-export const queueChannels = {
-  'queue:status': {
+export const queueContract = {
+  queueStatus: {
+    channel: 'queue:status',
     request: z.strictObject({}),
     response: z.strictObject({
       configured: z.boolean(),
@@ -38,7 +39,8 @@ export const queueChannels = {
       jobs: z.array(queueJobRowSchema),
     }),
   },
-  'queue:add': {
+  queueAdd: {
+    channel: 'queue:add',
     request: z.strictObject({
       /** Absolute paths of videos as the workers see them (the shared mount). */
       videos: z.array(z.string().min(1)).min(1),
@@ -54,14 +56,9 @@ export const queueChannels = {
       skipped: z.array(z.strictObject({ ep_id: epIdSchema, state: queueJobStateSchema })),
     }),
   },
-  'queue:retry': {
+  queueRetry: {
+    channel: 'queue:retry',
     request: z.strictObject({ ep_id: epIdSchema }),
     response: z.strictObject({ ep_id: epIdSchema, state: queueJobStateSchema }),
   },
-} as const;
-
-export const QUEUE_CHANNEL_METHODS = {
-  'queue:status': 'queueStatus',
-  'queue:add': 'queueAdd',
-  'queue:retry': 'queueRetry',
-} as const;
+} as const satisfies ContractTable;

@@ -1,10 +1,10 @@
-// IPC channels of issue #6 (episode cleanup), spread into the contract in shared/ipc.ts so that file
-// only gains two lines. The service side is electron/service/review-cleanup.ts (the cleanup runs in a
+// Cleanup channels. The service side is electron/service/review-cleanup.ts (the cleanup runs in a
 // worker thread, electron/pipeline/cleanup/worker.ts). A cleanup is also one step of the review
 // undo/redo ('review:undo' / 'review:redo' restore its backup / its post-cleanup snapshot).
 import { z } from 'zod';
-import { cleanupReportSchema } from './schema/cleanup';
-import { epIdSchema, identityIdSchema, nonNegInt, trackIdSchema } from './schema/common';
+import { cleanupReportSchema } from '../schema/cleanup';
+import { epIdSchema, identityIdSchema, nonNegInt, trackIdSchema } from '../schema/common';
+import type { ContractTable } from './core';
 
 export const cleanupActionSchema = z.enum(['split_tracks', 'reembed', 'recluster']);
 /** What Clean up runs unless asked otherwise. reembed is opt-in: its stricter gate and in-track outlier
@@ -46,8 +46,9 @@ export const cleanupRunResponseSchema = z.strictObject({
 });
 export type CleanupRunResponse = z.infer<typeof cleanupRunResponseSchema>;
 
-export const cleanupChannels = {
-  'cleanup:run': {
+export const cleanupContract = {
+  runCleanup: {
+    channel: 'cleanup:run',
     request: z.strictObject({
       ep_id: epIdSchema,
       actions: z.array(cleanupActionSchema).min(1).default(DEFAULT_CLEANUP_ACTIONS),
@@ -55,31 +56,23 @@ export const cleanupChannels = {
     }),
     response: cleanupRunResponseSchema,
   },
-  'cleanup:undo': {
+  undoCleanup: {
+    channel: 'cleanup:undo',
     request: z.strictObject({ ep_id: epIdSchema, force: z.boolean().default(false) }),
     response: z.strictObject({ ep_id: epIdSchema, backup: z.string(), restored: nonNegInt, removed: z.array(z.string()) }),
   },
   /** Cancels the episode's running cleanup (it runs in a worker thread); the episode is left as it was. */
-  'cleanup:cancel': {
+  cancelCleanup: {
+    channel: 'cleanup:cancel',
     request: z.strictObject({ ep_id: epIdSchema }),
     response: z.strictObject({ cancelled: z.boolean() }),
   },
-} as const;
-
-export const CLEANUP_CHANNEL_METHODS = {
-  'cleanup:run': 'runCleanup',
-  'cleanup:undo': 'undoCleanup',
-  'cleanup:cancel': 'cancelCleanup',
-} as const;
+} as const satisfies ContractTable;
 
 /** Main → renderer: where a running cleanup is (steps in order: read, split_tracks, reembed, recluster, backup, write, validate). */
-export const cleanupEvents = {
-  'cleanup:progress': z.strictObject({
-    ep_id: epIdSchema,
-    step: z.enum(['read', 'split_tracks', 'reembed', 'recluster', 'backup', 'write', 'validate']),
-    done: nonNegInt,
-    total: nonNegInt,
-  }),
-} as const;
-
-export const CLEANUP_EVENT_METHODS = { 'cleanup:progress': 'onCleanupProgress' } as const;
+export const cleanupProgressSchema = z.strictObject({
+  ep_id: epIdSchema,
+  step: z.enum(['read', 'split_tracks', 'reembed', 'recluster', 'backup', 'write', 'validate']),
+  done: nonNegInt,
+  total: nonNegInt,
+});
