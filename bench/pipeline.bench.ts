@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { EVAL_DIR } from '../electron/models/testing';
+import { EVAL_DIR } from '../electron/models/eval-pack';
 import { probeVideo } from '../electron/pipeline/decode';
 import { locateFfmpeg } from '../electron/pipeline/ffmpeg';
 

@@ -10,10 +10,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVAL_DIR } from '../electron/models/testing';
+import { EVAL_DIR } from '../electron/models/eval-pack';
 import { EpisodeQueue } from '../electron/queue/client';
 import { episodeJobResultSchema } from '../electron/queue/jobs';
-import { runCli, spawnCli, startRedis, until } from '../electron/queue/testing';
+import { runCli, spawnCli, startRedis, until } from '../test-support/queue';
 
 const CLIPS = ['corporate_montage_many_people', 'interview_two_people', 'movie_avengers_three', 'short_hamilton_clip', 'sitcom_friends_group', 'tv_dinner_scene'];
 const FPS = process.env.SCREENALYTICS_BENCH_QUEUE_FPS ?? '1';

@@ -12,7 +12,7 @@ import { makeFixtureEpisode } from '../scripts/fixture-episode';
 import { ensureRendererBuilt, launchBrowser, makeTempWorkspace, openPage } from '../e2e/fixtures';
 import { startHost } from '../e2e/host';
 import { ReviewApp } from '../e2e/pages';
-import { episodePaths } from '../shared/episode';
+import { episodePaths } from '../shared/layout';
 
 const EP = 'bench-s01e01';
 const EP_WIDE = 'bench-s01e02';

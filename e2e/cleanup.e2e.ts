@@ -5,10 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultPipelineSettings } from '../shared/schema/settings';
-import { loadEvalPack } from '../electron/models/testing';
+import { loadEvalPack } from '../electron/models/eval-pack';
 import { episodeArtifacts } from '../electron/store/artifacts';
 import { clusterEpisode } from '../electron/pipeline/cluster';
-import { buildEpisode, hashTree, type Fixture, type FixtureFace } from '../electron/pipeline/cleanup/testdata';
+import { buildEpisode, hashTree, type Fixture, type FixtureFace } from '../test-support/cleanup-episodes';
 import { loadFaceLibrary } from '../scripts/synth/faces';
 import { withFailureShot } from './fixtures';
 import { useReviewApp } from './harness';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runPipeline } from '../electron/pipeline/orchestrator';
-import { EVAL_DIR, loadEvalPack } from '../electron/models/testing';
+import { EVAL_DIR, loadEvalPack } from '../electron/models/eval-pack';
 import { episodeArtifacts } from '../electron/store/artifacts';
 import { formatReport, validateEpisode } from '../electron/store/validate';
 import { Workspace } from '../electron/store/workspace';

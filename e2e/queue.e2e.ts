@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { EpisodeQueue } from '../electron/queue/client';
 import { writeQueueSettings, type QueueSettings } from '../electron/queue/connection';
 import { startFarm } from '../electron/queue/farm';
-import { startRedis, until, type RedisServer } from '../electron/queue/testing';
+import { startRedis, until, type RedisServer } from '../test-support/queue';
 import { repoRoot, snapshot, withFailureShot } from './fixtures';
 import { useReviewApp } from './harness';
 import { QueuePanelPage } from './pages';

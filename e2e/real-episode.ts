@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { episodePaths } from '../shared/episode';
+import { episodePaths } from '../shared/layout';
 import type { IdentitiesDoc, Identity } from '../shared/schema';
-import { EVAL_DIR } from '../electron/models/testing';
+import { EVAL_DIR } from '../electron/models/eval-pack';
 import { runPipeline } from '../electron/pipeline/orchestrator';
 import { readNpy } from '../electron/store/npy';
 import { formatReport, validateEpisode } from '../electron/store/validate';

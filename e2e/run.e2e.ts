@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { episodePaths } from '../shared/episode';
+import { episodePaths } from '../shared/layout';
 import { repoRoot, snapshot, withFailureShot } from './fixtures';
 import { useReviewApp } from './harness';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPipeline } from '../electron/pipeline/orchestrator';
-import { EVAL_DIR, loadEvalPack } from '../electron/models/testing';
+import { EVAL_DIR, loadEvalPack } from '../electron/models/eval-pack';
 import { computeEpisodeScreenTime } from '../electron/service/screentime';
 import { screentimeDocSchema, type ScreentimeDoc } from '../shared/schema/screentime';
 import { snapshot, withFailureShot } from './fixtures';

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CleanupReport } from '../shared/schema';
-import { loadEvalPack } from '../electron/models/testing';
+import { loadEvalPack } from '../electron/models/eval-pack';
 import type { LoadedPack } from '../electron/models/types';
 import { episodeArtifacts } from '../electron/store/artifacts';
 import { Workspace } from '../electron/store/workspace';

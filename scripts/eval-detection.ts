@@ -9,8 +9,8 @@ import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import ffprobe from '@ffprobe-installer/ffprobe';
 import { openDefaultPack } from '../electron/models/default/index';
 import { EVAL_DIR, readRgb } from '../electron/models/default/eval-data';
-import { iou } from '../electron/models/nms';
-import { loadEvalPack } from '../electron/models/testing';
+import { iou } from '../shared/geometry';
+import { loadEvalPack } from '../electron/models/eval-pack';
 import type { RawDetection, RgbImage } from '../electron/models/types';
 
 const EVERY_S = 4;

@@ -16,7 +16,7 @@ import { YuNetDetector } from '../electron/models/yunet';
 import { BlazeFaceMeshDetector } from '../electron/models/default/blazeface-facemesh';
 import { UltraFaceLandmarkDetector } from '../electron/models/default/ultraface';
 import { EVAL_DIR, readRgb } from '../electron/models/default/eval-data';
-import { iou } from '../electron/models/nms';
+import { iou } from '../shared/geometry';
 import { decodeFrames } from '../electron/pipeline/decode';
 import { CANDIDATE_TARGETS, packageFile } from '../models/convert/targets';
 import { convertTfjsToOnnx } from '../models/convert/tfjs-to-onnx';

@@ -7,11 +7,11 @@
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { episodePaths } from '../shared/episode';
+import { episodePaths } from '../shared/layout';
 import { faceSchema, identitiesDocSchema, type IdentitiesDoc } from '../shared/schema';
 import { defaultPipelineSettings, type PipelineSettingsInput } from '../shared/schema/settings';
 import { LINKAGES, type Linkage } from '../shared/cluster/agglomerative';
-import { loadEvalPack } from '../electron/models/testing';
+import { loadEvalPack } from '../electron/models/eval-pack';
 import { loadPack } from '../electron/models/pack';
 import type { LoadedPack } from '../electron/models/types';
 import { readJson } from '../electron/store/json';

@@ -11,18 +11,18 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { EVAL_DIR } from '../electron/models/testing';
+import { EVAL_DIR } from '../electron/models/eval-pack';
 import { REPO_ROOT } from '../electron/models/pack';
 import { readJson, writeJson } from '../electron/store/json';
 import { Workspace } from '../electron/store/workspace';
 import { runPipeline } from '../electron/pipeline/orchestrator';
 import { runCleanup } from '../electron/pipeline/cleanup/cleanup';
-import { episodePaths } from '../shared/episode';
+import { episodePaths } from '../shared/layout';
 import type { PipelineSettingsInput } from '../shared/schema/settings';
 import { labelsDocSchema } from './eval-real/labels';
 import { evaluateEpisode, type EpisodeEvaluation } from './eval-real/evaluate';
 import { formatTable } from './eval-real/report';
-import { DEFAULT_CLEANUP_ACTIONS } from '../shared/ipc';
+import { DEFAULT_CLEANUP_ACTIONS } from '../shared/schema/cleanup';
 
 export const CLIPS = ['sitcom_friends_group', 'tv_dinner_scene'] as const;
 /** The episode id a clip is analysed under (ep ids allow no underscores). */

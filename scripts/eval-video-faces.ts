@@ -12,14 +12,15 @@ import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { alignFace, ARCFACE_TEMPLATE_112 } from '../electron/models/align';
-import { rocAuc, tarAtFar, dot, type PairScores } from '../electron/models/default/metrics';
+import { rocAuc, tarAtFar, type PairScores } from '../electron/models/default/metrics';
+import { dot } from '../shared/vec';
 import { loadPack, REPO_ROOT } from '../electron/models/pack';
-import { loadEvalPack, EVAL_DIR } from '../electron/models/testing';
+import { loadEvalPack, EVAL_DIR } from '../electron/models/eval-pack';
 import type { LoadedPack, RgbImage } from '../electron/models/types';
 import { decodeFrames, probeVideo } from '../electron/pipeline/decode';
 import { writeFileAtomic } from '../electron/store/atomic';
 import { readJson, writeJson } from '../electron/store/json';
-import { iou, type Box } from '../shared/cluster/trackmatch';
+import { iou, type Box } from '../shared/geometry';
 import { labelsDocSchema } from './eval-real/labels';
 import { pickFaces, samplePairs, videoFacesDocSchema, type VideoFace, type VideoFacesDoc } from './eval-real/video-faces';
 

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { computeCounts } from '../shared/commands/apply';
-import { cropRef, identityThumbRef, manifestRefToWorkspacePath, parseEpId } from '../shared/episode';
+import { parseEpId } from '../shared/episode';
+import { cropRef, identityThumbRef, manifestRefToWorkspacePath } from '../shared/layout';
 import {
   detectionSchema,
   embeddingsMetaSchema,

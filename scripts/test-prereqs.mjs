@@ -16,7 +16,7 @@ function prerequisites(env) {
     { name: `Chromium (${chromium})`, needed: (f, text) => f.startsWith('e2e/') || /launchBrowser|CHROMIUM_PATH/.test(text), present: () => existsSync(chromium), packages: ['chromium'] },
     {
       name: 'python3 with numpy',
-      needed: (_f, text) => /testdata\/numpy|\bnumpy\b/.test(text),
+      needed: (_f, text) => /test-support\/numpy|\bnumpy\b/.test(text),
       // Debian's /usr/bin/python3 has python3-numpy even when another python3 comes first on PATH.
       present: () => {
         if (hasNumpy(env.SCREENALYTICS_PYTHON || 'python3')) return true;

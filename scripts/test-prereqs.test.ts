@@ -39,7 +39,7 @@ test('redis-server off the PATH is named; tests that do not need a prerequisite 
 });
 
 test('everything present (this machine): the tests run', () => {
-  const r = check({ 'e2e/x.e2e.ts': 'launchBrowser()', 'npy.test.ts': "import { PYTHON } from './testdata/numpy'", 'queue.test.ts': 'redis-server' }, {});
+  const r = check({ 'e2e/x.e2e.ts': 'launchBrowser()', 'npy.test.ts': "import { PYTHON } from '../../test-support/numpy'", 'queue.test.ts': 'redis-server' }, {});
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^ok/);
 });

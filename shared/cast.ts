@@ -1,9 +1,10 @@
-// Label suggestions from a show's cast library (issue #7). Pure: embeddings in, ranked people out.
+// Label suggestions from a show's cast library. Pure: embeddings in, ranked people out.
 //
 // Score of a person for an identity = mean of the top-k cosine similarities over all pairs
 // (identity track embedding, person reference embedding). k = 1 would be "best single match", which
 // one lucky look-alike frame can win; the mean over all pairs punishes people whose references span
 // many looks (lighting, age, make-up). Top-k (k = 3) sits between the two, as k-NN face ID does.
+import { dotAt, unitCopy } from './vec';
 
 export interface CastPersonRefs {
   person_id: string;
@@ -33,16 +34,6 @@ export interface SuggestOptions {
 export const DEFAULT_TOP_K = 3;
 export const DEFAULT_SUGGESTION_LIMIT = 5;
 
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`embedding dimensions differ: ${a.length} vs ${b.length}`);
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
-}
 
 /** Mean of the k largest values (all of them when there are fewer than k). */
 export function meanTopK(values: readonly number[], k: number): number {
@@ -51,28 +42,7 @@ export function meanTopK(values: readonly number[], k: number): number {
   return top.reduce((s, v) => s + v, 0) / top.length;
 }
 
-function unitCopy(v: ArrayLike<number>): Float32Array {
-  const out = Float32Array.from(v);
-  let n = 0;
-  for (let i = 0; i < out.length; i++) n += out[i] * out[i];
-  const inv = n > 0 ? 1 / Math.sqrt(n) : 0;
-  for (let i = 0; i < out.length; i++) out[i] *= inv;
-  return out;
-}
 
-/** a · b[off … off + a.length): references sit end to end in one buffer per person (cache-friendly). */
-function dot(a: Float32Array, b: Float32Array, off = 0): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const n = a.length - (a.length % 4);
-  for (let i = 0; i < n; i += 4) {
-    s0 += a[i] * b[off + i];
-    s1 += a[i + 1] * b[off + i + 1];
-    s2 += a[i + 2] * b[off + i + 2];
-    s3 += a[i + 3] * b[off + i + 3];
-  }
-  for (let i = n; i < a.length; i++) s0 += a[i] * b[off + i];
-  return s0 + s1 + s2 + s3;
-}
 
 /** Inserts `v` into `top` (descending, `filled` used of `k`); returns the new fill. */
 export function pushTop(top: Float64Array, filled: number, k: number, v: number): number {
@@ -124,7 +94,7 @@ export function trackTopK(embedding: ArrayLike<number>, cast: PreparedCast, topK
   for (const p of cast.people) {
     if (p.count === 0) continue;
     let filled = 0;
-    for (let r = 0; r < p.count; r++) filled = pushTop(top, filled, k, dot(q, p.refs, r * cast.dim));
+    for (let r = 0; r < p.count; r++) filled = pushTop(top, filled, k, dotAt(q, 0, p.refs, r * cast.dim, q.length));
     out.set(p.person_id, Array.from(top.subarray(0, filled)));
   }
   return out;
@@ -229,7 +199,7 @@ export function robustCentre(faces: readonly ArrayLike<number>[]): Float32Array 
     return unitCopy(m);
   };
   const first = meanOf(faces);
-  const cos = faces.map((f) => dot(first, unitCopy(f)));
+  const cos = faces.map((f) => dotAt(first, 0, unitCopy(f), 0, first.length));
   const median = [...cos].sort((a, b) => a - b)[Math.floor((cos.length - 1) / 2)];
   return meanOf(faces.filter((_, i) => cos[i] >= median));
 }
@@ -259,7 +229,7 @@ export function consistentReferences(faces: readonly ReferenceFace[], minCosine 
   const centre = robustCentre(faces.map((f) => f.embedding));
   const byTrack = new Map<string, { rows: number[]; best: number; bestCos: number }>();
   faces.forEach((f, i) => {
-    const c = dot(centre, unitCopy(f.embedding));
+    const c = dotAt(centre, 0, unitCopy(f.embedding), 0, centre.length);
     if (c < minCosine) return;
     const t = byTrack.get(f.track_id) ?? { rows: [], best: i, bestCos: -2 };
     t.rows.push(i);

@@ -1,4 +1,4 @@
-// Screen time per identity and per person (issue #7). Pure: takes tracks + identities (+ optional
+// Screen time per identity and per person. Pure: takes tracks + identities (+ optional
 // scene cuts and episode duration) and returns the numbers that screentime.json / .csv carry.
 //
 // Definitions (also documented in shared/schema/screentime.ts):
@@ -11,6 +11,9 @@
 //   scenes are [0, cut1), [cut1, cut2), …, [cutN, duration].
 
 import { slugify } from './commands/apply';
+import { totalLength, unionIntervals, type Interval } from './geometry';
+
+export { unionIntervals };
 
 export interface TrackSpan {
   track_id: string;
@@ -88,27 +91,6 @@ export interface ScreenTimeResult {
 }
 
 export const DEFAULT_APPEARANCE_GAP_S = 1.0;
-
-type Interval = [number, number];
-
-/** Sorted, disjoint union of closed intervals (touching intervals are merged). */
-export function unionIntervals(intervals: readonly Interval[]): Interval[] {
-  const sorted = intervals
-    .filter(([s, e]) => Number.isFinite(s) && Number.isFinite(e) && e >= s)
-    .map(([s, e]) => [s, e] as Interval)
-    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const out: Interval[] = [];
-  for (const [s, e] of sorted) {
-    const last = out[out.length - 1];
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
-  }
-  return out;
-}
-
-export function totalLength(intervals: readonly Interval[]): number {
-  return intervals.reduce((sum, [s, e]) => sum + (e - s), 0);
-}
 
 /** Length of the part of a disjoint interval list inside [lo, hi). */
 export function lengthWithin(intervals: readonly Interval[], lo: number, hi: number): number {

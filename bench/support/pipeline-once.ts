@@ -4,7 +4,7 @@
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadEvalPack } from '../../electron/models/testing';
+import { loadEvalPack } from '../../electron/models/eval-pack';
 import { loadPack } from '../../electron/models/pack';
 import { pipelineSettingsSchema } from '../../shared/schema/settings';
 import type { LoadedPack } from '../../electron/models/types';

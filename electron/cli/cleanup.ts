@@ -21,7 +21,7 @@ const USAGE = `usage: screenalytics cleanup <ep_id> --workspace <dir> --actions 
   --json                print the report (and what changed) as JSON`;
 
 async function loadPackById(id: string): Promise<LoadedPack> {
-  if (id === 'eval') return (await import('../models/testing')).loadEvalPack();
+  if (id === 'eval') return (await import('../models/eval-pack')).loadEvalPack();
   const { loadPack } = await import('../models/pack');
   const { installedModelsDir } = await import('../models/install/status');
   return loadPack({ packId: id, userModelDir: await installedModelsDir(id) });

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVAL_MODELS_DIR } from '../models/testing';
-import { startMirror, type Mirror } from '../models/install/testing';
+import { EVAL_MODELS_DIR } from '../models/eval-pack';
+import { startMirror, type Mirror } from '../../test-support/model-mirror';
 
 const bin = new URL('../../bin/screenalytics.mjs', import.meta.url).pathname;
 let root: string;

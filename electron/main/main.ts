@@ -10,6 +10,7 @@ import { WorkspaceSwitcher } from '../host/workspace-switch';
 import { APP_SCHEME, APP_URL, forwardEvents, isAppFrame, registerIpc } from './ipc';
 import { layoutFrom } from './paths';
 import { MEDIA_SCHEME, PRIVILEGED_SCHEMES, appHandler, mediaHandler } from './protocols';
+import { APP_FILES } from '../../shared/layout';
 import { initialWorkspace, jsonRecentStore } from './workspaces';
 
 const { appRoot, rendererDir, preloadPath } = layoutFrom(import.meta.dirname);
@@ -25,9 +26,9 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let win: BrowserWindow | null = null;
-  const recent = jsonRecentStore(join(app.getPath('userData'), 'workspaces.json'));
+  const recent = jsonRecentStore(join(app.getPath('userData'), APP_FILES.recentWorkspaces));
   const createService = (root: string) =>
-    new ReviewService({ workspace: root, host: 'electron', appVersion: app.getVersion(), settingsPath: join(app.getPath('userData'), 'settings.json') });
+    new ReviewService({ workspace: root, host: 'electron', appVersion: app.getVersion(), settingsPath: join(app.getPath('userData'), APP_FILES.settings) });
   const pickFolder = async (): Promise<string | null> => {
     const opts = { title: 'Choose a workspace folder', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
     const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);

@@ -4,10 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { alignFace } from './align';
-import { ArcFaceEmbedder, cosine, l2normalize, mirror } from './arcface';
+import { cosine, l2normalize } from '../../shared/vec';
+import { ArcFaceEmbedder, mirror } from './arcface';
 import { EmbedderSpecSchema } from './manifest';
 import { createSession } from './providers';
-import { EVAL_DIR, EVAL_MODELS_DIR, loadEvalPack, readRgb } from './testing';
+import { EVAL_DIR, EVAL_MODELS_DIR, loadEvalPack, readRgb } from './eval-pack';
 import type { FaceEmbedder, RgbImage } from './types';
 
 const PEOPLE = ['deepface-p01', 'deepface-p02', 'deepface-p03'];

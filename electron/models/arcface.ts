@@ -4,6 +4,7 @@
 // params.flip (the default pack sets it): also embed the mirrored crop and add the two before
 // normalising, the usual flip test that steadies embeddings of slightly turned faces.
 import * as ort from 'onnxruntime-node';
+import { l2normalize } from '../../shared/vec';
 import type { EmbedderSpec } from './manifest';
 import { batchToTensor } from './preprocess';
 import { outputData, requireNames, requireShape, tensorShape } from './session-io';
@@ -12,23 +13,7 @@ import type { FaceEmbedder, RgbImage } from './types';
 /** Largest batch per run: bounds memory on long runs of crops (64 × 112² × 3 floats ≈ 9.6 MB). */
 const MAX_BATCH = 64;
 
-export function l2normalize(v: Float32Array): Float32Array {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  const n = Math.sqrt(s);
-  if (n > 0) for (let i = 0; i < v.length; i++) v[i] /= n;
-  return v;
-}
 
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return d / Math.sqrt(na * nb);
-}
 
 /** "*" in a manifest means "the model's only input/output", for files whose tensor names vary by export. */
 function onlyName(name: string, names: readonly string[], file: string, kind: string): string {

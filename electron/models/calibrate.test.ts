@@ -1,9 +1,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cosine } from './arcface';
+import { cosine } from '../../shared/vec';
 import { embedPhotos, poolSubset, pooledCalibration, sampleIndices } from './calibrate';
 import { evalPhotos } from './default/eval-data';
-import { loadEvalPack } from './testing';
+import { loadEvalPack } from './eval-pack';
 
 // Real SCRFD-500M + MobileFaceNet embeddings of the 185 labelled single-face photos.
 const pack = await loadEvalPack();

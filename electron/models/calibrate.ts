@@ -9,9 +9,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { alignFace } from './align';
-import { cosine } from './arcface';
+import { cosine } from '../../shared/vec';
 import { loadPack } from './pack';
-import { EVAL_DIR, readRgb } from './testing';
+import { EVAL_DIR, readRgb } from './eval-pack';
 import type { LoadedPack } from './types';
 import { evalPhotos } from './default/eval-data';
 import { poolTracks } from '../../shared/cluster/pooling';

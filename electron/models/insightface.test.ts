@@ -13,9 +13,9 @@ import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
 import { alignFace } from './align';
-import { buildModel, constantOutputsModel, floatTensor, intAttr, node } from './onnx-build';
+import { arcfaceStandIn as arcfaceModel, constantOutputsModel } from '../../test-support/onnx-models';
 import { loadPack } from './pack';
-import { EVAL_DIR, EVAL_MODELS_DIR, readRgb } from './testing';
+import { EVAL_DIR, EVAL_MODELS_DIR, readRgb } from './eval-pack';
 import type { LoadedPack, RgbImage } from './types';
 
 let dir: string;
@@ -33,20 +33,6 @@ function projection(seed: number): Float32Array {
     w[i] = s / 2147483648 - 0.5;
   }
   return w;
-}
-
-/** ArcFace-signature stand-in: GlobalAveragePool → Flatten → MatMul(W 3×512). */
-function arcfaceModel(input: string, output: string, w: Float32Array): Uint8Array {
-  return buildModel({
-    inputs: [{ name: input, dims: ['None', 3, 112, 112] }],
-    outputs: [{ name: output, dims: ['None', 512] }],
-    nodes: [
-      node('GlobalAveragePool', [input], ['pooled']),
-      node('Flatten', ['pooled'], ['flat'], [intAttr('axis', 1)]),
-      node('MatMul', ['flat', 'W'], [output]),
-    ],
-    initializers: [floatTensor('W', [3, 512], w)],
-  });
 }
 
 function solid(r: number, g: number, b: number, size = 112): RgbImage {

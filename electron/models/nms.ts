@@ -1,18 +1,10 @@
 // Greedy non-maximum suppression over [x1, y1, x2, y2] boxes, as insightface's scrfd.nms and
 // OpenCV's NMSBoxes do it. Hand-written: ~30 lines, and every JS NMS on npm is tied to a tensor library.
+import { iou } from '../../shared/geometry';
 
 export interface ScoredBox {
   bbox: [number, number, number, number];
   conf: number;
-}
-
-export function iou(a: readonly number[], b: readonly number[]): number {
-  const ix = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const iy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (ix <= 0 || iy <= 0) return 0;
-  const inter = ix * iy;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
 }
 
 /** Keeps the highest-scoring box of every group overlapping by more than `iouThreshold`; result is sorted by conf, descending. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPackManifest } from './manifest';
 import { listPacks, loadPack, REPO_ROOT } from './pack';
-import { EVAL_MODELS_DIR } from './testing';
+import { EVAL_MODELS_DIR } from './eval-pack';
 
 let tmp: string;
 const evalManifest = () => JSON.parse(readFileSync(join(REPO_ROOT, 'models/packs/eval.json'), 'utf8'));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createSession, providerCandidates, sessionOptions, supportedBackends } from './providers';
-import { EVAL_MODELS_DIR } from './testing';
+import { EVAL_MODELS_DIR } from './eval-pack';
 
 const MODEL = join(EVAL_MODELS_DIR, 'mobilefacenet.onnx');
 

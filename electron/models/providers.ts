@@ -32,9 +32,8 @@ export function providerCandidates(device: DeviceRequest, backends = supportedBa
   return [...preferred, 'cpu'];
 }
 
-/** Threads per session: one core is left to ffmpeg, which decodes while the models run (on 2 cores
- *  `npm run bench -- pipeline` measured the TV scene at 18.95 s with 1 thread vs 22.69 s with 2), up
- *  to 4; SCREENALYTICS_ORT_THREADS overrides. */
+/** Threads per session: one core is left to ffmpeg, which decodes while the models run (faster end
+ *  to end on 2 cores, docs/DECISIONS.md), up to 4; SCREENALYTICS_ORT_THREADS overrides. */
 export function defaultThreads(): number {
   const env = Number(process.env.SCREENALYTICS_ORT_THREADS);
   if (Number.isInteger(env) && env > 0) return env;

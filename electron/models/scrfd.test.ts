@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { alignFace, applyAffine, arcfaceTransform } from './align';
-import { EVAL_DIR, loadEvalPack, readRgb } from './testing';
+import { EVAL_DIR, loadEvalPack, readRgb } from './eval-pack';
 import type { LoadedPack, RawDetection } from './types';
 
 let pack: LoadedPack;

@@ -4,10 +4,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readPackManifest } from './manifest';
-import { iou } from './nms';
+import { iou } from '../../shared/geometry';
 import { REPO_ROOT } from './pack';
 import { createSession } from './providers';
-import { EVAL_DIR, EVAL_MODELS_DIR, loadEvalPack, readRgb } from './testing';
+import { EVAL_DIR, EVAL_MODELS_DIR, loadEvalPack, readRgb } from './eval-pack';
 import type { FaceDetector, LoadedPack } from './types';
 import { YuNetDetector } from './yunet';
 

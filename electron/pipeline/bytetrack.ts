@@ -7,6 +7,7 @@
 // Pure: no I/O; boxes in any consistent coordinate space (the pipeline uses pixels).
 import { linearSumAssignment } from 'linear-sum-assignment';
 import { initiate, predict, toTlbr, toXyah, update, type KalmanState } from './kalman';
+import { iou } from '../../shared/geometry';
 
 export interface TrackerOptions {
   trackThresh: number;
@@ -38,14 +39,6 @@ interface STrack {
   members: Array<[number, number]>;
 }
 
-export function iou(a: readonly number[], b: readonly number[]): number {
-  const iw = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const ih = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 /** Optimal assignment under a cost gate; returns matched pairs and the unmatched of each side. */
 function assign(cost: number[][], nRows: number, nCols: number, thresh: number) {

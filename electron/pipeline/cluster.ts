@@ -2,10 +2,10 @@
 // (locked identities verbatim, labels carried over; see shared/cluster/plan.ts).
 import { existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import onnxProto from 'onnx-proto';
 import { cosineSimilarityMatrix, type Linkage } from '../../shared/cluster/agglomerative';
 import { planIdentities } from '../../shared/cluster/plan';
 import { readPackManifest } from '../models/manifest';
+import { similarityModel } from '../models/onnx-graph';
 import { resolveManifestPath } from '../models/pack';
 import { defaultThreads } from '../models/providers';
 import { checkAborted, type StageContext } from './context';
@@ -41,29 +41,11 @@ export function resolveClusterThresh(ctx: StageContext, explicit?: number): numb
   return FALLBACK_CLUSTER_THRESH;
 }
 
-// X·Xᵀ as a one-node-pair ONNX graph: onnxruntime's multithreaded SGEMM computes the n² cosine
+// X·Xᵀ through onnxruntime: its multithreaded SGEMM computes the n² cosine
 // similarities several times faster than the JS loop (5,000 × 512: see bench/cluster.bench.ts).
 let matmulModel: Uint8Array | null = null;
 function selfSimilarityModel(): Uint8Array {
-  if (matmulModel) return matmulModel;
-  const { onnx } = onnxProto;
-  const FLOAT = onnx.TensorProto.DataType.FLOAT;
-  const info = (name: string, dims: string[]) => ({ name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => ({ dimParam: d })) } } } });
-  const model = onnx.ModelProto.create({
-    irVersion: 7,
-    producerName: 'screenalytics-cluster',
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'self_similarity',
-      input: [info('x', ['n', 'd'])],
-      output: [info('s', ['n', 'n'])],
-      node: [
-        { opType: 'Transpose', input: ['x'], output: ['xt'], name: 'transpose', attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [1, 0] }] },
-        { opType: 'MatMul', input: ['x', 'xt'], output: ['s'], name: 'matmul' },
-      ],
-    },
-  });
-  matmulModel = onnx.ModelProto.encode(model).finish();
+  matmulModel ??= similarityModel('self_similarity', { name: 'x', rows: 'n' });
   return matmulModel;
 }
 

@@ -1,6 +1,6 @@
 // What every pipeline stage receives. The orchestrator builds one per run; H5's pool/cluster stages
 // and the stages in this folder all take the same object, so the CLI, the app worker and tests share it.
-import type { EpisodePaths } from '../../shared/episode';
+import type { EpisodePaths } from '../../shared/layout';
 import type { PipelineSettings } from '../../shared/schema/settings';
 import type { Workspace } from '../store/workspace';
 import type { LoadedPack } from '../models/types';

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVAL_DIR } from '../models/testing';
+import { EVAL_DIR } from '../models/eval-pack';
 import { decodeAll, decodeFrames, DecodeError, probeVideo } from './decode';
 import { describeFfmpeg, locateFfmpeg } from './ffmpeg';
 

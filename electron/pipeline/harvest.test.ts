@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { alignFace } from '../models/align';
-import { EVAL_DIR, loadEvalPack, readRgb } from '../models/testing';
+import { EVAL_DIR, loadEvalPack, readRgb } from '../models/eval-pack';
 import type { LoadedPack, RawDetection, RgbImage } from '../models/types';
 import { countIdSwitches, cropBox, SWITCH_FRONTAL_POSE } from './harvest';
 import { faceQuality, poseScore, rejectionReason } from './quality';

@@ -11,8 +11,9 @@
 import { readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { cropRef, frameRef } from '../../shared/episode';
+import { cropRef, frameRef } from '../../shared/layout';
 import { formatFaceId } from '../../shared/schema/common';
+import { dot } from '../../shared/vec';
 import type { Face } from '../../shared/schema/faces';
 import type { TrackMetrics } from '../../shared/schema/tracks';
 import { episodeArtifacts } from '../store/artifacts';
@@ -40,11 +41,6 @@ export function cropBox(bboxPx: readonly number[], W: number, H: number): { left
   return { left, top, width, height };
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
 
 /** id_switches compares only faces whose pose cue (quality.ts poseScore) is at least this: |yaw| ≲ 0.4. */
 export const SWITCH_FRONTAL_POSE = 0.5;

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { EVAL_DIR, loadEvalPack } from '../models/testing';
+import { EVAL_DIR, loadEvalPack } from '../models/eval-pack';
 import type { LoadedPack } from '../models/types';
 import { isTempFile } from '../store/atomic';
 import { validateEpisode } from '../store/validate';

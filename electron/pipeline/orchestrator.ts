@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { episodePaths } from '../../shared/episode';
+import { episodePaths } from '../../shared/layout';
 import { pipelineSettingsSchema, type PipelineSettings, type PipelineSettingsInput } from '../../shared/schema/settings';
 import { readJson, writeJson } from '../store/json';
 import { validateEpisode, type EpisodeReport } from '../store/validate';
-import type { ArtifactKind } from '../store/artifacts';
+import { writtenBy, type ArtifactKind } from '../store/registry';
 import { Workspace } from '../store/workspace';
 import { loadPack } from '../models/pack';
 import type { LoadedPack } from '../models/types';
@@ -101,7 +101,7 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
       settings: ['stride', 'analyzeFps', 'packId', 'modelsDir', 'minFaceSize', 'minConfidence', 'sceneCutThreshold', 'sceneCutAdaptiveRatio', 'minSceneLenSec'],
       inputs: [],
       usesVideo: true,
-      artifacts: ['detections'],
+      artifacts: writtenBy('detect'),
       sideFiles: [{ path: side.detectMeta, check: (a) => readJson(a, detectMetaSchema) }],
       needsPack: true,
       run: (ctx) => detectEpisode(ctx, videoPath),
@@ -111,7 +111,7 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
       settings: ['trackThresh', 'matchThresh', 'trackBuffer', 'trackBufferSec', 'newTrackThresh', 'faceSampleSpacingSec', 'maxFacesPerTrack', 'saveCrops'],
       inputs: [p.detections, side.detectMeta],
       usesVideo: false,
-      artifacts: ['tracks'],
+      artifacts: writtenBy('track'),
       sideFiles: [{ path: side.trackSamples, check: (a) => readJson(a, trackSamplesSchema) }],
       needsPack: false,
       run: (ctx) => trackEpisode(ctx),
@@ -121,7 +121,7 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
       settings: ['packId', 'modelsDir', 'qualityGate', 'saveCrops', 'saveFrames'],
       inputs: [p.tracks, side.trackSamples, side.detectMeta],
       usesVideo: true,
-      artifacts: ['faces', 'facesNpy', 'trackMetrics', 'embeddingsMeta'],
+      artifacts: writtenBy('harvest'),
       sideFiles: [],
       needsPack: true,
       run: (ctx) => harvestEpisode(ctx, videoPath),
@@ -131,7 +131,7 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
       settings: [],
       inputs: [p.faces, p.facesNpy, p.tracks],
       usesVideo: false,
-      artifacts: ['trackEmbeddingsNpy', 'embeddingsMeta'],
+      artifacts: writtenBy('pool'),
       sideFiles: [],
       needsPack: false,
       run: (ctx) => poolEpisode(ctx),
@@ -141,7 +141,7 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
       settings: ['clusterThresh', 'minClusterSize', 'linkage', 'packId'],
       inputs: [p.trackEmbeddingsNpy, p.embeddingsMeta, p.tracks, p.faces],
       usesVideo: false,
-      artifacts: ['identities'],
+      artifacts: writtenBy('cluster'),
       sideFiles: [],
       needsPack: false,
       run: (ctx) =>

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVAL_DIR, loadEvalPack } from '../models/testing';
+import { EVAL_DIR, loadEvalPack } from '../models/eval-pack';
 import type { LoadedPack } from '../models/types';
 import { episodeArtifacts } from '../store/artifacts';
 import { Workspace } from '../store/workspace';

@@ -17,6 +17,7 @@ import { unlink } from 'node:fs/promises';
 import { z } from 'zod';
 import type { IdentitiesDoc, Identity } from '../../shared/schema';
 import { trackIdSchema } from '../../shared/schema/common';
+import { episodePaths } from '../../shared/layout';
 import type { Track } from '../../shared/schema/tracks';
 import { matchTracks, type Box, type TrackBoxes } from '../../shared/cluster/trackmatch';
 import { constraintTracks } from '../../shared/cluster/reviewer-constraints';
@@ -26,7 +27,7 @@ import { readJson, writeJson } from '../store/json';
 import type { StageContext } from './context';
 import { sidePaths, trackSamplesSchema } from './sidefiles';
 
-export const trackRemapPath = (epId: string) => `data/manifests/${epId}/track_remap.json`;
+export const trackRemapPath = (epId: string) => episodePaths(epId).trackRemap;
 
 export const trackRemapSchema = z.strictObject({
   ep_id: z.string(),

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { EVAL_DIR } from '../models/testing';
+import { EVAL_DIR } from '../models/eval-pack';
 import { defaultPipelineSettings } from '../../shared/schema/settings';
 import { decodeFrames } from './decode';
 import { SceneCutDetector, contentValue, hsvThumb } from './scenecut';

@@ -17,13 +17,13 @@
 //   is sha256 over the stage name, the settings that stage reads and the input hashes; a stage whose
 //   fingerprint matches and whose outputs exist and validate is skipped.
 import { z } from 'zod';
+import { episodePaths } from '../../shared/layout';
 import { bboxSchema, finite, landmarksSchema, nonNegInt, trackIdSchema, unit } from '../../shared/schema/common';
 
-export const sidePaths = (epId: string) => ({
-  detectMeta: `data/manifests/${epId}/detect_meta.json`,
-  trackSamples: `data/manifests/${epId}/track_samples.json`,
-  runState: `data/manifests/${epId}/run_state.json`,
-});
+export const sidePaths = (epId: string) => {
+  const p = episodePaths(epId);
+  return { detectMeta: p.detectMeta, trackSamples: p.trackSamples, runState: p.runState };
+};
 
 export const sceneCutSchema = z.strictObject({
   frame_idx: nonNegInt,

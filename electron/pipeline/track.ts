@@ -1,6 +1,6 @@
 // Stage "track": detections → ByteTrack tracks (fresh tracker after every scene cut) → tracks.jsonl,
 // plus the faces the harvest will sample and the tracker half of track_metrics.json (track_samples.json).
-import { cropRef } from '../../shared/episode';
+import { cropRef } from '../../shared/layout';
 import { formatTrackId } from '../../shared/schema/common';
 import type { Detection } from '../../shared/schema/detections';
 import type { Track } from '../../shared/schema/tracks';

@@ -4,12 +4,13 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { ConnectionOptions } from 'bullmq';
+import { workspaceFiles } from '../../shared/layout';
 import { readJson, writeJson } from '../store/json';
 import { Workspace } from '../store/workspace';
 import { checkQueueName, DEFAULT_QUEUE } from './jobs';
 
 export const REDIS_ENV = 'SCREENALYTICS_REDIS_URL';
-const QUEUE_SETTINGS = '.screenalytics/queue.json';
+const QUEUE_SETTINGS = workspaceFiles.queue;
 
 export const queueSettingsSchema = z.strictObject({
   redis_url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),

@@ -9,7 +9,8 @@ import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { writeJson } from '../store/json';
 import type { Workspace } from '../store/workspace';
-import { REVIEW_LOCK, reviewLockHeld, reviewPaths } from '../store/review';
+import { reviewLockHeld } from '../store/review';
+import { runLockPaths, workspaceFiles } from '../../shared/layout';
 
 export interface LockOwner {
   worker: string;
@@ -29,17 +30,16 @@ export interface EpisodeLock {
   release(): Promise<void>;
 }
 
-const LOCKS_DIR = '.screenalytics/locks';
-
 function lockPaths(ws: Workspace, epId: string) {
-  const dir = ws.abs(LOCKS_DIR);
+  const dir = ws.abs(workspaceFiles.locksDir);
+  const run = runLockPaths(epId);
   return {
     dir,
     key: `${dir}/${epId}`,
-    lock: `${dir}/${epId}.lock`,
-    owner: `${dir}/${epId}.json`,
-    rel: `${LOCKS_DIR}/${epId}.lock`,
-    reviewRel: `${reviewPaths(ws, epId).dir}/${REVIEW_LOCK}`,
+    lock: ws.abs(run.lock),
+    owner: ws.abs(run.owner),
+    rel: run.lock,
+    reviewRel: ws.paths(epId).reviewLock,
   };
 }
 

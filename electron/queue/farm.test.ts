@@ -12,13 +12,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { EVAL_DIR, EVAL_MODELS_DIR } from '../models/testing';
+import { EVAL_DIR, EVAL_MODELS_DIR } from '../models/eval-pack';
 import { validateEpisode } from '../store/validate';
 import { Workspace } from '../store/workspace';
 import { readJson } from '../store/json';
 import { runStateSchema, sidePaths } from '../pipeline/sidefiles';
 import { EpisodeQueue } from './client';
-import { runCli, spawnCli, startRedis, until, type CliProcess, type RedisServer } from './testing';
+import { runCli, spawnCli, startRedis, until, type CliProcess, type RedisServer } from '../../test-support/queue';
 
 const CLIPS = ['corporate_montage_many_people', 'interview_two_people', 'movie_avengers_three', 'short_hamilton_clip', 'sitcom_friends_group', 'tv_dinner_scene'].map((n) =>
   join(EVAL_DIR, 'videos', `${n}.mp4`),

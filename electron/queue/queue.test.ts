@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { Workspace } from '../store/workspace';
-import { EVAL_DIR } from '../models/testing';
+import { EVAL_DIR } from '../models/eval-pack';
 import { EpisodeQueue, jobVideoPath } from './client';
 import { readQueueSettings, writeQueueSettings } from './connection';
 import { QueueService } from './service';
 import { acquireEpisodeLock, EpisodeBusyError } from './episode-lock';
 import { nameEpisodes } from './episodes';
-import { runCli, startRedis, type RedisServer } from './testing';
+import { runCli, startRedis, type RedisServer } from '../../test-support/queue';
 
 const CLIP = join(EVAL_DIR, 'videos', 'short_hamilton_clip.mp4');
 let redis: RedisServer;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prepareCast, trackTopK } from '../../shared/cast';
-import { faceSamples } from '../store/testdata/fixture';
+import { faceSamples } from '../../test-support/store-fixture';
 import { batchTrackTopK, capReferences, crossSimilarityOrt } from './cast-batch';
 
 const unit = (v: Float32Array) => {

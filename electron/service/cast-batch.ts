@@ -3,8 +3,9 @@
 // of an episode's tracks go through one onnxruntime MatMul (multithreaded SGEMM, as cluster.ts does for
 // the track × track matrix), and each person's references are capped to a diverse subset.
 import * as ort from 'onnxruntime-node';
-import onnxProto from 'onnx-proto';
 import { DEFAULT_TOP_K, pushTop, trackTopK, type PreparedCast, type TrackTopK } from '../../shared/cast';
+import { dotAt, norm } from '../../shared/vec';
+import { similarityModel } from '../models/onnx-graph';
 import { defaultThreads } from '../models/providers';
 
 /**
@@ -13,26 +14,6 @@ import { defaultThreads } from '../models/providers';
  * for the top-k (k = 3) score while bounding the work per track. Chosen by farthest-point sampling.
  */
 export const MAX_REFS_PER_PERSON = 64;
-
-const norm = (a: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
-  return Math.sqrt(s);
-};
-
-/** a[ao …] · b[bo …] over `dim` values of two flat buffers. */
-function dotAt(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const n = dim - (dim % 4);
-  for (let i = 0; i < n; i += 4) {
-    s0 += a[ao + i] * b[bo + i];
-    s1 += a[ao + i + 1] * b[bo + i + 1];
-    s2 += a[ao + i + 2] * b[bo + i + 2];
-    s3 += a[ao + i + 3] * b[bo + i + 3];
-  }
-  for (let i = n; i < dim; i++) s0 += a[ao + i] * b[bo + i];
-  return s0 + s1 + s2 + s3;
-}
 
 /**
  * At most `max` of `embeddings` (original order kept): first the one most similar to the mean (the
@@ -78,25 +59,7 @@ export function capReferences<T extends ArrayLike<number>>(embeddings: readonly 
 // Q·Rᵀ as a two-node ONNX graph (queries and references are both unit rows, so this is cosine).
 let crossModel: Uint8Array | null = null;
 function crossSimilarityModel(): Uint8Array {
-  if (crossModel) return crossModel;
-  const { onnx } = onnxProto;
-  const FLOAT = onnx.TensorProto.DataType.FLOAT;
-  const info = (name: string, dims: string[]) => ({ name, type: { tensorType: { elemType: FLOAT, shape: { dim: dims.map((d) => ({ dimParam: d })) } } } });
-  const model = onnx.ModelProto.create({
-    irVersion: 7,
-    producerName: 'screenalytics-cast',
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'cross_similarity',
-      input: [info('q', ['n', 'd']), info('r', ['m', 'd'])],
-      output: [info('s', ['n', 'm'])],
-      node: [
-        { opType: 'Transpose', input: ['r'], output: ['rt'], name: 'transpose', attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [1, 0] }] },
-        { opType: 'MatMul', input: ['q', 'rt'], output: ['s'], name: 'matmul' },
-      ],
-    },
-  });
-  crossModel = onnx.ModelProto.encode(model).finish();
+  crossModel ??= similarityModel('cross_similarity', { name: 'q', rows: 'n' }, { name: 'r', rows: 'm' });
   return crossModel;
 }
 

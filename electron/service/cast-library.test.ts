@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { applyCommand } from '../../shared/commands/apply';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema/identities';
 import { alignFace } from '../models/align';
-import { EVAL_DIR, loadEvalPack, readRgb } from '../models/testing';
+import { EVAL_DIR, loadEvalPack, readRgb } from '../models/eval-pack';
 import type { LoadedPack } from '../models/types';
 import { writeNpy } from '../store/npy';
 import { Workspace } from '../store/workspace';

@@ -7,6 +7,7 @@
 // crash never leaves a library that cannot be loaded.
 import { createHash } from 'node:crypto';
 import { link, stat, unlink } from 'node:fs/promises';
+import { castPaths } from '../../shared/layout';
 import { castLibrarySchema, type CastLibraryDoc } from '../../shared/schema/cast';
 import { embeddingsMetaSchema } from '../../shared/schema/faces';
 import { StoreError } from '../store/errors';
@@ -20,13 +21,7 @@ export interface CastLibraryState {
   embeddings: Float32Array[];
 }
 
-export const castPaths = (show: string) => ({
-  json: `data/cast/${show}/cast.json`,
-  npy: `data/cast/${show}/cast_embeddings.npy`,
-  prevNpy: `data/cast/${show}/cast_embeddings.prev.npy`,
-  /** The show's cross-process write lock (every process that edits an episode of the show writes here). */
-  lock: `data/cast/${show}/cast.lock`,
-});
+export { castPaths };
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
 const nowIso = () => new Date().toISOString();
@@ -105,7 +100,7 @@ export async function readCastPair(ws: Workspace, show: string): Promise<CastRea
   const jsonPath = ws.abs(p.json);
   if (!(await exists(jsonPath))) return { state: { doc: emptyLibrary(show), embeddings: [] }, repaired: null };
   const doc = await readJson(jsonPath, castLibrarySchema);
-  if (doc.show !== show) throw new StoreError({ file: jsonPath, field: 'show', message: `is "${doc.show}" but the file is under data/cast/${show}/` });
+  if (doc.show !== show) throw new StoreError({ file: jsonPath, field: 'show', message: `is "${doc.show}" but the file is under ${castPaths(show).dir}/` });
   if (doc.embeddings_rows === 0) return { state: { doc, embeddings: [] }, repaired: null };
   const current = await matchingRows(ws, p.npy, doc);
   if (typeof current !== 'string') return { state: { doc, embeddings: current }, repaired: null };

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { channels, IpcFailure } from '../../shared/ipc';
 import { defaultPipelineSettings } from '../../shared/schema/settings';
-import { loadEvalPack } from '../models/testing';
+import { loadEvalPack } from '../models/eval-pack';
 import type { LoadedPack } from '../models/types';
 import { ReviewService } from './review-service';
 import { loadFaceLibrary } from '../../scripts/synth/faces';
 import { clusterEpisode } from '../pipeline/cluster';
-import { buildEpisode, hashTree, type FixtureFace } from '../pipeline/cleanup/testdata';
+import { buildEpisode, hashTree, type FixtureFace } from '../../test-support/cleanup-episodes';
 
 const P1 = 'deepface-p01', P2 = 'deepface-p02';
 const EP = 'svc-s01e01';

@@ -36,7 +36,7 @@ interface Host { child: ChildProcess; origin: string; token: string; out: () => 
 
 /** Starts `screenalytics serve` on the workspace; `pauseCastSave` = N stops it inside its Nth cast-library save. */
 async function serve(pauseCastSave = 0): Promise<Host> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', join(import.meta.dirname, 'testdata/pause-cast-save.ts'), join(repo, 'bin/screenalytics.mjs'), 'serve', '--workspace', root], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', join(import.meta.dirname, '../../test-support/pause-cast-save.ts'), join(repo, 'bin/screenalytics.mjs'), 'serve', '--workspace', root], {
     cwd: repo, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SCREENALYTICS_TEST_PAUSE_CAST_SAVE: String(pauseCastSave) },
   });
   const exited = new Promise((r) => child.once('exit', r));

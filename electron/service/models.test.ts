@@ -7,8 +7,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { channels, IpcFailure, type EventOf } from '../../shared/ipc';
-import { EVAL_MODELS_DIR } from '../models/testing';
-import { startMirror, type Mirror } from '../models/install/testing';
+import { EVAL_MODELS_DIR } from '../models/eval-pack';
+import { startMirror, type Mirror } from '../../test-support/model-mirror';
 import { withModelsDir } from './models';
 import { ReviewService } from './review-service';
 

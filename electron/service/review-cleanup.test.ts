@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { channels, IpcFailure } from '../../shared/ipc';
 import { defaultPipelineSettings } from '../../shared/schema/settings';
-import { loadEvalPack } from '../models/testing';
+import { loadEvalPack } from '../models/eval-pack';
 import type { LoadedPack } from '../models/types';
 import { Workspace } from '../store/workspace';
 import { loadFaceLibrary, type FaceCutout } from '../../scripts/synth/faces';
 import { clusterEpisode } from '../pipeline/cluster';
 import { runCleanup } from '../pipeline/cleanup/cleanup';
-import { buildEpisode, hashTree, type FixtureFace, type FixtureTrack } from '../pipeline/cleanup/testdata';
+import { buildEpisode, hashTree, type FixtureFace, type FixtureTrack } from '../../test-support/cleanup-episodes';
 import { ReviewService } from './review-service';
 
 const PEOPLE = ['deepface-p01', 'deepface-p02', 'deepface-p03'];

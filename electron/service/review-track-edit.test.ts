@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { constraintViolations } from '../../shared/cluster/reviewer-constraints';
 import { IpcFailure } from '../../shared/ipc';
 import { defaultPipelineSettings } from '../../shared/schema/settings';
-import { loadEvalPack } from '../models/testing';
+import { loadEvalPack } from '../models/eval-pack';
 import type { LoadedPack } from '../models/types';
 import { episodeArtifacts } from '../store/artifacts';
 import { readConstraints } from '../store/constraints';
@@ -19,7 +19,7 @@ import { validateEpisode } from '../store/validate';
 import { loadFaceLibrary, type FaceCutout } from '../../scripts/synth/faces';
 import { clusterEpisode } from '../pipeline/cluster';
 import { runCleanup } from '../pipeline/cleanup/cleanup';
-import { buildEpisode, hashTree, type FixtureFace } from '../pipeline/cleanup/testdata';
+import { buildEpisode, hashTree, type FixtureFace } from '../../test-support/cleanup-episodes';
 import { ReviewService } from './review-service';
 
 const EP = 'edit-s01e01';

@@ -2,7 +2,9 @@
 // errors onto the IPC error contract.
 import { stat } from 'node:fs/promises';
 import type { Refusal } from '../../shared/commands/schema';
-import { dot, embeddingStats } from '../../shared/cluster/pooling';
+import { embeddingStats } from '../../shared/cluster/pooling';
+import { dot } from '../../shared/vec';
+import { unionLength } from '../../shared/geometry';
 import { IpcFailure, type IpcError, type ResponseOf, type TrackSummary } from '../../shared/ipc';
 import type { EpisodeId } from '../../shared/episode';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
@@ -144,19 +146,7 @@ export function trackSummary(info: TrackInfo, identityId: string | null): TrackS
 }
 
 /** Seconds on screen: length of the union of the tracks' [start_s, end_s] intervals. */
-export function onScreenSeconds(intervals: [number, number][]): number {
-  const sorted = intervals.slice().sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let cur: [number, number] | null = null;
-  for (const [s, e] of sorted) {
-    if (!cur || s > cur[1]) {
-      if (cur) total += cur[1] - cur[0];
-      cur = [s, e];
-    } else cur[1] = Math.max(cur[1], e);
-  }
-  if (cur) total += cur[1] - cur[0];
-  return total;
-}
+export const onScreenSeconds = unionLength;
 
 /** Unit centroid of each identity's track embeddings (identities without embedded tracks are absent). */
 export function identityCentroids(doc: IdentitiesDoc, data: EpisodeData): Map<string, Float32Array> {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { episodePaths } from '../../shared/episode';
+import { episodePaths } from '../../shared/layout';
 import { screentimeDocSchema } from '../../shared/schema/screentime';
 import { computeEpisodeScreenTime, exportEpisodeScreenTime, sceneInfoFromDetectMeta } from './screentime';
 

@@ -3,7 +3,7 @@
 // written atomically. The maths is shared/screentime.ts; this file only gathers inputs and writes.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { episodePaths } from '../../shared/episode';
+import { episodePaths } from '../../shared/layout';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema/identities';
 import { trackSchema } from '../../shared/schema/tracks';
 import { screentimeCsv, screentimeDocSchema, type ScreentimeDoc } from '../../shared/schema/screentime';
@@ -26,11 +26,8 @@ export interface ScreenTimeInputs {
 }
 
 export function screentimePaths(epId: string) {
-  const { manifestsDir } = episodePaths(epId);
-  return {
-    json: `${manifestsDir}/screentime.json`,
-    csv: `${manifestsDir}/screentime.csv`,
-  };
+  const p = episodePaths(epId);
+  return { json: p.screentimeJson, csv: p.screentimeCsv };
 }
 
 /**

@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, settingsSchema, type RequestOf, type Settings } from 
 import { readJson, writeJson } from '../store/json';
 import type { ServiceContext } from './context';
 import { fileStamp } from './review-views';
+import { workspaceFiles } from '../../shared/layout';
 
 export class SettingsService {
   /** `path`: where settings persist; default `<workspace>/.screenalytics/settings.json`. */
@@ -12,7 +13,7 @@ export class SettingsService {
   ) {}
 
   private settingsPath(): string {
-    return this.path ?? this.ctx.ws.abs('.screenalytics/settings.json');
+    return this.path ?? this.ctx.ws.abs(workspaceFiles.settings);
   }
 
   async getSettings(_req: RequestOf<'settings:get'> = {}): Promise<Settings> {

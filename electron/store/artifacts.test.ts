@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { EpisodeArtifacts } from './artifacts';
 import { readNpy, writeNpy } from './npy';
-import { FIXTURE_DIM, FIXTURE_MODEL, buildFixture } from './testdata/fixture';
-import { numpy } from './testdata/numpy';
-import { rejectsStoreError as rejects } from './testdata/assert';
+import { FIXTURE_DIM, FIXTURE_MODEL, buildFixture } from '../../test-support/store-fixture';
+import { numpy } from '../../test-support/numpy';
+import { rejectsStoreError as rejects } from '../../test-support/assert';
 
 /** Snapshot of every artifact file's bytes, to prove a refused write changed nothing. */
 async function snapshot(arts: EpisodeArtifacts): Promise<Map<string, Buffer>> {

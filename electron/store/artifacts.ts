@@ -3,7 +3,6 @@
 // references they can see on disk (track ids in tracks.jsonl) before replacing anything.
 // Cross-file consistency of a whole episode is validate.ts's job.
 import { access } from 'node:fs/promises';
-import { z } from 'zod';
 import {
   DEFAULT_EMBEDDING_DIM,
   type CleanupReport,
@@ -13,57 +12,27 @@ import {
   type IdentitiesDoc,
   type Track,
   type TrackMetrics,
-  cleanupReportSchema,
-  detectionSchema,
   embeddingMatrixSchema,
   embeddingsMetaSchema,
-  faceSchema,
   identitiesDocSchema,
-  trackMetricsSchema,
-  trackSchema,
 } from '../../shared/schema';
-import { parseEpId, type EpisodeId, type EpisodePaths } from '../../shared/episode';
+import { parseEpId, type EpisodeId } from '../../shared/episode';
+import { type EpisodePaths } from '../../shared/layout';
 import { StoreError, type StoreIssue, zodIssues } from './errors';
+import { readFaceFacts, type FaceFacts } from './face-facts';
 import { readJson, writeJson } from './json';
 import { readJsonl, readJsonlRows, writeJsonl, type JsonlReadOptions } from './jsonl';
 import { readNpy, writeNpy, type NpyArray } from './npy';
+import { ARTIFACT_KINDS, ARTIFACTS, type ArtifactInput, type ArtifactKind } from './registry';
 import type { Workspace } from './workspace';
 
-export type ArtifactKind =
-  | 'detections'
-  | 'tracks'
-  | 'trackMetrics'
-  | 'faces'
-  | 'facesNpy'
-  | 'embeddingsMeta'
-  | 'trackEmbeddingsNpy'
-  | 'identities'
-  | 'cleanupReport';
-
-export const ARTIFACT_KINDS: readonly ArtifactKind[] = [
-  'detections',
-  'tracks',
-  'trackMetrics',
-  'faces',
-  'facesNpy',
-  'embeddingsMeta',
-  'trackEmbeddingsNpy',
-  'identities',
-  'cleanupReport',
-];
+export { ARTIFACT_KINDS, type ArtifactKind };
 
 /** Rows as a writer accepts them (schema input: defaulted fields may be omitted). */
-export type DetectionInput = z.input<typeof detectionSchema>;
-export type TrackInput = z.input<typeof trackSchema>;
-export type FaceInput = z.input<ReturnType<typeof faceSchema>>;
-export type IdentitiesDocInput = z.input<typeof identitiesDocSchema>;
-
-/** An ep_id-bearing schema that also insists on this episode's id. */
-function forEpisode<S extends z.ZodType<{ ep_id: string }>>(schema: S, epId: string) {
-  return schema.superRefine((v, ctx) => {
-    if (v.ep_id !== epId) ctx.addIssue({ code: 'custom', path: ['ep_id'], message: `is "${v.ep_id}" but this is episode "${epId}"` });
-  });
-}
+export type DetectionInput = ArtifactInput<'detections'>;
+export type TrackInput = ArtifactInput<'tracks'>;
+export type FaceInput = ArtifactInput<'faces'>;
+export type IdentitiesDocInput = ArtifactInput<'identities'>;
 
 /** Finds repeated keys; returns issues naming both lines (1-based). */
 function duplicateIssues(file: string, field: string, keys: { key: string; line: number }[]): StoreIssue[] {
@@ -115,7 +84,7 @@ export class EpisodeArtifacts {
 
   /** Absolute, confined path of an artifact. */
   path(kind: ArtifactKind): string {
-    return this.ws.abs(this.paths[kind]);
+    return this.ws.abs(this.paths[ARTIFACTS[kind].path]);
   }
 
   /** Whether the artifact file exists (missing optional artifacts are normal mid-pipeline). */
@@ -127,13 +96,13 @@ export class EpisodeArtifacts {
 
   /** Streams detections (validated; ep_id must be this episode's). */
   async *detections(opts: JsonlReadOptions = {}): AsyncGenerator<Detection> {
-    for await (const row of readJsonlRows(this.path('detections'), forEpisode(detectionSchema, this.epId), opts)) yield row.value;
+    for await (const row of readJsonlRows(this.path('detections'), ARTIFACTS.detections.schema(this.epId), opts)) yield row.value;
   }
   async readDetections(): Promise<Detection[]> {
-    return readJsonl(this.path('detections'), forEpisode(detectionSchema, this.epId));
+    return readJsonl(this.path('detections'), ARTIFACTS.detections.schema(this.epId));
   }
   async writeDetections(rows: Iterable<DetectionInput>): Promise<number> {
-    return writeJsonl(this.path('detections'), rows, forEpisode(detectionSchema, this.epId));
+    return writeJsonl(this.path('detections'), rows, ARTIFACTS.detections.schema(this.epId));
   }
 
   // ---- tracks.jsonl ----------------------------------------------------------------------------
@@ -143,7 +112,7 @@ export class EpisodeArtifacts {
     const file = this.path('tracks');
     const rows: Track[] = [];
     const keys: { key: string; line: number }[] = [];
-    for await (const { line, value } of readJsonlRows(file, forEpisode(trackSchema, this.epId))) {
+    for await (const { line, value } of readJsonlRows(file, ARTIFACTS.tracks.schema(this.epId))) {
       rows.push(value);
       keys.push({ key: value.track_id, line });
     }
@@ -156,7 +125,7 @@ export class EpisodeArtifacts {
     const file = this.path('tracks');
     const dups = duplicateIssues(file, 'track_id', list.map((t, i) => ({ key: String(t?.track_id), line: i + 1 })));
     if (dups.length) throw refusing(dups);
-    return writeJsonl(file, list, forEpisode(trackSchema, this.epId));
+    return writeJsonl(file, list, ARTIFACTS.tracks.schema(this.epId));
   }
 
   /** Track ids of tracks.jsonl, or null if the file does not exist yet. */
@@ -168,19 +137,19 @@ export class EpisodeArtifacts {
   // ---- track_metrics.json ----------------------------------------------------------------------
 
   async readTrackMetrics(): Promise<TrackMetrics> {
-    return readJson(this.path('trackMetrics'), forEpisode(trackMetricsSchema, this.epId));
+    return readJson(this.path('trackMetrics'), ARTIFACTS.trackMetrics.schema(this.epId));
   }
-  async writeTrackMetrics(value: z.input<typeof trackMetricsSchema>): Promise<TrackMetrics> {
-    return writeJson(this.path('trackMetrics'), value, forEpisode(trackMetricsSchema, this.epId));
+  async writeTrackMetrics(value: ArtifactInput<'trackMetrics'>): Promise<TrackMetrics> {
+    return writeJson(this.path('trackMetrics'), value, ARTIFACTS.trackMetrics.schema(this.epId));
   }
 
   // ---- embeddings_meta.json --------------------------------------------------------------------
 
   async readEmbeddingsMeta(): Promise<EmbeddingsMeta> {
-    return readJson(this.path('embeddingsMeta'), forEpisode(embeddingsMetaSchema, this.epId));
+    return readJson(this.path('embeddingsMeta'), ARTIFACTS.embeddingsMeta.schema(this.epId));
   }
   async writeEmbeddingsMeta(value: EmbeddingsMeta): Promise<EmbeddingsMeta> {
-    return writeJson(this.path('embeddingsMeta'), value, forEpisode(embeddingsMetaSchema, this.epId));
+    return writeJson(this.path('embeddingsMeta'), value, ARTIFACTS.embeddingsMeta.schema(this.epId));
   }
   /** Embedding dimension recorded for this episode, or the default (512) before any faces exist. */
   async embeddingDim(): Promise<number> {
@@ -196,13 +165,18 @@ export class EpisodeArtifacts {
     const file = this.path('faces');
     const rows: Face[] = [];
     const keys: { key: string; line: number }[] = [];
-    for await (const { line, value } of readJsonlRows(file, faceSchema(dim))) {
+    for await (const { line, value } of readJsonlRows(file, ARTIFACTS.faces.schema(this.epId, dim))) {
       rows.push(value);
       keys.push({ key: value.face_id, line });
     }
     const dups = duplicateIssues(file, 'face_id', keys);
     if (dups.length) throw new StoreError(dups);
     return rows;
+  }
+
+  /** faces.jsonl without the embeddings, streamed (face-facts.ts): what review reads on every open. */
+  faceFacts(): AsyncGenerator<FaceFacts> {
+    return readFaceFacts(this.path('faces'));
   }
 
   /** faces.npy: (faces_rows, dim) float32, finite, unit-norm rows, row count as recorded in embeddings_meta.json. */
@@ -230,7 +204,7 @@ export class EpisodeArtifacts {
     const dim = model.embeddingDim ?? DEFAULT_EMBEDDING_DIM;
     const file = this.path('faces');
     const list = [...faces];
-    const schema = faceSchema(dim);
+    const schema = ARTIFACTS.faces.schema(this.epId, dim);
     const issues: StoreIssue[] = [];
     const valid: Face[] = [];
     list.forEach((f, i) => {
@@ -309,11 +283,7 @@ export class EpisodeArtifacts {
   // ---- identities.json -------------------------------------------------------------------------
 
   private identitiesSchema() {
-    return identitiesDocSchema.superRefine((doc, ctx) => {
-      if (doc.metadata.ep_id !== this.epId) {
-        ctx.addIssue({ code: 'custom', path: ['metadata', 'ep_id'], message: `is "${doc.metadata.ep_id}" but this is episode "${this.epId}"` });
-      }
-    });
+    return ARTIFACTS.identities.schema(this.epId);
   }
   async readIdentities(): Promise<IdentitiesDoc> {
     return readJson(this.path('identities'), this.identitiesSchema());
@@ -351,10 +321,10 @@ export class EpisodeArtifacts {
   // ---- cleanup_report.json ---------------------------------------------------------------------
 
   async readCleanupReport(): Promise<CleanupReport> {
-    return readJson(this.path('cleanupReport'), forEpisode(cleanupReportSchema, this.epId));
+    return readJson(this.path('cleanupReport'), ARTIFACTS.cleanupReport.schema(this.epId));
   }
-  async writeCleanupReport(value: z.input<typeof cleanupReportSchema>): Promise<CleanupReport> {
-    return writeJson(this.path('cleanupReport'), value, forEpisode(cleanupReportSchema, this.epId));
+  async writeCleanupReport(value: ArtifactInput<'cleanupReport'>): Promise<CleanupReport> {
+    return writeJson(this.path('cleanupReport'), value, ARTIFACTS.cleanupReport.schema(this.epId));
   }
 }
 

@@ -5,7 +5,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appendFileDurable, isTempFile, removeStaleTempFiles, writeFileAtomic, writeStreamAtomic } from './atomic';
-import { tempDir } from './testdata/tmp';
+import { tempDir } from '../../test-support/tmp';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tmp = () => tempDir('atomic-test-');
@@ -23,7 +23,7 @@ function checkComplete(buf: Buffer, size: number): number {
 
 /** Starts the writer child and SIGKILLs it once its stdout contains `when`; resolves after it died. */
 async function killWhen(file: string, size: number, mode: 'run' | 'pause', when: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'testdata/atomic-writer-child.ts'), file, String(size), mode], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '../../test-support/atomic-writer-child.ts'), file, String(size), mode], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const died = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_code, signal) => r(signal)));

@@ -6,9 +6,9 @@ import { detectionSchema, faceSchema, trackMetricsSchema } from '../../shared/sc
 import { readJson, writeJson } from './json';
 import { readJsonl, readJsonlRows, writeJsonl } from './jsonl';
 import type { DetectionInput, FaceInput } from './artifacts';
-import { FIXTURE_DIM, faceSamples } from './testdata/fixture';
-import { tempDir } from './testdata/tmp';
-import { rejectsStoreError as rejects } from './testdata/assert';
+import { FIXTURE_DIM, faceSamples } from '../../test-support/store-fixture';
+import { tempDir } from '../../test-support/tmp';
+import { rejectsStoreError as rejects } from '../../test-support/assert';
 
 const tmp = () => tempDir('jsonl-test-');
 

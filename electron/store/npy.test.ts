@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeNpyHeader, readNpy, writeNpy } from './npy';
-import { faceSamples } from './testdata/fixture';
-import { numpy } from './testdata/numpy';
-import { tempDir } from './testdata/tmp';
-import { rejectsStoreError as assertRejects } from './testdata/assert';
+import { faceSamples } from '../../test-support/store-fixture';
+import { numpy } from '../../test-support/numpy';
+import { tempDir } from '../../test-support/tmp';
+import { rejectsStoreError as assertRejects } from '../../test-support/assert';
 
 const tmp = () => tempDir('npy-test-');
 

@@ -56,7 +56,7 @@ export async function checkJournal(path: string, doc: { base: string; revision: 
  */
 export async function harvestUnfinished(ws: Workspace, epId: string): Promise<boolean> {
   const state = await Promise.resolve()
-    .then(() => readJson(ws.abs(`${ws.paths(epId).manifestsDir}/run_state.json`), z.looseObject({ stages: z.record(z.string(), z.unknown()) })))
+    .then(() => readJson(ws.abs(ws.paths(epId).runState), z.looseObject({ stages: z.record(z.string(), z.unknown()) })))
     .catch(() => null);
   return state !== null && !Object.hasOwn(state.stages, 'harvest');
 }

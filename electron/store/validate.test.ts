@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportEpisodeScreenTime } from '../service/screentime';
 import { readNpy, writeNpy } from './npy';
-import { FIXTURE_DIM, buildFixture } from './testdata/fixture';
+import { FIXTURE_DIM, buildFixture } from '../../test-support/store-fixture';
 import { formatReport, validateEpisode } from './validate';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -4,27 +4,14 @@
 // episode mid-pipeline is valid so far.
 import { access, readdir } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { z } from 'zod';
-import {
-  DEFAULT_EMBEDDING_DIM,
-  type EmbeddingsMeta,
-  cleanupReportSchema,
-  detectionSchema,
-  embeddingMatrixSchema,
-  embeddingsMetaSchema,
-  faceSchema,
-  identitiesDocSchema,
-  trackMetricsSchema,
-  trackSchema,
-} from '../../shared/schema';
-import { screentimeDocSchema } from '../../shared/schema/screentime';
-import { ARTIFACT_KINDS, EpisodeArtifacts, type ArtifactKind } from './artifacts';
+import { DEFAULT_EMBEDDING_DIM, type EmbeddingsMeta, embeddingMatrixSchema } from '../../shared/schema';
+import { EpisodeArtifacts } from './artifacts';
+import { ARTIFACT_KINDS, ARTIFACTS, EXTRA_FILES, type ArtifactKind, type ExtraKind } from './registry';
 import { isTempFile } from './atomic';
 import { StoreError, type StoreIssue, formatIssue, zodIssues } from './errors';
 import { readJson } from './json';
 import { readJsonlRows } from './jsonl';
 import { readNpy, type NpyArray } from './npy';
-import { reviewPaths } from './review';
 import { checkJournal, harvestUnfinished } from './validate-extra';
 import { PathEscapeError, type Workspace } from './workspace';
 
@@ -35,8 +22,7 @@ const MAX_ISSUES_PER_ARTIFACT = 50;
 /** 'in progress': valid so far, but names files a pipeline stage that has not finished will write. */
 export type ArtifactStatus = 'ok' | 'not present' | 'in progress' | 'invalid';
 /** Pipeline artifacts plus screentime.json (an export) and the review journal, listed only when present. */
-export type ReportKind = ArtifactKind | 'screentime' | 'journal';
-type ExtraKind = Exclude<ReportKind, ArtifactKind>;
+export type ReportKind = ArtifactKind | ExtraKind;
 
 export interface ArtifactReport {
   kind: ReportKind;
@@ -69,11 +55,6 @@ const exists = (p: string) =>
     () => false,
   );
 
-const withEp = <S extends z.ZodType<{ ep_id: string }>>(schema: S, epId: string) =>
-  schema.superRefine((v, ctx) => {
-    if (v.ep_id !== epId) ctx.addIssue({ code: 'custom', path: ['ep_id'], message: `is "${v.ep_id}" but this is episode "${epId}"` });
-  });
-
 class Collector {
   readonly reports = new Map<ReportKind, ArtifactReport>();
   constructor(
@@ -81,7 +62,7 @@ class Collector {
     private readonly extras: Record<ExtraKind, { rel: string; abs: string }>,
   ) {
     for (const kind of ARTIFACT_KINDS) {
-      this.reports.set(kind, { kind, path: arts.paths[kind], status: 'not present', issues: [], moreIssues: 0 });
+      this.reports.set(kind, { kind, path: arts.paths[ARTIFACTS[kind].path], status: 'not present', issues: [], moreIssues: 0 });
     }
   }
   /** Adds the row of a file beyond the pipeline artifacts once it is known to be present. */
@@ -122,13 +103,12 @@ class Collector {
 /** Validates every artifact of `epId` in `ws` and their cross-references. Never throws on bad data. */
 export async function validateEpisode(ws: Workspace, epId: string): Promise<EpisodeReport> {
   const arts = new EpisodeArtifacts(ws, epId);
-  // Same path electron/service/screentime.ts writes (the store does not import the service layer).
-  const screentimeRel = `${ws.paths(epId).manifestsDir}/screentime.json`;
-  const journalRel = reviewPaths(ws, epId).journal;
+  const screentimeRel = ws.paths(epId)[EXTRA_FILES.screentime.path];
+  const journalRel = ws.paths(epId)[EXTRA_FILES.journal.path];
   // Lexical paths: `present` checks each one is confined before anything reads it.
   const lexical = (rel: string) => join(ws.root, rel);
   const c = new Collector(arts, { screentime: { rel: screentimeRel, abs: lexical(screentimeRel) }, journal: { rel: journalRel, abs: lexical(journalRel) } });
-  const file = (k: ArtifactKind) => lexical(arts.paths[k]);
+  const file = (k: ArtifactKind) => lexical(arts.paths[ARTIFACTS[k].path]);
   const fileOf = (k: ReportKind) => (k === 'screentime' ? lexical(screentimeRel) : k === 'journal' ? lexical(journalRel) : file(k));
   /** Whether `rel` exists inside the workspace; one leading out (a symlink) is a problem of `kind`, not an abort. */
   const present = async (kind: ReportKind, rel: string) => {
@@ -142,7 +122,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
     }
   };
   const has = async (k: ArtifactKind) => {
-    const yes = await present(k, arts.paths[k]);
+    const yes = await present(k, arts.paths[ARTIFACTS[k].path]);
     if (yes) c.present(k);
     return yes;
   };
@@ -166,7 +146,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   if (await has('detections')) {
     let n = 0;
     await c.guard('detections', async () => {
-      for await (const _ of readJsonlRows(file('detections'), withEp(detectionSchema, epId), { onInvalid: (i) => c.add('detections', ...i) })) n++;
+      for await (const _ of readJsonlRows(file('detections'), ARTIFACTS.detections.schema(epId), { onInvalid: (i) => c.add('detections', ...i) })) n++;
     });
     c.present('detections', n);
   }
@@ -177,7 +157,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
     const firstLine = new Map<string, number>();
     const refs: { ref: string; line: number; field: string }[] = [];
     await c.guard('tracks', async () => {
-      for await (const { line, value } of readJsonlRows(file('tracks'), withEp(trackSchema, epId), { onInvalid: (i) => c.add('tracks', ...i) })) {
+      for await (const { line, value } of readJsonlRows(file('tracks'), ARTIFACTS.tracks.schema(epId), { onInvalid: (i) => c.add('tracks', ...i) })) {
         const prev = firstLine.get(value.track_id);
         if (prev !== undefined) c.add('tracks', { file: file('tracks'), line, field: 'track_id', message: `duplicate track_id ${value.track_id} (first on line ${prev})` });
         else firstLine.set(value.track_id, line);
@@ -197,14 +177,14 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
 
   // track_metrics.json
   if (await has('trackMetrics')) {
-    const tm = await c.guard('trackMetrics', () => readJson(file('trackMetrics'), withEp(trackMetricsSchema, epId)));
+    const tm = await c.guard('trackMetrics', () => readJson(file('trackMetrics'), ARTIFACTS.trackMetrics.schema(epId)));
     tm?.longest_tracks.forEach((l, i) => checkTrack('trackMetrics', l.track_id, undefined, `longest_tracks[${i}].track_id`));
   }
 
   // embeddings_meta.json
   let meta: EmbeddingsMeta | undefined;
   if (await has('embeddingsMeta')) {
-    meta = await c.guard('embeddingsMeta', () => readJson(file('embeddingsMeta'), withEp(embeddingsMetaSchema, epId)));
+    meta = await c.guard('embeddingsMeta', () => readJson(file('embeddingsMeta'), ARTIFACTS.embeddingsMeta.schema(epId)));
   }
   // faces.npy is decoded before faces.jsonl: between harvest and pooling there is no
   // embeddings_meta.json yet, and the matrix's shape is then the record of the embedding dimension.
@@ -226,7 +206,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
         c.add('faces', ...issues);
         rows.push(null);
       };
-      for await (const { line, value } of readJsonlRows(file('faces'), faceSchema(dim), { onInvalid })) {
+      for await (const { line, value } of readJsonlRows(file('faces'), ARTIFACTS.faces.schema(epId, dim), { onInvalid })) {
         rows.push(Float32Array.from(value.embedding));
         const prev = firstLine.get(value.face_id);
         if (prev !== undefined) c.add('faces', { file: file('faces'), line, field: 'face_id', message: `duplicate face_id ${value.face_id} (first on line ${prev})` });
@@ -291,10 +271,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   let identitiesAt: { base: string; revision: number } | null = null;
   if (await has('identities')) {
     needTracks('identities');
-    const schema = identitiesDocSchema.superRefine((doc, ctx) => {
-      if (doc.metadata.ep_id !== epId) ctx.addIssue({ code: 'custom', path: ['metadata', 'ep_id'], message: `is "${doc.metadata.ep_id}" but this is episode "${epId}"` });
-    });
-    const doc = await c.guard('identities', () => readJson(file('identities'), schema));
+    const doc = await c.guard('identities', () => readJson(file('identities'), ARTIFACTS.identities.schema(epId)));
     identityIds = doc ? new Set(doc.identities.map((i) => i.identity_id)) : null;
     identitiesAt = doc ? { base: doc.metadata.created_at, revision: doc.metadata.revision ?? 0 } : null;
     if (doc) {
@@ -315,7 +292,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
 
   // cleanup_report.json
   if (await has('cleanupReport')) {
-    await c.guard('cleanupReport', () => readJson(file('cleanupReport'), withEp(cleanupReportSchema, epId)));
+    await c.guard('cleanupReport', () => readJson(file('cleanupReport'), ARTIFACTS.cleanupReport.schema(epId)));
   }
 
   // screentime.json (an export of the review state): its schema, and every identity and track it names
@@ -323,7 +300,7 @@ export async function validateEpisode(ws: Workspace, epId: string): Promise<Epis
   if (await present('screentime', screentimeRel)) {
     c.addExtra('screentime');
     c.present('screentime');
-    const st = await c.guard('screentime', () => readJson(lexical(screentimeRel), withEp(screentimeDocSchema, epId)));
+    const st = await c.guard('screentime', () => readJson(lexical(screentimeRel), EXTRA_FILES.screentime.schema(epId)));
     if (st) {
       c.present('screentime', st.identities.length);
       needTracks('screentime');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempDir } from './testdata/tmp';
+import { tempDir } from '../../test-support/tmp';
 import { PathEscapeError, Workspace } from './workspace';
 
 async function setup() {

@@ -3,7 +3,8 @@
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { episodePaths, isEpId, manifestRefToWorkspacePath, parseEpId, type EpisodeId, type EpisodePaths } from '../../shared/episode';
+import { isEpId, parseEpId, type EpisodeId } from '../../shared/episode';
+import { episodePaths, manifestRefToWorkspacePath, MANIFESTS_ROOT, type EpisodePaths } from '../../shared/layout';
 
 /** A path that would leave the workspace (absolute, `..`, or a symlink resolving outside the root). */
 export class PathEscapeError extends Error {
@@ -92,7 +93,7 @@ export class Workspace {
 
   /** Episodes that have a manifests folder (`data/manifests/<ep_id>/`), sorted by id. */
   async listEpisodes(): Promise<EpisodeId[]> {
-    const dir = this.abs('data/manifests');
+    const dir = this.abs(MANIFESTS_ROOT);
     const names = await readdir(dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return [];
       throw err;
@@ -107,7 +108,7 @@ export class Workspace {
   listEpisodesSync(): EpisodeId[] {
     let names: string[] = [];
     try {
-      names = readdirSync(this.abs('data/manifests'), { withFileTypes: true })
+      names = readdirSync(this.abs(MANIFESTS_ROOT), { withFileTypes: true })
         .filter((d) => d.isDirectory())
         .map((d) => d.name);
     } catch (err) {

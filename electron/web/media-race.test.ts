@@ -45,7 +45,7 @@ async function withSwapper<T>(mode: 'file' | 'dir', get: () => Promise<{ status:
   const [target, inside, out] = mode === 'file'
     ? [join(tracks, 'track-00001', 'frame_000001.jpg'), join(tracks, 'track-00002', 'frame_000001.jpg'), join(outside, 'frame_000001.jpg')]
     : [join(tracks, 'track-00003'), join(tracks, 'track-00002'), outside];
-  const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, 'testdata/symlink-swapper.mjs'), mode, target, inside, out], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [join(import.meta.dirname, '../../test-support/symlink-swapper.mjs'), mode, target, inside, out], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((ok, fail) => {
     child.stdout!.once('data', () => ok());
     child.once('exit', (code) => fail(new Error(`swapper exited early (${code})`)));

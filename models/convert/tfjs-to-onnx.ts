@@ -7,7 +7,7 @@
 // axes and paddings are permuted to match. Before anything that depends on memory order (Reshape,
 // Squeeze, MatMul, graph outputs) the tensor goes back to NHWC, so outputs equal tfjs' outputs.
 import { basename } from 'node:path';
-import { OnnxGraphBuilder } from './onnx-builder';
+import { OnnxGraphBuilder } from '../../electron/models/onnx-graph';
 import { attrInts, attrString, attrStrings, loadTfjsGraph, type TfConst, type TfGraph, type TfNode } from './tfjs-graph';
 
 export interface ConvertOptions {
@@ -323,7 +323,7 @@ class Converter {
       if (src !== name) this.b.node('Identity', [src], [name], {}, `${name}/output`);
       this.b.output(name);
     }
-    return this.b.encode(basename(this.g.file, '.json'), `converted from TFJS graph ${basename(this.g.file)}`);
+    return this.b.encode(basename(this.g.file, '.json'), `converted from TFJS graph ${basename(this.g.file)}`, 'screenalytics-tfjs2onnx');
   }
 }
 

@@ -6,6 +6,7 @@
 // [1,N,4]) — mark H and W dynamic, and decode the priors in JS for whatever size the detector runs at
 // (electron/models/default/ultraface.ts, checked against the original graph at 320×240).
 import onnxProto from 'onnx-proto';
+import { tensorShape, valueInfo } from '../../electron/models/onnx-graph';
 
 const { onnx } = onnxProto;
 
@@ -38,14 +39,11 @@ export function ultrafaceDynamic(bytes: Uint8Array, file = 'fr_detect.onnx'): Ui
   }));
   g.node = renamed.map((n) => onnx.NodeProto.create(n));
   g.initializer = (g.initializer ?? []).filter((t) => needed.has(t.name ?? ''));
-  const dims = (names: (number | string)[]) => ({ dim: names.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) });
   const input = g.input?.[0];
   if (!input?.type?.tensorType) throw new Error(`${file}: graph input has no tensor type`);
-  input.type.tensorType.shape = dims([1, 3, 'height', 'width']);
+  input.type.tensorType.shape = tensorShape([1, 3, 'height', 'width']);
   g.input = [input];
-  const out = (name: string, c: number) =>
-    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: dims([1, 'anchors', c]) } } });
-  g.output = [out('scores', 2), out('loc', 4)];
+  g.output = [valueInfo('scores', [1, 'anchors', 2]), valueInfo('loc', [1, 'anchors', 4])];
   g.valueInfo = [];
   return onnx.ModelProto.encode(model).finish();
 }

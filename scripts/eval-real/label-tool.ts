@@ -29,7 +29,7 @@ import { readJson } from '../../electron/store/json';
 import { writeFileAtomic } from '../../electron/store/atomic';
 import { defaultPipelineSettings } from '../../shared/schema/settings';
 import { formatLabels, labelsDocSchema, nearestFrame, type LabelsDoc } from './labels';
-import { iou, type Box } from '../../shared/cluster/trackmatch';
+import { iou, type Box } from '../../shared/geometry';
 import { runStateSettings } from './run-tracks';
 import type { Detection } from '../../shared/schema/detections';
 

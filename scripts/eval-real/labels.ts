@@ -5,7 +5,7 @@
 // the nearest labeled timestamp within maxDt seconds.
 import { z } from 'zod';
 import { finite, unit } from '../../shared/schema/common';
-import { iou, type Box } from '../../shared/cluster/trackmatch';
+import { iou, type Box } from '../../shared/geometry';
 
 export const NEUTRAL = new Set(['other', 'unknown']);
 

@@ -6,12 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadEvalPack } from '../../electron/models/testing';
+import { loadEvalPack } from '../../electron/models/eval-pack';
 import type { LoadedPack } from '../../electron/models/types';
 import { locateFfmpeg } from '../../electron/pipeline/ffmpeg';
 import { composeEpisode, type ComposeResult, type Truth } from './compose';
 import { loadFaceLibrary, type FaceCutout } from './faces';
-import { iou } from './metrics';
+import { iou } from '../../shared/geometry';
 
 const PEOPLE = ['celeb-elton-john', 'celeb-madonna', 'celeb-mindy-kaling'];
 let pack: LoadedPack;

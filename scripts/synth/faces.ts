@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { EVAL_DIR, readRgb } from '../../electron/models/testing';
+import { EVAL_DIR, readRgb } from '../../electron/models/eval-pack';
 import type { FaceDetector, RawDetection, RgbImage } from '../../electron/models/types';
 
 /** Photos SOURCES.md lists as holding no face or several faces (the labeled one is not identifiable). */

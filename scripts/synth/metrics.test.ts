@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { iou, matchToTruth, scoreItems, type ScoredItem } from './metrics';
+import { iou } from '../../shared/geometry';
+import { matchToTruth, scoreItems, type ScoredItem } from './metrics';
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} ≠ ${b}`);
 

@@ -8,16 +8,9 @@
 //   mixed tracks  — tracks where ≥ 2 people each account for ≥ minMix items
 //   identity WCP  — weighted cluster purity: Σ_identities majority items / Σ items
 //   B-cubed P/R/F — over items, clusters = identities, classes = people (Bagga & Baldwin 1998)
+import { iou, type Box } from '../../shared/geometry';
 
-export type Box = readonly [number, number, number, number];
-
-export function iou(a: Box, b: Box): number {
-  const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const ih = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const inter = iw * ih;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
-}
+export type { Box };
 
 export interface PredFace {
   track_id: string;

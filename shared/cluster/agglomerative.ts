@@ -1,9 +1,8 @@
 // Constrained agglomerative clustering on cosine similarity (average / complete / ward linkage).
 //
-// Hand-written because no maintained JS library does this at episode scale: ml-hclust 4.0.0 `agnes`
-// rebuilds and rescans the whole matrix on every merge (O(n³)); measured here on 2 shared cores:
-// 500 points 0.44 s, 1000 points 2.7 s, i.e. ≈ 6 min extrapolated for 5,000 tracks, and it has no
-// distance threshold and no cannot-link. This is the nearest-neighbour-chain algorithm (Murtagh 1983;
+// Hand-written because no maintained JS library does this at episode scale: ml-hclust's `agnes` is
+// O(n³) (minutes for 5,000 tracks, docs/DECISIONS.md) and has no distance threshold and no
+// cannot-link. This is the nearest-neighbour-chain algorithm (Murtagh 1983;
 // Müllner 2011, "Modern hierarchical, agglomerative clustering algorithms") with Lance–Williams
 // updates over one Float32Array distance matrix: O(n²) time, n² floats (5,000² ≈ 100 MB).
 //
@@ -65,8 +64,8 @@ export function cosineSimilarityMatrix(vectors: Float32Array, n: number, dim: nu
     const oi = i * dim;
     sim[i * n + i] = 1;
     let j = i + 1;
-    // Four rows at a time against row i: each load of v[oi + k] serves four products (measured ≈1.7×
-    // faster than one dot product at a time in V8, which has no SIMD for this).
+    // Four rows at a time against row i: each load of v[oi + k] serves four products (V8 has no SIMD
+    // for this; the gain is in docs/DECISIONS.md).
     for (; j + 3 < n; j += 4) {
       const o0 = j * dim, o1 = o0 + dim, o2 = o1 + dim, o3 = o2 + dim;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;

@@ -15,10 +15,11 @@
 //   (never split, even below min_cluster_size), cannot-linked tracks in different ones, excluded tracks
 //   each on their own; an unlocked identity the reviewer shaped keeps its id like a labeled one.
 import { formatIdentityId, type IdentitiesDoc, type Identity, type ReviewConstraints } from '../schema';
-import { identityThumbRef } from '../episode';
+import { identityThumbRef } from '../layout';
 import { agglomerate, cosineSimilarityMatrix, groupsOf, type Linkage } from './agglomerative';
 import { overlappingSpanPairs, type FrameSpan } from './constraints';
-import { dot, embeddingStats } from './pooling';
+import { embeddingStats } from './pooling';
+import { dot } from '../vec';
 import { restrictConstraints } from './reviewer-constraints';
 import { clusterUnits, UnionFind } from './units';
 

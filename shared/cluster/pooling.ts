@@ -121,8 +121,3 @@ export function embeddingStats(vectors: Float32Array, dim: number, members: read
   return { centroidNorm, variance: variance / members.length, centroid };
 }
 
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += a[k] * b[k];
-  return s;
-}

@@ -1,7 +1,8 @@
 // Track matcher on synthetic tracks: a person moving across frames, sampled at two strides.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boxAt, iou, matchTracks, type Box, type TrackBoxes } from './trackmatch';
+import { iou } from '../geometry';
+import { boxAt, matchTracks, type Box, type TrackBoxes } from './trackmatch';
 
 /** A face box drifting right at `speed` per frame from x0, sampled every `step` frames in [from, to]. */
 function track(id: string, x0: number, from: number, to: number, step: number, speed = 0.001, y = 0.2): TrackBoxes {

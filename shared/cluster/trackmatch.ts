@@ -13,8 +13,9 @@
 // (a track the new settings broke into fragments maps to all of them). Each new track maps to at most
 // one old track; an old track may map to several new ones, or none (lost).
 import { linearSumAssignment } from 'linear-sum-assignment';
+import { iou, type Box } from '../geometry';
 
-export type Box = readonly [number, number, number, number];
+export type { Box };
 
 export interface TrackBoxes {
   track_id: string;
@@ -40,14 +41,6 @@ export interface TrackMatch {
   shared: Map<string, number>;
 }
 
-export function iou(a: Box, b: Box): number {
-  const iw = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-  const ih = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 /** Box of a track at `frame`: exact, linearly interpolated across a gap ≤ maxGap, or undefined. */
 export function boxAt(track: TrackBoxes, frame: number, maxGap: number): Box | undefined {

@@ -2,15 +2,10 @@
 // worker thread, electron/pipeline/cleanup/worker.ts). A cleanup is also one step of the review
 // undo/redo ('review:undo' / 'review:redo' restore its backup / its post-cleanup snapshot).
 import { z } from 'zod';
-import { cleanupReportSchema } from '../schema/cleanup';
+import { CLEANUP_STEPS, cleanupActionSchema, cleanupReportSchema, DEFAULT_CLEANUP_ACTIONS } from '../schema/cleanup';
 import { epIdSchema, identityIdSchema, nonNegInt, trackIdSchema } from '../schema/common';
 import type { ContractTable } from './core';
 
-export const cleanupActionSchema = z.enum(['split_tracks', 'reembed', 'recluster']);
-/** What Clean up runs unless asked otherwise. reembed is opt-in: its stricter gate and in-track outlier
- *  rejections lowered B-cubed F on the labeled TV clip (npm run eval:real: 0.87 → 0.73 with recluster),
- *  while split_tracks + recluster hold it (WCP 0.97 → 0.98). */
-export const DEFAULT_CLEANUP_ACTIONS: z.infer<typeof cleanupActionSchema>[] = ['split_tracks', 'recluster'];
 
 /**
  * What a cleanup does to one identity of the current document (listed only when it changes): where
@@ -72,7 +67,7 @@ export const cleanupContract = {
 /** Main → renderer: where a running cleanup is (steps in order: read, split_tracks, reembed, recluster, backup, write, validate). */
 export const cleanupProgressSchema = z.strictObject({
   ep_id: epIdSchema,
-  step: z.enum(['read', 'split_tracks', 'reembed', 'recluster', 'backup', 'write', 'validate']),
+  step: z.enum(CLEANUP_STEPS),
   done: nonNegInt,
   total: nonNegInt,
 });

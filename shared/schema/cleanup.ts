@@ -8,11 +8,21 @@ const snapshot = z.strictObject({
   singleton_fraction: unit,
 });
 
+/** The cleanup actions, in the order a cleanup runs them. */
+export const CLEANUP_ACTIONS = ['split_tracks', 'reembed', 'recluster'] as const;
+export const cleanupActionSchema = z.enum(CLEANUP_ACTIONS);
+export type CleanupAction = (typeof CLEANUP_ACTIONS)[number];
+/** The steps a cleanup reports progress on: reading, each action, then backup, write-back and validation. */
+export const CLEANUP_STEPS = ['read', ...CLEANUP_ACTIONS, 'backup', 'write', 'validate'] as const;
+/** What Clean up runs unless asked otherwise. reembed is opt-in: its stricter quality gate and in-track
+ *  outlier rejections cost identity accuracy on labeled video (docs/DECISIONS.md, "Cleanup defaults"). */
+export const DEFAULT_CLEANUP_ACTIONS: CleanupAction[] = ['split_tracks', 'recluster'];
+
 /** cleanup_report.json — spec §8. */
 export const cleanupReportSchema = z.strictObject({
   ep_id: epIdSchema,
   actions_run: z
-    .array(z.enum(['split_tracks', 'reembed', 'recluster']))
+    .array(cleanupActionSchema)
     .min(1, 'a cleanup runs at least one action')
     .refine((a) => new Set(a).size === a.length, { message: 'an action is listed twice' }),
   before: snapshot,

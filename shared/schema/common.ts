@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { isEpId, manifestRefProblem } from '../episode';
+import { isEpId } from '../episode';
+import { manifestRefProblem } from '../layout';
+import { norm } from '../vec';
 
 /** Finite number: JSON cannot carry NaN/Infinity, but decoded NPY rows and in-memory values can. */
 export const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
@@ -31,11 +33,7 @@ export const landmarksSchema = z.array(finite).length(10, 'landmarks must have 1
 
 export const EMBEDDING_NORM_TOLERANCE = 0.01;
 
-export function l2norm(v: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-}
+export const l2norm = norm;
 
 export const trackIdNumber = (id: string) => Number(id.slice('track-'.length));
 export const formatTrackId = (n: number) => `track-${String(n).padStart(5, '0')}`;

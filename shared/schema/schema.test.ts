@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { z } from 'zod';
-import { episodePaths, manifestRefProblem, manifestRefToWorkspacePath, parseEpId } from '../episode';
+import { parseEpId } from '../episode';
+import { episodePaths, manifestRefProblem, manifestRefToWorkspacePath } from '../layout';
 import {
   cleanupReportSchema,
   detectionSchema,

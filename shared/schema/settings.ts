@@ -12,19 +12,9 @@ export const pipelineSettingsSchema = z.strictObject({
   stride: z.number().int().min(1).default(1),
   /**
    * Analyse at most this many frames per second of video (applied after stride); 0 = no cap (every
-   * stride-th frame). Default 10, chosen by measurement (issue #4; default pack, 2 CPU cores):
-   * - synthetic episode (30 s composed at 24 fps, 8 people, 1 forced swap; `npm run eval:pipeline --
-   *   --pack default --fps 24 --duration 30 --analyze-fps N`): every frame / 12 / 8 / 6 fps all gave
-   *   11 tracks, 8 identities of 8, track purity 95.2 / 95.2 / 95.2 / 95.0 %, B-cubed F 90.6 / 90.9 /
-   *   90.9 / 90.7 %: tracking and clustering do not degrade down to 6 fps;
-   * - scene cuts are what limits the rate: against every frame, 10 fps finds all cuts of the real clips
-   *   (tv_dinner 39/39, corporate montage 21/21, sitcom 3/3, avengers 3/3; plus the corporate logo
-   *   card at 55 s and one extra tv_dinner cut), while 8 fps misses 2 tv_dinner, 2 corporate and the
-   *   sitcom's 7.7 s cut (inside a fast camera move, ratio 2.8 < 3);
-   * - real clips, every frame vs 10 fps: tv_dinner 62 vs 63 tracks, 11 vs 12 identities (6 people),
-   *   0 id switches both; sitcom 17 vs 15 tracks, 6 vs 6 identities (with matchThresh 0.9, below);
-   * - cost: a 45-min 30 fps episode is 27,000 analysed frames instead of 81,000 (a third of the
-   *   detector time; ~72 min instead of ~3.6 h at ~160 ms per frame).
+   * stride-th frame). Default 10: tracking and clustering hold down to 6 fps, and 10 fps is the lowest
+   * rate that still finds every scene cut of the real clips, at a third of the detector time of 30 fps
+   * (measurements: docs/DECISIONS.md, "Analysis rate").
    */
   analyzeFps: z.number().nonnegative().default(10),
   device: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']).default('auto'),
@@ -39,10 +29,8 @@ export const pipelineSettingsSchema = z.strictObject({
   /**
    * ByteTrack: IoU-distance gate (1 − IoU) for the first association round. 0.9 rather than the
    * reference's 0.8 (tuned at 30 fps) because at the default 10 fps a face moves three times as far
-   * between analysed frames: on sitcom_friends_group the 0.8 gate broke tracks during a fast camera
-   * move (19 tracks, 7 identities for 6 people; every frame: 17 / 6), 0.9 gave 15 tracks, 6 identities,
-   * 0 id switches; tv_dinner (63 tracks, 12 identities, 0 id switches) and the synthetic episode (purity
-   * 95.1 %, B-cubed F 90.8 %) were unchanged.
+   * between analysed frames and the tighter gate breaks tracks during fast camera moves
+   * (docs/DECISIONS.md, "Tracker gate").
    */
   matchThresh: z.number().min(0).max(1).default(0.9),
   /**

@@ -2,17 +2,11 @@
 // optional flip test (embed the mirrored crop too and add the two before normalising), which the
 // model evaluation measured as a gain for fr_feature (see models/packs/default.json calibration).
 import * as ort from 'onnxruntime-node';
+import { l2normalize } from '../../../shared/vec';
 import { embedInChunks, mirror } from '../arcface';
 import type { EmbedderSpec } from '../manifest';
 import type { FaceEmbedder, RgbImage } from '../types';
 
-export function l2normalize(v: Float32Array): Float32Array {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) n += v[i] * v[i];
-  const k = n > 0 ? 1 / Math.sqrt(n) : 0;
-  for (let i = 0; i < v.length; i++) v[i] *= k;
-  return v;
-}
 
 export class AlignedEmbedder implements FaceEmbedder {
   readonly dim: number;

@@ -3,9 +3,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { EVAL_DIR } from '../eval-pack';
 import type { RgbImage } from '../types';
 
-export const EVAL_DIR = join(import.meta.dirname, '../../../../shared/eval');
+export { EVAL_DIR };
 
 /** SOURCES.md: no face above 0.5, or more than one person — not usable as "one face per photo". */
 export const NOT_SINGLE_FACE = new Set([

@@ -1,17 +1,13 @@
 // Verification and identification figures over a labelled set of L2-normalised embeddings:
 // ROC-AUC and TAR at a fixed FAR over all same/different pairs, and leave-one-out rank-1.
 // Hand-written: a few loops, and the JS statistics packages on npm have no ROC over pairs.
+import { dot } from '../../../shared/vec';
 
 export interface PairScores {
   same: number[];
   diff: number[];
 }
 
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
 
 export function pairScores(emb: ArrayLike<number>[], labels: string[]): PairScores {
   const same: number[] = [], diff: number[] = [];

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadPack, REPO_ROOT, sha256File } from '../pack';
-import { EVAL_DIR, EVAL_MODELS_DIR, readRgb } from '../testing';
+import { EVAL_DIR, EVAL_MODELS_DIR, readRgb } from '../eval-pack';
 import { readCatalog, type Catalog } from './catalog';
 import { envDispatcher, InstallError } from './download';
 import { installPack, removePack, sweepStaging, verifyInstalled, type InstallOptions, type InstallProgress } from './installer';
 import { readReceipts } from './receipts';
-import { startMirror, startProxy, type Mirror } from './testing';
+import { startMirror, startProxy, type Mirror } from '../../../test-support/model-mirror';
 
 const YUNET = 'face_detection_yunet_2026may.onnx';
 let tmp: string;

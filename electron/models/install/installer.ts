@@ -14,6 +14,7 @@ import { fsyncDir } from '../../store/atomic';
 import { catalogPack, mirrorBase, sourceUrls, unpinnedFiles, type Catalog, type CatalogFile, type CatalogPack } from './catalog';
 import { downloadFile, envDispatcher, InstallError } from './download';
 import { readReceipts, writeReceipt, type Receipt } from './receipts';
+import { modelFiles } from '../../../shared/layout';
 import { extractMembers } from './zip';
 
 export interface InstallProgress {
@@ -206,7 +207,7 @@ export async function removePack(modelsDir: string, packId: string): Promise<{ r
   const removed: string[] = [];
   const kept: string[] = [];
   // The receipt goes first: from then on the pack reads as not installed, whatever happens next.
-  await rm(join(modelsDir, '.installed', `${packId}.json`), { force: true });
+  await rm(join(modelsDir, modelFiles.receipt(packId)), { force: true });
   for (const f of mine.files) {
     if (used.has(f.path)) kept.push(f.path);
     else {

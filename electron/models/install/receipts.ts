@@ -3,6 +3,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { modelFiles } from '../../../shared/layout';
 import { readJson, writeJson } from '../../store/json';
 
 export const receiptSchema = z.strictObject({
@@ -14,20 +15,18 @@ export const receiptSchema = z.strictObject({
 });
 export type Receipt = z.infer<typeof receiptSchema>;
 
-const RECEIPTS = '.installed';
-
 export async function writeReceipt(modelsDir: string, r: Receipt): Promise<void> {
-  await writeJson(join(modelsDir, RECEIPTS, `${r.pack}.json`), r, receiptSchema);
+  await writeJson(join(modelsDir, modelFiles.receipt(r.pack)), r, receiptSchema);
 }
 
 /** Every valid receipt in the folder; a damaged one makes its pack read as not installed. */
 export async function readReceipts(modelsDir: string): Promise<Receipt[]> {
-  const dir = join(modelsDir, RECEIPTS);
+  const dir = join(modelsDir, modelFiles.receiptsDir);
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
   const out: Receipt[] = [];
   for (const n of names) {
     const r = await readJson(join(dir, n), receiptSchema).catch(() => null);
-    if (r && `${r.pack}.json` === n) out.push(r);
+    if (r && modelFiles.receipt(r.pack) === `${modelFiles.receiptsDir}/${n}`) out.push(r);
   }
   return out;
 }

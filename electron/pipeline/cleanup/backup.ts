@@ -18,13 +18,17 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { BACKUP_LAYOUT } from '../../../shared/layout';
 import { isoTimestamp, nonNegInt } from '../../../shared/schema';
 import { isTempFile, writeFileAtomic } from '../../store/atomic';
 import { readJson, writeJson } from '../../store/json';
 import { BACKUP_PREFIX as PREFIX, BACKUPS_DIR, isReviewLockName, reviewPaths, UNDONE_PREFIX } from '../../store/review';
 import type { Workspace } from '../../store/workspace';
 
-export const AFTER_DIR = 'after';
+export const AFTER_DIR = BACKUP_LAYOUT.afterDir;
+/** backup.json of the backup folder `dir`. */
+export const backupManifestPath = (dir: string) => `${dir}/${BACKUP_LAYOUT.manifest}`;
+const filesDir = (dir: string) => `${dir}/${BACKUP_LAYOUT.filesDir}`;
 
 const fileEntrySchema = z.strictObject({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: nonNegInt });
 export type FileEntry = z.infer<typeof fileEntrySchema>;
@@ -98,12 +102,12 @@ export async function createBackup(ws: Workspace, epId: string, actions: readonl
   const files: FileEntry[] = [];
   for (const path of await scopeFiles(ws, epId, extraDirs)) {
     const buf = await readFile(ws.abs(path));
-    await writeFileAtomic(ws.abs(`${dir}/files/${path}`), buf);
+    await writeFileAtomic(ws.abs(`${filesDir(dir)}/${path}`), buf);
     files.push({ path, sha256: sha256(buf), bytes: buf.byteLength });
   }
   const manifest: BackupManifest = { version: 1, ep_id: epId, created_at: now.toISOString(), actions: [...actions], extra_dirs: [...extraDirs], files, after: null };
   // backup.json last: a folder without it is an unfinished backup and is ignored by undo.
-  await writeJson(ws.abs(`${dir}/backup.json`), manifest, backupManifestSchema);
+  await writeJson(ws.abs(backupManifestPath(dir)), manifest, backupManifestSchema);
   return { dir, manifest };
 }
 
@@ -119,7 +123,7 @@ export async function recordAfter(ws: Workspace, epId: string, backup: BackupRef
     after.push({ path, sha256: sha256(buf), bytes: buf.byteLength });
   }
   const manifest = { ...backup.manifest, after };
-  await writeJson(ws.abs(`${backup.dir}/backup.json`), manifest, backupManifestSchema);
+  await writeJson(ws.abs(backupManifestPath(backup.dir)), manifest, backupManifestSchema);
   return { dir: backup.dir, manifest };
 }
 
@@ -130,7 +134,7 @@ export async function listBackups(ws: Workspace, epId: string): Promise<BackupRe
   const out: BackupRef[] = [];
   for (const name of names.filter((n) => n.startsWith(PREFIX))) {
     const dir = `${root}/${name}`;
-    const file = ws.abs(`${dir}/backup.json`);
+    const file = ws.abs(backupManifestPath(dir));
     if (!(await stat(file).then(() => true, () => false))) continue;
     out.push({ dir, manifest: await readJson(file, backupManifestSchema) });
   }
@@ -153,9 +157,9 @@ export async function undoLastCleanup(ws: Workspace, epId: string, opts: { force
   const { dir, manifest } = last;
   const contents = new Map<string, Buffer>();
   for (const f of manifest.files) {
-    const file = ws.abs(`${dir}/files/${f.path}`);
+    const file = ws.abs(`${filesDir(dir)}/${f.path}`);
     const buf = await readFile(file);
-    if (sha256(buf) !== f.sha256) throw new Error(`backup ${file} is damaged: sha256 ${sha256(buf)} ≠ ${f.sha256} in ${ws.abs(`${dir}/backup.json`)}; nothing restored`);
+    if (sha256(buf) !== f.sha256) throw new Error(`backup ${file} is damaged: sha256 ${sha256(buf)} ≠ ${f.sha256} in ${ws.abs(backupManifestPath(dir))}; nothing restored`);
     contents.set(f.path, buf);
   }
   const current = await scopeFiles(ws, epId, manifest.extra_dirs);

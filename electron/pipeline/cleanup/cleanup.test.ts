@@ -8,14 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupReportSchema, identitiesDocSchema, type IdentitiesDoc } from '../../../shared/schema';
 import { defaultPipelineSettings } from '../../../shared/schema/settings';
-import { loadEvalPack } from '../../models/testing';
+import { loadEvalPack } from '../../models/eval-pack';
 import type { LoadedPack } from '../../models/types';
 import { readJson, writeJson } from '../../store/json';
 import { formatReport, validateEpisode } from '../../store/validate';
 import { loadFaceLibrary, type FaceCutout } from '../../../scripts/synth/faces';
 import { run as cli } from '../../cli/cleanup';
 import { clusterEpisode } from '../cluster';
-import { buildEpisode, hashTree, readFacesAndRows, type Fixture, type FixtureFace } from './testdata';
+import { buildEpisode, hashTree, readFacesAndRows, type Fixture, type FixtureFace } from '../../../test-support/cleanup-episodes';
 import { runCleanup } from './cleanup';
 import { listBackups, undoLastCleanup } from './backup';
 

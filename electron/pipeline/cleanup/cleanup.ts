@@ -33,12 +33,12 @@ import { isEmptyConstraints, translateConstraints } from '../../../shared/cluste
 import { readConstraints } from '../../store/constraints';
 import { identityChanges, type IdentityChange } from './changes';
 import { commitEpisodeEdit } from './write-back';
+import { CLEANUP_ACTIONS, CLEANUP_STEPS, type CleanupAction } from '../../../shared/schema/cleanup';
 
-export const CLEANUP_ACTIONS = ['split_tracks', 'reembed', 'recluster'] as const;
-export type CleanupAction = (typeof CLEANUP_ACTIONS)[number];
+export { CLEANUP_ACTIONS, type CleanupAction };
 
 export interface CleanupProgress {
-  step: CleanupAction | 'read' | 'backup' | 'write' | 'validate';
+  step: (typeof CLEANUP_STEPS)[number];
   done: number;
   total: number;
 }

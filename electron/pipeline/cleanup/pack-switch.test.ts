@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../../shared/schema';
 import { defaultPipelineSettings } from '../../../shared/schema/settings';
 import { loadPack } from '../../models/pack';
-import { loadEvalPack } from '../../models/testing';
+import { loadEvalPack } from '../../models/eval-pack';
 import type { LoadedPack } from '../../models/types';
 import { episodeArtifacts } from '../../store/artifacts';
 import { readJson } from '../../store/json';
@@ -18,7 +18,7 @@ import { readNpy } from '../../store/npy';
 import { formatReport, validateEpisode } from '../../store/validate';
 import { loadFaceLibrary, type FaceCutout } from '../../../scripts/synth/faces';
 import { clusterEpisode } from '../cluster';
-import { buildEpisode, readFacesAndRows, type Fixture, type FixtureFace } from './testdata';
+import { buildEpisode, readFacesAndRows, type Fixture, type FixtureFace } from '../../../test-support/cleanup-episodes';
 import { runCleanup } from './cleanup';
 
 const P1 = 'deepface-p01', P2 = 'deepface-p02';

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadEvalPack } from '../../models/testing';
+import { loadEvalPack } from '../../models/eval-pack';
 import type { LoadedPack } from '../../models/types';
 import { loadFaceLibrary, type FaceCutout } from '../../../scripts/synth/faces';
-import { buildEpisode, FRAME, readFacesAndRows, type Fixture, type FixtureFace } from './testdata';
+import { buildEpisode, FRAME, readFacesAndRows, type Fixture, type FixtureFace } from '../../../test-support/cleanup-episodes';
 import { reembedFaces, type ReembedOptions } from './reembed';
 
 const P1 = 'deepface-p01', P2 = 'deepface-p02';

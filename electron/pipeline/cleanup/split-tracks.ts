@@ -15,6 +15,8 @@
 // ids continuing after the largest existing track id; faces move to the new ids (rows of faces.jsonl /
 // faces.npy stay where they are); crops stay where they are (crop_path is a reference, not an owner).
 import { formatTrackId, trackIdNumber, type Face, type Track } from '../../../shared/schema';
+import { cosine, norm } from '../../../shared/vec';
+import { frameIdxOfRef } from '../../../shared/layout';
 
 export const MIN_SEGMENT = 2;
 export const JUMP_COSINE_BONUS = 0.15;
@@ -60,15 +62,8 @@ function boxJump(a: Box, b: Box): boolean {
   return side > 0 && Math.hypot(dx, dy) > JUMP_RATIO * side;
 }
 
-function cosine(a: Float64Array, b: Float64Array): number {
-  let ab = 0, aa = 0, bb = 0;
-  for (let k = 0; k < a.length; k++) {
-    ab += a[k] * b[k];
-    aa += a[k] * a[k];
-    bb += b[k] * b[k];
-  }
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 1;
-}
+/** Cosine of two segments' summed embeddings; an empty segment counts as the same look (no cut). */
+const segmentCosine = (a: Float64Array, b: Float64Array) => (norm(a) > 0 && norm(b) > 0 ? cosine(a, b) : 1);
 
 /**
  * Indices (into `vectors`) where a new segment starts, sorted, with the cosine between the means of the
@@ -92,7 +87,7 @@ export function changePoints(vectors: readonly Float32Array[], boxes: readonly B
   for (;;) {
     let best = -1, bestCos = -Infinity;
     for (let j = 0; j + 1 < segs.length; j++) {
-      const c = cosine(segs[j].sum, segs[j + 1].sum);
+      const c = segmentCosine(segs[j].sum, segs[j + 1].sum);
       if (c >= barAt(segs[j + 1].start) && c > bestCos) [best, bestCos] = [j, c];
     }
     if (best < 0) break;
@@ -102,13 +97,13 @@ export function changePoints(vectors: readonly Float32Array[], boxes: readonly B
   for (;;) {
     const j = segs.findIndex((s, idx) => s.end - s.start < MIN_SEGMENT && !((idx === 0 || jumps.has(s.start)) && (idx === segs.length - 1 || jumps.has(s.end))));
     if (j < 0 || segs.length < 2) break;
-    const left = j > 0 ? cosine(segs[j - 1].sum, segs[j].sum) : -Infinity;
-    const right = j + 1 < segs.length ? cosine(segs[j].sum, segs[j + 1].sum) : -Infinity;
+    const left = j > 0 ? segmentCosine(segs[j - 1].sum, segs[j].sum) : -Infinity;
+    const right = j + 1 < segs.length ? segmentCosine(segs[j].sum, segs[j + 1].sum) : -Infinity;
     merge(left >= right ? j - 1 : j);
   }
   return {
     at: segs.slice(1).map((s) => s.start),
-    cosines: segs.slice(1).map((s, j) => cosine(segs[j].sum, s.sum)),
+    cosines: segs.slice(1).map((s, j) => segmentCosine(segs[j].sum, s.sum)),
   };
 }
 
@@ -119,10 +114,7 @@ function timeOf(t: Track, frame: number): number {
   return t.start_s + ((frame - f0) * (t.end_s - t.start_s)) / (f1 - f0);
 }
 
-const thumbFrame = (ref: string): number | null => {
-  const m = /frame_(\d+)\.[a-z]+$/i.exec(ref);
-  return m ? Number(m[1]) : null;
-};
+const thumbFrame = frameIdxOfRef;
 
 /**
  * Finds and applies the splits. `rows` is faces.npy (row i ↔ faces[i]), `dim` its width.

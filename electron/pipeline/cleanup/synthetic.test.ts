@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadEvalPack } from '../../models/testing';
+import { loadEvalPack } from '../../models/eval-pack';
 import type { LoadedPack } from '../../models/types';
 import { formatReport, validateEpisode } from '../../store/validate';
 import { Workspace } from '../../store/workspace';
@@ -18,7 +18,7 @@ import { runPipeline } from '../orchestrator';
 import { sidePaths, trackSamplesSchema } from '../sidefiles';
 import { readJson } from '../../store/json';
 import { runCleanup } from './cleanup';
-import { hashTree } from './testdata';
+import { hashTree } from '../../../test-support/cleanup-episodes';
 
 let pack: LoadedPack;
 let dir: string;

@@ -12,7 +12,7 @@ import { backupStepLabel } from '../../../shared/commands/history';
 import { REVIEWER_REJECTION, type Refusal, type TrackEdit } from '../../../shared/commands/schema';
 import { embeddingStats } from '../../../shared/cluster/pooling';
 import { recordEdit, translateConstraints } from '../../../shared/cluster/reviewer-constraints';
-import { identityThumbRef } from '../../../shared/episode';
+import { identityThumbRef } from '../../../shared/layout';
 import type { Face, IdentitiesDoc, ReviewConstraints } from '../../../shared/schema';
 import { defaultPipelineSettings } from '../../../shared/schema/settings';
 import { episodeArtifacts } from '../../store/artifacts';

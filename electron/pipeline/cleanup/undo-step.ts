@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../../store/atomic';
 import { readJson } from '../../store/json';
 import { REDO_MARKER, UNDONE_PREFIX } from '../../store/review';
 import type { Workspace } from '../../store/workspace';
-import { AFTER_DIR, backupManifestSchema, backupsRoot, changedFiles, hashFiles, removeEmptyDirs, removeIfEmpty, scopeFiles, sha256 } from './backup';
+import { AFTER_DIR, backupManifestPath, backupManifestSchema, backupsRoot, changedFiles, hashFiles, removeEmptyDirs, removeIfEmpty, scopeFiles, sha256 } from './backup';
 
 export interface RedoResult {
   backup: string;
@@ -19,14 +19,14 @@ export interface RedoResult {
  * the undo left (review edits made and undone again do not count), unless `force`.
  */
 export async function redoCleanup(ws: Workspace, epId: string, undoneDir: string, opts: { force?: boolean } = {}): Promise<RedoResult> {
-  const manifest = await readJson(ws.abs(`${undoneDir}/backup.json`), backupManifestSchema);
+  const manifest = await readJson(ws.abs(backupManifestPath(undoneDir)), backupManifestSchema);
   if (!manifest.after) throw new Error(`${ws.abs(undoneDir)}: the cleanup never finished, there is nothing to redo`);
   const contents = new Map<string, Buffer>();
   for (const f of manifest.after) {
     const file = ws.abs(`${undoneDir}/${AFTER_DIR}/${f.path}`);
     const buf = await readFile(file).catch(() => null);
     if (!buf) throw new Error(`${file} is missing: this backup has no post-cleanup snapshot, so the cleanup cannot be redone (run it again instead)`);
-    if (sha256(buf) !== f.sha256) throw new Error(`snapshot ${file} is damaged: sha256 ${sha256(buf)} ≠ ${f.sha256} in ${ws.abs(`${undoneDir}/backup.json`)}; nothing restored`);
+    if (sha256(buf) !== f.sha256) throw new Error(`snapshot ${file} is damaged: sha256 ${sha256(buf)} ≠ ${f.sha256} in ${ws.abs(backupManifestPath(undoneDir))}; nothing restored`);
     contents.set(f.path, buf);
   }
   const current = await scopeFiles(ws, epId, manifest.extra_dirs);

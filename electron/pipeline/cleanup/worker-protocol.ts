@@ -52,7 +52,7 @@ export async function resolveCleanupPack(ws: Workspace, opts: Pick<CleanupWorker
   try {
     // 'eval' is the test-only pack whose files live in ../shared/eval (as the CLI's --pack eval).
     const pack = packId === 'eval'
-      ? await (await import('../../models/testing')).loadEvalPack(opts.settings.device === 'auto' ? 'cpu' : opts.settings.device)
+      ? await (await import('../../models/eval-pack')).loadEvalPack(opts.settings.device === 'auto' ? 'cpu' : opts.settings.device)
       : await (await import('../../models/pack')).loadPack({ packId, device: opts.settings.device, userModelDir: modelsDir });
     log('info', `cleanup: pack ${packId} (${pack.embedder.modelId}) on ${pack.device}`);
     return pack;

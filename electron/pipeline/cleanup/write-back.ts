@@ -5,7 +5,7 @@
 // edited or as it was; the post-edit hashes are sealed last (what undo / redo check).
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { cropRef } from '../../../shared/episode';
+import { cropRef } from '../../../shared/layout';
 import { POOLING_RULE, type PooledTracks } from '../../../shared/cluster/pooling';
 import type { Face, IdentitiesDoc, ReviewConstraints, Track } from '../../../shared/schema';
 import { episodeArtifacts } from '../../store/artifacts';

@@ -13,6 +13,7 @@
 // edit pushes an undo step; undoing further pushes a redo step; both hide it).
 import { readdir, rm } from 'node:fs/promises';
 import { z } from 'zod';
+import { BACKUP_LAYOUT } from '../../../shared/layout';
 import { backupStepSchema, emptyHistory, recordBackupStep, type History } from '../../../shared/commands/history';
 import { identitiesDocSchema, isoTimestamp, nonNegInt } from '../../../shared/schema';
 import { readJson, writeJson } from '../json';
@@ -46,7 +47,7 @@ export const redoMarkerSchema = z.strictObject({
   redo_depth: nonNegInt,
 });
 export type RedoMarker = z.infer<typeof redoMarkerSchema>;
-export const REDO_MARKER = 'redo.json';
+export const REDO_MARKER = BACKUP_LAYOUT.redoMarker;
 
 export interface CleanupRedo {
   /** The undone backup folder (workspace-relative). */

@@ -1,53 +1,14 @@
 // The facts of one episode that review commands and views read: tracks, per-track face facts (counts,
 // crops, quality) and the pooled track embeddings, loaded once through the validating store.
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { z } from 'zod';
 import type { CommandContext, TrackFacts } from '../../../shared/commands/schema';
 import { embeddingStats } from '../../../shared/cluster/pooling';
 import { embeddingsMetaSchema, trackSchema, type Track } from '../../../shared/schema';
-import { StoreError, zodIssues } from '../errors';
+import { episodeArtifacts } from '../artifacts';
 import { readJson } from '../json';
 import { readJsonlStream } from '../jsonl';
 import { readNpy } from '../npy';
 import type { Workspace } from '../workspace';
-
-/**
- * The review side only needs these faces.jsonl fields; validating 512 floats per row again on every
- * open would cost seconds on a long episode (the pipeline validated them on write; `screenalytics
- * validate` checks them fully).
- */
-const faceLiteSchema = z.looseObject({
-  face_id: z.string(),
-  track_id: z.string(),
-  frame_idx: z.number().int().nonnegative(),
-  quality_score: z.number(),
-  crop_path: z.string().default(''),
-  rejection_reason: z.string().optional(),
-});
-
-// The embedding array is ~90% of each line; cutting it out before JSON.parse makes opening a
-// 100k-face episode about 3× faster. (Embeddings are read from the .npy files instead.)
-const EMBEDDING_RE = /"embedding"\s*:\s*\[[^\]]*\]/;
-
-/** faces.jsonl rows with only the fields review needs; errors name the file and line. */
-async function* readFacesLite(path: string): AsyncGenerator<z.output<typeof faceLiteSchema>> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of lines) {
-    line++;
-    let json: unknown;
-    try {
-      json = JSON.parse(text.replace(EMBEDDING_RE, '"embedding":null'));
-    } catch (err) {
-      throw new StoreError({ file: path, line, message: `not valid JSON (${(err as Error).message})` });
-    }
-    const r = faceLiteSchema.safeParse(json);
-    if (!r.success) throw new StoreError(zodIssues(path, r.error, () => line));
-    yield r.data;
-  }
-}
 
 export interface TrackInfo {
   track: Track;
@@ -94,7 +55,7 @@ export async function loadEpisodeData(ws: Workspace, epId: string): Promise<Epis
   const facesPath = ws.abs(p.faces);
   if (await exists(facesPath)) {
     const perTrack = new Map<string, { frame: number; crop: string; q: number; id: string; rejected: boolean }[]>();
-    for await (const f of readFacesLite(facesPath)) {
+    for await (const f of episodeArtifacts(ws, epId).faceFacts()) {
       let list = perTrack.get(f.track_id);
       if (!list) perTrack.set(f.track_id, (list = []));
       list.push({ frame: f.frame_idx, crop: f.crop_path, q: f.quality_score, id: f.face_id, rejected: !!f.rejection_reason });

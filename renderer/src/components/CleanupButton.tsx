@@ -1,4 +1,4 @@
-// "Clean up" (issue #6): a dry run first shows what split_tracks / reembed / recluster would change,
+// "Clean up": a dry run first shows what split_tracks / reembed / recluster would change,
 // Apply runs it (in the service's worker thread; Cancel stops it and leaves the episode as it was; the
 // service backs the episode up first). The applied cleanup is one step of the normal undo/redo (z /
 // shift+z restore its backup / re-apply it); "Undo cleanup" stays for undoing it after later edits
@@ -6,7 +6,8 @@
 // which reloads the episode (episodeSlice).
 import { useEffect, useState } from 'react';
 import type { EventOf } from '../../../shared/ipc';
-import { DEFAULT_CLEANUP_ACTIONS, type CleanupRunResponse } from '../../../shared/ipc';
+import type { CleanupRunResponse } from '../../../shared/ipc';
+import { DEFAULT_CLEANUP_ACTIONS } from '../../../shared/schema/cleanup';
 import { errorInfo, getApi } from '../api/client';
 import { useApp } from '../state/store';
 import { Dialog } from './Dialog';

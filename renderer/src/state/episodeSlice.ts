@@ -310,7 +310,7 @@ export const createEpisodeSlice: StateCreator<AppState, [], [], EpisodeSlice> = 
       get().toast('info', `Nothing to ${which}`);
       return Promise.resolve();
     }
-    // A cleanup step (issue #6) restores tracks and faces too, not just identities: reload them.
+    // A cleanup step restores tracks and faces too, not just identities: reload them.
     const kind = which === 'undo' ? history?.undo_kind : history?.redo_kind;
     const cleanupStep = kind === 'cleanup' || kind === 'track-edit';
     return tracked(() =>

@@ -2,6 +2,7 @@
 // every keystroke or focus move.
 import type { Identity } from '../../../shared/schema';
 import type { TrackSummary } from '../../../shared/ipc';
+import { unionLength } from '../../../shared/geometry';
 import type { AppState } from './store';
 import type { Filters, SortKey } from './uiSlice';
 
@@ -19,23 +20,7 @@ export interface IdentityCardModel {
 
 /** Seconds on screen: the union of the tracks' [start_s, end_s] (overlapping tracks count once). */
 export function onScreenSeconds(trackIds: string[], tracks: Record<string, TrackSummary>): number {
-  const spans = trackIds
-    .map((t) => tracks[t])
-    .filter((t): t is TrackSummary => !!t)
-    .map((t) => [t.start_s, t.end_s] as const)
-    .sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let curStart = -1;
-  let curEnd = -1;
-  for (const [s, e] of spans) {
-    if (s > curEnd) {
-      if (curEnd > curStart) total += curEnd - curStart;
-      curStart = s;
-      curEnd = e;
-    } else curEnd = Math.max(curEnd, e);
-  }
-  if (curEnd > curStart) total += curEnd - curStart;
-  return total;
+  return unionLength(trackIds.filter((t) => tracks[t]).map((t) => [tracks[t].start_s, tracks[t].end_s] as const));
 }
 
 export function toCard(ident: Identity, tracks: Record<string, TrackSummary>): IdentityCardModel {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { StoreError } from '../errors';
+import { StoreError } from '../electron/store/errors';
 
 /** Awaits `fn`, which must fail with a StoreError whose message matches `pattern`; returns it. */
 export async function rejectsStoreError(fn: () => Promise<unknown>, pattern: RegExp): Promise<StoreError> {

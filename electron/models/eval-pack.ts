@@ -1,5 +1,6 @@
-// Test helpers shared by every engineer's tests: the eval pack (real SCRFD-500M + MobileFaceNet
-// from ../shared/eval/models) and a photo reader. Not used by the app itself.
+// The eval pack (real SCRFD-500M + MobileFaceNet from ../shared/eval/models): the small pack the
+// tests, the evaluation scripts and `--pack eval` (CLI cleanup, cleanup worker) run on; and a photo
+// reader for the evaluation photos.
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { loadPack, REPO_ROOT } from './pack';

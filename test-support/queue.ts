@@ -4,7 +4,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../models/pack';
+import { REPO_ROOT } from '../electron/models/pack';
 
 const BIN = join(REPO_ROOT, 'bin/screenalytics.mjs');
 

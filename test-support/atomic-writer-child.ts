@@ -3,7 +3,7 @@
 // bytes of (version & 0xff), so the test can tell a complete version from a torn one.
 // Modes: "run" writes forever, printing `done <v>` after each; "pause" prints `mid 2` half-way through
 // version 2 and then waits, so the parent's SIGKILL lands inside a write for certain.
-import { writeStreamAtomic } from '../atomic';
+import { writeStreamAtomic } from '../electron/store/atomic';
 
 const [path, sizeArg, mode] = process.argv.slice(2);
 const size = Number(sizeArg);

@@ -1,6 +1,9 @@
-// Small typed front for onnx-proto (the generated protobufjs encoder for onnx.proto): nodes,
-// initialisers and graph inputs/outputs, encoded into a ModelProto. Initialisers use raw_data and
-// nothing time-dependent goes into the model, so the same graph always encodes to the same bytes.
+// The one ONNX graph builder: a small typed front for onnx-proto (the generated protobufjs encoder for
+// onnx.proto) — nodes, initialisers and graph inputs/outputs, encoded into a ModelProto. Used by the
+// TFJS → ONNX converter that builds the default pack (models/convert), by the similarity matrices the
+// clustering and cast suggestions hand to onnxruntime, and by the stand-in models of tests. Initialisers
+// use raw_data and nothing time-dependent goes into the model, so the same graph always encodes to the
+// same bytes.
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
@@ -71,7 +74,8 @@ export class OnnxGraphBuilder {
     this.outputs.push(valueInfo(name, dims));
   }
 
-  encode(graphName: string, docString: string, opset = 13): Uint8Array {
+  /** The ModelProto bytes; `producer` names what built the graph (the converter pins its own). */
+  encode(graphName: string, docString: string, producer = 'screenalytics', opset = 13): Uint8Array {
     const graph = onnx.GraphProto.create({
       name: graphName,
       node: this.nodes,
@@ -82,7 +86,7 @@ export class OnnxGraphBuilder {
     const model = onnx.ModelProto.create({
       irVersion: 7,
       opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: opset })],
-      producerName: 'screenalytics-tfjs2onnx',
+      producerName: producer,
       producerVersion: '1',
       docString,
       graph,
@@ -91,11 +95,30 @@ export class OnnxGraphBuilder {
   }
 }
 
-function valueInfo(name: string, dims?: (number | string)[]) {
-  const shape = dims
-    ? { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) }
-    : undefined;
-  return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: FLOAT, shape } } });
+/**
+ * A·Bᵀ as a Transpose + MatMul graph, output `s` (B = A when `b` is omitted). For unit rows this is
+ * the cosine similarity matrix, which onnxruntime's multithreaded SGEMM computes several times faster
+ * than a JS loop (bench/cluster.bench.ts). Rows are the dimension `rows` of each input, columns `d`.
+ */
+export function similarityModel(graphName: string, a: { name: string; rows: string }, b?: { name: string; rows: string }): Uint8Array {
+  const g = new OnnxGraphBuilder();
+  const right = b ?? a;
+  g.input(a.name, [a.rows, 'd']);
+  if (b) g.input(b.name, [b.rows, 'd']);
+  const transposed = g.op('Transpose', [right.name], `${right.name}t`, { perm: [1, 0] });
+  g.node('MatMul', [a.name, transposed], ['s']);
+  g.output('s', [a.rows, right.rows]);
+  return g.encode(graphName, 'similarity matrix of unit rows');
+}
+
+/** A tensor shape: numbers are fixed sizes, strings named dynamic dimensions. */
+export function tensorShape(dims: (number | string)[]) {
+  return { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) };
+}
+
+/** A float tensor's graph input / output description. */
+export function valueInfo(name: string, dims?: (number | string)[]) {
+  return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: FLOAT, shape: dims ? tensorShape(dims) : undefined } } });
 }
 
 function encodeAttr(name: string, v: AttrValue) {

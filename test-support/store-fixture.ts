@@ -3,18 +3,16 @@
 // embedded by the real MobileFaceNet (Paddle export, 128-d) with onnxruntime, so every artifact holds
 // real model output. Not used by the app.
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { cropRef, identityThumbRef } from '../../../shared/episode';
-import { formatFaceId, formatIdentityId, formatTrackId, type Detection, type Face, type IdentitiesDoc, type Track } from '../../../shared/schema';
-import { EpisodeArtifacts } from '../artifacts';
-import { Workspace } from '../workspace';
+import { cropRef, identityThumbRef } from '../shared/layout';
+import { formatFaceId, formatIdentityId, formatTrackId, type Detection, type Face, type IdentitiesDoc, type Track } from '../shared/schema';
+import { EVAL_DIR } from '../electron/models/eval-pack';
+import { EpisodeArtifacts } from '../electron/store/artifacts';
+import { Workspace } from '../electron/store/workspace';
 import { tempDir } from './tmp';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const EVAL_DIR = process.env.SCREENALYTICS_EVAL_DIR ?? resolve(REPO_ROOT, '../shared/eval');
 export const FIXTURE_EP = 'friends-s01e01';
 export const FIXTURE_MODEL = 'mobilefacenet_paddle';
 export const FIXTURE_DIM = 128;
