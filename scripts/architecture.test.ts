@@ -98,21 +98,8 @@ test('only electron/main and electron/preload import the Electron runtime', () =
   assert.deepEqual(offending(files, (to) => to === 'electron', true), []);
 });
 
-/**
- * Imports of host code that still lives in electron/web/ (media and static confinement, CSP, the
- * workspace switcher), exactly as they stand; they go when that code moves to electron/host/. Any other
- * import of electron/web/ from main fails.
- */
-const MAIN_WEB_EXCEPTIONS = new Set([
-  'electron/main/main.ts: ../web/workspace-switch',
-  'electron/main/protocols.ts: ../web/media',
-  'electron/main/protocols.ts: ../web/server',
-  'electron/main/protocols.ts: ../web/static',
-  'electron/main/workspaces.ts: ../web/workspace-switch',
-]);
-
-test('electron/main imports no web-host module (shared host code lives outside electron/web/)', () => {
-  assert.deepEqual(offending(sources('electron/main'), under('electron/web')).filter((o) => !MAIN_WEB_EXCEPTIONS.has(o)), []);
+test('electron/main takes host code from electron/host/, never from the web transport (electron/web/)', () => {
+  assert.deepEqual(offending(sources('electron/main'), under('electron/web')), []);
 });
 
 test('the pipeline and cleanup never import the services', () => {
