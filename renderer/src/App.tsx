@@ -1,9 +1,8 @@
 import { useApp } from './state/store';
-import { useShortcuts } from './useShortcuts';
+import { useKeyboard } from './actions/keyboard';
 import { TopBar } from './components/TopBar';
 import { StatusBar } from './components/StatusBar';
 import { Toasts } from './components/Toasts';
-import { useWorkspaceWatch } from './components/WorkspacePicker';
 import { Dialogs } from './components/Dialogs';
 import { EpisodesView } from './views/EpisodesView';
 import { PeopleView } from './views/PeopleView';
@@ -12,8 +11,7 @@ import { TimelineView } from './views/timeline/TimelineView';
 
 export function App() {
   const view = useApp((s) => s.view);
-  useShortcuts();
-  useWorkspaceWatch();
+  useKeyboard();
   return (
     <div className="app">
       <TopBar />

@@ -143,3 +143,12 @@ export function errorInfo(err: unknown): { code: string; message: string; revisi
   if (err instanceof IpcFailure) return err.error;
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }
+
+/**
+ * The absolute path of a file the user picked: Electron's preload resolves it (webUtils.getPathForFile);
+ * a plain browser only gives the name, so this is null there.
+ */
+export function pathForFile(file: File): string | null {
+  const path = isElectron() ? window.api?.getPathForFile?.(file) : null;
+  return typeof path === 'string' && path ? path : null;
+}

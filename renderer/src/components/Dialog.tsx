@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { scopeKeyHandler } from '../actions/keyboard';
 
 /** Modal shell: traps initial focus, closes on Esc or backdrop click, labelled for screen readers. */
 export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
@@ -20,12 +21,7 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
         ref={ref}
         tabIndex={-1}
         data-testid={props.testId}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            props.onClose();
-          }
-        }}
+        onKeyDown={scopeKeyHandler('dialog', props.onClose)}
       >
         <h2>{props.title}</h2>
         {props.children}

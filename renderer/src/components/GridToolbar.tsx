@@ -1,7 +1,7 @@
 import { useApp } from '../state/store';
 import { selectors } from '../state/selectors';
-import type { Filters, SortKey } from '../state/uiSlice';
-import { openLabelDialog, openMergeDialog, toggleLock } from '../actions';
+import type { Filters, SortKey } from '../state/ui/slice';
+import { ActionButton } from '../actions/ActionButton';
 
 const FILTERS: [keyof Omit<Filters, 'search'>, string][] = [
   ['unlabeled', 'Unlabeled'],
@@ -15,7 +15,6 @@ export function GridToolbar({ count }: { count: number }) {
   const setFilter = useApp((s) => s.setFilter);
   const setSort = useApp((s) => s.setSort);
   const selected = useApp((s) => s.selectedIds.length);
-  const clear = useApp((s) => s.clearSelection);
   const total = useApp((s) => s.doc?.identities.length ?? 0);
   const loadSimilarity = useApp((s) => s.loadSimilarity);
 
@@ -55,10 +54,10 @@ export function GridToolbar({ count }: { count: number }) {
       {selected > 0 && (
         <>
           <span className="hint">{selected} selected</span>
-          <button className="btn small" onClick={openMergeDialog} data-testid="merge-selected">Merge… (m)</button>
-          <button className="btn small" onClick={toggleLock}>Lock/unlock (l)</button>
-          <button className="btn small" onClick={openLabelDialog}>Label (e)</button>
-          <button className="btn small" onClick={clear}>Clear</button>
+          <ActionButton id="identity.merge" testId="merge-selected" />
+          <ActionButton id="identity.lock" />
+          <ActionButton id="identity.label" />
+          <ActionButton id="grid.clear" keyInText={false} />
         </>
       )}
       <span className="count" data-testid="grid-count">{count} of {total} identities</span>

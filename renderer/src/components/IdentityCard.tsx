@@ -3,7 +3,6 @@ import { useApp } from '../state/store';
 import type { IdentityCardModel } from '../state/selectors';
 import { Thumb } from './Thumb';
 import { formatSeconds } from '../format';
-import { openIdentity } from '../actions';
 import { CastSuggestions } from '../views/cast/CastSuggestions';
 
 export const IdentityCard = memo(function IdentityCard(props: {
@@ -15,6 +14,7 @@ export const IdentityCard = memo(function IdentityCard(props: {
   const { card, index, focused, selected } = props;
   const setFocus = useApp((s) => s.setFocus);
   const toggleSelected = useApp((s) => s.toggleSelected);
+  const openIdentity = useApp((s) => s.openIdentity);
   const title = card.name ?? 'unlabeled';
   return (
     <div
@@ -28,13 +28,13 @@ export const IdentityCard = memo(function IdentityCard(props: {
         setFocus(index);
         if (e.shiftKey || e.metaKey || e.ctrlKey) toggleSelected(card.id);
       }}
-      onDoubleClick={() => openIdentity(card.id)}
+      onDoubleClick={() => void openIdentity(card.id)}
     >
       <Thumb refPath={card.thumbRef} alt={`Thumbnail of ${title}`} />
       {selected && <span className="check-mark" aria-hidden>✓</span>}
       {card.locked && <span className="badge locked" data-testid="locked-badge">locked</span>}
       <div className={`name${card.name ? '' : ' unlabeled'}`} data-testid="card-name">{title}</div>
-      {!card.name && <CastSuggestions identityId={card.id} compact focused={focused} />}
+      {!card.name && <CastSuggestions identityId={card.id} compact />}
       <div className="meta">
         <span>{card.tracks} tracks</span>
         <span>{card.faces} faces</span>

@@ -1,7 +1,7 @@
 // Virtualised grid of identity cards: only the visible rows are in the DOM, so thousands of
 // identities scroll smoothly. Columns follow the container width; the store learns the column
 // count so arrow keys can move by whole rows.
-import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useApp } from '../state/store';
 import { selectors } from '../state/selectors';
@@ -12,13 +12,10 @@ const CARD_MIN_WIDTH = 168;
 const ROW_HEIGHT = 238; // card 226 + gap 12
 const GAP = 12;
 
-export function IdentityGrid({ cards }: { cards: IdentityCardModel[] }) {
-  const scrollRef = useRef<HTMLDivElement>(null);
+/** Columns that fit the scroll container's width; the store learns them (arrow keys move by rows). */
+function useColumns(scrollRef: RefObject<HTMLDivElement | null>): number {
   const [width, setWidth] = useState(1200);
-  const focusIndex = useApp(selectors.focusIndex);
-  const selectedIds = useApp((s) => s.selectedIds);
   const setGridColumns = useApp((s) => s.setGridColumns);
-
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
@@ -27,10 +24,17 @@ export function IdentityGrid({ cards }: { cards: IdentityCardModel[] }) {
     const ro = new ResizeObserver(measure);
     ro.observe(el);
     return () => ro.disconnect();
-  }, []);
-
+  }, [scrollRef]);
   const columns = Math.max(1, Math.floor((width + GAP) / (CARD_MIN_WIDTH + GAP)));
   useEffect(() => setGridColumns(columns), [columns, setGridColumns]);
+  return columns;
+}
+
+export function IdentityGrid({ cards }: { cards: IdentityCardModel[] }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const focusIndex = useApp(selectors.focusIndex);
+  const selectedIds = useApp((s) => s.selectedIds);
+  const columns = useColumns(scrollRef);
   const rows = Math.ceil(cards.length / columns);
 
   const virtualizer = useVirtualizer({

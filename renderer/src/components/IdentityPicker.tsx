@@ -1,33 +1,27 @@
 import { useEffect, useMemo, useState, type KeyboardEvent, type RefObject } from 'react';
 import type { Identity } from '../../../shared/schema';
-import { errorInfo, getApi } from '../api/client';
-import { useApp } from '../state/store';
+import { useApp, type AppState } from '../state/store';
 import { matchesQuery, type Ranked } from '../state/mergePlan';
 import { Thumb } from './Thumb';
 
 /** Similarity of every other identity to `anchorId`, asked fresh from the service when the dialog opens. */
 export function useRanked(anchorId: string): Ranked[] | null {
   const epId = useApp((s) => s.epId);
+  const rankAgainst = useApp((s) => s.rankAgainst);
   const [ranked, setRanked] = useState<Ranked[] | null>(null);
   useEffect(() => {
     if (!epId) return;
     let live = true;
-    getApi()
-      .getIdentityDetail({ ep_id: epId, identity_id: anchorId })
-      .then((d) => live && setRanked(d.suggestions.map((s) => ({ identity_id: s.identity_id, similarity: s.similarity }))))
-      .catch((err) => {
-        if (live) setRanked([]);
-        useApp.getState().toast('warn', `No similarity ranking: ${errorInfo(err).message}`);
-      });
+    void rankAgainst(anchorId).then((r) => live && setRanked(r));
     return () => {
       live = false;
     };
-  }, [epId, anchorId]);
+  }, [epId, anchorId, rankAgainst]);
   return ranked;
 }
 
 /** Up to `n` faces of an identity: one crop from each of its first tracks (the canonical face first). */
-export function identityFaces(ident: Identity, tracks: ReturnType<typeof useApp.getState>['tracks'], n = 4): string[] {
+export function identityFaces(ident: Identity, tracks: AppState['tracks'], n = 4): string[] {
   const out = ident.canonical_face_path ? [ident.canonical_face_path] : [];
   for (const t of ident.track_ids) {
     if (out.length >= n) break;
@@ -38,13 +32,45 @@ export function identityFaces(ident: Identity, tracks: ReturnType<typeof useApp.
 }
 
 /** Identity candidates for a merge or move, ordered by similarity (when known) then size. */
-export function rankCandidates(identities: readonly Identity[], exclude: readonly string[], ranked: readonly Ranked[] | null): { ident: Identity; similarity: number | null }[] {
+type Candidate = { ident: Identity; similarity: number | null };
+
+export function rankCandidates(identities: readonly Identity[], exclude: readonly string[], ranked: readonly Ranked[] | null): Candidate[] {
   const excluded = new Set(exclude);
   const sim = new Map((ranked ?? []).map((r) => [r.identity_id, r.similarity]));
   return identities
     .filter((i) => !excluded.has(i.identity_id))
     .map((ident) => ({ ident, similarity: sim.get(ident.identity_id) ?? null }))
     .sort((a, b) => (b.similarity ?? -2) - (a.similarity ?? -2) || b.ident.track_ids.length - a.ident.track_ids.length || a.ident.identity_id.localeCompare(b.ident.identity_id));
+}
+
+function PickerRow(props: { candidate: Candidate; chosen: boolean; active: boolean; onPick: (id: string) => void }) {
+  const { ident: i, similarity } = props.candidate;
+  const tracks = useApp((s) => s.tracks);
+  return (
+    <button
+      type="button"
+      role="option"
+      aria-selected={props.chosen}
+      className={`picker-row${props.chosen ? ' chosen' : ''}${props.active ? ' active' : ''}`}
+      onClick={() => props.onPick(i.identity_id)}
+      data-testid="picker-candidate"
+      data-identity-id={i.identity_id}
+    >
+      <span className="picker-faces">
+        {identityFaces(i, tracks).map((ref) => (
+          <Thumb key={ref} refPath={ref} alt={`Face of ${i.identity_id}`} className="mini" />
+        ))}
+      </span>
+      <span className="picker-text">
+        <strong data-testid="picker-name">{i.labels.name ?? 'unlabeled'}</strong>
+        {i.locked && <span className="badge-inline locked">locked</span>}
+        <br />
+        <small>
+          {i.identity_id} · {i.track_ids.length} tracks{similarity !== null ? ` · sim ${similarity.toFixed(2)}` : ''}
+        </small>
+      </span>
+    </button>
+  );
 }
 
 /**
@@ -63,7 +89,6 @@ export function IdentityPicker(props: {
   autoFocus?: boolean;
 }) {
   const identities = useApp((s) => s.doc?.identities);
-  const tracks = useApp((s) => s.tracks);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(-1);
   const all = useMemo(() => rankCandidates(identities ?? [], props.exclude, props.ranked), [identities, props.exclude, props.ranked]);
@@ -97,35 +122,9 @@ export function IdentityPicker(props: {
       />
       <div className="picker-list" role="listbox" aria-label={props.label} aria-busy={props.ranked === null} data-testid="identity-picker">
         {shown.length === 0 && <div className="hint">No identity matches "{query}"</div>}
-        {shown.map((c, k) => {
-          const i = c.ident;
-          return (
-            <button
-              type="button"
-              key={i.identity_id}
-              role="option"
-              aria-selected={props.value === i.identity_id}
-              className={`picker-row${props.value === i.identity_id ? ' chosen' : ''}${k === active ? ' active' : ''}`}
-              onClick={() => props.onChange(i.identity_id)}
-              data-testid="picker-candidate"
-              data-identity-id={i.identity_id}
-            >
-              <span className="picker-faces">
-                {identityFaces(i, tracks).map((ref) => (
-                  <Thumb key={ref} refPath={ref} alt={`Face of ${i.identity_id}`} className="mini" />
-                ))}
-              </span>
-              <span className="picker-text">
-                <strong data-testid="picker-name">{i.labels.name ?? 'unlabeled'}</strong>
-                {i.locked && <span className="badge-inline locked">locked</span>}
-                <br />
-                <small>
-                  {i.identity_id} · {i.track_ids.length} tracks{c.similarity !== null ? ` · sim ${c.similarity.toFixed(2)}` : ''}
-                </small>
-              </span>
-            </button>
-          );
-        })}
+        {shown.map((c, k) => (
+          <PickerRow key={c.ident.identity_id} candidate={c} chosen={props.value === c.ident.identity_id} active={k === active} onPick={props.onChange} />
+        ))}
       </div>
     </div>
   );

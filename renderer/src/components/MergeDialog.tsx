@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { Identity } from '../../../shared/schema';
-import { openIdentity } from '../actions';
 import { useApp } from '../state/store';
+import type { FollowUp } from '../state/ui/dialogs';
 import { separatedFrom } from '../state/separations';
 import { clearMatch, keptFirst, mergeOutcome, type MergeOutcome } from '../state/mergePlan';
 import { Dialog } from './Dialog';
@@ -35,13 +35,11 @@ async function runMerge(target: Identity, sources: Identity[], carried: MergeOut
   // The selection was this merge's input; keep none of it, even if a confirmation follows.
   app.clearSelection();
   const keptId = target.identity_id;
-  const fromDetail = app.view === 'identity';
-  const after = async () => {
-    if (carried) await useApp.getState().runCommand({ op: 'label', identity_id: keptId, name: carried.name, person_id: carried.person_id });
-    const s = useApp.getState();
-    if (fromDetail && (s.view !== 'identity' || s.detailId !== keptId)) openIdentity(keptId);
+  const followUp: FollowUp = {
+    ...(carried ? { then: { op: 'label', identity_id: keptId, name: carried.name, person_id: carried.person_id } } : {}),
+    ...(app.view === 'identity' ? { open: keptId } : {}),
   };
-  await app.runCommand({ op: 'merge', target_id: keptId, source_ids: sources.map((s) => s.identity_id) }, after);
+  await app.runCommand({ op: 'merge', target_id: keptId, source_ids: sources.map((s) => s.identity_id) }, followUp);
 }
 
 function MergeSummary(props: {
@@ -83,6 +81,54 @@ function MergeSummary(props: {
   );
 }
 
+/** The chosen source (picking mode): a clear match is preselected until the reviewer chooses. */
+function useChosenSource(targetId: string, sourceIds: string[], ranked: ReturnType<typeof useRanked>) {
+  const identities = useApp((s) => s.doc?.identities);
+  const [chosen, setChosen] = useState(sourceIds[0] ?? '');
+  const [touched, setTouched] = useState(sourceIds.length > 0);
+  useEffect(() => {
+    const { doc, separations } = useApp.getState();
+    if (touched || !ranked || !doc) return;
+    const alive = new Set(doc.identities.map((i) => i.identity_id));
+    setChosen(clearMatch(ranked.filter((r) => alive.has(r.identity_id)), separatedFrom(doc, targetId, separations)) ?? '');
+  }, [ranked, touched, identities, targetId]);
+  const choose = (id: string) => {
+    setTouched(true);
+    setChosen(id);
+  };
+  return [chosen, choose] as const;
+}
+
+/** Who is kept, who is merged in, and what that loses, for the members on screen. */
+function useMergeMembers(props: { targetId: string; sourceIds: string[] }, chosen: string, keptOverride: string | null, carryName: boolean) {
+  const identities = useApp((s) => s.doc?.identities);
+  const picking = props.sourceIds.length <= 1;
+  const memberIds = picking ? [props.targetId, ...(chosen ? [chosen] : [])] : [props.targetId, ...props.sourceIds];
+  const members = memberIds.map((id) => identities?.find((i) => i.identity_id === id)).filter((i): i is Identity => !!i);
+  const target = (keptOverride && members.find((m) => m.identity_id === keptOverride)) || keptFirst(members)[0];
+  const sources = members.filter((m) => m !== target);
+  const outcome = target ? mergeOutcome(target, sources, carryName) : null;
+  const ready = !!target && sources.length > 0;
+  return { picking, target, sources, outcome, ready, safe: ready && outcome!.losses.length === 0 };
+}
+
+function ConfirmMerge(props: { label: string; ready: boolean; safe: boolean; onConfirm: () => void; confirmRef: RefObject<HTMLButtonElement | null> }) {
+  return (
+    <button
+      ref={props.confirmRef}
+      className="btn primary"
+      disabled={!props.ready}
+      onClick={props.onConfirm}
+      // Enter must never confirm a merge that loses a name or a lock.
+      onKeyDown={(e) => !props.safe && e.key === 'Enter' && e.preventDefault()}
+      data-testid="merge-confirm"
+      data-autofocus={props.safe ? true : undefined}
+    >
+      {props.label}
+    </button>
+  );
+}
+
 /**
  * Merge identities, face first. The kept identity is the labeled / locked / larger one (Swap
  * overrides); a source's name carries over by default; nothing is preselected unless one candidate is
@@ -90,32 +136,13 @@ function MergeSummary(props: {
  * confirm button is neither focused nor triggered by Enter.
  */
 export function MergeDialog(props: { targetId: string; sourceIds: string[]; onClose: () => void }) {
-  const identities = useApp((s) => s.doc?.identities);
-  const byId = (id: string) => identities?.find((i) => i.identity_id === id);
-  const picking = props.sourceIds.length <= 1;
   const ranked = useRanked(props.targetId);
-  const [chosen, setChosen] = useState(props.sourceIds[0] ?? '');
-  const [touched, setTouched] = useState(props.sourceIds.length > 0);
+  const [chosen, chooseSource] = useChosenSource(props.targetId, props.sourceIds, ranked);
   const [keptOverride, setKeptOverride] = useState<string | null>(null);
   const [carryName, setCarryName] = useState(true);
+  const { picking, target, sources, outcome, ready, safe } = useMergeMembers(props, chosen, keptOverride, carryName);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const filterRef = useRef<HTMLInputElement>(null);
-
-  // Preselect only a clear match, and only if the reviewer has not chosen yet.
-  useEffect(() => {
-    const { doc, separations } = useApp.getState();
-    if (touched || !ranked || !doc) return;
-    const alive = new Set(doc.identities.map((i) => i.identity_id));
-    setChosen(clearMatch(ranked.filter((r) => alive.has(r.identity_id)), separatedFrom(doc, props.targetId, separations)) ?? '');
-  }, [ranked, touched, identities, props.targetId]);
-
-  const memberIds = picking ? [props.targetId, ...(chosen ? [chosen] : [])] : [props.targetId, ...props.sourceIds];
-  const members = memberIds.map(byId).filter((i): i is Identity => !!i);
-  const target = (keptOverride && members.find((m) => m.identity_id === keptOverride)) || keptFirst(members)[0];
-  const sources = members.filter((m) => m !== target);
-  const outcome = target ? mergeOutcome(target, sources, carryName) : null;
-  const ready = !!target && sources.length > 0;
-  const safe = ready && outcome!.losses.length === 0;
 
   // Focus follows safety: the confirm button only when nothing would be lost.
   useEffect(() => {
@@ -124,9 +151,8 @@ export function MergeDialog(props: { targetId: string; sourceIds: string[]; onCl
   }, [safe, chosen, keptOverride, picking]);
 
   const choose = (id: string) => {
-    setTouched(true);
     setKeptOverride(null);
-    setChosen(id);
+    chooseSource(id);
   };
   const confirm = () => {
     if (!ready || !target) return;
@@ -136,17 +162,7 @@ export function MergeDialog(props: { targetId: string; sourceIds: string[]; onCl
 
   return (
     <Dialog title="Merge identities" onClose={props.onClose} testId="merge-dialog">
-      {picking && (
-        <IdentityPicker
-          value={chosen}
-          exclude={[props.targetId]}
-          ranked={ranked}
-          onChange={choose}
-          label="Merge with"
-          inputRef={filterRef}
-          autoFocus
-        />
-      )}
+      {picking && <IdentityPicker value={chosen} exclude={[props.targetId]} ranked={ranked} onChange={choose} label="Merge with" inputRef={filterRef} autoFocus />}
       <MergeSummary target={target} sources={sources} outcome={outcome} carryName={carryName} setCarryName={setCarryName} />
       <div className="actions">
         <button className="btn" onClick={() => setKeptOverride(sources[0]?.identity_id ?? null)} disabled={!ready} data-testid="merge-swap">
@@ -154,18 +170,7 @@ export function MergeDialog(props: { targetId: string; sourceIds: string[]; onCl
         </button>
         <span className="spacer" />
         <button className="btn" onClick={props.onClose} data-autofocus={!safe && !picking ? true : undefined}>Cancel</button>
-        <button
-          ref={confirmRef}
-          className="btn primary"
-          disabled={!ready}
-          onClick={confirm}
-          // Enter must never confirm a merge that loses a name or a lock.
-          onKeyDown={(e) => !safe && e.key === 'Enter' && e.preventDefault()}
-          data-testid="merge-confirm"
-          data-autofocus={safe ? true : undefined}
-        >
-          {target && sources.length ? `Merge ${sources.length} into ${target.identity_id}` : 'Merge'}
-        </button>
+        <ConfirmMerge label={target && sources.length ? `Merge ${sources.length} into ${target.identity_id}` : 'Merge'} ready={ready} safe={safe} onConfirm={confirm} confirmRef={confirmRef} />
       </div>
     </Dialog>
   );

@@ -1,27 +1,17 @@
-import { useCallback, useEffect, useState } from 'react';
-import { formatBytes, type InstallablePackInfo, type ModelsProgress } from '../../../shared/ipc';
-import type { ResponseOf } from '../../../shared/ipc';
-import { errorInfo, getApi } from '../api/client';
+import { useEffect, useState } from 'react';
+import { formatBytes } from '../../../shared/ipc';
 import { formatEta } from '../format';
+import type { ModelsList } from '../state/pipeline/models';
+import { useApp, type AppState } from '../state/store';
 
-type ModelsList = ResponseOf<'models:list'>;
+type Pack = ModelsList['packs'][number];
+type ModelsProgress = AppState['modelsProgress'][string];
 
-/** The installable packs and the packs a run can use, refreshed after every install or removal. */
-export function useModels(): { list: ModelsList | null; error: string | null; reload: () => Promise<void> } {
-  const [list, setList] = useState<ModelsList | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const reload = useCallback(async () => {
-    try {
-      setList(await getApi().listModels({}));
-      setError(null);
-    } catch (err) {
-      setError(errorInfo(err).message);
-    }
-  }, []);
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-  return { list, error, reload };
+/** The installable packs and the packs a run can use, read when a dialog showing them opens. */
+export function useModels(): { list: ModelsList | null; error: string | null } {
+  const load = useApp((s) => s.loadModels);
+  useEffect(() => void load(), [load]);
+  return { list: useApp((s) => s.models), error: useApp((s) => s.modelsError) };
 }
 
 /** Settings → Models: licence and size before download, then progress, cancel, and "use by default". */
@@ -32,16 +22,10 @@ export function ModelsPanel(props: {
   /** The service falls back to `defaultPack` when the removed pack was the default. */
   onRemoved: (id: string, defaultPack: string) => void;
 }) {
-  const { list, error, reload } = props.models;
-  const [progress, setProgress] = useState<Record<string, ModelsProgress>>({});
-  useEffect(
-    () =>
-      getApi().onModelsProgress((p) => {
-        setProgress((cur) => ({ ...cur, [p.pack_id]: p }));
-        if (p.state !== 'running') void reload();
-      }),
-    [reload],
-  );
+  const { list, error } = props.models;
+  const progress = useApp((s) => s.modelsProgress);
+  const clearProgress = useApp((s) => s.clearModelsProgress);
+  useEffect(() => clearProgress(), [clearProgress]);
   if (error) return <div className="hint error-text">Models: {error}</div>;
   if (!list) return <div className="hint">Loading model packs…</div>;
   return (
@@ -52,33 +36,58 @@ export function ModelsPanel(props: {
         {list.mirror && <> Mirror: <code>{list.mirror}</code>.</>}
       </div>
       {list.packs.map((p) => (
-        <PackRow key={p.id} pack={p} progress={progress[p.id]} running={list.installing.includes(p.id)} isDefault={props.currentPack === p.id} onUseByDefault={props.onUseByDefault} onRemoved={props.onRemoved} reload={reload} />
+        <PackRow key={p.id} pack={p} progress={progress[p.id]} running={list.installing.includes(p.id)} isDefault={props.currentPack === p.id} onUseByDefault={props.onUseByDefault} onRemoved={props.onRemoved} />
       ))}
     </section>
   );
 }
 
-function PackRow(props: {
-  pack: InstallablePackInfo;
+type PackRowProps = {
+  pack: Pack;
   progress?: ModelsProgress;
   running: boolean;
   isDefault: boolean;
   onUseByDefault: (id: string) => void;
   onRemoved: (id: string, defaultPack: string) => void;
-  reload: () => Promise<void>;
-}) {
+};
+
+/** Install, cancel, remove, use by default; a failed request's message shows under the row. */
+function PackButtons(props: PackRowProps & { active: boolean; setFailure: (f: string | null) => void }) {
+  const { pack: p, setFailure } = props;
+  const installModel = useApp((s) => s.installModel);
+  const cancelModelInstall = useApp((s) => s.cancelModelInstall);
+  const removeModel = useApp((s) => s.removeModel);
+  const act = (fn: () => Promise<string | null>) => async () => {
+    setFailure(null);
+    setFailure(await fn());
+  };
+  const remove = async () => {
+    const r = await removeModel(p.id);
+    if (r.defaultPack !== undefined) props.onRemoved(p.id, r.defaultPack);
+    return r.error;
+  };
+  if (p.installed) {
+    return (
+      <>
+        <span className="badge-inline ok" data-testid="pack-installed">installed</span>
+        {props.isDefault ? <span className="hint">used by default</span> : <button className="btn small" data-testid="use-by-default" onClick={() => props.onUseByDefault(p.id)}>Use by default</button>}
+        <button className="btn small danger" data-testid="remove-pack" onClick={act(remove)}>Remove</button>
+      </>
+    );
+  }
+  return props.active ? (
+    <button className="btn small danger" data-testid="cancel-install" onClick={act(() => cancelModelInstall(p.id))}>Cancel</button>
+  ) : (
+    <button className="btn small primary" data-testid="install-pack" onClick={act(() => installModel(p.id))}>
+      Download {formatBytes(p.download_bytes)} and install
+    </button>
+  );
+}
+
+function PackRow(props: PackRowProps) {
   const { pack: p, progress: pr } = props;
   const [failure, setFailure] = useState<string | null>(null);
   const active = props.running || pr?.state === 'running';
-  const act = (fn: () => Promise<unknown>) => async () => {
-    setFailure(null);
-    try {
-      await fn();
-    } catch (err) {
-      setFailure(errorInfo(err).message);
-    }
-    await props.reload();
-  };
   const failed = pr && (pr.state === 'failed' || pr.state === 'cancelled') && !active ? pr : null;
   return (
     <div className="model-pack" data-testid="model-pack" data-pack-id={p.id} data-installed={p.installed}>
@@ -99,19 +108,7 @@ function PackRow(props: {
       {failed && <div className="error-text" role="alert" data-testid="install-error">{failed.state === 'cancelled' ? 'Cancelled; nothing was installed.' : failed.message}</div>}
       {failure && <div className="error-text" role="alert">{failure}</div>}
       <div className="row">
-        {p.installed ? (
-          <>
-            <span className="badge-inline ok" data-testid="pack-installed">installed</span>
-            {props.isDefault ? <span className="hint">used by default</span> : <button className="btn small" data-testid="use-by-default" onClick={() => props.onUseByDefault(p.id)}>Use by default</button>}
-            <button className="btn small danger" data-testid="remove-pack" onClick={act(async () => props.onRemoved(p.id, (await getApi().removeModel({ pack_id: p.id })).default_pack))}>Remove</button>
-          </>
-        ) : active ? (
-          <button className="btn small danger" data-testid="cancel-install" onClick={act(() => getApi().cancelModelInstall({ pack_id: p.id }))}>Cancel</button>
-        ) : (
-          <button className="btn small primary" data-testid="install-pack" onClick={act(() => getApi().installModel({ pack_id: p.id, allow_unpinned: false, make_default: false }))}>
-            Download {formatBytes(p.download_bytes)} and install
-          </button>
-        )}
+        <PackButtons {...props} active={active} setFailure={setFailure} />
       </div>
     </div>
   );

@@ -2,33 +2,24 @@
 // job queued / running (worker, device, stage, progress, ETA) / failed (error, Retry) / done, and a
 // form that enqueues videos by their path on the shared mount. Polls queue:status every 2 s; the
 // episode list refreshes when a job completes.
-import { useEffect, useRef, useState } from 'react';
-import type { ResponseOf } from '../../../shared/ipc';
-import type { QueueJobRow } from '../../../shared/ipc';
-import { errorInfo, getApi } from '../api/client';
+import { useEffect, useState } from 'react';
 import { formatEta } from '../format';
+import type { QueueStatus } from '../state/pipeline/queue';
 import { useApp } from '../state/store';
 
-type Status = ResponseOf<'queue:status'>;
+type QueueJobRow = QueueStatus['jobs'][number];
 const POLL_MS = 2000;
 
-function useQueueStatus(): [Status | null, () => Promise<void>] {
-  const [status, setStatus] = useState<Status | null>(null);
-  const refreshEpisodes = useApp((s) => s.refreshEpisodes);
-  const completed = useRef(-1);
-  const load = async () => {
-    const s = await getApi().queueStatus({}).catch((err) => ({ configured: true, queue: null, error: errorInfo(err).message, jobs: [] }) as Status);
-    setStatus(s);
-    const n = s.jobs.filter((j) => j.state === 'completed').length;
-    if (completed.current >= 0 && n !== completed.current) void refreshEpisodes();
-    completed.current = n;
-  };
+/** The queue's status, polled while the panel is on screen. */
+function useQueueStatus(): QueueStatus | null {
+  const status = useApp((s) => s.queue);
+  const load = useApp((s) => s.loadQueue);
   useEffect(() => {
     void load();
     const t = setInterval(() => void load(), POLL_MS);
     return () => clearInterval(t);
-  }, []);
-  return [status, load];
+  }, [load]);
+  return status;
 }
 
 function JobRow({ job, onRetry }: { job: QueueJobRow; onRetry: (ep: string) => void }) {
@@ -53,21 +44,14 @@ function JobRow({ job, onRetry }: { job: QueueJobRow; onRetry: (ep: string) => v
   );
 }
 
-function EnqueueForm({ onAdded }: { onAdded: () => Promise<void> }) {
-  const toast = useApp((s) => s.toast);
+function EnqueueForm() {
+  const enqueue = useApp((s) => s.enqueue);
   const [videos, setVideos] = useState('');
   const [show, setShow] = useState('');
   const [season, setSeason] = useState('');
   const submit = async () => {
     const list = videos.split('\n').map((v) => v.trim()).filter(Boolean);
-    try {
-      const r = await getApi().queueAdd({ videos: list, ...(show ? { show } : {}), ...(season ? { season: Number(season) } : {}), gpu: false, force: false });
-      toast('info', `Queued ${r.added.length}${r.skipped.length ? `; already queued or done: ${r.skipped.map((s) => s.ep_id).join(', ')}` : ''}`);
-      setVideos('');
-      await onAdded();
-    } catch (err) {
-      toast('error', `Could not queue: ${errorInfo(err).message}`);
-    }
+    if (await enqueue({ videos: list, ...(show ? { show } : {}), ...(season ? { season: Number(season) } : {}) })) setVideos('');
   };
   return (
     <form className="queue-add" onSubmit={(e) => (e.preventDefault(), void submit())}>
@@ -80,17 +64,9 @@ function EnqueueForm({ onAdded }: { onAdded: () => Promise<void> }) {
 }
 
 export function QueuePanel() {
-  const toast = useApp((s) => s.toast);
-  const [status, reload] = useQueueStatus();
+  const status = useQueueStatus();
+  const retry = useApp((s) => s.retryQueued);
   if (!status?.configured) return null;
-  const retry = async (ep: string) => {
-    try {
-      await getApi().queueRetry({ ep_id: ep });
-      await reload();
-    } catch (err) {
-      toast('error', `Could not retry ${ep}: ${errorInfo(err).message}`);
-    }
-  };
   const count = (st: QueueJobRow['state']) => status.jobs.filter((j) => j.state === st).length;
   return (
     <section className="queue-panel" aria-label="Queue" data-testid="queue-panel">
@@ -109,7 +85,7 @@ export function QueuePanel() {
           </tbody>
         </table>
       )}
-      <EnqueueForm onAdded={reload} />
+      <EnqueueForm />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { isEpId } from '../../../shared/episode';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/ipc';
+import { pathForFile } from '../api/client';
 import { useApp } from '../state/store';
 import { Dialog } from './Dialog';
 import { PackSelect, useModels } from './ModelsPanel';
@@ -32,8 +33,8 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
             if (!f) return;
             // In Electron the preload can resolve the absolute path (webUtils.getPathForFile); a plain
             // browser only gives the name, so the path field below is filled by hand there.
-            const path = window.api?.getPathForFile?.(f);
-            if (typeof path === 'string' && path) setVideoPath(path);
+            const path = pathForFile(f);
+            if (path) setVideoPath(path);
             if (!epId) setEpId(guessEpId(f.name));
           }}
         />

@@ -1,11 +1,12 @@
 import { useApp } from '../state/store';
+import { selectors } from '../state/selectors';
 import { formatEta } from '../format';
 
 export function StatusBar() {
   const doc = useApp((s) => s.doc);
   const revision = useApp((s) => s.revision);
   const pending = useApp((s) => s.pending);
-  const history = useApp((s) => s.history);
+  const lastStep = useApp((s) => selectors.stepLabel(s, 'undo'));
   const run = useApp((s) => s.run);
   const root = useApp((s) => s.workspaceRoot);
   return (
@@ -13,7 +14,7 @@ export function StatusBar() {
       <span title={root ?? ''}>{root ? `Workspace: ${root}` : 'Connecting…'}</span>
       {doc && <span>{doc.identities.length} identities · {doc.metadata.num_tracks} tracks</span>}
       {doc && <span data-testid="revision">rev {revision}</span>}
-      {history?.undo_label && <span>Last: {history.undo_label}</span>}
+      {lastStep && <span>Last: {lastStep}</span>}
       {run?.state === 'running' && (
         <span>
           Run {run.ep_id}: {run.stage} {run.total ? Math.round((100 * run.done) / run.total) : 0}% · ETA {formatEta(run.eta)}

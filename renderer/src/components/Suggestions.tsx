@@ -1,4 +1,5 @@
 import { useApp } from '../state/store';
+import { dialog } from '../state/ui/dialogs';
 import { Thumb } from './Thumb';
 
 /**
@@ -26,7 +27,7 @@ export function Suggestions() {
           </div>
           <button
             className="btn small"
-            onClick={() => openDialog({ kind: 'merge', targetId: detailId, sourceIds: [s.identity_id] })}
+            onClick={() => openDialog(dialog('merge', { targetId: detailId, sourceIds: [s.identity_id] }))}
             aria-label={`Merge ${s.identity_id} into ${detailId}`}
           >
             Merge

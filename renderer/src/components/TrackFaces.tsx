@@ -1,36 +1,23 @@
 // Every face of the focused track, to fix a track the tracker got wrong: pick a face (click, or ←/→ with
 // the strip focused), then "Split track here" (t: the faces from this one on become a track and an
 // identity of their own) or "Reject face" (x: it no longer counts for the track). Both are undo steps.
-import { useState, type KeyboardEvent } from 'react';
+// The strip's keys are the registry's `faces` scope.
 import { useApp } from '../state/store';
 import type { DetailTrack } from '../state/selectors';
+import { ActionButton } from '../actions/ActionButton';
+import { scopeKeyHandler } from '../actions/keyboard';
 import { Thumb } from './Thumb';
 
 export function TrackFaces({ track: t }: { track: DetailTrack }) {
-  const runTrackEdit = useApp((s) => s.runTrackEdit);
   const faces = t.face_rows;
-  const [picked, setPicked] = useState<number | null>(null);
-  const face = picked === null ? null : faces[picked] ?? null;
-  const split = () => face && picked! > 0 && void runTrackEdit({ op: 'splitTrack', track_id: t.track_id, face_id: face.face_id });
-  const reject = () => face && !face.rejected && void runTrackEdit({ op: 'rejectFace', face_id: face.face_id });
-  const onKey = (e: KeyboardEvent) => {
-    const keys: Record<string, () => void> = {
-      ArrowRight: () => setPicked(Math.min(faces.length - 1, (picked ?? -1) + 1)),
-      ArrowLeft: () => setPicked(Math.max(0, (picked ?? 1) - 1)),
-      t: split,
-      x: reject,
-    };
-    const fn = keys[e.key];
-    if (!fn) return;
-    // These keys mean "this face" here, not the view's track shortcuts.
-    e.preventDefault();
-    e.stopPropagation();
-    fn();
-  };
+  // The strip is shown for the focused track only, so the picked index is this track's.
+  const picked = useApp((s) => (s.pickedFace?.trackId === t.track_id ? s.pickedFace.index : null));
+  const pickFace = useApp((s) => s.pickFace);
+  const face = picked === null ? null : (faces[picked] ?? null);
   if (!faces.length) return null;
   return (
     <div className="track-faces" data-testid="track-faces">
-      <div className="crops faces" role="listbox" aria-label={`Faces of ${t.track_id}`} tabIndex={0} onKeyDown={onKey} data-testid="face-strip">
+      <div className="crops faces" role="listbox" aria-label={`Faces of ${t.track_id}`} tabIndex={0} onKeyDown={scopeKeyHandler('faces')} data-testid="face-strip">
         {faces.map((f, i) => (
           <button
             key={f.face_id}
@@ -43,7 +30,7 @@ export function TrackFaces({ track: t }: { track: DetailTrack }) {
             title={`${f.face_id}${f.rejected ? ' (rejected)' : ''}`}
             onClick={(e) => {
               e.stopPropagation();
-              setPicked(i);
+              pickFace(t.track_id, i);
             }}
           >
             <Thumb refPath={f.crop_path || undefined} alt={`${t.track_id} ${f.face_id}`} />
@@ -53,12 +40,8 @@ export function TrackFaces({ track: t }: { track: DetailTrack }) {
       {face && (
         <div className="face-actions">
           <span className="hint">{face.face_id}</span>
-          <button className="btn small" disabled={picked === 0} onClick={split} data-testid="split-track-here" title="The faces from this one on become a track of their own (t)">
-            Split track here (t)
-          </button>
-          <button className="btn small" disabled={face.rejected} onClick={reject} data-testid="reject-face" title="This face no longer counts for the track (x)">
-            Reject face (x)
-          </button>
+          <ActionButton id="faces.split" testId="split-track-here" title="The faces from this one on become a track of their own (t)" />
+          <ActionButton id="faces.reject" testId="reject-face" title="This face no longer counts for the track (x)" />
         </div>
       )}
     </div>

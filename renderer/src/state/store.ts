@@ -1,13 +1,8 @@
-// One zustand store composed of slices (episode data, selection, UI), each in its own file.
+// The app's store instance, bound to the host through the API client.
 import { create } from 'zustand';
-import { createEpisodeSlice, type EpisodeSlice } from './episodeSlice';
-import { createSelectionSlice, type SelectionSlice } from './selectionSlice';
-import { createUiSlice, type UiSlice } from './uiSlice';
+import { errorInfo, getApi } from '../api/client';
+import { createAppState, type AppState } from './appState';
 
-export type AppState = EpisodeSlice & SelectionSlice & UiSlice;
+export type { AppState } from './appState';
 
-export const useApp = create<AppState>()((...a) => ({
-  ...createEpisodeSlice(...a),
-  ...createSelectionSlice(...a),
-  ...createUiSlice(...a),
-}));
+export const useApp = create<AppState>()(createAppState({ api: getApi, errorInfo }));

@@ -2,15 +2,13 @@
 // from (one per confirmed track), and a button to remove a wrong one. A removed reference is
 // remembered by the service, so the next sync of its episode does not bring it back.
 import { useEffect, useState } from 'react';
-import type { CastReferencesResponse } from '../../../../shared/ipc';
-import { errorInfo, getApi } from '../../api/client';
 import { Dialog } from '../../components/Dialog';
 import { Thumb } from '../../components/Thumb';
 import { useApp } from '../../state/store';
-import { useCast } from './castStore';
+import type { CastReferencesData } from '../../state/cast/slice';
 import './cast.css';
 
-type Person = CastReferencesResponse['people'][number];
+type Person = CastReferencesData['people'][number];
 
 function PersonRefs({ person, onRemove }: { person: Person; onRemove: (ref: Person['references'][number]) => void }) {
   return (
@@ -46,32 +44,15 @@ function PersonRefs({ person, onRemove }: { person: Person; onRemove: (ref: Pers
 }
 
 export function CastReferences(props: { show: string; personId: string | null; onClose: () => void }) {
-  const toast = useApp((s) => s.toast);
-  const [data, setData] = useState<CastReferencesResponse | null>(null);
+  const data = useApp((s) => (s.castReferences?.show === props.show ? s.castReferences : null));
+  const load = useApp((s) => s.loadCastReferences);
+  const removeReference = useApp((s) => s.removeCastReference);
   const [only, setOnly] = useState(props.personId);
-  useEffect(() => {
-    let live = true;
-    getApi()
-      .getCastReferences({ show: props.show })
-      .then((d) => live && setData(d))
-      .catch((err) => toast('error', `Cast library not loaded: ${errorInfo(err).message}`));
-    return () => {
-      live = false;
-    };
-  }, [props.show, toast]);
+  useEffect(() => void load(props.show), [props.show, load]);
 
   const remove = async (personId: string, r: Person['references'][number]) => {
-    try {
-      setData(await getApi().removeCastReference({ show: props.show, person_id: personId, ep_id: r.ep_id, track_id: r.track_id }));
-      // The focused Remove button is gone with its face: keep the keyboard in the dialog (Esc still closes it).
-      document.querySelector<HTMLElement>('[data-testid="cast-references"]')?.focus();
-      // Suggestions are computed from these references: refetch them on the next look.
-      useCast.setState({ key: null });
-      const app = useApp.getState();
-      if (app.epId) void useCast.getState().load(app.epId, app.revision);
-    } catch (err) {
-      toast('error', `Reference not removed: ${errorInfo(err).message}`);
-    }
+    // The focused Remove button goes with its face: keep the keyboard in the dialog (Esc still closes it).
+    if (await removeReference(props.show, personId, r)) document.querySelector<HTMLElement>('[data-testid="cast-references"]')?.focus();
   };
 
   const people = data?.people.filter((p) => !only || p.person_id === only) ?? [];

@@ -1,13 +1,13 @@
 // "Lisa Vanderpump — 0.81  [Accept (y)] [Reject]": ranked cast-library suggestions for one identity.
-// Shown in the identity detail (full list) and on unlabeled grid cards (best one, `compact`). `y`
-// accepts the best suggestion of the open identity / focused card; a locked identity still asks the
-// usual locked-confirmation (runCommand), and auto-assign never touches one.
+// Shown in the identity detail (full list) and on unlabeled grid cards (best one, `compact`). `y` (the
+// registry's cast.accept) accepts the best suggestion of the open identity / focused card; a locked
+// identity still asks the usual locked-confirmation, and auto-assign never touches one.
 import { useEffect } from 'react';
 import { parseEpId } from '../../../../shared/episode';
 import { Thumb } from '../../components/Thumb';
 import { useApp } from '../../state/store';
 import { selectors } from '../../state/selectors';
-import { useCast } from './castStore';
+import { dialog } from '../../state/ui/dialogs';
 import './cast.css';
 
 /**
@@ -16,66 +16,39 @@ import './cast.css';
  */
 export const CARD_HINT_MIN_SCORE = 0.3;
 
+/** The identity's suggestions, fetched for the open episode's revision on first use. */
 export function useCastSuggestions(identityId: string | null) {
   const epId = useApp((s) => s.epId);
   const revision = useApp((s) => s.revision);
-  const load = useCast((s) => s.load);
-  const list = useCast((s) => (identityId ? s.data?.suggestions[identityId] : undefined));
+  const load = useApp((s) => s.loadCastSuggestions);
   useEffect(() => {
     if (epId) void load(epId, revision);
   }, [epId, revision, load]);
-  return list ?? [];
+  return useApp((s) => selectors.castSuggestionsFor(s, identityId));
 }
 
-export function CastSuggestions({ identityId, compact = false, focused = false }: { identityId: string; compact?: boolean; focused?: boolean }) {
+function AutoAssigned({ identityId }: { identityId: string }) {
+  const auto = useApp((s) => selectors.autoAssignment(s, identityId));
+  const undoAuto = useApp((s) => s.undoAutoAssign);
+  if (!auto) return null;
+  return (
+    <div className="cast-suggestion" data-testid="cast-auto">
+      <span className="cast-name hint">Auto-assigned {auto.name} ({auto.score.toFixed(2)})</span>
+      <button type="button" className="btn small" onClick={() => void undoAuto(identityId)} data-testid="cast-undo-auto">
+        Undo
+      </button>
+    </div>
+  );
+}
+
+function SuggestionList({ identityId }: { identityId: string }) {
   const list = useCastSuggestions(identityId);
-  const accept = useCast((s) => s.accept);
-  const reject = useCast((s) => s.reject);
-  const undoAuto = useCast((s) => s.undoAuto);
-  const auto = useCast((s) => s.data?.auto_assignments.find((a) => a.identity_id === identityId && a.undone_at === null));
-  const view = useApp((s) => s.view);
-  const detailId = useApp((s) => s.detailId);
-  const dialogOpen = useApp((s) => s.dialog.kind !== 'none');
-  // A labeled identity has its answer: no suggestions there, and `y` does nothing.
-  const label = useApp((s) => selectors.identity(s, identityId)?.labels);
-  const labeled = !!(label?.name || label?.person_id);
-
-  // One key to accept: the identity open in the detail view, or the focused card of the grid.
-  const active = !labeled && (compact ? focused && view === 'people' : view === 'identity' && detailId === identityId);
-  useEffect(() => {
-    if (!active || !list[0]) return;
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (dialogOpen || e.ctrlKey || e.metaKey || e.altKey || (t && /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
-      if (e.key === 'y') {
-        e.preventDefault();
-        void accept(identityId, list[0].person_id, list[0].name);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [active, identityId, list, accept, dialogOpen]);
-
-  if (labeled) return compact ? null : <LabeledCast personId={label?.person_id ?? null} name={label?.name ?? ''} />;
-  if (compact) {
-    const best = list[0];
-    return best && best.score >= CARD_HINT_MIN_SCORE ? (
-      <span className="cast-hint" data-testid="cast-hint" title="Best match in the show's cast library (y accepts)">
-        {best.name} — {best.score.toFixed(2)}
-      </span>
-    ) : null;
-  }
+  const accept = useApp((s) => s.acceptCast);
+  const reject = useApp((s) => s.rejectCast);
   return (
     <div className="cast-suggestions" data-testid="cast-suggestions">
       <div className="hint">Cast library</div>
-      {auto && (
-        <div className="cast-suggestion" data-testid="cast-auto">
-          <span className="cast-name hint">Auto-assigned {auto.name} ({auto.score.toFixed(2)})</span>
-          <button type="button" className="btn small" onClick={() => void undoAuto(identityId)} data-testid="cast-undo-auto">
-            Undo
-          </button>
-        </div>
-      )}
+      <AutoAssigned identityId={identityId} />
       {list.length === 0 && <div className="hint">No suggestions</div>}
       {list.map((s, i) => (
         <div key={s.person_id} className="cast-suggestion" data-testid="cast-suggestion" data-person-id={s.person_id}>
@@ -97,6 +70,23 @@ export function CastSuggestions({ identityId, compact = false, focused = false }
   );
 }
 
+function CardHint({ identityId }: { identityId: string }) {
+  const best = useCastSuggestions(identityId)[0];
+  return best && best.score >= CARD_HINT_MIN_SCORE ? (
+    <span className="cast-hint" data-testid="cast-hint" title="Best match in the show's cast library (y accepts)">
+      {best.name} — {best.score.toFixed(2)}
+    </span>
+  ) : null;
+}
+
+export function CastSuggestions({ identityId, compact = false }: { identityId: string; compact?: boolean }) {
+  // A labeled identity has its answer: no suggestions there.
+  const label = useApp((s) => selectors.identity(s, identityId)?.labels);
+  const labeled = !!(label?.name || label?.person_id);
+  if (labeled) return compact ? null : <LabeledCast personId={label?.person_id ?? null} name={label?.name ?? ''} />;
+  return compact ? <CardHint identityId={identityId} /> : <SuggestionList identityId={identityId} />;
+}
+
 /** On a labeled identity: who it is in the library, and the way to that person's reference faces. */
 function LabeledCast({ personId, name }: { personId: string | null; name: string }) {
   const epId = useApp((s) => s.epId);
@@ -108,7 +98,7 @@ function LabeledCast({ personId, name }: { personId: string | null; name: string
       <button
         type="button"
         className="btn small"
-        onClick={() => openDialog({ kind: 'cast-references', show: parseEpId(epId).show, personId })}
+        onClick={() => openDialog(dialog('cast-references', { show: parseEpId(epId).show, personId }))}
         data-testid="cast-open-references"
       >
         {name}'s reference faces…

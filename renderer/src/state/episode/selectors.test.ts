@@ -1,7 +1,7 @@
 /// <reference types="node" />
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TrackSummary } from '../../../shared/ipc';
+import type { TrackSummary } from '../../../../shared/ipc';
 import { filterAndSort, onScreenSeconds, type IdentityCardModel } from './selectors';
 
 const track = (id: string, start: number, end: number): TrackSummary => ({
@@ -57,7 +57,7 @@ test('filters combine: unlabeled, locked, singletons and a name search', () => {
 });
 
 test('detail tracks follow the identity in the (optimistic) document and sort outliers first', async () => {
-  const { selectors } = await import('./selectors');
+  const { episodeSelectors: selectors } = await import('./selectors');
   const detailTrack = (id: string, start: number, similarity: number | null) => ({ ...track(id, start, start + 1), crops: [], quality: null, similarity });
   const identity = (trackIds: string[]) => ({
     identity_id: 'identity-00001',

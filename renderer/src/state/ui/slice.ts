@@ -1,7 +1,8 @@
-// UI slice: which view is shown, grid sort/filter, open dialog, toasts. No data from the service here.
-import type { StateCreator } from 'zustand';
-import type { AppState } from './store';
-import { withoutInternalPaths } from '../format';
+// UI slice: which view is shown, grid sort/filter, the open dialog (as data), toasts. No data from the
+// service here.
+import type { SliceContext } from '../appState';
+import { withoutInternalPaths } from '../../format';
+import type { Dialog } from './dialogs';
 
 export type View = 'episodes' | 'people' | 'identity' | 'timeline';
 export type SortKey = 'size' | 'unlabeled' | 'similarity';
@@ -11,23 +12,13 @@ export interface Filters {
   singletons: boolean;
   search: string;
 }
-export type Dialog =
-  | { kind: 'none' }
-  | { kind: 'shortcuts' }
-  | { kind: 'label'; identityId: string }
-  | { kind: 'merge'; targetId: string; sourceIds: string[] }
-  | { kind: 'move'; trackIds: string[]; fromId: string }
-  | { kind: 'confirm-locked'; message: string; onConfirm: () => void }
-  | { kind: 'cast-references'; show: string; personId: string | null }
-  | { kind: 'run' }
-  | { kind: 'settings' };
 export interface Toast {
   id: number;
   kind: 'info' | 'warn' | 'error';
   text: string;
 }
 
-export interface UiSlice {
+interface UiState {
   view: View;
   sort: SortKey;
   filters: Filters;
@@ -37,6 +28,9 @@ export interface UiSlice {
   gridColumns: number;
   /** Identity detail: tracks in time order, or least similar to the centroid first. */
   trackOrder: 'time' | 'outliers';
+}
+
+interface UiActions {
   setTrackOrder: (o: 'time' | 'outliers') => void;
   setView: (view: View) => void;
   setSort: (sort: SortKey) => void;
@@ -48,9 +42,11 @@ export interface UiSlice {
   setGridColumns: (n: number) => void;
 }
 
+export type UiSlice = UiState & UiActions;
+
 let toastSeq = 0;
 
-export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => ({
+const initialState: UiState = {
   view: 'episodes',
   sort: 'size',
   filters: { unlabeled: false, locked: false, singletons: false, search: '' },
@@ -58,6 +54,9 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   toasts: [],
   gridColumns: 1,
   trackOrder: 'time',
+};
+
+const actions = ({ set, get }: SliceContext): UiActions => ({
   setTrackOrder: (trackOrder) => set({ trackOrder }),
   setView: (view) => set({ view }),
   setSort: (sort) => set({ sort }),
@@ -74,3 +73,5 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
   dismissToast: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
   setGridColumns: (gridColumns) => set({ gridColumns: Math.max(1, gridColumns) }),
 });
+
+export const uiSlice = { initialState, actions };

@@ -1,0 +1,61 @@
+// A review store for renderer tests under Node: the real slices over a fake host that records the
+// calls it gets and answers from a handler the test gives, plus a small identities document.
+import { createStore } from 'zustand/vanilla';
+import { identitiesDocSchema, type IdentitiesDoc, type Identity } from '../shared/schema';
+import { computeCounts } from '../shared/commands';
+import type { ClientApi } from '../shared/ipc';
+import { createAppState, type AppState } from '../renderer/src/state/appState';
+
+const T0 = '2025-11-18T12:34:56.000Z';
+export const EP = 'rhobh-s05e02';
+
+export const identityId = (n: number) => `identity-${String(n).padStart(5, '0')}`;
+export const trackId = (n: number) => `track-${String(n).padStart(5, '0')}`;
+
+export function ident(n: number, tracks: number[], extra: Partial<Identity> = {}): Identity {
+  return {
+    identity_id: identityId(n),
+    cluster_id: tracks.length > 1 ? n : null,
+    track_ids: tracks.map(trackId),
+    canonical_face_path: `thumbs/${identityId(n)}/rep.jpg`,
+    embedding_stats: { centroid_norm: 0.97, variance: 0.02, num_tracks: tracks.length, num_faces_total: tracks.length * 10 },
+    labels: {},
+    locked: false,
+    created_at: T0,
+    updated_at: T0,
+    ...extra,
+  };
+}
+
+export function makeDoc(identities: Identity[]): IdentitiesDoc {
+  return identitiesDocSchema.parse({
+    identities,
+    metadata: {
+      ep_id: EP,
+      ...computeCounts(identities),
+      cluster_thresh: 0.58,
+      min_cluster_size: 2,
+      algorithm: 'agglomerative',
+      linkage: 'average',
+      created_at: T0,
+      revision: 1,
+    },
+  });
+}
+
+export interface FakeHost {
+  calls: { method: string; req: unknown }[];
+}
+
+/** `answer(method, req)` answers every host call (throw to fail it). */
+export function makeTestStore(answer: (method: string, req: unknown) => unknown) {
+  const host: FakeHost = { calls: [] };
+  const api = new Proxy({} as ClientApi, {
+    get: (_t, method: string) => async (req: unknown) => {
+      host.calls.push({ method, req });
+      return answer(method, req);
+    },
+  });
+  const store = createStore<AppState>()(createAppState({ api: () => api, errorInfo: (e) => ({ code: 'internal', message: String(e) }) }));
+  return { store, host };
+}
