@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // Bundles the Electron side with esbuild (already installed as vite's and tsx's bundler):
 //   dist/electron/main/main.js          ← electron/main/main.ts (ESM; service, store, web, shared inside)
-//   dist/electron/main/worker-entry.mjs ← electron/pipeline/worker-main.ts (runInWorker's
-//                                         new URL('./worker-entry.mjs', import.meta.url) finds it beside main.js)
-//   dist/electron/main/cleanup-worker-entry.mjs ← electron/pipeline/cleanup/worker-main.ts (same idea for
-//                                         runCleanupInWorker's './cleanup-worker-entry.mjs')
+//   dist/electron/main/thread-entry.mjs ← electron/jobs/thread-main.ts (jobs in a worker thread, web host:
+//                                         new URL('./thread-entry.mjs', import.meta.url) finds it beside main.js)
+//   dist/electron/main/utility-entry.mjs ← electron/jobs/utility-main.ts (jobs in an Electron utility
+//                                         process: electron/main/utility-jobs.ts forks it)
 //   dist/electron/preload/preload.cjs   ← electron/preload/preload.ts (CJS: sandboxed preloads cannot load ESM)
 // Native and binary-shipping packages stay external (resolved from node_modules, unpacked from the asar).
 import { build } from 'esbuild';
@@ -31,8 +31,8 @@ const common = { absWorkingDir: root, bundle: true, mainFields: ['module', 'main
 export async function buildElectron() {
   await Promise.all([
     build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main/main.js', format: 'esm', banner: { js: esmBanner } }),
-    build({ ...common, entryPoints: ['electron/pipeline/worker-main.ts'], outfile: 'dist/electron/main/worker-entry.mjs', format: 'esm', banner: { js: esmBanner } }),
-    build({ ...common, entryPoints: ['electron/pipeline/cleanup/worker-main.ts'], outfile: 'dist/electron/main/cleanup-worker-entry.mjs', format: 'esm', banner: { js: esmBanner } }),
+    build({ ...common, entryPoints: ['electron/jobs/thread-main.ts'], outfile: 'dist/electron/main/thread-entry.mjs', format: 'esm', banner: { js: esmBanner } }),
+    build({ ...common, entryPoints: ['electron/jobs/utility-main.ts'], outfile: 'dist/electron/main/utility-entry.mjs', format: 'esm', banner: { js: esmBanner } }),
     build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload/preload.cjs', format: 'cjs', platform: 'node' }),
   ]);
 }

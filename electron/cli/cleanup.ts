@@ -1,11 +1,18 @@
 // `screenalytics cleanup <ep_id> --workspace <dir> --actions split_tracks,reembed,recluster [--dry-run]`
 // and `screenalytics cleanup <ep_id> --workspace <dir> --undo [--force]`: see electron/pipeline/cleanup.
-import { defaultPipelineSettings } from '../../shared/schema/settings';
+// The cleanup runs as a job (electron/jobs, a worker thread), as in the app; settings are the
+// workspace's saved ones, then a flag for each setting the cleanup reads.
+import { pipelineSettingsSchema } from '../../shared/schema/settings';
 import { Workspace } from '../store/workspace';
-import type { LoadedPack } from '../models/types';
-import { parseActions, runCleanup, type CleanupResult } from '../pipeline/cleanup/cleanup';
+import { readWorkspaceSettings } from '../store/settings';
+import { parseActions, reads, type CleanupResult } from '../pipeline/cleanup/cleanup';
 import { undoLastCleanup } from '../pipeline/cleanup/backup';
+import { startJob } from '../jobs/host';
 import { numberOption, parseEpisodeCommand, usageError } from './args';
+import { settingsFromFlags, settingsOptions, settingsUsage, type FlagValues } from './settings-flags';
+
+/** --thresh is the cleanup's own threshold (it wins over identities.json's), so no --cluster-thresh here. */
+const FLAG_SETTINGS = reads.filter((k) => k !== 'clusterThresh');
 
 const USAGE = `usage: screenalytics cleanup <ep_id> --workspace <dir> --actions <list> [options]
        screenalytics cleanup <ep_id> --workspace <dir> --undo [--force]
@@ -16,16 +23,11 @@ const USAGE = `usage: screenalytics cleanup <ep_id> --workspace <dir> --actions 
   --thresh <x>          clustering threshold (default: identities.json's, else the pack's)
   --split-cosine <x>    cut a track where its two sides' mean embeddings have cosine below x (default: thresh)
   --gate <x>            stricter quality gate for reembed (default: the run's gate + 0.1)
-  --pack <id>           model pack to re-embed with ("eval" = the evaluation pack); only needed when
-                        faces.npy was made by another model or disagrees with faces.jsonl
-  --json                print the report (and what changed) as JSON`;
-
-async function loadPackById(id: string): Promise<LoadedPack> {
-  if (id === 'eval') return (await import('../models/eval-pack')).loadEvalPack();
-  const { loadPack } = await import('../models/pack');
-  const { installedModelsDir } = await import('../models/install/status');
-  return loadPack({ packId: id, userModelDir: await installedModelsDir(id) });
-}
+  --json                print the report (and what changed) as JSON
+settings the cleanup reads (unset: the workspace's saved settings, else the default); --pack also loads
+that pack to re-embed ("eval" = the evaluation pack), only needed when faces.npy was made by another
+model or disagrees with faces.jsonl:
+${settingsUsage(FLAG_SETTINGS)}`;
 
 function describe(r: CleanupResult): string {
   const { before: b, after: a } = r.report;
@@ -43,7 +45,7 @@ function describe(r: CleanupResult): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parseEpisodeCommand(args, USAGE, {
+  const options = {
     actions: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     undo: { type: 'boolean', default: false },
@@ -51,9 +53,9 @@ export async function run(args: string[]): Promise<number> {
     thresh: { type: 'string' },
     'split-cosine': { type: 'string' },
     gate: { type: 'string' },
-    pack: { type: 'string' },
     json: { type: 'boolean', default: false },
-  });
+  } as const;
+  const parsed = parseEpisodeCommand(args, USAGE, { ...options, ...settingsOptions(FLAG_SETTINGS) } as typeof options);
   if (typeof parsed === 'number') return parsed;
   const { values, epId } = parsed;
   if ((!values.undo && !values.actions) || (values.undo && (values.actions || values['dry-run']))) return usageError(USAGE);
@@ -68,33 +70,36 @@ export async function run(args: string[]): Promise<number> {
   const clusterThresh = numberOption('--thresh', values.thresh, { min: -1, max: 1 });
   const splitCosine = numberOption('--split-cosine', values['split-cosine'], { min: -1, max: 1 });
   const strictGate = numberOption('--gate', values.gate, { min: 0, max: 1 });
-  const pack = values.pack ? await loadPackById(values.pack) : undefined;
+  const given = settingsFromFlags(values as FlagValues, FLAG_SETTINGS);
+  const settings = pipelineSettingsSchema.parse({ ...(await readWorkspaceSettings(parsed.workspace)), ...given });
+  const job = startJob('cleanup', {
+    workspace: workspace.root,
+    epId,
+    actions,
+    dryRun: values['dry-run'],
+    settings,
+    undoEntry: false,
+    pack: given.packId !== undefined ? { id: given.packId, modelsDir: given.modelsDir } : undefined,
+    clusterThresh,
+    splitCosine,
+    strictGate,
+  });
   // Ctrl-C cancels between steps; once the write-back has begun, cancelling restores the backup.
-  const ac = new AbortController();
-  const onSigint = () => ac.abort();
+  const onSigint = () => job.cancel();
   process.once('SIGINT', onSigint);
   try {
-    const result = await runCleanup({
-      workspace,
-      epId,
-      actions,
-      dryRun: values['dry-run'],
-      settings: { ...defaultPipelineSettings(), ...(values.pack ? { packId: values.pack } : {}) },
-      pack,
-      clusterThresh,
-      splitCosine,
-      strictGate,
-      signal: ac.signal,
-      log: (level, m) => (level === 'info' ? !values.json && console.log(m) : console.error(`${level}: ${m}`)),
-    });
+    for await (const e of job.events) {
+      if (e.type !== 'log') continue;
+      if (e.level === 'info') !values.json && console.log(e.message);
+      else console.error(`${e.level}: ${e.message}`);
+    }
+    const result = await job.done;
     if (values.json) {
       const { identities: _doc, ...rest } = result;
       console.log(JSON.stringify(rest, null, 2));
     } else console.log(describe(result));
   } finally {
     process.off('SIGINT', onSigint);
-    await pack?.detector.dispose();
-    await pack?.embedder.dispose();
   }
   return 0;
 }

@@ -5,15 +5,14 @@ import { parseEpId } from '../../shared/episode';
 import type { QueueJobRow } from '../../shared/ipc';
 import { parseCommand, parseNumber, usageError } from './args';
 import { fmtSec } from './run';
-import { RUN_SETTINGS_OPTIONS, RUN_SETTINGS_USAGE, runSettingsFromFlags } from './run-settings';
+import { settingsFromFlags, settingsOptions, settingsUsage, type FlagValues } from './settings-flags';
 import { EpisodeQueue } from '../queue/client';
 import { resolveQueue, writeQueueSettings } from '../queue/connection';
 import { nameEpisodes } from '../queue/episodes';
 
 const CONNECT = '[--redis URL] [--queue NAME]';
 const USAGE = `usage: screenalytics queue <subcommand> --workspace <dir> ${CONNECT}
-  add <video…> [--show S --season N | --ep <ep_id>] [--gpu] [--force] [--attempts N] [--backoff MS]
-${RUN_SETTINGS_USAGE}
+  add <video…> [--show S --season N | --ep <ep_id>] [--gpu] [--force] [--attempts N] [--backoff MS] [run settings]
                        one job per episode; ep ids from file names that say s05e02, else
                        --show/--season (numbered in the order given) or --ep; an episode already
                        queued, running or done is left alone unless --force
@@ -21,7 +20,9 @@ ${RUN_SETTINGS_USAGE}
   retry <ep_id>        a failed (or done) job back to the queue; it resumes from finished stages
   cancel <ep_id>       a queued job is removed; a running one is stopped (finished stages kept)
   remove <ep_id>       forget a job that is not running
---redis URL defaults to $SCREENALYTICS_REDIS_URL, else the workspace's queue settings.`;
+--redis URL defaults to $SCREENALYTICS_REDIS_URL, else the workspace's queue settings.
+run settings (given: recorded in the job; the rest come from the worker's workspace settings):
+${settingsUsage()}`;
 
 const OPTIONS = {
   redis: { type: 'string' },
@@ -34,7 +35,6 @@ const OPTIONS = {
   attempts: { type: 'string' },
   backoff: { type: 'string' },
   json: { type: 'boolean' },
-  ...RUN_SETTINGS_OPTIONS,
 } as const;
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -61,7 +61,7 @@ export async function run(args: string[]): Promise<number> {
     return sub ? 0 : 2;
   }
   if (!['add', 'status', 'retry', 'cancel', 'remove'].includes(sub)) return usageError(`unknown subcommand "${sub}"\n${USAGE}`);
-  const parsed = parseCommand(rest, USAGE, OPTIONS, sub === 'add' ? { min: 1 } : sub === 'status' ? { min: 0, max: 0 } : { min: 1, max: 1 });
+  const parsed = parseCommand(rest, USAGE, { ...OPTIONS, ...settingsOptions() } as typeof OPTIONS, sub === 'add' ? { min: 1 } : sub === 'status' ? { min: 0, max: 0 } : { min: 1, max: 1 });
   if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
   const settings = await resolveQueue(parsed.workspace, { redis: v.redis, queue: v.queue });
@@ -79,7 +79,7 @@ export async function run(args: string[]): Promise<number> {
       });
       const out = await queue.add(videos, {
         workspace: parsed.workspace,
-        settings: runSettingsFromFlags(v),
+        settings: settingsFromFlags(v as FlagValues),
         gpu: v.gpu,
         force: v.force,
         attempts: v.attempts === undefined ? undefined : parseNumber('--attempts', v.attempts, { min: 1, integer: true }),

@@ -1,7 +1,7 @@
 // Electron main: thin. One locked-down window, the app:// protocol for the renderer build, media:// for
 // crops (the same confinement function as the web host), IPC through the dispatcher both hosts share
 // (electron/host/dispatch.ts), a menu. Main imports host code from electron/host/, never electron/web/.
-// The pipeline runs in a worker thread behind the ReviewService; a WorkspaceSwitcher holds the current
+// Pipeline and cleanup jobs run in utility processes behind the ReviewService; a WorkspaceSwitcher holds the current
 // service so "Change workspace…" (native folder dialog) can swap it for one on another root.
 import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { layoutFrom } from './paths';
 import { MEDIA_SCHEME, PRIVILEGED_SCHEMES, appHandler, mediaHandler } from './protocols';
 import { APP_FILES } from '../../shared/layout';
 import { initialWorkspace, jsonRecentStore } from './workspaces';
+import { utilityJobs } from './utility-jobs';
 
 const { appRoot, rendererDir, preloadPath } = layoutFrom(import.meta.dirname);
 
@@ -28,7 +29,7 @@ if (!app.requestSingleInstanceLock()) {
   let win: BrowserWindow | null = null;
   const recent = jsonRecentStore(join(app.getPath('userData'), APP_FILES.recentWorkspaces));
   const createService = (root: string) =>
-    new ReviewService({ workspace: root, host: 'electron', appVersion: app.getVersion(), settingsPath: join(app.getPath('userData'), APP_FILES.settings) });
+    new ReviewService({ workspace: root, host: 'electron', appVersion: app.getVersion(), jobs: utilityJobs, formerSettingsPath: join(app.getPath('userData'), APP_FILES.settings) });
   const pickFolder = async (): Promise<string | null> => {
     const opts = { title: 'Choose a workspace folder', properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
     const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);

@@ -6,7 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, matchesGlob, relative, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { defaultPipelineSettings } from '../../shared/schema/settings';
+import { launchJob, threadTransport } from '../jobs/host';
+import { isJobError } from '../jobs/protocol';
 import { BUNDLES, layoutFrom } from './paths';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -48,7 +51,7 @@ before(() => {
 });
 
 test('the bundles exist where main.ts looks for them, and are packed', () => {
-  for (const rel of [BUNDLES.main, BUNDLES.worker, BUNDLES.cleanupWorker, BUNDLES.preload]) {
+  for (const rel of [BUNDLES.main, BUNDLES.jobThread, BUNDLES.jobUtility, BUNDLES.preload]) {
     assert.ok(existsSync(join(root, rel)), `${rel} built`);
     assert.ok(packed(rel), `${rel} is in "files"`);
   }
@@ -104,27 +107,15 @@ test('the model pack ships as extraResources', () => {
   assert.deepEqual([config.linux.target, config.mac.target, config.win.target], [['AppImage', 'deb'], ['dmg'], ['nsis']]);
 });
 
-test('the bundled pipeline worker loads with its externals and answers', async () => {
-  const w = new Worker(join(root, BUNDLES.worker));
-  const reply = await new Promise<{ type: string; message?: string }>((ok, fail) => {
-    w.once('message', ok);
-    w.once('error', fail);
-    w.postMessage({ type: 'start', opts: { videoPath: join(root, 'no-such-video.mp4'), workspace: join(root, 'workspace-none'), epId: 'demo-s01e01' } });
-  });
-  await w.terminate();
-  assert.equal(reply.type, 'error');
-  assert.match(reply.message ?? '', /video not found/);
+const bundledJob = (kind: 'pipeline' | 'cleanup', input: unknown) => launchJob(kind, input, threadTransport(pathToFileURL(join(root, BUNDLES.jobThread))));
+
+test('the bundled job thread loads with its externals and runs a pipeline job', async () => {
+  const job = bundledJob('pipeline', { videoPath: join(root, 'no-such-video.mp4'), workspace: join(root, 'workspace-none'), epId: 'demo-s01e01', settings: defaultPipelineSettings() });
+  // A run on a missing video must come back as a clear error from the job's body.
+  await assert.rejects(job.done, (e: Error) => isJobError(e, 'failed') && /video not found/.test(e.message));
 });
 
-test('the bundled cleanup worker loads with its externals and answers', async () => {
-  const w = new Worker(join(root, BUNDLES.cleanupWorker));
-  const reply = await new Promise<{ type: string; message?: string }>((ok, fail) => {
-    w.once('message', ok);
-    w.once('error', fail);
-    w.postMessage({ type: 'start', opts: { workspace: join(root, 'workspace-none'), epId: 'demo-s01e01', actions: ['recluster'], dryRun: true, settings: {}, undoEntry: false } });
-  });
-  await w.terminate();
-  // A cleanup of an episode that does not exist must come back as a clear error from the worker body.
-  assert.equal(reply.type, 'error');
-  assert.match(reply.message ?? '', /tracks.jsonl not found: run the pipeline for demo-s01e01 before cleanup/);
+test('the bundled job thread runs a cleanup job', async () => {
+  const job = bundledJob('cleanup', { workspace: join(root, 'workspace-none'), epId: 'demo-s01e01', actions: ['recluster'], dryRun: true, settings: defaultPipelineSettings(), undoEntry: false });
+  await assert.rejects(job.done, (e: Error) => isJobError(e, 'failed') && /tracks.jsonl not found: run the pipeline for demo-s01e01 before cleanup/.test(e.message));
 });

@@ -1,12 +1,13 @@
 // Where the bundles live relative to each other (build/build-electron.mjs writes them; electron-builder
-// packs them): main.js and the pipeline worker in dist/electron/main, the preload in
+// packs them): main.js and the job entries in dist/electron/main, the preload in
 // dist/electron/preload, the renderer in dist/renderer. No Electron import, so tests can check it.
 import { basename, join, resolve } from 'node:path';
 
 export const BUNDLES = {
   main: 'dist/electron/main/main.js',
-  worker: 'dist/electron/main/worker-entry.mjs',
-  cleanupWorker: 'dist/electron/main/cleanup-worker-entry.mjs',
+  /** Jobs in a worker thread (electron/jobs/thread-main.ts) and in a utility process (utility-main.ts). */
+  jobThread: 'dist/electron/main/thread-entry.mjs',
+  jobUtility: 'dist/electron/main/utility-entry.mjs',
   preload: 'dist/electron/preload/preload.cjs',
   renderer: 'dist/renderer',
 } as const;

@@ -8,7 +8,7 @@ import { readPackManifest } from '../models/manifest';
 import { similarityModel } from '../models/onnx-graph';
 import { resolveManifestPath } from '../models/pack';
 import { defaultThreads } from '../models/providers';
-import { checkAborted, type StageContext } from './context';
+import { checkAborted, type StageContext, type SettingKey } from './context';
 import { readIdentities, writeIdentities, writeIdentityThumbs } from './identities';
 import { loadOrPool, readEpisodeFaces, readTracks } from './pool';
 import { applyTrackRemap, readTrackRemap } from './remap';
@@ -75,6 +75,9 @@ async function similarityFor(ctx: StageContext, vectors: Float32Array, n: number
     return cosineSimilarityMatrix(vectors, n, dim);
   }
 }
+
+/** Settings the cluster stage reads (packId: the pack's calibrated threshold when clusterThresh is unset). */
+export const reads = ['clusterThresh', 'minClusterSize', 'linkage', 'packId'] as const satisfies readonly SettingKey[];
 
 export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {}): Promise<void> {
   checkAborted(ctx.signal);

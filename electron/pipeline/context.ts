@@ -13,13 +13,8 @@ export interface StageProgress {
   total: number;
 }
 
-/** Progress as the orchestrator emits it: stage counters plus throughput and time left. */
-export interface ProgressEvent extends StageProgress {
-  /** Units (frames, tracks, faces…) per second since the stage began. */
-  rate: number;
-  /** Seconds left for this stage at the current rate; null when unknown. */
-  eta: number | null;
-}
+/** The settings a stage reads: each stage file exports its list as `reads` (its run_state fingerprint). */
+export type SettingKey = keyof PipelineSettings;
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, message: string) => void;

@@ -4,7 +4,7 @@ import type { Detection } from '../../shared/schema/detections';
 import { episodeArtifacts } from '../store/artifacts';
 import { writeJson } from '../store/json';
 import type { RawDetection, RgbImage } from '../models/types';
-import { checkAborted, type StageContext } from './context';
+import { checkAborted, type StageContext, type SettingKey } from './context';
 import { decodeFrames, probeVideo, type VideoInfo } from './decode';
 import { SceneCutDetector } from './scenecut';
 import { detectMetaSchema, sidePaths, type DetectMeta } from './sidefiles';
@@ -33,6 +33,9 @@ export function estimateAnalysedFrames(info: VideoInfo, stride: number, analyzeF
   if (analyzeFps && info.durationSec > 0) est = Math.min(est, Math.ceil(info.durationSec * analyzeFps));
   return Math.max(1, est);
 }
+
+/** Settings the detect stage reads (decode, scene cuts and the detector): its run_state fingerprint. */
+export const reads = ['stride', 'analyzeFps', 'packId', 'modelsDir', 'minFaceSize', 'minConfidence', 'sceneCutThreshold', 'sceneCutAdaptiveRatio', 'minSceneLenSec'] as const satisfies readonly SettingKey[];
 
 export async function detectEpisode(ctx: StageContext, videoPath: string): Promise<DetectMeta> {
   const pack = ctx.pack;

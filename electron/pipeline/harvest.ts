@@ -21,12 +21,15 @@ import { writeFileAtomic } from '../store/atomic';
 import { readJson } from '../store/json';
 import { alignFace } from '../models/align';
 import type { RgbImage } from '../models/types';
-import { checkAborted, type StageContext } from './context';
+import { checkAborted, type StageContext, type SettingKey } from './context';
 import { decodeFrames } from './decode';
 import { faceQuality, rejectionReason } from './quality';
 import { detectMetaSchema, sidePaths, trackSamplesSchema, type Sample } from './sidefiles';
 
 export const EMBED_BATCH = 16;
+/** Settings the harvest stage reads (embedder, quality gate, exports): its run_state fingerprint. */
+export const reads = ['packId', 'modelsDir', 'qualityGate', 'saveCrops', 'saveFrames'] as const satisfies readonly SettingKey[];
+
 /** Crops are squares of CROP_SCALE × the larger bbox side, centred on the box, at most CROP_MAX px. */
 const CROP_SCALE = 1.4;
 const CROP_MAX = 256;

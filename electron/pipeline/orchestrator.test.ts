@@ -15,7 +15,14 @@ import { validateEpisode } from '../store/validate';
 import { Workspace } from '../store/workspace';
 import { runPipeline, type RunOptions } from './orchestrator';
 import { sidePaths } from './sidefiles';
-import { runInWorker } from './worker';
+import { reads as detectReads } from './detect';
+import { reads as trackReads } from './track';
+import { reads as harvestReads } from './harvest';
+import { reads as poolReads } from './pool';
+import { reads as clusterReads } from './cluster';
+import { startJob } from '../jobs/host';
+import { isJobError } from '../jobs/protocol';
+import { pipelineSettingsSchema } from '../../shared/schema/settings';
 
 const VIDEO = join(EVAL_DIR, 'videos', 'interview_two_people.mp4');
 const EP = 'interview-s01e01';
@@ -64,6 +71,10 @@ test('end to end on interview_two_people (stride 4): faces, tracks, identities, 
   assert.ok(logs.some((l) => /^ffmpeg: /.test(l)), 'which ffmpeg ran is logged');
   assert.ok(logs.some((l) => /^device: cpu/.test(l)), 'which device ran is logged');
   assert.deepEqual([...new Set(progress)], ['detect', 'track', 'harvest', 'pool', 'cluster']);
+  // Each stage's fingerprint holds exactly the settings its file declares it reads.
+  const state = JSON.parse(readFileSync(abs(sidePaths(EP).runState), 'utf8'));
+  const declared = { detect: detectReads, track: trackReads, harvest: harvestReads, pool: poolReads, cluster: clusterReads };
+  for (const [stage, reads] of Object.entries(declared)) assert.deepEqual(Object.keys(state.stages[stage].settings), [...reads], stage);
 
   const dets = lines(P.detections);
   assert.ok(dets.length >= 120, `${dets.length} detections`);
@@ -171,14 +182,14 @@ test('the low-disk toggle: saveFrames exports the sampled frames, switching it o
 
 test('cancel mid-detect (in the worker): the old artifacts stay whole, no temp files, no stale claim', async () => {
   const detBefore = sha(P.detections);
-  const job = runInWorker({ videoPath: VIDEO, workspace: root, epId: EP, settings: { ...SETTINGS, minConfidence: 0.6 } });
+  const job = startJob('pipeline', { videoPath: VIDEO, workspace: root, epId: EP, settings: pipelineSettingsSchema.parse({ ...SETTINGS, minConfidence: 0.6 }) });
   for await (const e of job.events) {
     if (e.type === 'progress' && e.progress.stage === 'detect' && e.progress.done > 0) {
       job.cancel();
       break;
     }
   }
-  await assert.rejects(job.done, (e: Error) => e.name === 'AbortError');
+  await assert.rejects(job.done, (e: Error) => isJobError(e, 'cancelled') && e.name === 'AbortError');
   assert.equal(sha(P.detections), detBefore, 'detections.jsonl is the previous complete file');
   assert.deepEqual(walk(root).filter((f) => isTempFile(f.split('/').pop()!)), []);
   const state = JSON.parse(readFileSync(abs(sidePaths(EP).runState), 'utf8'));

@@ -15,14 +15,14 @@ import { writtenBy, type ArtifactKind } from '../store/registry';
 import { Workspace } from '../store/workspace';
 import { loadPack } from '../models/pack';
 import type { LoadedPack } from '../models/types';
-import { checkAborted, type Logger, type ProgressEvent, type StageContext, type StageName, type StageProgress } from './context';
+import { checkAborted, type Logger, type SettingKey, type StageContext, type StageName, type StageProgress } from './context';
 import { describeFfmpeg } from './ffmpeg';
 import { probeVideo } from './decode';
-import { detectEpisode } from './detect';
-import { trackEpisode } from './track';
-import { harvestEpisode } from './harvest';
-import { poolEpisode } from './pool';
-import { clusterEpisode } from './cluster';
+import { detectEpisode, reads as detectReads } from './detect';
+import { trackEpisode, reads as trackReads } from './track';
+import { harvestEpisode, reads as harvestReads } from './harvest';
+import { poolEpisode, reads as poolReads } from './pool';
+import { clusterEpisode, reads as clusterReads } from './cluster';
 import { detectMetaSchema, runStateSchema, sidePaths, trackSamplesSchema, type RunState } from './sidefiles';
 import { settlePendingReviewEdits } from '../store/review';
 
@@ -31,7 +31,8 @@ export interface RunOptions {
   workspace: string;
   epId: string;
   settings?: PipelineSettingsInput;
-  onProgress?: (e: ProgressEvent) => void;
+  /** Stage counters; the job runtime adds rate and ETA (electron/jobs/progress.ts). */
+  onProgress?: (p: StageProgress) => void;
   onLog?: Logger;
   signal?: AbortSignal;
   /** Re-run every stage even when run_state.json says it is up to date. */
@@ -57,8 +58,8 @@ export interface RunResult {
 
 interface StageDef {
   name: StageName;
-  /** Settings this stage's output depends on. */
-  settings: Array<keyof PipelineSettings>;
+  /** Settings this stage's output depends on: the stage file's `reads`. */
+  settings: readonly SettingKey[];
   /** Workspace-relative inputs, plus the video (key "video"). */
   inputs: string[];
   usesVideo: boolean;
@@ -98,7 +99,7 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
   return [
     {
       name: 'detect',
-      settings: ['stride', 'analyzeFps', 'packId', 'modelsDir', 'minFaceSize', 'minConfidence', 'sceneCutThreshold', 'sceneCutAdaptiveRatio', 'minSceneLenSec'],
+      settings: detectReads,
       inputs: [],
       usesVideo: true,
       artifacts: writtenBy('detect'),
@@ -108,7 +109,7 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
     },
     {
       name: 'track',
-      settings: ['trackThresh', 'matchThresh', 'trackBuffer', 'trackBufferSec', 'newTrackThresh', 'faceSampleSpacingSec', 'maxFacesPerTrack', 'saveCrops'],
+      settings: trackReads,
       inputs: [p.detections, side.detectMeta],
       usesVideo: false,
       artifacts: writtenBy('track'),
@@ -118,7 +119,7 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
     },
     {
       name: 'harvest',
-      settings: ['packId', 'modelsDir', 'qualityGate', 'saveCrops', 'saveFrames'],
+      settings: harvestReads,
       inputs: [p.tracks, side.trackSamples, side.detectMeta],
       usesVideo: true,
       artifacts: writtenBy('harvest'),
@@ -128,7 +129,7 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
     },
     {
       name: 'pool',
-      settings: [],
+      settings: poolReads,
       inputs: [p.faces, p.facesNpy, p.tracks],
       usesVideo: false,
       artifacts: writtenBy('pool'),
@@ -138,7 +139,7 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
     },
     {
       name: 'cluster',
-      settings: ['clusterThresh', 'minClusterSize', 'linkage', 'packId'],
+      settings: clusterReads,
       inputs: [p.trackEmbeddingsNpy, p.embeddingsMeta, p.tracks, p.faces],
       usesVideo: false,
       artifacts: writtenBy('cluster'),
@@ -150,27 +151,15 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
   ];
 }
 
-/** Wraps raw stage counters into progress events with rate and ETA. */
-function progressReporter(onProgress?: (e: ProgressEvent) => void) {
-  let stage: StageName | null = null;
-  let t0 = 0;
-  return (p: StageProgress) => {
-    if (!onProgress) return;
-    const now = performance.now();
-    if (p.stage !== stage) {
-      stage = p.stage;
-      t0 = now;
-    }
-    const sec = (now - t0) / 1000;
-    const rate = sec > 0 ? p.done / sec : 0;
-    const eta = rate > 0 && p.total >= p.done ? (p.total - p.done) / rate : null;
-    onProgress({ ...p, rate, eta });
-  };
+/** Runs the pipeline with settings as given (parsed here: scripts, tests and benches call this). */
+export function runPipeline(opts: RunOptions): Promise<RunResult> {
+  return runParsedPipeline({ ...opts, settings: pipelineSettingsSchema.parse(opts.settings ?? {}) });
 }
 
-export async function runPipeline(opts: RunOptions): Promise<RunResult> {
+/** Runs the pipeline with settings already parsed at the edge (the job runtime's hosts). */
+export async function runParsedPipeline(opts: Omit<RunOptions, 'settings'> & { settings: PipelineSettings }): Promise<RunResult> {
   const started = performance.now();
-  const settings = pipelineSettingsSchema.parse(opts.settings ?? {});
+  const settings = opts.settings;
   const ws = new Workspace(opts.workspace);
   const paths = episodePaths(opts.epId);
   const side = sidePaths(opts.epId);
@@ -210,7 +199,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     epId: opts.epId,
     paths,
     settings,
-    progress: progressReporter(opts.onProgress),
+    progress: opts.onProgress ?? (() => {}),
     signal,
     log,
   };

@@ -7,7 +7,7 @@ import type { EmbeddingsMeta, Face, Track } from '../../shared/schema';
 import { POOLING_RULE, poolTracks } from '../../shared/cluster/pooling';
 import { episodeArtifacts, type EpisodeArtifacts } from '../store/artifacts';
 import { readNpy } from '../store/npy';
-import { checkAborted, type StageContext } from './context';
+import { checkAborted, type StageContext, type SettingKey } from './context';
 
 export interface EpisodeFaces {
   faces: Face[];
@@ -48,6 +48,9 @@ async function syncEmbeddingsMeta(ctx: StageContext, art: EpisodeArtifacts): Pro
   if (modelId === 'unknown') ctx.log('warn', 'pool: no model pack loaded and no embeddings_meta.json; model_id recorded as "unknown"');
   await art.writeEmbeddingsMeta({ ep_id: ctx.epId, model_id: modelId, embedding_dim: dim, faces_rows: rows, track_order: [], pooling: 'none', created_at: new Date().toISOString() });
 }
+
+/** The pool stage reads no setting: its output depends on its inputs only. */
+export const reads = [] as const satisfies readonly SettingKey[];
 
 export async function poolEpisode(ctx: StageContext): Promise<void> {
   checkAborted(ctx.signal);

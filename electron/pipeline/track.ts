@@ -9,7 +9,7 @@ import { readJson, writeJson } from '../store/json';
 import { episodeArtifacts } from '../store/artifacts';
 import type { TrackBoxes, Box } from '../../shared/cluster/trackmatch';
 import { ByteTracker } from './bytetrack';
-import { checkAborted, type StageContext } from './context';
+import { checkAborted, type StageContext, type SettingKey } from './context';
 import { remapHumanWork } from './remap';
 import { detectMetaSchema, sidePaths, trackSamplesSchema, type Sample, type TrackerMetrics } from './sidefiles';
 
@@ -157,6 +157,9 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
     },
   };
 }
+
+/** Settings the track stage reads (ByteTrack and face sampling): its run_state fingerprint. */
+export const reads = ['trackThresh', 'matchThresh', 'trackBuffer', 'trackBufferSec', 'newTrackThresh', 'faceSampleSpacingSec', 'maxFacesPerTrack', 'saveCrops'] as const satisfies readonly SettingKey[];
 
 export async function trackEpisode(ctx: StageContext): Promise<BuildTracksResult> {
   const started = performance.now();

@@ -1,17 +1,21 @@
-// One episode job on a worker: take the episode's run lock, run the pipeline in its worker thread
-// (electron/pipeline/worker.ts: the same run as `screenalytics run`, resuming from run_state.json),
+// One episode job on a worker: take the episode's run lock, run the pipeline job (electron/jobs, in a
+// worker thread: the same run as `screenalytics run`, resuming from run_state.json),
 // report its progress events as the job's progress, and end in one of four ways: done (the episode
 // validates), failed (the error; BullMQ retries it), cancelled by `queue cancel` (failed, no retry),
 // or handed back to the queue when the worker shuts down (no attempt used).
 import { isAbsolute, join } from 'node:path';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
-import type { PipelineSettingsInput } from '../../shared/schema/settings';
+import { pipelineSettingsSchema, type PipelineSettingsInput } from '../../shared/schema/settings';
 import { formatReport } from '../store/validate';
 import { Workspace } from '../store/workspace';
+import { readWorkspaceSettings } from '../store/settings';
 import type { RunResult } from '../pipeline/orchestrator';
-import { runInWorker, type WorkerRun } from '../pipeline/worker';
+import { startJob, type JobHandle } from '../jobs/host';
+import { isJobError } from '../jobs/protocol';
 import { acquireEpisodeLock } from './episode-lock';
 import { episodeJobDataSchema, type EpisodeJobData, type EpisodeJobProgress, type EpisodeJobResult } from './jobs';
+
+type PipelineJob = JobHandle<RunResult>;
 
 export interface ProcessorEnv {
   workspace: string;
@@ -41,7 +45,7 @@ function jobData(job: Job): EpisodeJobData {
  * Forwards the run's progress to the job every `pollMs` (one Redis write however fast the stages
  * report) and checks the job's cancel flag on the same beat. Resolves when the run's events end.
  */
-async function pumpProgress(run: WorkerRun, job: Job, env: ProcessorEnv, device: string, halt: (why: StopReason) => void) {
+async function pumpProgress(run: PipelineJob, job: Job, env: ProcessorEnv, device: string, halt: (why: StopReason) => void) {
   const t0 = performance.now();
   let firstEventMs: number | null = null;
   let latest: EpisodeJobProgress | null = null;
@@ -59,8 +63,10 @@ async function pumpProgress(run: WorkerRun, job: Job, env: ProcessorEnv, device:
   try {
     for await (const e of run.events) {
       firstEventMs ??= performance.now() - t0;
-      if (e.type === 'progress') latest = { worker: env.worker, device, ...e.progress };
-      else void job.log(`${e.level}: ${e.message}`).catch(() => undefined);
+      if (e.type === 'progress') {
+        const { stage, done, total, rate, eta } = e.progress;
+        latest = { worker: env.worker, device, stage, done, total, rate, eta };
+      } else void job.log(`${e.level}: ${e.message}`).catch(() => undefined);
     }
   } finally {
     clearInterval(tick);
@@ -69,10 +75,10 @@ async function pumpProgress(run: WorkerRun, job: Job, env: ProcessorEnv, device:
 }
 
 /** The run's end as the job's: a result, a thrown job error, or null for "hand the job back". */
-async function outcome(run: WorkerRun, stop: () => StopReason | null): Promise<RunResult | null> {
+async function outcome(run: PipelineJob, stop: () => StopReason | null): Promise<RunResult | null> {
   return run.done.catch((err: Error) => {
     const why = stop();
-    if (err.name !== 'AbortError' || !why) throw err;
+    if (!isJobError(err, 'cancelled') || !why) throw err;
     if (why.kind === 'cancel') throw new UnrecoverableError(`cancelled by ${why.by}; finished stages are kept`);
     if (why.kind === 'lock-lost') throw new Error(`stopped: the episode lock was lost (${why.message})`);
     return null;
@@ -94,14 +100,15 @@ export async function processEpisodeJob(job: Job, token: string | undefined, env
   const onShutdown = () => halt({ kind: 'shutdown' });
   env.shutdown.addEventListener('abort', onShutdown);
   try {
-    const settings: PipelineSettingsInput = { ...data.settings, ...(env.device ? { device: env.device } : {}) };
+    // The workspace's saved settings, then the job's own, then this worker's device: parsed once here.
+    const settings = pipelineSettingsSchema.parse({ ...(await readWorkspaceSettings(ws.root)), ...data.settings, ...(env.device ? { device: env.device } : {}) });
     // A forced re-run redoes every stage once; a retry after a crash resumes from what was finished.
     const force = data.force && (job.attemptsStarted ?? 1) <= 1;
     const videoPath = isAbsolute(data.video) ? data.video : join(ws.root, data.video);
-    const run = runInWorker({ videoPath, workspace: ws.root, epId: data.ep_id, settings, force });
+    const run = startJob('pipeline', { videoPath, workspace: ws.root, epId: data.ep_id, settings, force });
     cancelRun = () => run.cancel();
     if (env.shutdown.aborted) onShutdown();
-    const { latest, threadStartSec } = await pumpProgress(run, job, env, env.device ?? settings.device ?? 'auto', halt);
+    const { latest, threadStartSec } = await pumpProgress(run, job, env, settings.device, halt);
     const result = await outcome(run, () => stop);
     if (!result) {
       // Shutdown: back to waiting for another worker, without using an attempt.

@@ -1,19 +1,19 @@
-// pipeline:start / pipeline:cancel: starts a run through the launcher (pipeline.ts), turns its progress
-// into 'pipeline:progress' events, and when it ends drops the episode's cached state and offers the
+// pipeline:start / pipeline:cancel: starts a run through the launcher (pipeline.ts: the pipeline job of
+// electron/jobs), turns its progress into 'pipeline:progress' events, and when it ends drops the episode's cached state and offers the
 // new identities to the cast library's auto-assign.
 import { randomUUID } from 'node:crypto';
-import { settingsSchema, type RequestOf, type ResponseOf, type Settings } from '../../shared/ipc';
+import type { RequestOf, ResponseOf, Settings } from '../../shared/ipc';
 import type { ServiceContext } from './context';
 import type { EpisodeCache } from './episode-cache';
 import { withModelsDir } from './models';
-import { defaultLauncher, normaliseProgress, pumpProgress, type PipelineLauncher, type PipelineRun, type RawProgress } from './pipeline';
+import { followRun, type PipelineLauncher, type PipelineRun } from './pipeline';
 import { fail, fileStamp } from './review-views';
 
 export interface PipelineServiceDeps {
   settings(): Promise<Settings>;
   /** Runs after every run, whatever its outcome (cast-library auto-assign); never rejects. */
   afterRun(epId: string): Promise<unknown>;
-  launcher?: PipelineLauncher;
+  launcher: PipelineLauncher;
 }
 
 export class PipelineService {
@@ -29,20 +29,12 @@ export class PipelineService {
     const epId = this.ctx.epId(req.ep_id);
     return this.ctx.guard(async () => {
       if ((await fileStamp(req.video_path)) === '-') fail('not_found', `video ${req.video_path} does not exist`);
-      const settings = withModelsDir(settingsSchema.parse({ ...(await this.deps.settings()), ...(req.settings ?? {}) }));
+      // Both halves were parsed at their edge (the settings file, the request): merged, not re-parsed.
+      const settings = withModelsDir({ ...(await this.deps.settings()), ...(req.settings ?? {}) });
       const run_id = randomUUID();
-      const run = await (this.deps.launcher ?? defaultLauncher)({ workspace: this.ctx.ws.root, epId, video: req.video_path, settings });
+      const run = await this.deps.launcher({ workspace: this.ctx.ws.root, epId, video: req.video_path, settings });
       this.runs.set(run_id, run);
-      // Log lines carry only a message: merge them into the last stage counters.
-      let lastRaw: RawProgress = {};
-      void pumpProgress(run, (p) => {
-        lastRaw = { ...lastRaw, ...p };
-        this.ctx.emit('pipeline:progress', normaliseProgress(run_id, epId, lastRaw));
-      }).then(
-        () => this.ctx.emit('pipeline:progress', normaliseProgress(run_id, epId, lastRaw, 'done')),
-        (err: Error) =>
-          this.ctx.emit('pipeline:progress', normaliseProgress(run_id, epId, { ...lastRaw, message: err?.message ?? String(err) }, err?.name === 'AbortError' || /cancel/i.test(err?.message ?? '') ? 'cancelled' : 'failed')),
-      ).finally(() => {
+      void followRun(run, run_id, epId, (p) => this.ctx.emit('pipeline:progress', p)).finally(() => {
         this.runs.delete(run_id);
         this.cache.invalidate(epId);
         this.ctx.emit('artifacts:changed', { ep_id: epId, revision: null, reason: 'pipeline' });

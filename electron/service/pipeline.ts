@@ -1,8 +1,10 @@
-// "Start a run" behind the service: a launcher starts the pipeline off the main thread and reports
-// progress; the service turns that into 'pipeline:progress' events. The default launcher is the
-// pipeline's runInWorker (loaded lazily: the review UI must open without loading the pipeline).
+// "Start a run" behind the service: a launcher starts the pipeline as a job of the job runtime
+// (electron/jobs: a worker thread, or a utility process under Electron) and the service turns its
+// progress into 'pipeline:progress' events. Progress is already throttled where the job runs.
 import type { PipelineSettings } from '../../shared/schema/settings';
 import type { PipelineProgress } from '../../shared/ipc';
+import { threadJobs, type JobHandle, type JobStarter } from '../jobs/host';
+import { isJobError, type JobEvent, type JobProgress } from '../jobs/protocol';
 
 export interface LaunchOptions {
   workspace: string;
@@ -11,75 +13,48 @@ export interface LaunchOptions {
   settings: PipelineSettings;
 }
 
-/** Progress as the orchestrator reports it; normalised leniently (fields may be missing). */
-export interface RawProgress {
-  stage?: string;
-  done?: number;
-  total?: number;
-  rate?: number | null;
-  eta?: number | null;
-  message?: string;
-}
-
-export interface PipelineRun {
-  /** Either an async iterable of progress events or an emitter with on('progress', cb). */
-  events?: AsyncIterable<RawProgress> | { on(event: 'progress', cb: (p: RawProgress) => void): unknown };
-  cancel(): void | Promise<void>;
-  done: Promise<unknown>;
-}
+/** A started run: a job handle (events may be absent for a stand-in that reports nothing). */
+export type PipelineRun = Pick<JobHandle<unknown>, 'cancel' | 'done'> & { events?: AsyncIterable<JobEvent> };
 
 export type PipelineLauncher = (opts: LaunchOptions) => PipelineRun | Promise<PipelineRun>;
 
-/** H4's runInWorker (electron/pipeline/worker.ts), loaded on first use; its events mapped to RawProgress. */
-export const defaultLauncher: PipelineLauncher = async (opts) => {
-  const { runInWorker } = await import('../pipeline/worker');
-  const run = runInWorker({ videoPath: opts.video, workspace: opts.workspace, epId: opts.epId, settings: opts.settings });
-  async function* progress(): AsyncIterable<RawProgress> {
-    for await (const e of run.events) {
-      if (e.type === 'progress') yield e.progress;
-      else if (e.level !== 'info') yield { message: `${e.level}: ${e.message}` };
-    }
-  }
-  return { events: progress(), cancel: () => run.cancel(), done: run.done };
-};
+/** The pipeline job on the host's transport. */
+export function jobLauncher(jobs: JobStarter = threadJobs): PipelineLauncher {
+  return (opts) => jobs('pipeline', { videoPath: opts.video, workspace: opts.workspace, epId: opts.epId, settings: opts.settings });
+}
 
-const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d);
-
-export function normaliseProgress(runId: string, epId: string, raw: RawProgress, state: PipelineProgress['state'] = 'running'): PipelineProgress {
+/** What the renderer sees of a run: the job's last progress, the run's state and a message. */
+export function pipelineProgress(runId: string, epId: string, last: JobProgress | null, state: PipelineProgress['state'], message?: string): PipelineProgress {
   return {
     run_id: runId,
     ep_id: epId,
     state,
-    stage: typeof raw.stage === 'string' ? raw.stage : 'pipeline',
-    done: Math.round(num(raw.done, 0)),
-    total: Math.round(num(raw.total, 0)),
-    rate: typeof raw.rate === 'number' && Number.isFinite(raw.rate) ? raw.rate : null,
-    eta: typeof raw.eta === 'number' && Number.isFinite(raw.eta) ? raw.eta : null,
-    ...(typeof raw.message === 'string' ? { message: raw.message } : {}),
+    stage: last?.stage ?? 'pipeline',
+    done: last?.done ?? 0,
+    total: last?.total ?? 0,
+    rate: last && Number.isFinite(last.rate) ? last.rate : null,
+    eta: last?.eta ?? null,
+    ...(message !== undefined ? { message } : {}),
   };
 }
 
-/** Feeds a run's progress to `emit` (throttled to ~10/s so the UI is not flooded) until it ends. */
-export async function pumpProgress(run: PipelineRun, emit: (p: RawProgress) => void): Promise<void> {
-  let last = 0;
-  let pending: RawProgress | null = null;
-  const push = (p: RawProgress) => {
-    const t = Date.now();
-    if (t - last >= 100) {
-      last = t;
-      pending = null;
-      emit(p);
-    } else pending = p;
-  };
-  const ev = run.events;
-  if (ev && Symbol.asyncIterator in ev) {
-    for await (const p of ev as AsyncIterable<RawProgress>) push(p);
-  } else if (ev && 'on' in ev) {
-    ev.on('progress', push);
+/**
+ * Follows a run to its end: every progress event and every warning or error line (joined to the last
+ * counters) goes to `emit` as a running update, then the final state, typed by the job's error kind.
+ */
+export async function followRun(run: PipelineRun, runId: string, epId: string, emit: (p: PipelineProgress) => void): Promise<void> {
+  let last: JobProgress | null = null;
+  let message: string | undefined;
+  for await (const e of run.events ?? []) {
+    if (e.type === 'progress') last = e.progress;
+    else if (e.level !== 'info') message = `${e.level}: ${e.message}`;
+    else continue;
+    emit(pipelineProgress(runId, epId, last, 'running', e.type === 'progress' ? e.progress.message ?? message : message));
   }
   try {
     await run.done;
-  } finally {
-    if (pending) emit(pending);
+    emit(pipelineProgress(runId, epId, last, 'done', message));
+  } catch (err) {
+    emit(pipelineProgress(runId, epId, last, isJobError(err, 'cancelled') ? 'cancelled' : 'failed', err instanceof Error ? err.message : String(err)));
   }
 }

@@ -1,7 +1,7 @@
-// The cleanup channels: 'cleanup:run' runs the cleanup in a worker thread
-// (electron/pipeline/cleanup/worker.ts) under the episode's review lock, streaming 'cleanup:progress';
+// The cleanup channels: 'cleanup:run' runs the cleanup as a job (electron/jobs; the job is
+// electron/pipeline/cleanup/job.ts) under the episode's review lock, streaming 'cleanup:progress';
 // 'cleanup:cancel' trips it (the cleanup rolls back); 'cleanup:undo' restores the last backup. A cleanup
-// (and a reviewer's track edit) is also one step of the review undo/redo: the worker pushes a backup
+// (and a reviewer's track edit) is also one step of the review undo/redo: the job pushes a backup
 // step onto the review undo stack, and review.ts hands such steps to undoStep / redoStep here
 // (electron/store/review/cleanup-steps.ts explains where the redo side lives).
 import { backupStepKind, backupStepLabel, isBackupStep, type History } from '../../shared/commands/history';
@@ -9,7 +9,13 @@ import type { EventName, EventOf, RequestOf, ResponseOf, Settings } from '../../
 import type { IdentitiesDoc } from '../../shared/schema';
 import { cleanupRedoOnTop, UNDONE_PREFIX, withReviewLock, writeRedoMarker, type CleanupRedo } from '../store/review';
 import type { Workspace } from '../store/workspace';
+import type { JobHandle, JobStarter } from '../jobs/host';
+import { isJobError } from '../jobs/protocol';
+import type { CleanupJobResult } from '../pipeline/cleanup/job';
+import type { CleanupProgress } from '../pipeline/cleanup/cleanup';
 import { fail } from './review-views';
+
+type CleanupStep = CleanupProgress['stage'];
 
 /** What the cleanup channels need of ReviewService and of its loaded episode state. */
 export interface CleanupState {
@@ -25,6 +31,8 @@ export interface CleanupHost<S extends CleanupState> {
   guard<T>(fn: () => Promise<T>): Promise<T>;
   serial<T>(key: string, fn: () => Promise<T>): Promise<T>;
   settings(): Promise<Settings>;
+  /** Where jobs run (worker threads, or utility processes under Electron). */
+  jobs: JobStarter;
   emit<E extends EventName>(event: E, payload: EventOf<E>): void;
   /** Drops the cached state and loads it again (the caller holds the review lock). */
   reload(epId: string): Promise<S>;
@@ -47,19 +55,15 @@ export class ReviewCleanup<S extends CleanupState> {
     const epId = h.epId(req.ep_id);
     return h.guard(() =>
       h.serial(epId, () => withReviewLock(h.ws, epId, async () => {
-        const { runCleanupInWorker } = await import('../pipeline/cleanup/worker');
-        const run = runCleanupInWorker(
-          { workspace: h.ws.root, epId, actions: req.actions, dryRun: req.dry_run, settings: await h.settings(), undoEntry: true },
-          (e) => e.type === 'progress' && h.emit('cleanup:progress', { ep_id: epId, ...e.progress }),
-        );
+        const run = h.jobs('cleanup', { workspace: h.ws.root, epId, actions: req.actions, dryRun: req.dry_run, settings: await h.settings(), undoEntry: true, pack: 'episode' });
         this.running.set(epId, run);
-        let r;
+        let r: CleanupJobResult;
         try {
-          r = await run.done;
+          r = await this.follow(epId, run);
         } catch (err) {
-          const e = err as Error;
-          if (e.name === 'AbortError') fail('internal', `cleanup of ${epId} cancelled; the episode is as it was (${e.message})`);
-          return fail('internal', e.message);
+          const message = err instanceof Error ? err.message : String(err);
+          if (isJobError(err, 'cancelled')) fail('internal', `cleanup of ${epId} cancelled; the episode is as it was (${message})`);
+          return fail('internal', message);
         } finally {
           this.running.delete(epId);
         }
@@ -70,6 +74,20 @@ export class ReviewCleanup<S extends CleanupState> {
         return { ep_id: epId, dry_run: r.dryRun, report: r.report, splits: r.splits.map((s) => ({ from: s.from, into: s.into })), faces_rejected: r.rejectedFaces, changes: r.changes, backup: r.backup };
       })),
     );
+  }
+
+  /** Streams a cleanup job's progress as 'cleanup:progress' until it ends. */
+  private async follow(epId: string, run: JobHandle<CleanupJobResult>): Promise<CleanupJobResult> {
+    for await (const e of run.events) {
+      if (e.type !== 'progress') continue;
+      const { stage, done, total } = e.progress;
+      try {
+        this.host.emit('cleanup:progress', { ep_id: epId, step: stage as CleanupStep, done, total });
+      } catch {
+        /* a broken listener must not break the cleanup */
+      }
+    }
+    return run.done;
   }
 
   /** Cancels every running cleanup (app quit); each rolls back to its backup. */

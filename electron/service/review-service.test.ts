@@ -218,7 +218,7 @@ test('pipeline:start runs through the launcher and streams progress; cancel reac
       assert.equal(settings.saveFrames, true, 'saved settings reach the run');
       assert.equal(settings.stride, 5, 'per-run overrides win');
       async function* events() {
-        yield { stage: 'detect', done: 1, total: 10, rate: 5, eta: 1.8 };
+        yield { type: 'progress' as const, progress: { job: 'stand-in', stage: 'detect', done: 1, total: 10, rate: 5, eta: 1.8 } };
       }
       return { events: events(), cancel: () => void (cancelled = true), done: new Promise<void>((r) => (finish = r)) };
     },

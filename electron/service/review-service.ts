@@ -8,7 +8,8 @@ import { CastLibrary } from './cast-library';
 import { ServiceContext } from './context';
 import { EpisodeCache, type EpisodeState } from './episode-cache';
 import { ReviewModels } from './models';
-import type { PipelineLauncher } from './pipeline';
+import { jobLauncher, type PipelineLauncher } from './pipeline';
+import { threadJobs, type JobStarter } from '../jobs/host';
 import { PipelineService } from './pipeline-service';
 import { ReviewEdits, reviewState } from './review';
 import { projectCast } from './cast-projection';
@@ -22,8 +23,13 @@ export interface ReviewServiceOptions {
   workspace: string;
   host?: 'electron' | 'web' | 'test';
   appVersion?: string;
-  /** Where settings persist; default `<workspace>/.screenalytics/settings.json`. */
+  /** Where settings persist; default the workspace's settings home (store/settings.ts). */
   settingsPath?: string;
+  /** Settings saved by an older app outside the workspace, used until the workspace has its own. */
+  formerSettingsPath?: string;
+  /** Where jobs run (default: worker threads; Electron passes its utility-process starter). */
+  jobs?: JobStarter;
+  /** Starts a pipeline run (default: the pipeline job on `jobs`); tests pass a stand-in. */
   launcher?: PipelineLauncher;
   /** ISO clock (tests pin it). */
   now?: () => string;
@@ -49,7 +55,7 @@ export class ReviewService implements ServiceApi {
     const cast = (this.cast = new CastLibrary(ctx.ws));
     // Catches the library up with edits a crash kept out of it (replayed or not yet synced).
     const cache = new EpisodeCache(ctx, (epId, st) => projectCast(cast, epId, st));
-    this.settings = new SettingsService(ctx, opts.settingsPath);
+    this.settings = new SettingsService(ctx, opts.settingsPath, opts.formerSettingsPath);
     const settings = () => this.settings.getSettings({});
     this.cleanupApi = new ReviewCleanup<EpisodeState>({
       ws: ctx.ws,
@@ -57,6 +63,7 @@ export class ReviewService implements ServiceApi {
       guard: (fn) => ctx.guard(fn),
       serial: (key, fn) => ctx.serial(key, fn),
       settings,
+      jobs: opts.jobs ?? threadJobs,
       emit: (event, payload) => ctx.emit(event, payload),
       reload: (epId) => cache.reload(epId),
       restored: (epId, st) => projectCast(cast, epId, st),
@@ -77,7 +84,7 @@ export class ReviewService implements ServiceApi {
     );
     // A run's auto-assign that fails leaves labels as they were; the reviewer is told on the next response.
     const afterRun = (epId: string) => this.autoAssignCast({ ep_id: epId }).catch((err: Error) => cache.warn(epId, `The cast library could not auto-assign names: ${err.message}`));
-    this.pipeline = new PipelineService(ctx, cache, { settings, afterRun, launcher: opts.launcher });
+    this.pipeline = new PipelineService(ctx, cache, { settings, afterRun, launcher: opts.launcher ?? jobLauncher(opts.jobs) });
     this.modelsApi = new ReviewModels({
       settings,
       saveSettings: (patch) => this.settings.writeSettings(patch),

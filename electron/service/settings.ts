@@ -1,27 +1,23 @@
-// settings:get / settings:set: the workspace's saved run settings (validated, written atomically).
-import { DEFAULT_SETTINGS, settingsSchema, type RequestOf, type Settings } from '../../shared/ipc';
-import { readJson, writeJson } from '../store/json';
+// settings:get / settings:set: the workspace's saved run settings, in the workspace's one settings home
+// (store/settings.ts, which the CLI and queue workers read too), validated and written atomically.
+import type { RequestOf, Settings } from '../../shared/ipc';
+import { readSettingsFile, settingsFile, writeSettingsFile } from '../store/settings';
 import type { ServiceContext } from './context';
-import { fileStamp } from './review-views';
-import { workspaceFiles } from '../../shared/layout';
 
 export class SettingsService {
-  /** `path`: where settings persist; default `<workspace>/.screenalytics/settings.json`. */
+  /** `path`: where settings persist (default: the workspace's home); `formerPath`: see readSettingsFile. */
   constructor(
     private readonly ctx: ServiceContext,
     private readonly path?: string,
+    private readonly formerPath?: string,
   ) {}
 
   private settingsPath(): string {
-    return this.path ?? this.ctx.ws.abs(workspaceFiles.settings);
+    return this.path ?? settingsFile(this.ctx.ws.root);
   }
 
   async getSettings(_req: RequestOf<'settings:get'> = {}): Promise<Settings> {
-    return this.ctx.guard(async () => {
-      const path = this.settingsPath();
-      if ((await fileStamp(path)) === '-') return DEFAULT_SETTINGS;
-      return readJson(path, settingsSchema);
-    });
+    return this.ctx.guard(() => readSettingsFile(this.settingsPath(), this.formerPath));
   }
 
   async setSettings(req: RequestOf<'settings:set'>): Promise<Settings> {
@@ -33,7 +29,7 @@ export class SettingsService {
     return this.ctx.guard(() =>
       this.ctx.serial('settings', async () => {
         const cur = await this.getSettings({});
-        return writeJson(this.settingsPath(), { ...cur, ...patch }, settingsSchema);
+        return writeSettingsFile(this.settingsPath(), { ...cur, ...patch });
       }),
     );
   }

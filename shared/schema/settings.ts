@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Pipeline run settings (one object per run; recorded per stage in run_state.json so a re-run with
+ * Pipeline run settings (one object per run; `.describe()` is each setting's one-line help, shown by
+ * the CLI's generated flags; recorded per stage in run_state.json so a re-run with
  * changed settings re-does exactly the stages those settings feed).
  * Defaults follow the Screenalytics seed (ByteTrack's published defaults for the tracker knobs,
  * PySceneDetect AdaptiveDetector's defaults for the scene-cut knobs), except the analysis rate and the
@@ -9,58 +10,58 @@ import { z } from 'zod';
  */
 export const pipelineSettingsSchema = z.strictObject({
   /** Analyse every Nth decoded frame (1 = every frame). */
-  stride: z.number().int().min(1).default(1),
+  stride: z.number().int().min(1).default(1).describe('analyse every Nth decoded frame (1 = every frame)'),
   /**
    * Analyse at most this many frames per second of video (applied after stride); 0 = no cap (every
    * stride-th frame). Default 10: tracking and clustering hold down to 6 fps, and 10 fps is the lowest
    * rate that still finds every scene cut of the real clips, at a third of the detector time of 30 fps
    * (measurements: docs/DECISIONS.md, "Analysis rate").
    */
-  analyzeFps: z.number().nonnegative().default(10),
-  device: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']).default('auto'),
-  packId: z.string().min(1).default('default'),
+  analyzeFps: z.number().nonnegative().default(10).describe('frames analysed per second of video, after stride (0 = every stride-th frame)'),
+  device: z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']).default('auto').describe('where models run'),
+  packId: z.string().min(1).default('default').describe('model pack (see `screenalytics models list`)'),
   /** Folder holding model packs; unset = the app's models folder. */
-  modelsDir: z.string().min(1).optional(),
+  modelsDir: z.string().min(1).optional().describe('folder holding model packs (default: the app\'s models folder)'),
   /** Smallest face side (pixels in the original frame) kept by the detector. */
-  minFaceSize: z.number().nonnegative().default(24),
-  minConfidence: z.number().min(0).max(1).default(0.5),
+  minFaceSize: z.number().nonnegative().default(24).describe('smallest face side kept by the detector, in pixels of the video'),
+  minConfidence: z.number().min(0).max(1).default(0.5).describe('smallest detector confidence kept'),
   /** ByteTrack: detections ≥ trackThresh take part in the first (high) association round. */
-  trackThresh: z.number().min(0).max(1).default(0.5),
+  trackThresh: z.number().min(0).max(1).default(0.5).describe('tracker: detections at least this confident take part in the first association round'),
   /**
    * ByteTrack: IoU-distance gate (1 − IoU) for the first association round. 0.9 rather than the
    * reference's 0.8 (tuned at 30 fps) because at the default 10 fps a face moves three times as far
    * between analysed frames and the tighter gate breaks tracks during fast camera moves
    * (docs/DECISIONS.md, "Tracker gate").
    */
-  matchThresh: z.number().min(0).max(1).default(0.9),
+  matchThresh: z.number().min(0).max(1).default(0.9).describe('tracker: IoU-distance gate (1 - IoU) of the first association round'),
   /**
    * ByteTrack: seconds a lost track is kept before it is removed, converted to analysed frames with the
    * analysed rate (1 s = the reference's 30 frames at 30 fps), so a one-second occlusion is bridged at
    * any analyzeFps/stride.
    */
-  trackBufferSec: z.number().nonnegative().default(1),
+  trackBufferSec: z.number().nonnegative().default(1).describe('tracker: seconds a lost track is kept'),
   /** ByteTrack, legacy: the buffer in analysed frames; when set it wins over trackBufferSec. */
-  trackBuffer: z.number().int().min(0).optional(),
+  trackBuffer: z.number().int().min(0).optional().describe('tracker: lost-track buffer in analysed frames (wins over track-buffer-sec)'),
   /** ByteTrack: unmatched detections ≥ newTrackThresh start a new track. */
-  newTrackThresh: z.number().min(0).max(1).default(0.6),
+  newTrackThresh: z.number().min(0).max(1).default(0.6).describe('tracker: unmatched detections at least this confident start a track'),
   /** Scene cuts: minimum HSV content value (mean per-channel delta, 0–255) of a cut; 0 disables cut detection. */
-  sceneCutThreshold: z.number().nonnegative().default(15),
+  sceneCutThreshold: z.number().nonnegative().default(15).describe('scene cuts: smallest HSV content value of a cut (0 = no cut detection)'),
   /** Scene cuts: the content value must also be this many times its local background (median of neighbours). */
-  sceneCutAdaptiveRatio: z.number().min(1).default(3),
+  sceneCutAdaptiveRatio: z.number().min(1).default(3).describe('scene cuts: content value over its local background'),
   /** Scene cuts: shortest scene, seconds. */
-  minSceneLenSec: z.number().nonnegative().default(0.5),
+  minSceneLenSec: z.number().nonnegative().default(0.5).describe('scene cuts: shortest scene, seconds'),
   /** Minimum spacing between two sampled faces of one track, seconds. */
-  faceSampleSpacingSec: z.number().nonnegative().default(0.5),
-  maxFacesPerTrack: z.number().int().min(1).default(20),
+  faceSampleSpacingSec: z.number().nonnegative().default(0.5).describe('seconds between two sampled faces of one track'),
+  maxFacesPerTrack: z.number().int().min(1).default(20).describe('most faces sampled per track'),
   /** Faces with quality_score below this get rejection_reason "low_quality" and are not pooled. */
-  qualityGate: z.number().min(0).max(1).default(0.35),
-  saveCrops: z.boolean().default(true),
+  qualityGate: z.number().min(0).max(1).default(0.35).describe('faces below this quality score are rejected (low_quality) and not pooled'),
+  saveCrops: z.boolean().default(true).describe('save face crops'),
   /** Full-frame JPEG exports: heavy on disk, off by default (the low-disk toggle). */
-  saveFrames: z.boolean().default(false),
+  saveFrames: z.boolean().default(false).describe('also export full frames (heavy on disk)'),
   /** Cosine-similarity threshold for clustering; unset = the pack's calibrated default. */
-  clusterThresh: z.number().min(-1).max(1).optional(),
-  minClusterSize: z.number().int().min(1).default(2),
-  linkage: z.enum(['average', 'complete', 'ward']).default('average'),
+  clusterThresh: z.number().min(-1).max(1).optional().describe('clustering cosine-similarity threshold (default: the pack\'s calibrated value)'),
+  minClusterSize: z.number().int().min(1).default(2).describe('smaller clusters become singletons'),
+  linkage: z.enum(['average', 'complete', 'ward']).default('average').describe('clustering linkage'),
 });
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
 export type PipelineSettingsInput = z.input<typeof pipelineSettingsSchema>;

@@ -92,7 +92,7 @@ test('full cleanup: the locked identity is byte-for-byte unchanged, the rest rec
   assert.ok(beforePersons.some((s) => s.size > 1), 'before cleanup an identity mixes two people (the mixed track)');
 
   const steps: string[] = [];
-  const r = await runCleanup({ workspace: fx.ws, epId: EP, actions: ['split_tracks', 'reembed', 'recluster'], pack, progress: (p) => steps.push(p.step) });
+  const r = await runCleanup({ workspace: fx.ws, epId: EP, actions: ['split_tracks', 'reembed', 'recluster'], pack, progress: (p) => steps.push(p.stage) });
   assert.deepEqual([...new Set(steps)], ['read', 'split_tracks', 'reembed', 'recluster', 'backup', 'write', 'validate']);
   const doc = await readJson(fx.ws.abs(paths.identities), identitiesDocSchema);
   const locked = doc.identities.find((i) => i.identity_id === JSON.parse(lockedJson).identity_id)!;
@@ -195,7 +195,7 @@ test('a cleanup cancelled during the write-back is rolled back: every file as be
       actions: ['split_tracks', 'reembed', 'recluster'],
       signal: ac.signal,
       // Cancel once tracks/faces are being rewritten: the identity thumbnails step sees it and throws.
-      progress: (p) => p.step === 'write' && ac.abort(),
+      progress: (p) => p.stage === 'write' && ac.abort(),
     }),
     /cleanup of clean-s01e01 failed and was rolled back: pipeline cancelled/,
   );

@@ -20,7 +20,7 @@ import type { LoadedPack } from '../../models/types';
 import { readJson } from '../../store/json';
 import { formatReport, validateEpisode } from '../../store/validate';
 import type { Workspace } from '../../store/workspace';
-import { checkAborted, type StageContext } from '../context';
+import { checkAborted, type SettingKey, type StageContext } from '../context';
 import { resolveClusterThresh } from '../cluster';
 import { readIdentities } from '../identities';
 import { readEpisodeFaces, readTracks } from '../pool';
@@ -34,13 +34,19 @@ import { readConstraints } from '../../store/constraints';
 import { identityChanges, type IdentityChange } from './changes';
 import { commitEpisodeEdit } from './write-back';
 import { CLEANUP_ACTIONS, CLEANUP_STEPS, type CleanupAction } from '../../../shared/schema/cleanup';
+import type { StageCounters } from '../../jobs/protocol';
+
+/**
+ * Settings a cleanup reads: the clustering ones (when identities.json records none), the run's quality
+ * gate (the stricter gate's base), and the pack (its threshold; job.ts loads it on `device`).
+ */
+export const reads = ['clusterThresh', 'minClusterSize', 'linkage', 'qualityGate', 'packId', 'modelsDir', 'device'] as const satisfies readonly SettingKey[];
 
 export { CLEANUP_ACTIONS, type CleanupAction };
 
-export interface CleanupProgress {
-  step: (typeof CLEANUP_STEPS)[number];
-  done: number;
-  total: number;
+/** Progress in the job runtime's shape (electron/jobs/protocol.ts), its stage one of the cleanup's steps. */
+export interface CleanupProgress extends StageCounters {
+  stage: (typeof CLEANUP_STEPS)[number];
 }
 
 export interface CleanupOptions {
@@ -118,7 +124,7 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     if (!existsSync(ws.abs(need))) throw new Error(`${ws.abs(need)} not found: run the pipeline for ${epId} before cleanup`);
   }
 
-  progress({ step: 'read', done: 0, total: 1 });
+  progress({ stage: 'read', done: 0, total: 1 });
   // A cleanup is judged by the validation after it, so it starts from a valid episode.
   const pre = await validateEpisode(ws, epId);
   if (!pre.ok) throw new Error(`${epId} does not validate, so it is not cleaned up; fix it (or re-run the pipeline) first:\n${formatReport(pre)}`);
@@ -151,16 +157,16 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
 
   if (actions.includes('split_tracks')) {
     checkAborted(signal);
-    progress({ step: 'split_tracks', done: 0, total: tracks.length });
+    progress({ stage: 'split_tracks', done: 0, total: tracks.length });
     const r = splitTracks(tracks, faces, rows, dim, { splitCosine: opts.splitCosine ?? clusterThresh, protectedTracks: lockedTracks });
     ({ tracks, faces, splits } = r);
     Object.assign(splitSummary, r.summary);
     for (const s of splits) log('info', `split_tracks: ${s.from} → ${s.into.join(' + ')} at frame ${s.cutFrames.join(', ')} (cosine ${s.cosines.map((c) => c.toFixed(2)).join(', ')})`);
-    progress({ step: 'split_tracks', done: tracks0.length, total: tracks0.length });
+    progress({ stage: 'split_tracks', done: tracks0.length, total: tracks0.length });
   }
   if (actions.includes('reembed')) {
     checkAborted(signal);
-    progress({ step: 'reembed', done: 0, total: faces.length });
+    progress({ stage: 'reembed', done: 0, total: faces.length });
     const acceptedBefore = new Set(faces.filter((f) => !f.rejection_reason).map((f) => f.face_id));
     const r = await reembedFaces(faces, rows, dim, tracks, {
       strictGate: opts.strictGate ?? Math.min(1, settings.qualityGate + STRICT_GATE_MARGIN),
@@ -173,7 +179,7 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
       videoSize,
       signal,
       log: (m) => log('warn', m),
-      progress: (done, total) => progress({ step: 'reembed', done, total }),
+      progress: (done, total) => progress({ stage: 'reembed', done, total }),
     });
     ({ faces, rows, dim, modelId } = r);
     reembedSummary = r.summary;
@@ -195,7 +201,7 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
   let pooled = null as ReturnType<typeof pool> | null;
   if (actions.includes('recluster')) {
     checkAborted(signal);
-    progress({ step: 'recluster', done: 0, total: tracks.length });
+    progress({ stage: 'recluster', done: 0, total: tracks.length });
     const parentOf = new Map(splits.flatMap((s) => s.into.map((t) => [t, s.from] as const)));
     const r = await reclusterEpisode({ epId, tracks, faces, rows, dim, previous, clusterThresh, minClusterSize, linkage, modelId, parentOf, now, constraints });
     for (const w of r.plan.warnings) log('warn', `recluster: ${w}`);
@@ -203,7 +209,7 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     needThumbs = r.plan.needThumbs;
     clustersMerged = r.summary.clusters_merged;
     pooled = r.pooled;
-    progress({ step: 'recluster', done: tracks.length, total: tracks.length });
+    progress({ stage: 'recluster', done: tracks.length, total: tracks.length });
   } else if (previous && splits.length) {
     identities = applySplitsToIdentities(previous, into, now);
   }
@@ -240,7 +246,7 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     identities,
     needThumbs,
     constraints: isEmptyConstraints(constraints0) ? null : constraints,
-    progress: (step) => progress({ step, done: 0, total: 1 }),
+    progress: (step) => progress({ stage: step, done: 0, total: 1 }),
     beforeValidate: async () => {
       // elapsed_sec covers the write-back too.
       report.elapsed_sec = (performance.now() - started) / 1000;
@@ -249,7 +255,7 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     beforeSeal: opts.beforeSeal,
   });
   result.backup = committed.dir;
-  progress({ step: 'validate', done: 1, total: 1 });
+  progress({ stage: 'validate', done: 1, total: 1 });
   log('info', `cleanup: ${actions.join(', ')} done; backup in ${committed.dir}`);
   return result;
 }
