@@ -14,6 +14,7 @@ import type {
   Refusal,
   RemoveTrackCommand,
   RestoreCommand,
+  SetCoverCommand,
   SplitCommand,
 } from './schema';
 
@@ -295,6 +296,20 @@ function removeTrack(doc: IdentitiesDoc, c: RemoveTrackCommand, now: string, ctx
   return finish(doc, ids);
 }
 
+function setCover(doc: IdentitiesDoc, c: SetCoverCommand, now: string, ctx: CommandContext): ApplyResult {
+  const idx = doc.identities.findIndex((i) => i.identity_id === c.identity_id);
+  if (idx < 0) return refuse('not_found', `identity ${c.identity_id} not found`);
+  const cur = doc.identities[idx];
+  const track = c.crop_path.split('/')[1];
+  if (!cur.track_ids.includes(track)) return refuse('invalid', `${c.crop_path} is a face of ${track}, which is not in ${c.identity_id}`);
+  const crops = ctx.tracks?.[track]?.crops;
+  if (crops && !crops.includes(c.crop_path)) return refuse('not_found', `${track} has no face crop ${c.crop_path}`);
+  if (cur.canonical_face_path === c.crop_path) return refuse('invalid', `${c.crop_path} is already the cover of ${c.identity_id}`);
+  const ids = doc.identities.slice();
+  ids[idx] = { ...cur, canonical_face_path: c.crop_path, updated_at: now };
+  return finish(doc, ids);
+}
+
 function restore(doc: IdentitiesDoc, c: RestoreCommand): ApplyResult {
   const present = new Set(doc.identities.map((i) => i.identity_id));
   const gone = c.remove.filter((id) => !present.has(id));
@@ -348,6 +363,8 @@ function applyToDoc(doc: IdentitiesDoc, command: AnyCommand, now: string, ctx: C
       return moveTracks(doc, command, now, ctx);
     case 'removeTrack':
       return removeTrack(doc, command, now, ctx);
+    case 'setCover':
+      return setCover(doc, command, now, ctx);
     case 'restore':
       return restore(doc, command);
   }
@@ -368,6 +385,8 @@ export function describeCommand(c: AnyCommand): string {
       return `Move ${c.track_ids.length} track(s) to ${c.to_identity_id}`;
     case 'removeTrack':
       return `Remove ${c.track_id}`;
+    case 'setCover':
+      return `Set cover of ${c.identity_id}`;
     case 'restore':
       return 'Restore';
   }
