@@ -174,22 +174,14 @@ test('Chromium’s <video> plays the clip and seeks through range requests', asy
   try {
     const page = await browser.newPage();
     await page.goto(base);
-    await page.evaluate(() => (document.getElementById('v') as HTMLVideoElement).play());
-    await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime > 0.5);
-    const seekedTo = await page.evaluate(
-      () =>
-        new Promise<number>((ok) => {
-          const v = document.getElementById('v') as HTMLVideoElement;
-          v.addEventListener('seeked', () => ok(v.currentTime), { once: true });
-          v.currentTime = 11;
-        }),
-    );
+    // Page code as strings: this project's Node tsconfig has no DOM types.
+    const V = 'document.getElementById("v")';
+    await page.evaluate(`${V}.play()`);
+    await page.waitForFunction(`${V}.currentTime > 0.5`);
+    const seekedTo = await page.evaluate<number>(`new Promise((ok) => { const v = ${V}; v.addEventListener('seeked', () => ok(v.currentTime), { once: true }); v.currentTime = 11; })`);
     assert.ok(Math.abs(seekedTo - 11) < 0.5, `seeked to ${seekedTo}`);
-    await page.waitForFunction(() => (document.getElementById('v') as HTMLVideoElement).currentTime > 11.5);
-    const state = await page.evaluate(() => {
-      const v = document.getElementById('v') as HTMLVideoElement;
-      return { error: v.error?.code ?? null, duration: v.duration };
-    });
+    await page.waitForFunction(`${V}.currentTime > 11.5`);
+    const state = await page.evaluate<{ error: number | null; duration: number }>(`({ error: ${V}.error ? ${V}.error.code : null, duration: ${V}.duration })`);
     assert.equal(state.error, null);
     assert.ok(Math.abs(state.duration - 14.93) < 0.2, `duration ${state.duration}`);
     assert.ok(seen.some((s) => s.status === 206 && s.range), `the player asked for ranges: ${JSON.stringify(seen.slice(-5))}`);
