@@ -6,7 +6,7 @@
 // and `npm start` serve. Videos are never committed: the default clip is read from
 // ../shared/eval/videos (SCREENALYTICS_EVAL_DIR overrides); pass any video path to use your own.
 import { existsSync } from 'node:fs';
-import { resolve, join } from 'node:path';
+import { dirname, resolve, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ensureRendererBuilt } from './renderer-build.mjs';
 
@@ -36,4 +36,4 @@ try {
   console.error(`demo: ${err.message}`);
   process.exit(1);
 }
-console.log(`\nReview it: npm start -- --workspace ${workspace}   (or: npx screenalytics serve --workspace ${workspace})`);
+console.log(`\nReview it: npm start -- --workspace ${workspace}   (or: npx screenalytics serve --workspace ${workspace} --media-root ${dirname(resolve(video))})`);

@@ -14,6 +14,8 @@ import { EVENT_NAMES, IpcFailure, WEB, type Envelope, type IpcError } from '../.
 import { CSP } from '../host/csp';
 import { createDispatcher, type Served } from '../host/dispatch';
 import { openMedia } from '../host/media';
+import { sendRange } from '../media/range';
+import { openEpisodeVideo } from '../media/video';
 import { resolveStatic } from '../host/static';
 
 export interface WebHostOptions {
@@ -25,6 +27,8 @@ export interface WebHostOptions {
   rendererDir?: string;
   /** Fixed token (tests); default 32 random bytes. */
   token?: string;
+  /** Folders besides the workspace from which an episode's own video may be played (GET /media/<ep>/video). */
+  mediaRoots?: readonly string[];
 }
 
 export interface WebHost {
@@ -84,6 +88,15 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A URL segment decoded, or "" when its encoding is malformed (then nothing matches it). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
+
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -134,7 +147,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     sendEnvelope(res, await dispatch(name, json));
   }
 
-  async function handleMedia(res: ServerResponse, rest: string, method: string): Promise<void> {
+  async function handleMedia(req: IncomingMessage, res: ServerResponse, rest: string, method: string): Promise<void> {
+    // `<ep>/video`: the episode's video, with range requests (a crop or thumb ref always has a kind folder).
+    const ep = /^([^/]+)\/video$/.exec(rest)?.[1];
+    if (ep !== undefined) {
+      const v = await openEpisodeVideo(service.ws, safeDecode(ep), opts.mediaRoots ?? []);
+      return v.ok ? sendRange(req, res, v) : sendText(res, v.status, v.message);
+    }
     const m = await openMedia(service.ws, rest);
     if (!m.ok) return sendText(res, m.status, m.message);
     res.writeHead(200, { 'Content-Type': m.contentType, 'Content-Length': m.size, 'Cache-Control': 'private, max-age=300', 'Last-Modified': new Date(m.mtimeMs).toUTCString() });
@@ -210,7 +229,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       }
       if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'method not allowed');
       if (url.pathname === WEB.eventsPath) return handleEvents(req, res);
-      if (url.pathname.startsWith(WEB.mediaPrefix)) return await handleMedia(res, url.pathname.slice(WEB.mediaPrefix.length), method);
+      if (url.pathname.startsWith(WEB.mediaPrefix)) return await handleMedia(req, res, url.pathname.slice(WEB.mediaPrefix.length), method);
       return await handleStatic(res, url.pathname, method);
     } catch (err) {
       if (!res.headersSent) sendError(res, 500, 'internal', (err as Error).message);
