@@ -31,7 +31,7 @@ step(['run', video, '--workspace', workspace, '--ep', epId]);
 step(['validate', workspace, epId]);
 step(['screentime', epId, '--workspace', workspace]);
 try {
-  ensureRendererBuilt(root, { log: (m) => console.log(`\n${m}`) });
+  await ensureRendererBuilt(root, { log: (m) => console.log(`\n${m}`) });
 } catch (err) {
   console.error(`demo: ${err.message}`);
   process.exit(1);

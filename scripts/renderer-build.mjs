@@ -1,7 +1,7 @@
 // The built review UI (dist/renderer) that `screenalytics serve` and `npm start` serve: rebuilt with
 // vite when missing or older than its sources (renderer/, shared/ — bundled into it — and the vite
 // config). A lock folder (the one the e2e fixtures take too) keeps two builds from running at once.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -31,13 +31,13 @@ export function isStale(root, output, inputs) {
   return !existsSync(out) || statSync(out).mtimeMs < newestMtime(root, inputs);
 }
 
-const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 /**
- * Builds dist/renderer when stale (or when `force`). Returns whether a build ran. Throws when vite
- * fails (its output was printed).
+ * Builds dist/renderer when stale (or when `force`). Resolves with whether a build ran; rejects when
+ * vite fails (its output was printed).
  */
-export function ensureRendererBuilt(root, { force = false, log = console.log } = {}) {
+export async function ensureRendererBuilt(root, { force = false, log = console.log } = {}) {
   if (!force && !isStale(root, RENDERER_INDEX, RENDERER_INPUTS)) return false;
   const lock = join(root, LOCK);
   mkdirSync(join(root, 'dist'), { recursive: true });
@@ -47,14 +47,15 @@ export function ensureRendererBuilt(root, { force = false, log = console.log } =
       break;
     } catch {
       if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
-      else sleep(250);
+      else await sleep(250);
       if (!force && !isStale(root, RENDERER_INDEX, RENDERER_INPUTS)) return false;
     }
   }
   try {
     log('building the review UI (vite) into dist/renderer');
-    const r = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status ?? r.signal})`);
+    const vite = spawn(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    const [code, signal] = await new Promise((ok, fail) => vite.on('error', fail).on('exit', (c, sig) => ok([c, sig])));
+    if (code !== 0) throw new Error(`vite build failed (exit ${code ?? signal})`);
     return true;
   } finally {
     rmSync(lock, { recursive: true, force: true });

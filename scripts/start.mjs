@@ -30,7 +30,7 @@ function run(label, cmd, args) {
 }
 
 try {
-  ensureRendererBuilt(root, { force: values.rebuild, log: (m) => console.log(`start: ${m}`) });
+  await ensureRendererBuilt(root, { force: values.rebuild, log: (m) => console.log(`start: ${m}`) });
 } catch (err) {
   console.error(`start: ${err.message}`);
   process.exit(1);
