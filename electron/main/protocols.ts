@@ -3,8 +3,8 @@
 // with Node's own fetch types; main.ts registers them.
 import type { CustomScheme } from 'electron';
 import { readFile } from 'node:fs/promises';
+import { episodeMedia } from '../media/episode-media';
 import { rangeResponse } from '../media/range';
-import { openEpisodeVideo } from '../media/video';
 import type { Workspace } from '../store/workspace';
 import { openMedia } from '../host/media';
 import { ELECTRON_CSP } from '../host/csp';
@@ -43,18 +43,21 @@ export function appHandler(rendererDir: string): (request: Request) => Promise<R
 
 /**
  * media://episode/<ep>/<ref> → a crop/thumb of the current workspace, through the same confinement
- * as the web host's /media/ route; media://episode/<ep>/video → the episode's video with range
- * requests, from the workspace or `mediaRoots()`. `workspace()` is read per request: the root can change.
+ * as the web host's /media/ route; media://episode/<ep>/video and …/<ep>/frame?t=<s> → the episode's
+ * video (range requests; from the workspace or `mediaRoots()`) and its frame at a time
+ * (media/episode-media.ts). `workspace()` is read per request: the root can change.
  */
 export function mediaHandler(workspace: () => Workspace, mediaRoots: () => readonly string[] = () => []): (request: Request) => Promise<Response> {
   return async (request) => {
     const url = new URL(request.url);
     if (url.protocol !== `${MEDIA_SCHEME}:` || url.host !== MEDIA_HOST) return notFound();
     const path = url.pathname.replace(/^\/+/, '');
-    const ep = /^([^/]+)\/video$/.exec(path)?.[1];
-    if (ep !== undefined) {
-      const v = await openEpisodeVideo(workspace(), ep, mediaRoots());
-      return v.ok ? rangeResponse(request, v) : new Response(v.message, { status: v.status });
+    const e = await episodeMedia(workspace(), path, url.searchParams, mediaRoots());
+    if (e) {
+      if (!e.ok) return new Response(e.message, { status: e.status });
+      const r = rangeResponse(request, e.source);
+      for (const [k, v] of Object.entries(e.headers ?? {})) r.headers.set(k, v);
+      return r;
     }
     const m = await openMedia(workspace(), path);
     if (!m.ok) return new Response(m.message, { status: m.status });

@@ -104,6 +104,7 @@ export class FrameCache {
       await utimes(path, now, now).catch(() => undefined);
       return { ...base, ref, source: 'cache' };
     }
+    if (!existsSync(video)) throw Object.assign(new Error(`${video}: the episode's video is no longer there`), { code: 'ENOENT' });
     const jpeg = await extractFrameJpeg(video, seekS);
     this.extractions++;
     await writeFileAtomic(path, jpeg);

@@ -1,11 +1,12 @@
-// The episode video as both hosts serve it: the web host's GET /media/<ep>/video (behind its token)
-// and Electron's media://episode/<ep>/video, with range requests, confined to the workspace and the
-// host's media roots.
+// An episode's video and source frames as both hosts serve them: the web host's GET /media/<ep>/video
+// and /media/<ep>/frame?t= (behind its token) and Electron's media://episode/…, the video with range
+// requests and confined to the workspace and the host's media roots.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import sharp from 'sharp';
 import { mediaHandler } from '../main/protocols';
 import { EVAL_DIR } from '../models/testing';
 import { sidePaths } from '../pipeline/sidefiles';
@@ -54,7 +55,7 @@ test('web host: /media/<ep>/video answers range requests from a media root, behi
   assert.match(r.headers.get('content-security-policy') ?? '', /media-src 'self'/);
   assert.equal((await fetch(`${h.origin}/media/${EP}/video`)).status, 401, 'no token, no video');
   assert.equal((await fetch(`${h.origin}/media/nope-s01e01/video`, { headers: auth })).status, 404);
-  assert.equal((await fetch(`${h.origin}/media/%E0%A4%A/video`, { headers: auth })).status, 404);
+  assert.equal((await fetch(`${h.origin}/media/%E0%A4%A/video`, { headers: auth })).status, 400, 'malformed encoding');
   const closed = await host();
   assert.equal((await fetch(`${closed.origin}/media/${EP}/video`, { headers: { Authorization: `Bearer ${closed.token}` } })).status, 403);
 });
@@ -66,4 +67,23 @@ test('media://episode/<ep>/video answers the same way in Electron', async () => 
   assert.equal(r.status, 206);
   assert.equal((await r.arrayBuffer()).byteLength, 10);
   assert.equal((await mediaHandler(() => ws)(new Request(`media://episode/${EP}/video`))).status, 403);
+});
+
+test('the source frame at a time: /media/<ep>/frame?t= and media://…/frame?t= return the JPEG of that frame, bad times 400', async () => {
+  const h = await host([VIDEOS]);
+  const auth = { Authorization: `Bearer ${h.token}` };
+  const r = await fetch(`${h.origin}/media/${EP}/frame?t=2`, { headers: auth });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'image/jpeg');
+  assert.equal(r.headers.get('x-frame-index'), '60');
+  const meta = await sharp(Buffer.from(await r.arrayBuffer())).metadata();
+  assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 640, 360]);
+  for (const q of ['', '?t=-1', '?t=abc', '?t=99']) assert.equal((await fetch(`${h.origin}/media/${EP}/frame${q}`, { headers: auth })).status, 400, q);
+  assert.equal((await fetch(`${h.origin}/media/nope-s01e01/frame?t=1`, { headers: auth })).status, 404);
+  assert.equal((await fetch(`${h.origin}/media/..%2F..%2Fetc/frame?t=1`, { headers: auth })).status, 404);
+  const ws = new Workspace(root);
+  const e = await mediaHandler(() => ws)(new Request(`media://episode/${EP}/frame?t=2`));
+  assert.equal(e.status, 200);
+  assert.equal(e.headers.get('x-frame-index'), '60');
+  assert.ok((await e.arrayBuffer()).byteLength > 1000);
 });

@@ -14,8 +14,8 @@ import { EVENT_NAMES, IpcFailure, WEB, type Envelope, type IpcError } from '../.
 import { CSP } from '../host/csp';
 import { createDispatcher, type Served } from '../host/dispatch';
 import { openMedia } from '../host/media';
+import { episodeMedia } from '../media/episode-media';
 import { sendRange } from '../media/range';
-import { openEpisodeVideo } from '../media/video';
 import { resolveStatic } from '../host/static';
 
 export interface WebHostOptions {
@@ -88,15 +88,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** A URL segment decoded, or "" when its encoding is malformed (then nothing matches it). */
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return '';
-  }
-}
-
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -147,12 +138,14 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     sendEnvelope(res, await dispatch(name, json));
   }
 
-  async function handleMedia(req: IncomingMessage, res: ServerResponse, rest: string, method: string): Promise<void> {
-    // `<ep>/video`: the episode's video, with range requests (a crop or thumb ref always has a kind folder).
-    const ep = /^([^/]+)\/video$/.exec(rest)?.[1];
-    if (ep !== undefined) {
-      const v = await openEpisodeVideo(service.ws, safeDecode(ep), opts.mediaRoots ?? []);
-      return v.ok ? sendRange(req, res, v) : sendText(res, v.status, v.message);
+  async function handleMedia(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
+    const rest = url.pathname.slice(WEB.mediaPrefix.length);
+    // An episode's video (range requests) or the source frame at a time.
+    const e = await episodeMedia(service.ws, rest, url.searchParams, opts.mediaRoots ?? []);
+    if (e) {
+      if (!e.ok) return sendText(res, e.status, e.message);
+      for (const [k, v] of Object.entries(e.headers ?? {})) res.setHeader(k, v);
+      return sendRange(req, res, e.source);
     }
     const m = await openMedia(service.ws, rest);
     if (!m.ok) return sendText(res, m.status, m.message);
@@ -229,7 +222,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       }
       if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'method not allowed');
       if (url.pathname === WEB.eventsPath) return handleEvents(req, res);
-      if (url.pathname.startsWith(WEB.mediaPrefix)) return await handleMedia(req, res, url.pathname.slice(WEB.mediaPrefix.length), method);
+      if (url.pathname.startsWith(WEB.mediaPrefix)) return await handleMedia(req, res, url, method);
       return await handleStatic(res, url.pathname, method);
     } catch (err) {
       if (!res.headersSent) sendError(res, 500, 'internal', (err as Error).message);
