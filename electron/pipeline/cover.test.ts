@@ -15,7 +15,7 @@ import { episodeArtifacts } from '../store/artifacts';
 import { readJson } from '../store/json';
 import { formatReport, validateEpisode } from '../store/validate';
 import { Workspace } from '../store/workspace';
-import { pickCover } from './cover';
+import { pickCover, staleCovers } from './cover';
 import { CROP_MAX, CROP_MIN } from './harvest';
 import { THUMB_SIZE } from './identities';
 import { runPipeline } from './orchestrator';
@@ -117,4 +117,15 @@ test('"Set as cover" is a journalled review command: applied, undone and redone,
   assert.equal((await onDisk()).canonical_face_path, face.crop_path);
   await valid();
   await svc.close();
+});
+
+test('a reviewer’s cover that no track of the identity has any more is reported stale (the cluster stage re-covers it)', () => {
+  const [ident] = doc.identities;
+  const own = faces.find((f) => ident.track_ids.includes(f.track_id))!;
+  const other = faces.find((f) => !ident.track_ids.includes(f.track_id))!;
+  const withCover = (ref: string) => [{ ...ident, canonical_face_path: ref }];
+  assert.equal(staleCovers(withCover(own.crop_path), faces).size, 0, 'its own face crop is a valid cover');
+  assert.equal(staleCovers(withCover(identityThumbRef(ident.identity_id)), faces).size, 0, 'the automatic thumbnail is not a crop');
+  assert.deepEqual([...staleCovers(withCover(other.crop_path), faces).keys()], [ident.identity_id], 'another identity’s face');
+  assert.deepEqual([...staleCovers(withCover(own.crop_path.replace(/frame_\d+/, 'frame_999999')), faces).keys()], [ident.identity_id], 'a crop no face has');
 });

@@ -34,3 +34,22 @@ export function pickCover<F extends CoverFace>(faces: readonly F[], width: numbe
   }
   return best;
 }
+
+/**
+ * Identities whose cover is a face crop (a reviewer's "Set as cover") that none of their tracks has
+ * any more — a re-run renumbered the tracks of a locked identity, a cleanup moved the crops — mapped to
+ * their tracks, so the cluster stage makes them an automatic cover instead of naming a missing file.
+ */
+export function staleCovers(
+  identities: ReadonlyArray<{ identity_id: string; track_ids: readonly string[]; canonical_face_path: string }>,
+  faces: ReadonlyArray<Pick<Face, 'track_id' | 'crop_path'>>,
+): Map<string, string[]> {
+  const crops = new Set(faces.map((f) => f.crop_path).filter((c) => c !== ''));
+  const trackOf = (ref: string) => ref.split('/')[1];
+  const out = new Map<string, string[]>();
+  for (const i of identities) {
+    const ref = i.canonical_face_path;
+    if (ref.startsWith('crops/') && !(crops.has(ref) && i.track_ids.includes(trackOf(ref)))) out.set(i.identity_id, [...i.track_ids]);
+  }
+  return out;
+}
