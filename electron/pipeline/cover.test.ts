@@ -119,6 +119,27 @@ test('"Set as cover" is a journalled review command: applied, undone and redone,
   await svc.close();
 });
 
+test('"Not the same person" goes through the service: review_constraints.json gains the cannot-link, undo takes it back', async () => {
+  const svc = new ReviewService({ workspace: root, host: 'test' });
+  const open = await svc.openEpisode({ ep_id: EP });
+  const [a, b] = open.identities.identities;
+  const constraintsFile = join(root, episodePaths(EP).manifestsDir, 'review_constraints.json');
+  const cannot = async () => {
+    const text = await readFile(constraintsFile, 'utf8').catch(() => '{"cannot_link":[]}');
+    return (JSON.parse(text) as { cannot_link: string[][][] }).cannot_link;
+  };
+  const before = await cannot();
+  const r = await svc.applyReview({ ep_id: EP, revision: open.revision, command: { op: 'notSamePerson', identity_ids: [a.identity_id, b.identity_id] } });
+  assert.deepEqual(r.identities.identities.map((i) => i.track_ids), open.identities.identities.map((i) => i.track_ids));
+  const pair = [[...a.track_ids].sort(), [...b.track_ids].sort()].sort((x, y) => (x[0] < y[0] ? -1 : 1));
+  assert.ok((await cannot()).some((p) => JSON.stringify(p) === JSON.stringify(pair)), JSON.stringify(await cannot()));
+  await svc.undo({ ep_id: EP, revision: r.revision });
+  assert.deepEqual(await cannot(), before);
+  const v = await validateEpisode(ws, EP);
+  assert.ok(v.ok, formatReport(v));
+  await svc.close();
+});
+
 test('a reviewer’s cover that no track of the identity has any more is reported stale (the cluster stage re-covers it)', () => {
   const [ident] = doc.identities;
   const own = faces.find((f) => ident.track_ids.includes(f.track_id))!;

@@ -75,10 +75,10 @@ test('answering "no" (a cannot-link) stops the question; answering "yes" (a merg
   const ask = (d: IdentitiesDoc, constraints = emptyConstraints()) => samePersonCandidates({ identities: d.identities, ...emb, constraints, minSimilarity: d.metadata.cluster_thresh });
   const [top] = ask(doc);
   const key = (p: SamePersonPair) => `${p.a}/${p.b}`;
-  // "No": recorded the way the review service records a separation, a cannot-link between the two track sets.
-  const a = doc.identities.find((i) => i.identity_id === top.a)!, b = doc.identities.find((i) => i.identity_id === top.b)!;
-  const no = { ...emptyConstraints(), cannot_link: [[[...a.track_ids], [...b.track_ids]]] as [string[], string[]][] };
-  assert.ok(!ask(doc, no).map(key).includes(key(top)));
+  // "No": the notSamePerson review command, which records a cannot-link between the two track sets.
+  const no = applyCommand(doc, { op: 'notSamePerson', identity_ids: [top.a, top.b] }, '2026-01-01T00:00:00.000Z', { constraints: emptyConstraints() });
+  assert.ok(no.ok && no.constraints, JSON.stringify(no));
+  assert.ok(!ask(no.doc, no.constraints).map(key).includes(key(top)));
   // "Yes": the merge (overlap allowed after the reviewer's confirmation), with its constraints recorded.
   const merged = applyCommand(doc, { op: 'merge', target_id: top.a, source_ids: [top.b], allow_overlap: true }, '2026-01-01T00:00:00.000Z', { constraints: emptyConstraints() });
   assert.ok(merged.ok, JSON.stringify(merged));

@@ -2,7 +2,7 @@
 // or a typed refusal. Inputs are never mutated.
 import type { IdentitiesDoc, Identity, ReviewConstraints } from '../schema';
 import { formatIdentityId } from '../schema';
-import { recordEdit } from '../cluster/reviewer-constraints';
+import { recordEdit, type EditFacts } from '../cluster/reviewer-constraints';
 import type {
   AnyCommand,
   CommandContext,
@@ -11,6 +11,7 @@ import type {
   MergeCommand,
   MetadataCounts,
   MoveTracksCommand,
+  NotSamePersonCommand,
   Refusal,
   RemoveTrackCommand,
   RestoreCommand,
@@ -310,6 +311,16 @@ function setCover(doc: IdentitiesDoc, c: SetCoverCommand, now: string, ctx: Comm
   return finish(doc, ids);
 }
 
+function notSamePerson(doc: IdentitiesDoc, c: NotSamePersonCommand, ctx: CommandContext): ApplyResult {
+  const [a, b] = c.identity_ids.map((id) => doc.identities.find((i) => i.identity_id === id));
+  if (c.identity_ids[0] === c.identity_ids[1]) return refuse('invalid', `${c.identity_ids[0]} is one identity`);
+  const missing = c.identity_ids.filter((_, k) => ![a, b][k]);
+  if (missing.length) return refuse('not_found', `identity ${missing.join(', ')} not found`);
+  // The fact lives in the reviewer constraints: without them there is nothing to record.
+  if (!ctx.constraints) return refuse('invalid', 'not-the-same-person answers need the reviewer constraints');
+  return finish(doc, doc.identities.slice());
+}
+
 function restore(doc: IdentitiesDoc, c: RestoreCommand): ApplyResult {
   const present = new Set(doc.identities.map((i) => i.identity_id));
   const gone = c.remove.filter((id) => !present.has(id));
@@ -345,8 +356,18 @@ export function applyCommand(doc: IdentitiesDoc, command: AnyCommand, now: strin
   const constraints =
     command.op === 'restore'
       ? (command.constraints ?? before)
-      : recordEdit(before, doc, r.doc, command.op === 'removeTrack' ? { excluded: [command.track_id] } : {});
+      : recordEdit(before, doc, r.doc, editFacts(doc, command));
   return { ...r, constraints, inverse: { ...r.inverse, constraints: before } };
+}
+
+/** Facts a command states beyond the track lists it changes (recordEdit derives those). */
+function editFacts(doc: IdentitiesDoc, command: AnyCommand): EditFacts {
+  if (command.op === 'removeTrack') return { excluded: [command.track_id] };
+  if (command.op === 'notSamePerson') {
+    const [a, b] = command.identity_ids.map((id) => doc.identities.find((i) => i.identity_id === id)!.track_ids.slice());
+    return { pairs: [[a, b]] };
+  }
+  return {};
 }
 
 function applyToDoc(doc: IdentitiesDoc, command: AnyCommand, now: string, ctx: CommandContext): ApplyResult {
@@ -365,6 +386,8 @@ function applyToDoc(doc: IdentitiesDoc, command: AnyCommand, now: string, ctx: C
       return removeTrack(doc, command, now, ctx);
     case 'setCover':
       return setCover(doc, command, now, ctx);
+    case 'notSamePerson':
+      return notSamePerson(doc, command, ctx);
     case 'restore':
       return restore(doc, command);
   }
@@ -387,6 +410,8 @@ export function describeCommand(c: AnyCommand): string {
       return `Remove ${c.track_id}`;
     case 'setCover':
       return `Set cover of ${c.identity_id}`;
+    case 'notSamePerson':
+      return `${c.identity_ids[0]} and ${c.identity_ids[1]} are not the same person`;
     case 'restore':
       return 'Restore';
   }

@@ -75,6 +75,16 @@ export const setCoverCommandSchema = z.strictObject({
 });
 
 /**
+ * "Not the same person" — the reviewer's answer to a same-person question (shared/cluster/same-person.ts):
+ * the identities stay as they are and a cannot-link between their track sets is recorded, so the
+ * question is never asked again and no recomputation puts them together. Undo takes the fact back.
+ */
+export const notSamePersonCommandSchema = z.strictObject({
+  op: z.literal('notSamePerson'),
+  identity_ids: z.tuple([identityIdSchema, identityIdSchema]),
+});
+
+/**
  * Track edits (review:edit-track): they rewrite tracks / faces / embeddings, not only identities.json,
  * so their inverse is the episode backup taken before them (as for a cleanup): one step of z / shift+z.
  *
@@ -110,6 +120,7 @@ export const reviewCommandSchema = z.discriminatedUnion('op', [
   moveTracksCommandSchema,
   removeTrackCommandSchema,
   setCoverCommandSchema,
+  notSamePersonCommandSchema,
 ]);
 export type ReviewCommand = z.infer<typeof reviewCommandSchema>;
 export type LockCommand = z.infer<typeof lockCommandSchema>;
@@ -119,6 +130,7 @@ export type SplitCommand = z.infer<typeof splitCommandSchema>;
 export type MoveTracksCommand = z.infer<typeof moveTracksCommandSchema>;
 export type RemoveTrackCommand = z.infer<typeof removeTrackCommandSchema>;
 export type SetCoverCommand = z.infer<typeof setCoverCommandSchema>;
+export type NotSamePersonCommand = z.infer<typeof notSamePersonCommandSchema>;
 
 /** Metadata fields every command recomputes from the identities (restored verbatim by an inverse). */
 export const metadataCountsSchema = z.strictObject({

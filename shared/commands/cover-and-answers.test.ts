@@ -1,7 +1,7 @@
-// setCover: a pure command over identities.json whose inverse restores the previous cover exactly.
+// setCover and notSamePerson: pure commands whose inverses restore the previous cover / constraints exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { identitiesDocSchema, type IdentitiesDoc } from '../schema';
+import { emptyConstraints, identitiesDocSchema, type IdentitiesDoc } from '../schema';
 import { applyCommand, computeCounts, describeCommand } from './apply';
 import { emptyHistory, recordStep, redo, undo } from './history';
 import { reviewCommandSchema, type CommandContext } from './schema';
@@ -70,4 +70,26 @@ test('setCover refuses crops of other identities, crops the track does not have,
   const once = applyCommand(doc, { op: 'setCover', identity_id: 'identity-00001', crop_path: CROP }, NOW, ctx);
   assert.ok(once.ok);
   assert.equal(code(applyCommand(once.doc, { op: 'setCover', identity_id: 'identity-00001', crop_path: CROP }, NOW, ctx)), 'invalid');
+});
+
+test('notSamePerson records a cannot-link between the two identities’ tracks and changes no identity; undo takes it back', () => {
+  const before = { ...emptyConstraints(), excluded: ['track-00009'] };
+  const cmd = reviewCommandSchema.parse({ op: 'notSamePerson', identity_ids: ['identity-00002', 'identity-00001'] });
+  const r = applyCommand(doc, cmd, NOW, { ...ctx, constraints: before });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual(r.doc.identities, doc.identities);
+  assert.deepEqual(r.constraints?.cannot_link, [[['track-00001', 'track-00002'], ['track-00003']]]);
+  assert.deepEqual(r.constraints?.excluded, ['track-00009']);
+  const back = applyCommand(r.doc, r.inverse, NOW, { constraints: r.constraints });
+  assert.ok(back.ok);
+  assert.deepEqual(back.doc, doc);
+  assert.deepEqual(back.constraints, before);
+  assert.equal(describeCommand(cmd), 'identity-00002 and identity-00001 are not the same person');
+  const code = (c: unknown, withConstraints = true) => {
+    const x = applyCommand(doc, reviewCommandSchema.parse(c), NOW, withConstraints ? { constraints: before } : {});
+    return x.ok ? 'ok' : x.code;
+  };
+  assert.equal(code({ op: 'notSamePerson', identity_ids: ['identity-00001', 'identity-00001'] }), 'invalid');
+  assert.equal(code({ op: 'notSamePerson', identity_ids: ['identity-00001', 'identity-00009'] }), 'not_found');
+  assert.equal(code({ op: 'notSamePerson', identity_ids: ['identity-00001', 'identity-00002'] }, false), 'invalid');
 });
