@@ -7,8 +7,8 @@
 import { constants } from 'node:fs';
 import { access, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import type { BrowseEntry, BrowseRequest, BrowseResponse } from '../../shared/media';
-import { browseRequestSchema } from '../../shared/media';
+import type { BrowseEntry, BrowseRequest, BrowseResponse } from '../../shared/browse';
+import { browseRequestSchema } from '../../shared/browse';
 import { openConfined } from '../store/confined';
 import { inside, PathEscapeError } from '../store/workspace';
 

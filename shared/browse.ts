@@ -1,24 +1,7 @@
-// Payloads of the media requests a review UI makes besides crops: the source frame at a face's
-// timestamp, and the folder listing of the Run dialog's file browser. Schemas only (the hosts
-// implement them in electron/media/); the contract maps channels to them.
+// Payloads of the Run dialog's folder browser in the web host (electron/media/browse.ts implements
+// it; the contract maps a channel to these schemas).
 import { z } from 'zod';
-import { epIdSchema, finite, nonNegInt } from './schema/common';
-
-export const frameAtRequestSchema = z.strictObject({
-  ep_id: epIdSchema,
-  ts_s: finite.refine((v) => v >= 0, { message: 'must be ≥ 0' }),
-});
-export const frameAtResponseSchema = z.strictObject({
-  /** Manifest reference of the JPEG: load it with mediaUrl(host, ep_id, ref). */
-  ref: z.string().min(1),
-  frame_idx: nonNegInt,
-  ts_s: finite,
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  source: z.enum(['export', 'cache', 'extracted']),
-});
-export type FrameAtRequest = z.infer<typeof frameAtRequestSchema>;
-export type FrameAtResponse = z.infer<typeof frameAtResponseSchema>;
+import { nonNegInt } from './schema/common';
 
 /**
  * A place in the browsable folders: which root (by id, as listed) and a relative path of plain names
