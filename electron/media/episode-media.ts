@@ -7,7 +7,7 @@
 // shadow one. Both answers are confined opens, served by range.ts.
 import { isEpId } from '../../shared/episode';
 import type { Workspace } from '../store/workspace';
-import { openMedia } from '../web/media';
+import { openMedia } from '../host/media';
 import { FrameCache } from './frames';
 import type { RangeSource } from './range';
 import { openEpisodeVideo } from './video';
