@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
+import { episodeVideoUrl, frameUrl } from '../../shared/ipc';
 import { mediaHandler } from '../main/protocols';
 import { EVAL_DIR } from '../models/testing';
 import { sidePaths } from '../pipeline/sidefiles';
@@ -47,7 +48,7 @@ test('web host: /media/<ep>/video answers range requests from a media root, behi
   const bytes = await readFile(CLIP);
   const h = await host([VIDEOS]);
   const auth = { Authorization: `Bearer ${h.token}` };
-  const r = await fetch(`${h.origin}/media/${EP}/video`, { headers: { ...auth, Range: 'bytes=100-199' } });
+  const r = await fetch(`${h.origin}${episodeVideoUrl('web', EP)}`, { headers: { ...auth, Range: 'bytes=100-199' } });
   assert.equal(r.status, 206);
   assert.equal(r.headers.get('content-type'), 'video/mp4');
   assert.equal(r.headers.get('content-range'), `bytes 100-199/${bytes.length}`);
@@ -63,7 +64,7 @@ test('web host: /media/<ep>/video answers range requests from a media root, behi
 test('media://episode/<ep>/video answers the same way in Electron', async () => {
   const ws = new Workspace(root);
   const handler = mediaHandler(() => ws, () => [VIDEOS]);
-  const r = await handler(new Request(`media://episode/${EP}/video`, { headers: { Range: 'bytes=-10' } }));
+  const r = await handler(new Request(episodeVideoUrl('electron', EP), { headers: { Range: 'bytes=-10' } }));
   assert.equal(r.status, 206);
   assert.equal((await r.arrayBuffer()).byteLength, 10);
   assert.equal((await mediaHandler(() => ws)(new Request(`media://episode/${EP}/video`))).status, 403);
@@ -72,7 +73,7 @@ test('media://episode/<ep>/video answers the same way in Electron', async () => 
 test('the source frame at a time: /media/<ep>/frame?t= and media://…/frame?t= return the JPEG of that frame, bad times 400', async () => {
   const h = await host([VIDEOS]);
   const auth = { Authorization: `Bearer ${h.token}` };
-  const r = await fetch(`${h.origin}/media/${EP}/frame?t=2`, { headers: auth });
+  const r = await fetch(`${h.origin}${frameUrl('web', EP, 2)}`, { headers: auth });
   assert.equal(r.status, 200);
   assert.equal(r.headers.get('content-type'), 'image/jpeg');
   assert.equal(r.headers.get('x-frame-index'), '60');
@@ -82,7 +83,7 @@ test('the source frame at a time: /media/<ep>/frame?t= and media://…/frame?t= 
   assert.equal((await fetch(`${h.origin}/media/nope-s01e01/frame?t=1`, { headers: auth })).status, 404);
   assert.equal((await fetch(`${h.origin}/media/..%2F..%2Fetc/frame?t=1`, { headers: auth })).status, 404);
   const ws = new Workspace(root);
-  const e = await mediaHandler(() => ws)(new Request(`media://episode/${EP}/frame?t=2`));
+  const e = await mediaHandler(() => ws)(new Request(frameUrl('electron', EP, 2)));
   assert.equal(e.status, 200);
   assert.equal(e.headers.get('x-frame-index'), '60');
   assert.ok((await e.arrayBuffer()).byteLength > 1000);
