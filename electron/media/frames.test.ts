@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { frameCacheRef, frameRef } from '../../shared/layout';
 import type { Detection } from '../../shared/schema';
-import { EVAL_DIR, loadEvalPack, readRgb } from '../models/testing';
+import { EVAL_DIR, loadEvalPack, readRgb } from '../models/eval-pack';
 import type { LoadedPack, RgbImage } from '../models/types';
 import { decodeFrames } from '../pipeline/decode';
 import { runPipeline } from '../pipeline/orchestrator';

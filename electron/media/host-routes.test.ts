@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { episodeVideoUrl, frameUrl } from '../../shared/ipc';
 import { mediaHandler } from '../main/protocols';
-import { EVAL_DIR } from '../models/testing';
+import { EVAL_DIR } from '../models/eval-pack';
 import { sidePaths } from '../pipeline/sidefiles';
 import { ReviewService } from '../service/review-service';
 import { Workspace } from '../store/workspace';

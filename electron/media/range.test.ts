@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { EVAL_DIR } from '../models/testing';
+import { EVAL_DIR } from '../models/eval-pack';
 import { sidePaths } from '../pipeline/sidefiles';
 import { openConfined } from '../store/confined';
 import { Workspace } from '../store/workspace';

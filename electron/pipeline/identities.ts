@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import sharp from 'sharp';
-import { identityThumbRef } from '../../shared/episode';
+import { identityThumbRef } from '../../shared/layout';
 import type { Face, IdentitiesDoc } from '../../shared/schema';
 import { episodeArtifacts } from '../store/artifacts';
 import { writeFileAtomic } from '../store/atomic';

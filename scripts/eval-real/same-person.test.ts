@@ -14,7 +14,7 @@ import { samePersonCandidates, type SamePersonPair } from '../../shared/cluster/
 import type { Box } from '../../shared/cluster/trackmatch';
 import { applyCommand } from '../../shared/commands';
 import { emptyConstraints, type IdentitiesDoc } from '../../shared/schema';
-import { EVAL_DIR } from '../../electron/models/testing';
+import { EVAL_DIR } from '../../electron/models/eval-pack';
 import { runPipeline } from '../../electron/pipeline/orchestrator';
 import { episodeArtifacts } from '../../electron/store/artifacts';
 import { Workspace } from '../../electron/store/workspace';

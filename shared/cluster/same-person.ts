@@ -14,7 +14,8 @@
 // above the bound overlap in time (an identity holding one wrong track, or two tracks of one face),
 // and leaving out overlapping pairs dropped every true pair (scripts/eval-real/same-person.test.ts).
 import type { ReviewConstraints } from '../schema/constraints';
-import { dot, embeddingStats } from './pooling';
+import { dot } from '../vec';
+import { embeddingStats } from './pooling';
 
 export interface SamePersonIdentity {
   identity_id: string;
