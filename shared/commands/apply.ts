@@ -2,7 +2,7 @@
 // or a typed refusal. Inputs are never mutated.
 import type { IdentitiesDoc, Identity, ReviewConstraints } from '../schema';
 import { formatIdentityId } from '../schema';
-import { recordEdit, type EditFacts } from '../cluster/reviewer-constraints';
+import { recordEdit } from '../cluster/reviewer-constraints';
 import type {
   AnyCommand,
   CommandContext,
@@ -11,13 +11,12 @@ import type {
   MergeCommand,
   MetadataCounts,
   MoveTracksCommand,
-  NotSamePersonCommand,
   Refusal,
   RemoveTrackCommand,
   RestoreCommand,
-  SetCoverCommand,
   SplitCommand,
 } from './schema';
+import { editFacts, notSamePerson, setCover } from './answers';
 
 export interface Applied {
   ok: true;
@@ -297,30 +296,6 @@ function removeTrack(doc: IdentitiesDoc, c: RemoveTrackCommand, now: string, ctx
   return finish(doc, ids);
 }
 
-function setCover(doc: IdentitiesDoc, c: SetCoverCommand, now: string, ctx: CommandContext): ApplyResult {
-  const idx = doc.identities.findIndex((i) => i.identity_id === c.identity_id);
-  if (idx < 0) return refuse('not_found', `identity ${c.identity_id} not found`);
-  const cur = doc.identities[idx];
-  const track = c.crop_path.split('/')[1];
-  if (!cur.track_ids.includes(track)) return refuse('invalid', `${c.crop_path} is a face of ${track}, which is not in ${c.identity_id}`);
-  const crops = ctx.tracks?.[track]?.crops;
-  if (crops && !crops.includes(c.crop_path)) return refuse('not_found', `${track} has no face crop ${c.crop_path}`);
-  if (cur.canonical_face_path === c.crop_path) return refuse('invalid', `${c.crop_path} is already the cover of ${c.identity_id}`);
-  const ids = doc.identities.slice();
-  ids[idx] = { ...cur, canonical_face_path: c.crop_path, updated_at: now };
-  return finish(doc, ids);
-}
-
-function notSamePerson(doc: IdentitiesDoc, c: NotSamePersonCommand, ctx: CommandContext): ApplyResult {
-  const [a, b] = c.identity_ids.map((id) => doc.identities.find((i) => i.identity_id === id));
-  if (c.identity_ids[0] === c.identity_ids[1]) return refuse('invalid', `${c.identity_ids[0]} is one identity`);
-  const missing = c.identity_ids.filter((_, k) => ![a, b][k]);
-  if (missing.length) return refuse('not_found', `identity ${missing.join(', ')} not found`);
-  // The fact lives in the reviewer constraints: without them there is nothing to record.
-  if (!ctx.constraints) return refuse('invalid', 'not-the-same-person answers need the reviewer constraints');
-  return finish(doc, doc.identities.slice());
-}
-
 function restore(doc: IdentitiesDoc, c: RestoreCommand): ApplyResult {
   const present = new Set(doc.identities.map((i) => i.identity_id));
   const gone = c.remove.filter((id) => !present.has(id));
@@ -360,16 +335,6 @@ export function applyCommand(doc: IdentitiesDoc, command: AnyCommand, now: strin
   return { ...r, constraints, inverse: { ...r.inverse, constraints: before } };
 }
 
-/** Facts a command states beyond the track lists it changes (recordEdit derives those). */
-function editFacts(doc: IdentitiesDoc, command: AnyCommand): EditFacts {
-  if (command.op === 'removeTrack') return { excluded: [command.track_id] };
-  if (command.op === 'notSamePerson') {
-    const [a, b] = command.identity_ids.map((id) => doc.identities.find((i) => i.identity_id === id)!.track_ids.slice());
-    return { pairs: [[a, b]] };
-  }
-  return {};
-}
-
 function applyToDoc(doc: IdentitiesDoc, command: AnyCommand, now: string, ctx: CommandContext): ApplyResult {
   switch (command.op) {
     case 'lock':
@@ -385,9 +350,10 @@ function applyToDoc(doc: IdentitiesDoc, command: AnyCommand, now: string, ctx: C
     case 'removeTrack':
       return removeTrack(doc, command, now, ctx);
     case 'setCover':
-      return setCover(doc, command, now, ctx);
-    case 'notSamePerson':
-      return notSamePerson(doc, command, ctx);
+    case 'notSamePerson': {
+      const r = command.op === 'setCover' ? setCover(doc, command, now, ctx) : notSamePerson(doc, command, ctx);
+      return 'ok' in r ? r : finish(doc, r);
+    }
     case 'restore':
       return restore(doc, command);
   }
