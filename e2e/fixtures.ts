@@ -1,11 +1,12 @@
 // Shared e2e plumbing: build the renderer once (cached on disk), a temp workspace with a fixture
 // episode made by the project's own generator, the web host in-process, one Chromium per test file,
 // and a screenshot + console log in e2e/artifacts/ whenever a test fails.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ensureRendererBuilt as buildRendererIfStale } from '../scripts/renderer-build.mjs';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const rendererDist = join(repoRoot, 'dist', 'renderer');
@@ -14,51 +15,9 @@ const artifactsDir = join(repoRoot, 'e2e', 'artifacts');
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name);
-    const st = statSync(full);
-    newest = Math.max(newest, st.isDirectory() ? newestMtime(full) : st.mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * Builds dist/renderer with Vite's API when it is missing or older than its sources (renderer/, shared/).
- * A lock directory keeps two test files (run concurrently) from building at the same time.
- */
+/** Builds dist/renderer when it is missing or older than its sources (scripts/renderer-build.mjs; one build at a time across test files). */
 export async function ensureRendererBuilt(): Promise<void> {
-  const index = join(rendererDist, 'index.html');
-  // shared/ is bundled into the renderer too (schemas, commands): a schema change there must rebuild.
-  const sourcesNewest = Math.max(
-    newestMtime(join(repoRoot, 'renderer')),
-    newestMtime(join(repoRoot, 'shared')),
-    statSync(join(repoRoot, 'vite.config.ts')).mtimeMs,
-  );
-  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= sourcesNewest;
-  if (fresh()) return;
-  const lock = join(repoRoot, 'dist', '.renderer-build.lock');
-  mkdirSync(join(repoRoot, 'dist'), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Another test file is building; wait for it rather than building twice on 2 cores.
-      await new Promise((r) => setTimeout(r, 250));
-      if (fresh()) return;
-      // A lock left by a killed run (a build takes seconds, not minutes) is taken over.
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
-    }
-  }
-  try {
-    if (fresh()) return;
-    const { build } = await import('vite');
-    await build({ configFile: join(repoRoot, 'vite.config.ts'), logLevel: 'warn' });
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  await buildRendererIfStale(repoRoot, { log: () => undefined });
 }
 
 export function makeTempWorkspace(prefix = 'sa-e2e-'): string {

@@ -2,11 +2,13 @@
 // `npm run demo [-- <video>]`: the main job on an embedded default. Runs the whole pipeline with the
 // default model pack (built at `npm ci`) on a short sitcom clip from the evaluation data, writes a
 // workspace under ./workspace, validates every artifact, prints the screen time per identity and how
-// to open the review app on it. Videos are never committed: the default clip is read from
+// to open the review app on it, having built the review UI (dist/renderer) that `screenalytics serve`
+// and `npm start` serve. Videos are never committed: the default clip is read from
 // ../shared/eval/videos (SCREENALYTICS_EVAL_DIR overrides); pass any video path to use your own.
 import { existsSync } from 'node:fs';
-import { resolve, join } from 'node:path';
+import { dirname, resolve, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { ensureRendererBuilt } from './renderer-build.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const evalDir = process.env.SCREENALYTICS_EVAL_DIR ?? resolve(root, '../shared/eval');
@@ -28,4 +30,10 @@ const step = (args) => {
 step(['run', video, '--workspace', workspace, '--ep', epId]);
 step(['validate', workspace, epId]);
 step(['screentime', epId, '--workspace', workspace]);
-console.log(`\nReview it: npm start -- --workspace ${workspace}   (or: npx screenalytics serve --workspace ${workspace})`);
+try {
+  await ensureRendererBuilt(root, { log: (m) => console.log(`\n${m}`) });
+} catch (err) {
+  console.error(`demo: ${err.message}`);
+  process.exit(1);
+}
+console.log(`\nReview it: npm start -- --workspace ${workspace}   (or: npx screenalytics serve --workspace ${workspace} --media-root ${dirname(resolve(video))})`);

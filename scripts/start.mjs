@@ -3,10 +3,11 @@
 // Electron bundles with esbuild), then launches Electron when its binary is installed; otherwise (or
 // with --web) says so and starts the web host, printing the URL with its token.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureRendererBuilt, isStale } from './renderer-build.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
@@ -15,23 +16,8 @@ const { values } = parseArgs({
 });
 const workspace = resolve(values.workspace ?? process.env.SCREENALYTICS_WORKSPACE ?? join(root, 'workspace'));
 
-/** Newest mtime under the given paths (files or folders). */
-function newest(paths) {
-  let t = 0;
-  const visit = (p) => {
-    if (!existsSync(p)) return;
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p)) if (name !== 'node_modules' && !name.startsWith('.')) visit(join(p, name));
-    } else if (!/\.test\.tsx?$/.test(p)) t = Math.max(t, st.mtimeMs);
-  };
-  paths.forEach((p) => visit(join(root, p)));
-  return t;
-}
-
 function stale(output, inputs) {
-  const out = join(root, output);
-  return values.rebuild || !existsSync(out) || statSync(out).mtimeMs < newest(inputs);
+  return values.rebuild || isStale(root, output, inputs);
 }
 
 function run(label, cmd, args) {
@@ -43,8 +29,11 @@ function run(label, cmd, args) {
   }
 }
 
-if (stale('dist/renderer/index.html', ['renderer', 'shared', 'vite.config.ts'])) {
-  run('building the renderer (vite)', process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.config.ts', '--logLevel', 'warn']);
+try {
+  await ensureRendererBuilt(root, { force: values.rebuild, log: (m) => console.log(`start: ${m}`) });
+} catch (err) {
+  console.error(`start: ${err.message}`);
+  process.exit(1);
 }
 
 /** Path of the Electron binary, or null with the reason. */

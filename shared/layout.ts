@@ -156,6 +156,14 @@ export function frameRef(frameIdx: number): string {
   return `frames/${frameFile(frameIdx)}`;
 }
 
+/**
+ * Manifest-relative reference of a full frame extracted on demand (electron/media/frames.ts): a cache
+ * inside the frames folder, so a re-harvest (which prunes that folder) also drops frames of an old video.
+ */
+export function frameCacheRef(frameIdx: number): string {
+  return `frames/cache/${frameFile(frameIdx)}`;
+}
+
 const KIND_DIRS: Record<string, (p: EpisodePaths) => string> = {
   crops: (p) => p.cropsDir,
   frames: (p) => p.framesDir,

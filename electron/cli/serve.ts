@@ -7,8 +7,10 @@ import { ReviewService } from '../service/review-service';
 import { startWebHost } from '../web/server';
 import { WorkspaceSwitcher } from '../host/workspace-switch';
 
-const USAGE = `usage: screenalytics serve --workspace <dir> [--port <n>] [--renderer <dir>] [--allow-workspace-switch]
+const USAGE = `usage: screenalytics serve --workspace <dir> [--port <n>] [--renderer <dir>] [--media-root <dir>]… [--allow-workspace-switch]
   --workspace <dir>   folder holding data/ and artifacts/ (created if missing)
+  --media-root <dir>  a folder of videos (repeatable): episodes made from videos in it can be played
+                      in the UI (videos inside the workspace always can)
   --port <n>          port on 127.0.0.1 (default: a random free port)
   --renderer <dir>    built UI to serve (default: dist/renderer of this install)
   --allow-workspace-switch
@@ -31,6 +33,7 @@ export async function run(args: string[]): Promise<number> {
       workspace: { type: 'string' },
       port: { type: 'string' },
       renderer: { type: 'string' },
+      'media-root': { type: 'string', multiple: true },
       'allow-workspace-switch': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -58,7 +61,9 @@ export async function run(args: string[]): Promise<number> {
     create: (root) => new ReviewService({ workspace: root, host: 'web', appVersion: appVersion() }),
     mode: values['allow-workspace-switch'] ? 'path' : 'none',
   });
-  const host = await startWebHost({ service, port, rendererDir: hasUi ? rendererDir : undefined });
+  const mediaRoots = (values['media-root'] ?? []).map((d) => resolve(d));
+  for (const d of mediaRoots) if (!existsSync(d) || !statSync(d).isDirectory()) throw new Error(`--media-root ${d} is not a folder`);
+  const host = await startWebHost({ service, port, rendererDir: hasUi ? rendererDir : undefined, mediaRoots });
   console.log(`Screenalytics Review: ${host.url}`);
   console.log(`workspace ${workspace}${hasUi ? '' : `\n(no built UI in ${rendererDir}: run \`npm run build:renderer\`; the API is served)`}`);
   console.log('Ctrl-C to stop.');

@@ -35,7 +35,7 @@ test('app:// is a standard, secure, fetch- and CORS-enabled scheme; neither sche
   const app = PRIVILEGED_SCHEMES.find((s) => s.scheme === 'app')!;
   const media = PRIVILEGED_SCHEMES.find((s) => s.scheme === 'media')!;
   assert.deepEqual(app.privileges, { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true });
-  assert.deepEqual(media.privileges, { standard: true, secure: true });
+  assert.deepEqual(media.privileges, { standard: true, secure: true, stream: true });
   for (const s of PRIVILEGED_SCHEMES) assert.notEqual(s.privileges?.bypassCSP, true, s.scheme);
   assert.equal(PRIVILEGED_SCHEMES.length, 2);
 });

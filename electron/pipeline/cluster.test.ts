@@ -21,6 +21,7 @@ import { Workspace } from '../store/workspace';
 import { loadFaceLibrary } from '../../scripts/synth/faces';
 import { run as cli } from '../cli/cluster';
 import { clusterEpisode, similarityMatrixOrt } from './cluster';
+import { THUMB_SIZE } from './identities';
 import { POOLING_RULE } from '../../shared/cluster/pooling';
 import { agglomerate, cosineSimilarityMatrix } from '../../shared/cluster/agglomerative';
 import { gaussianIdentities, makeRng } from '../../scripts/synth/rng';
@@ -139,7 +140,7 @@ test('clusters a real small episode into its people; cannot-link, thumbnails, nu
   for (const ident of doc.identities) {
     assert.equal(ident.canonical_face_path, `thumbs/${ident.identity_id}/rep.jpg`);
     const meta = await sharp(ctx.workspace.resolveManifestRef(EP, ident.canonical_face_path)).metadata();
-    assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 160, 160]);
+    assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', THUMB_SIZE, THUMB_SIZE]);
   }
   // numpy (the real client) reads the pooled matrix: shape, unit rows, order as embeddings_meta says.
   const meta = JSON.parse(execFileSync('python3', ['-c', `

@@ -9,6 +9,7 @@ import { similarityModel } from '../models/onnx-graph';
 import { resolveManifestPath } from '../models/pack';
 import { defaultThreads } from '../models/providers';
 import { checkAborted, type StageContext, type SettingKey } from './context';
+import { staleCovers } from './cover';
 import { readIdentities, writeIdentities, writeIdentityThumbs } from './identities';
 import { loadOrPool, readEpisodeFaces, readTracks } from './pool';
 import { applyTrackRemap, readTrackRemap } from './remap';
@@ -141,6 +142,7 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
   });
   for (const w of plan.warnings) ctx.log('warn', `cluster: ${w}`);
   if (plan.carried.size) ctx.log('info', `cluster: labels carried over for ${[...plan.carried].join(', ')}`);
+  for (const [id, trackIds] of staleCovers(plan.doc.identities, faces)) plan.needThumbs.set(id, trackIds);
   checkAborted(ctx.signal);
   await writeIdentityThumbs(ctx, plan.doc, plan.needThumbs, faces);
   checkAborted(ctx.signal);

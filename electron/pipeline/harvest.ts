@@ -30,9 +30,17 @@ export const EMBED_BATCH = 16;
 /** Settings the harvest stage reads (embedder, quality gate, exports): its run_state fingerprint. */
 export const reads = ['packId', 'modelsDir', 'qualityGate', 'saveCrops', 'saveFrames'] as const satisfies readonly SettingKey[];
 
-/** Crops are squares of CROP_SCALE × the larger bbox side, centred on the box, at most CROP_MAX px. */
+/**
+ * Crops are squares of CROP_SCALE × the larger bbox side, centred on the box, saved with their larger
+ * side between CROP_MIN and CROP_MAX px. The review grid shows faces on cards of up to 160 CSS px:
+ * CROP_MAX = 160 × devicePixelRatio 2 keeps every source pixel such a card can show, and a face
+ * smaller than that in the video is enlarged (Lanczos) to CROP_MIN so a card never starts from fewer
+ * pixels than it has CSS pixels. The spec fixes no crop size (artifacts-schema.md §1: crops are the
+ * canonical track-level images); cleanup's re-embed maps landmarks by the saved size, so any size works.
+ */
 const CROP_SCALE = 1.4;
-const CROP_MAX = 256;
+export const CROP_MIN = 160;
+export const CROP_MAX = 320;
 export function cropBox(bboxPx: readonly number[], W: number, H: number): { left: number; top: number; width: number; height: number } {
   const cx = (bboxPx[0] + bboxPx[2]) / 2;
   const cy = (bboxPx[1] + bboxPx[3]) / 2;
@@ -133,7 +141,9 @@ async function jpeg(img: RgbImage, quality: number, region?: ReturnType<typeof c
   let s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
   if (region) {
     s = s.extract(region);
-    if (region.width > CROP_MAX || region.height > CROP_MAX) s = s.resize(CROP_MAX, CROP_MAX, { fit: 'inside' });
+    const side = Math.max(region.width, region.height);
+    const target = side > CROP_MAX ? CROP_MAX : side < CROP_MIN ? CROP_MIN : 0;
+    if (target) s = s.resize(target, target, { fit: 'inside', kernel: 'lanczos3' });
   }
   return s.jpeg({ quality }).toBuffer();
 }

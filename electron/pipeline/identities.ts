@@ -1,15 +1,20 @@
 // Writes the identities document and one square thumbnail per (re)computed identity.
-// Thumbnail = the identity's best crop: its highest-quality accepted face that has a crop on disk
-// (any face if none is accepted), resized to THUMB_SIZE² with sharp ("cover": crops are face-centred).
+// Thumbnail = the crop of the identity's cover face (cover.ts: its most frontal good face with a crop
+// on disk), resized to THUMB_SIZE² with sharp ("cover": crops are face-centred).
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import sharp from 'sharp';
+import { identityThumbRef } from '../../shared/layout';
 import type { Face, IdentitiesDoc } from '../../shared/schema';
 import { episodeArtifacts } from '../store/artifacts';
 import { writeFileAtomic } from '../store/atomic';
+import { readJson } from '../store/json';
 import type { StageContext } from './context';
+import { pickCover } from './cover';
+import { detectMetaSchema, sidePaths } from './sidefiles';
 
-export const THUMB_SIZE = 160;
+/** 160 CSS px cards at devicePixelRatio 2. */
+export const THUMB_SIZE = 320;
 const THUMB_CONCURRENCY = 4;
 
 export async function readIdentities(ctx: Pick<StageContext, 'workspace' | 'epId'>): Promise<IdentitiesDoc | null> {
@@ -19,22 +24,19 @@ export async function readIdentities(ctx: Pick<StageContext, 'workspace' | 'epId
   return (await art.exists('identities')) ? art.readIdentities() : null;
 }
 
-/** Best face per track for thumbnails: accepted before rejected, then quality, then earliest frame. */
-function bestFace(faces: readonly Face[]): Face | undefined {
-  let best: Face | undefined;
-  const rank = (f: Face) => [f.rejection_reason ? 0 : 1, f.quality_score, -f.frame_idx];
-  for (const f of faces) {
-    if (!f.crop_path) continue;
-    if (!best) { best = f; continue; }
-    const a = rank(f), b = rank(best);
-    if (a[0] > b[0] || (a[0] === b[0] && (a[1] > b[1] || (a[1] === b[1] && a[2] > b[2])))) best = f;
-  }
-  return best;
+/** The video's size (landmarks are normalised to it); a square when detect_meta.json is gone. */
+async function videoSize(ctx: Pick<StageContext, 'workspace' | 'epId'>): Promise<{ width: number; height: number }> {
+  const path = ctx.workspace.abs(sidePaths(ctx.epId).detectMeta);
+  if (!existsSync(path)) return { width: 1, height: 1 };
+  const { video } = await readJson(path, detectMetaSchema);
+  return { width: video.width, height: video.height };
 }
 
 /**
- * Makes `thumbs/<identity>/rep.jpg` for each identity in `needThumbs` and sets canonical_face_path to
- * "" where no crop exists. Removes thumbnail folders of identities that no longer exist.
+ * Makes `thumbs/<identity>/rep.jpg` for each identity in `needThumbs`, points canonical_face_path at
+ * it (never at a crop a reviewer chose as cover: the thumbnail is written to the identity's own
+ * thumbnail path, so a crop is never overwritten), and sets it to "" where no crop exists. Removes
+ * thumbnail folders of identities that no longer exist.
  */
 export async function writeIdentityThumbs(
   ctx: Pick<StageContext, 'workspace' | 'paths' | 'epId' | 'log' | 'signal'>,
@@ -49,15 +51,17 @@ export async function writeIdentityThumbs(
     l.push(f);
   }
   const todo = doc.identities.filter((i) => needThumbs.has(i.identity_id));
+  const { width, height } = await videoSize(ctx);
   const one = async (ident: (typeof todo)[number]) => {
-    const face = bestFace(needThumbs.get(ident.identity_id)!.flatMap((t) => facesByTrack.get(t) ?? []));
+    const face = pickCover(needThumbs.get(ident.identity_id)!.flatMap((t) => facesByTrack.get(t) ?? []), width, height);
     const src = face ? ctx.workspace.resolveManifestRef(ctx.epId, face.crop_path) : undefined;
     if (!face || !src || !existsSync(src)) {
       if (face) ctx.log('warn', `identities: crop ${face.crop_path} of ${face.face_id} is missing; ${ident.identity_id} has no thumbnail`);
       ident.canonical_face_path = '';
       return;
     }
-    const jpeg = await sharp(src).resize(THUMB_SIZE, THUMB_SIZE, { fit: 'cover' }).jpeg({ quality: 88 }).toBuffer();
+    const jpeg = await sharp(src).resize(THUMB_SIZE, THUMB_SIZE, { fit: 'cover', kernel: 'lanczos3' }).jpeg({ quality: 88 }).toBuffer();
+    ident.canonical_face_path = identityThumbRef(ident.identity_id);
     await writeFileAtomic(ctx.workspace.resolveManifestRef(ctx.epId, ident.canonical_face_path), jpeg);
   };
   // A few at a time: sharp works on libuv's thread pool, so this keeps both cores busy on episodes

@@ -14,6 +14,8 @@ import { EVENT_NAMES, IpcFailure, WEB, type Envelope, type IpcError } from '../.
 import { CSP } from '../host/csp';
 import { createDispatcher, type Served } from '../host/dispatch';
 import { openMedia } from '../host/media';
+import { episodeMedia } from '../media/episode-media';
+import { sendRange } from '../media/range';
 import { resolveStatic } from '../host/static';
 
 export interface WebHostOptions {
@@ -25,6 +27,8 @@ export interface WebHostOptions {
   rendererDir?: string;
   /** Fixed token (tests); default 32 random bytes. */
   token?: string;
+  /** Folders besides the workspace from which an episode's own video may be played (GET /media/<ep>/video). */
+  mediaRoots?: readonly string[];
 }
 
 export interface WebHost {
@@ -134,7 +138,15 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     sendEnvelope(res, await dispatch(name, json));
   }
 
-  async function handleMedia(res: ServerResponse, rest: string, method: string): Promise<void> {
+  async function handleMedia(req: IncomingMessage, res: ServerResponse, url: URL, method: string): Promise<void> {
+    const rest = url.pathname.slice(WEB.mediaPrefix.length);
+    // An episode's video (range requests) or the source frame at a time.
+    const e = await episodeMedia(service.ws, rest, url.searchParams, opts.mediaRoots ?? []);
+    if (e) {
+      if (!e.ok) return sendText(res, e.status, e.message);
+      for (const [k, v] of Object.entries(e.headers ?? {})) res.setHeader(k, v);
+      return sendRange(req, res, e.source);
+    }
     const m = await openMedia(service.ws, rest);
     if (!m.ok) return sendText(res, m.status, m.message);
     res.writeHead(200, { 'Content-Type': m.contentType, 'Content-Length': m.size, 'Cache-Control': 'private, max-age=300', 'Last-Modified': new Date(m.mtimeMs).toUTCString() });
@@ -210,7 +222,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       }
       if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'method not allowed');
       if (url.pathname === WEB.eventsPath) return handleEvents(req, res);
-      if (url.pathname.startsWith(WEB.mediaPrefix)) return await handleMedia(res, url.pathname.slice(WEB.mediaPrefix.length), method);
+      if (url.pathname.startsWith(WEB.mediaPrefix)) return await handleMedia(req, res, url, method);
       return await handleStatic(res, url.pathname, method);
     } catch (err) {
       if (!res.headersSent) sendError(res, 500, 'internal', (err as Error).message);

@@ -16,6 +16,7 @@ import type {
   RestoreCommand,
   SplitCommand,
 } from './schema';
+import { editFacts, notSamePerson, setCover } from './answers';
 
 export interface Applied {
   ok: true;
@@ -330,7 +331,7 @@ export function applyCommand(doc: IdentitiesDoc, command: AnyCommand, now: strin
   const constraints =
     command.op === 'restore'
       ? (command.constraints ?? before)
-      : recordEdit(before, doc, r.doc, command.op === 'removeTrack' ? { excluded: [command.track_id] } : {});
+      : recordEdit(before, doc, r.doc, editFacts(doc, command));
   return { ...r, constraints, inverse: { ...r.inverse, constraints: before } };
 }
 
@@ -348,6 +349,11 @@ function applyToDoc(doc: IdentitiesDoc, command: AnyCommand, now: string, ctx: C
       return moveTracks(doc, command, now, ctx);
     case 'removeTrack':
       return removeTrack(doc, command, now, ctx);
+    case 'setCover':
+    case 'notSamePerson': {
+      const r = command.op === 'setCover' ? setCover(doc, command, now, ctx) : notSamePerson(doc, command, ctx);
+      return 'ok' in r ? r : finish(doc, r);
+    }
     case 'restore':
       return restore(doc, command);
   }
@@ -368,6 +374,10 @@ export function describeCommand(c: AnyCommand): string {
       return `Move ${c.track_ids.length} track(s) to ${c.to_identity_id}`;
     case 'removeTrack':
       return `Remove ${c.track_id}`;
+    case 'setCover':
+      return `Set cover of ${c.identity_id}`;
+    case 'notSamePerson':
+      return `${c.identity_ids[0]} and ${c.identity_ids[1]} are not the same person`;
     case 'restore':
       return 'Restore';
   }

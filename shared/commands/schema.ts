@@ -1,6 +1,6 @@
 // Review commands: the user's edits to identities.json, as data (journalled, sent over IPC, undone).
 import { z } from 'zod';
-import { faceIdSchema, identityIdSchema, identitySchema, nonNegInt, reviewConstraintsSchema, trackIdSchema, unit, type ReviewConstraints } from '../schema';
+import { faceIdSchema, identityIdSchema, identitySchema, manifestRefSchema, nonNegInt, reviewConstraintsSchema, trackIdSchema, unit, type ReviewConstraints } from '../schema';
 
 const force = z.boolean().optional();
 
@@ -62,6 +62,29 @@ export const removeTrackCommandSchema = z.strictObject({
 });
 
 /**
+ * The identity's cover (canonical_face_path) := the crop of one of its own faces
+ * (`crops/<track_id>/frame_NNNNNN.jpg`, a track of the identity). Membership does not change, so a
+ * locked identity needs no `force`; the inverse puts the previous cover back.
+ */
+export const setCoverCommandSchema = z.strictObject({
+  op: z.literal('setCover'),
+  identity_id: identityIdSchema,
+  crop_path: manifestRefSchema.refine((ref) => /^crops\/track-\d{5}\/[^/]+\.jpg$/.test(ref), {
+    message: 'a cover must be a face crop: crops/<track_id>/<file>.jpg',
+  }),
+});
+
+/**
+ * "Not the same person" — the reviewer's answer to a same-person question (shared/cluster/same-person.ts):
+ * the identities stay as they are and a cannot-link between their track sets is recorded, so the
+ * question is never asked again and no recomputation puts them together. Undo takes the fact back.
+ */
+export const notSamePersonCommandSchema = z.strictObject({
+  op: z.literal('notSamePerson'),
+  identity_ids: z.tuple([identityIdSchema, identityIdSchema]),
+});
+
+/**
  * Track edits (review:edit-track): they rewrite tracks / faces / embeddings, not only identities.json,
  * so their inverse is the episode backup taken before them (as for a cleanup): one step of z / shift+z.
  *
@@ -96,6 +119,8 @@ export const reviewCommandSchema = z.discriminatedUnion('op', [
   splitCommandSchema,
   moveTracksCommandSchema,
   removeTrackCommandSchema,
+  setCoverCommandSchema,
+  notSamePersonCommandSchema,
 ]);
 export type ReviewCommand = z.infer<typeof reviewCommandSchema>;
 export type LockCommand = z.infer<typeof lockCommandSchema>;
@@ -104,6 +129,8 @@ export type MergeCommand = z.infer<typeof mergeCommandSchema>;
 export type SplitCommand = z.infer<typeof splitCommandSchema>;
 export type MoveTracksCommand = z.infer<typeof moveTracksCommandSchema>;
 export type RemoveTrackCommand = z.infer<typeof removeTrackCommandSchema>;
+export type SetCoverCommand = z.infer<typeof setCoverCommandSchema>;
+export type NotSamePersonCommand = z.infer<typeof notSamePersonCommandSchema>;
 
 /** Metadata fields every command recomputes from the identities (restored verbatim by an inverse). */
 export const metadataCountsSchema = z.strictObject({
@@ -157,6 +184,8 @@ export interface TrackFacts {
   frame_span?: [number, number];
   /** A manifest-relative crop ref → canonical_face_path of identities created by split/removeTrack. */
   thumb?: string;
+  /** The track's face crops (manifest refs): given, setCover accepts only one of them. */
+  crops?: readonly string[];
 }
 
 export interface CommandContext {

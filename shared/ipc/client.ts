@@ -55,5 +55,7 @@ export function reviewHelpers(api: Pick<ClientApi, 'applyReview'>) {
     splitIdentity: (ep: string, rev: number, a: Args<'split'>) => send(ep, rev, { op: 'split', ...a }),
     moveTracks: (ep: string, rev: number, a: Args<'moveTracks'>) => send(ep, rev, { op: 'moveTracks', ...a }),
     removeTrack: (ep: string, rev: number, a: Args<'removeTrack'>) => send(ep, rev, { op: 'removeTrack', ...a }),
+    setCover: (ep: string, rev: number, a: Args<'setCover'>) => send(ep, rev, { op: 'setCover', ...a }),
+    notSamePerson: (ep: string, rev: number, a: Args<'notSamePerson'>) => send(ep, rev, { op: 'notSamePerson', ...a }),
   };
 }

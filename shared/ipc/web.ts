@@ -6,6 +6,17 @@ export function mediaUrl(host: 'electron' | 'web', epId: string, ref: string): s
   return host === 'electron' ? `media://episode/${path}` : `/media/${path}`;
 }
 
+/** URL of an episode's video (range requests; both hosts, electron/media/episode-media.ts). */
+export function episodeVideoUrl(host: 'electron' | 'web', epId: string): string {
+  const path = `${encodeURIComponent(epId)}/video`;
+  return host === 'electron' ? `media://episode/${path}` : `/media/${path}`;
+}
+
+/** URL of the episode's source frame nearest `tsS` seconds (a JPEG; the response's X-Frame-Index names it). */
+export function frameUrl(host: 'electron' | 'web', epId: string, tsS: number): string {
+  return `${episodeVideoUrl(host, epId).replace(/\/video$/, '/frame')}?t=${tsS}`;
+}
+
 /** Web host HTTP conventions. */
 export const WEB = {
   apiPrefix: '/api/',

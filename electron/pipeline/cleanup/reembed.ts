@@ -8,8 +8,8 @@
 //     cannot be mixed);
 //   - a faces.npy row disagrees with faces.jsonl's copy (beyond the validator's tolerance): that face is
 //     re-embedded from its crop when a pack is given, otherwise faces.jsonl's copy is taken.
-// Re-embedding from a crop: the crop is the harvest's square around the box (harvest.cropBox, at most
-// 256 px), so the landmarks are mapped into it, the face is aligned (models/align) and embedded; its
+// Re-embedding from a crop: the crop is the harvest's square around the box (harvest.cropBox, saved at
+// CROP_MIN–CROP_MAX px), so the landmarks are mapped into it, the face is aligned (models/align) and embedded; its
 // quality_score is recomputed from the same aligned crop (quality.faceQuality, with the track's
 // avg_conf standing in for the detection's confidence, which faces.jsonl does not keep).
 // Every other face keeps its embedding and quality_score; the stricter gate reads quality_score.

@@ -92,7 +92,7 @@ export async function loadEpisodeData(ws: Workspace, epId: string): Promise<Epis
 export function commandContext(data: EpisodeData): CommandContext {
   const tracks: Record<string, TrackFacts> = {};
   for (const [id, info] of data.tracks) {
-    tracks[id] = { faces: info.faces, frame_span: [info.track.frame_span[0], info.track.frame_span[1]], thumb: info.crops[0] };
+    tracks[id] = { faces: info.faces, frame_span: [info.track.frame_span[0], info.track.frame_span[1]], thumb: info.crops[0], crops: info.crops };
   }
   const emb = data.emb;
   return {
