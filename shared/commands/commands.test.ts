@@ -4,24 +4,9 @@ import { identitiesDocSchema, type IdentitiesDoc, type Identity } from '../schem
 import { applyCommand, computeCounts, slugify, type Applied } from './apply';
 import { emptyHistory, historySchema, historyState, isBackupStep, recordBackupStep, recordStep, redo, replayStep, undo, HISTORY_LIMIT } from './history';
 import { reviewCommandSchema, type AnyCommand, type CommandContext } from './schema';
+import { ident, T0 } from '../../test-support/identities';
 
-const T0 = '2025-11-18T12:34:56.000Z';
 const NOW = '2026-01-02T03:04:05.000Z';
-
-function ident(n: number, tracks: number[], extra: Partial<Identity> = {}): Identity {
-  return {
-    identity_id: `identity-${String(n).padStart(5, '0')}`,
-    cluster_id: tracks.length > 1 ? n : null,
-    track_ids: tracks.map((t) => `track-${String(t).padStart(5, '0')}`),
-    canonical_face_path: `thumbs/identity-${String(n).padStart(5, '0')}/rep.jpg`,
-    embedding_stats: { centroid_norm: 0.97, variance: 0.02, num_tracks: tracks.length, num_faces_total: tracks.length * 10 },
-    labels: {},
-    locked: false,
-    created_at: T0,
-    updated_at: T0,
-    ...extra,
-  };
-}
 
 function makeDoc(): IdentitiesDoc {
   const identities = [
