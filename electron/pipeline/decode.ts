@@ -7,7 +7,8 @@
 // the kept ones, which is what maps a kept frame to its index in the video and makes
 // variable-frame-rate files come out right (`-vsync 0` = passthrough, no dup/drop). Frames are read
 // ahead into a small queue, so ffmpeg decodes the next frames while the caller runs inference.
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import type { RgbImage } from '../models/types';
 import { locateFfmpeg } from './ffmpeg';
@@ -133,30 +134,28 @@ export function selectExpr(stride: number, opts: Pick<DecodeOptions, 'analyzeFps
 interface ShowInfoLine { instance: number; n: number; ts: number }
 const SHOWINFO = /Parsed_showinfo_(\d+).*\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:(-?[\d.eE+-]+)/;
 
-/**
- * Streams frames in presentation order. Throws DecodeError for unreadable, audio-only or truncated
- * input (after yielding what decoded, so callers must treat the run as failed and not write outputs).
- */
-export async function* decodeFrames(path: string, opts: DecodeOptions = {}): AsyncGenerator<DecodedFrame> {
-  const stride = Math.max(1, Math.floor(opts.stride ?? 1));
-  const info = opts.info ?? (await probeVideo(path));
-  const { ffmpeg } = locateFfmpeg();
-  const [outW, outH] = fitSize(info.width, info.height, opts.fit);
-  const frameBytes = outW * outH * 3;
-  const select = selectExpr(stride, opts);
+/** ffmpeg arguments: showinfo before and after select/scale, so each kept frame maps back to its index in the video. */
+function ffmpegArgs(path: string, select: string, info: VideoInfo, outW: number, outH: number): string[] {
   const filters = ['showinfo=checksum=0', ...(select ? [`select='${select}'`] : []),
     ...(outW !== info.width || outH !== info.height ? [`scale=${outW}:${outH}:flags=bilinear`] : []), 'showinfo=checksum=0'];
-  const args = [
+  return [
     '-hide_banner', '-nostdin', '-loglevel', 'level+info', '-threads', '2',
     '-i', path, '-map', '0:v:0', '-an', '-sn',
     '-vf', filters.join(','), '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
   ];
-  const proc = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
-  proc.on('error', () => {});
+}
 
-  // showinfo lines arrive on stderr independently of the frame bytes on stdout. The first filter
-  // sees every decoded frame (its n is the frame's index in the video), the last only the kept ones.
+/**
+ * Parses ffmpeg's stderr as it arrives. showinfo lines arrive on stderr independently of the frame
+ * bytes on stdout. The first filter sees every decoded frame (its n is the frame's index in the video),
+ * the last only the kept ones. `indexByPts` keeps the decoded frames not (yet) kept; `waitKept(n)`
+ * resolves with the n-th kept frame, or undefined once stderr has ended without it.
+ */
+function watchStderr(proc: ChildProcessByStdio<null, Readable, Readable>): {
+  indexByPts: Map<string, number>;
+  errors: string[];
+  waitKept: (n: number) => Promise<{ frameIdx: number; ts: number } | undefined>;
+} {
   const indexByPts = new Map<string, number>();
   const kept: { frameIdx: number; ts: number }[] = [];
   const errors: string[] = [];
@@ -191,8 +190,14 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
     wake = null;
     return kept[n];
   };
+  return { indexByPts, errors, waitKept };
+}
 
-  // Read-ahead: whole frames are queued as they arrive; the stream pauses when the queue is full.
+/**
+ * Read-ahead on ffmpeg's stdout: whole frames are queued as they arrive; the stream pauses when the
+ * queue is full. `filled()` is the byte count of the incomplete frame in progress.
+ */
+function readFrames(proc: ChildProcessByStdio<null, Readable, Readable>, frameBytes: number): { nextFrame: () => Promise<Uint8Array | null>; filled: () => number } {
   const queue: Uint8Array[] = [];
   let readDone = false;
   let readWake: (() => void) | null = null;
@@ -227,6 +232,39 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
     if (queue.length < READ_AHEAD / 2) proc.stdout.resume();
     return f;
   };
+  return { nextFrame, filled: () => filled };
+}
+
+/**
+ * A clean exit whose decoded frames stop well short of the stated duration is a truncated file
+ * (judged on every decoded frame, not only the kept ones).
+ */
+function assertNotTruncated(path: string, info: VideoInfo, stride: number, analyzeFps: number | undefined, lastDecoded: number): void {
+  const frameDur = info.fps > 0 ? 1 / info.fps : 0.04;
+  if (info.durationSec > 0 && lastDecoded + Math.max(stride * frameDur, analyzeFps ? 1 / analyzeFps : 0) + 0.5 < info.durationSec) {
+    throw new DecodeError(
+      `${path}: truncated: frames stop at ${lastDecoded.toFixed(2)} s but the container says ${info.durationSec.toFixed(2)} s`,
+    );
+  }
+}
+
+/**
+ * Streams frames in presentation order. Throws DecodeError for unreadable, audio-only or truncated
+ * input (after yielding what decoded, so callers must treat the run as failed and not write outputs).
+ */
+export async function* decodeFrames(path: string, opts: DecodeOptions = {}): AsyncGenerator<DecodedFrame> {
+  const stride = Math.max(1, Math.floor(opts.stride ?? 1));
+  const info = opts.info ?? (await probeVideo(path));
+  const { ffmpeg } = locateFfmpeg();
+  const [outW, outH] = fitSize(info.width, info.height, opts.fit);
+  const frameBytes = outW * outH * 3;
+  const select = selectExpr(stride, opts);
+  const proc = spawn(ffmpeg, ffmpegArgs(path, select, info, outW, outH), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
+  proc.on('error', () => {});
+
+  const { indexByPts, errors, waitKept } = watchStderr(proc);
+  const reader = readFrames(proc, frameBytes);
 
   const onAbort = () => proc.kill('SIGKILL');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -234,7 +272,7 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
   let lastTs = -1;
   let completed = false;
   try {
-    for (let data = await nextFrame(); data; data = await nextFrame()) {
+    for (let data = await reader.nextFrame(); data; data = await reader.nextFrame()) {
       if (opts.signal?.aborted) throw abortError();
       const n = outIdx++;
       const k = await waitKept(n);
@@ -244,6 +282,7 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
     }
     const code = await exited;
     if (opts.signal?.aborted) throw abortError();
+    const filled = reader.filled();
     if (filled > 0) errors.push(`${filled} trailing bytes (incomplete frame)`);
     if (code !== 0 || errors.length) {
       throw new DecodeError(
@@ -253,13 +292,7 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
     }
     // A clean exit whose decoded frames stop well short of the stated duration is a truncated file
     // (judged on every decoded frame, not only the kept ones).
-    const frameDur = info.fps > 0 ? 1 / info.fps : 0.04;
-    const lastDecoded = lastDecodedTs(indexByPts, lastTs);
-    if (!opts.onlyFrames && info.durationSec > 0 && lastDecoded + Math.max(stride * frameDur, opts.analyzeFps ? 1 / opts.analyzeFps : 0) + 0.5 < info.durationSec) {
-      throw new DecodeError(
-        `${path}: truncated: frames stop at ${lastDecoded.toFixed(2)} s but the container says ${info.durationSec.toFixed(2)} s`,
-      );
-    }
+    if (!opts.onlyFrames) assertNotTruncated(path, info, stride, opts.analyzeFps, lastDecodedTs(indexByPts, lastTs));
     completed = true;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);

@@ -20,11 +20,11 @@ import { episodeArtifacts } from '../store/artifacts';
 import { writeFileAtomic } from '../store/atomic';
 import { readJson } from '../store/json';
 import { alignFace } from '../models/align';
-import type { RgbImage } from '../models/types';
+import type { LoadedPack, RgbImage } from '../models/types';
 import { checkAborted, type StageContext, type SettingKey } from './context';
-import { decodeFrames } from './decode';
+import { decodeFrames, type DecodedFrame } from './decode';
 import { faceQuality, rejectionReason } from './quality';
-import { detectMetaSchema, sidePaths, trackSamplesSchema, type Sample } from './sidefiles';
+import { detectMetaSchema, sidePaths, trackSamplesSchema, type DetectMeta, type Sample, type TrackSamples } from './sidefiles';
 
 export const EMBED_BATCH = 16;
 /** Settings the harvest stage reads (embedder, quality gate, exports): its run_state fingerprint. */
@@ -164,97 +164,89 @@ async function pruneStale(dir: string, keep: Set<string>): Promise<void> {
   }
 }
 
-/** `videoPath` defaults to the one detection read (the orchestrator passes the current path, the file may have moved). */
-export async function harvestEpisode(ctx: StageContext, videoPath?: string): Promise<TrackMetrics> {
-  const pack = ctx.pack;
-  if (!pack) throw new Error('harvest: no model pack loaded');
-  const started = performance.now();
-  const side = sidePaths(ctx.epId);
-  const meta = await readJson(ctx.workspace.abs(side.detectMeta), detectMetaSchema);
-  const ts = await readJson(ctx.workspace.abs(side.trackSamples), trackSamplesSchema);
-  const art = episodeArtifacts(ctx.workspace, ctx.epId);
-  const tracks = await art.readTracks();
-  const { width: W, height: H } = meta.video;
-  const video = videoPath ?? meta.video.path;
-  const { embedder, detector } = pack;
-  const s = ctx.settings;
+interface Pending { sample: Sample; aligned: RgbImage; quality: ReturnType<typeof faceQuality>; crop: string }
+type Harvested = Pending & { embedding: Float32Array };
 
+/** What the per-frame work of one harvest shares: the stage, the loaded pack, the video size and the crop/frame writes. */
+interface HarvestJob {
+  ctx: StageContext;
+  pack: LoadedPack;
+  /** ctx.settings as the stage read it at its start. */
+  settings: StageContext['settings'];
+  W: number;
+  H: number;
+  writes: WriteQueue;
+  /** Workspace-absolute paths of the crops and frames written, so earlier runs' files can be pruned. */
+  written: Set<string>;
+}
+
+function samplesByFrame(samples: readonly Sample[]): Map<number, Sample[]> {
   const byFrame = new Map<number, Sample[]>();
-  for (const smp of ts.samples) {
+  for (const smp of samples) {
     const l = byFrame.get(smp.frame_idx);
     if (l) l.push(smp);
     else byFrame.set(smp.frame_idx, [smp]);
   }
-  const total = ts.samples.length;
-  ctx.progress({ stage: 'harvest', done: 0, total });
+  return byFrame;
+}
 
-  interface Pending { sample: Sample; aligned: RgbImage; quality: ReturnType<typeof faceQuality>; crop: string }
-  const done: Array<Pending & { embedding: Float32Array }> = [];
+/** Decodes the sampled frames of `video` and embeds their faces in batches of EMBED_BATCH, into `done`. */
+async function readFramesAndEmbed(job: HarvestJob, video: string, stride: number, byFrame: Map<number, Sample[]>, done: Harvested[], total: number): Promise<void> {
+  const { ctx, W, H } = job;
   let queue: Pending[] = [];
-  const written = new Set<string>();
-  const writes = new WriteQueue(CROP_WRITES_IN_FLIGHT);
   const flush = async () => {
     if (!queue.length) return;
-    const vecs = await embedder.embed(queue.map((q) => q.aligned));
+    const vecs = await job.pack.embedder.embed(queue.map((q) => q.aligned));
     queue.forEach((q, i) => done.push({ ...q, embedding: vecs[i] }));
     queue = [];
     ctx.progress({ stage: 'harvest', done: done.length, total });
   };
-
-  if (byFrame.size) {
-    try {
-      await readFramesAndEmbed();
-    } finally {
-      // A cancel or failure lets the crop writes in flight finish (each is atomic), so none leaves a temp file.
-      await writes.drain().catch(() => undefined);
+  for await (const f of decodeFrames(video, { stride, onlyFrames: new Set(byFrame.keys()), signal: ctx.signal })) {
+    checkAborted(ctx.signal);
+    if (f.image.width !== W || f.image.height !== H) {
+      throw new Error(`${video}: frame size changed since detection (${f.image.width}×${f.image.height} vs ${W}×${H}); re-run detection`);
     }
+    await harvestFrame(job, f, byFrame.get(f.frameIdx) ?? [], queue);
+    if (queue.length >= EMBED_BATCH) await flush();
   }
-  async function readFramesAndEmbed(): Promise<void> {
-    for await (const f of decodeFrames(video, { stride: meta.stride, onlyFrames: new Set(byFrame.keys()), signal: ctx.signal })) {
-      checkAborted(ctx.signal);
-      if (f.image.width !== W || f.image.height !== H) {
-        throw new Error(`${video}: frame size changed since detection (${f.image.width}×${f.image.height} vs ${W}×${H}); re-run detection`);
-      }
-      const frameSamples = byFrame.get(f.frameIdx) ?? [];
-      const boxesPx = frameSamples.map((smp) => [smp.bbox[0] * W, smp.bbox[1] * H, smp.bbox[2] * W, smp.bbox[3] * H]);
-      // Detection ran on a frame shrunk to the detector's input; where the detector can, the
-      // landmarks that steer alignment are measured again on the full-resolution face.
-      const refined = detector.refineLandmarks ? await detector.refineLandmarks(f.image, boxesPx) : null;
-      for (const [k, smp] of frameSamples.entries()) {
-        const bboxPx = boxesPx[k];
-        const lmPx = refined?.[k] ?? smp.landmarks.map((v, i) => v * (i % 2 === 0 ? W : H));
-        if (refined) smp.landmarks = lmPx.map((v, i) => Math.min(1, Math.max(0, v / (i % 2 === 0 ? W : H))));
-        const aligned = alignFace(f.image, lmPx, embedder.inputSize);
-        const quality = faceQuality({ conf: smp.conf, bboxPx, landmarksPx: lmPx, aligned });
-        let crop = '';
-        if (s.saveCrops) {
-          crop = cropRef(smp.track_id, smp.frame_idx);
-          const abs = ctx.workspace.resolveManifestRef(ctx.epId, crop);
-          await writes.add(jpeg(f.image, 90, cropBox(bboxPx, W, H)).then((b) => writeFileAtomic(abs, b)));
-          written.add(abs);
-        }
-        queue.push({ sample: smp, aligned, quality, crop });
-      }
-      if (s.saveFrames) {
-        const abs = ctx.workspace.resolveManifestRef(ctx.epId, frameRef(f.frameIdx));
-        await writes.add(jpeg(f.image, 85).then((b) => writeFileAtomic(abs, b)));
-        written.add(abs);
-      }
-      if (queue.length >= EMBED_BATCH) await flush();
-    }
-    await flush();
-  }
-  // Every crop is on disk (each written atomically) before the manifests that name them.
-  await writes.drain();
-  checkAborted(ctx.signal);
-  if (done.length !== total) {
-    throw new Error(`harvest: decoded ${done.length} of ${total} sampled faces from ${video}; the video changed since detection`);
-  }
+  await flush();
+}
 
+/** Aligns and scores each sampled face of one frame onto `queue`, writing its crop (and the frame) when the settings ask. */
+async function harvestFrame(job: HarvestJob, f: DecodedFrame, frameSamples: Sample[], queue: Pending[]): Promise<void> {
+  const { ctx, settings: s, W, H, writes, written } = job;
+  const boxesPx = frameSamples.map((smp) => [smp.bbox[0] * W, smp.bbox[1] * H, smp.bbox[2] * W, smp.bbox[3] * H]);
+  // Detection ran on a frame shrunk to the detector's input; where the detector can, the
+  // landmarks that steer alignment are measured again on the full-resolution face.
+  const detector = job.pack.detector;
+  const refined = detector.refineLandmarks ? await detector.refineLandmarks(f.image, boxesPx) : null;
+  for (const [k, smp] of frameSamples.entries()) {
+    const bboxPx = boxesPx[k];
+    const lmPx = refined?.[k] ?? smp.landmarks.map((v, i) => v * (i % 2 === 0 ? W : H));
+    if (refined) smp.landmarks = lmPx.map((v, i) => Math.min(1, Math.max(0, v / (i % 2 === 0 ? W : H))));
+    const aligned = alignFace(f.image, lmPx, job.pack.embedder.inputSize);
+    const quality = faceQuality({ conf: smp.conf, bboxPx, landmarksPx: lmPx, aligned });
+    let crop = '';
+    if (s.saveCrops) {
+      crop = cropRef(smp.track_id, smp.frame_idx);
+      const abs = ctx.workspace.resolveManifestRef(ctx.epId, crop);
+      await writes.add(jpeg(f.image, 90, cropBox(bboxPx, W, H)).then((b) => writeFileAtomic(abs, b)));
+      written.add(abs);
+    }
+    queue.push({ sample: smp, aligned, quality, crop });
+  }
+  if (s.saveFrames) {
+    const abs = ctx.workspace.resolveManifestRef(ctx.epId, frameRef(f.frameIdx));
+    await writes.add(jpeg(f.image, 85).then((b) => writeFileAtomic(abs, b)));
+    written.add(abs);
+  }
+}
+
+/** Sorts `done` by track, then frame (in place: metrics read it in that order) and makes the faces.jsonl rows. */
+function facesOf(done: Harvested[], qualityGate: number): Face[] {
   done.sort((a, b) => (a.sample.track_id < b.sample.track_id ? -1 : a.sample.track_id > b.sample.track_id ? 1 : a.sample.frame_idx - b.sample.frame_idx));
-  const dim = embedder.dim;
-  const faces: Face[] = done.map((d, i) => {
-    const reason = rejectionReason(d.quality, s.qualityGate);
+  return done.map((d, i) => {
+    const reason = rejectionReason(d.quality, qualityGate);
     return {
       face_id: formatFaceId(i + 1),
       track_id: d.sample.track_id,
@@ -267,12 +259,14 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
       ...(reason ? { rejection_reason: reason } : {}),
     };
   });
+}
 
-  const harvestSec = (performance.now() - started) / 1000;
+/** track_metrics.json: the track stage's metrics, finished with id_switches and the whole run's speed. */
+function trackMetricsOf(epId: string, pack: LoadedPack, meta: DetectMeta, ts: TrackSamples, faces: Face[], done: Harvested[], harvestSec: number): TrackMetrics {
   const elapsed = meta.decode_detect_sec + ts.metrics.track_sec + harvestSec;
   const { track_sec: _unused, ...tm } = ts.metrics;
-  const metrics: TrackMetrics = {
-    ep_id: ctx.epId,
+  return {
+    ep_id: epId,
     ...tm,
     id_switches: countIdSwitches(
       faces.map((f, i) => ({ ...f, pose: done[i].quality.pose })),
@@ -285,6 +279,48 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
     detector: meta.detector,
     tracker: 'bytetrack',
   };
+}
+
+/** `videoPath` defaults to the one detection read (the orchestrator passes the current path, the file may have moved). */
+export async function harvestEpisode(ctx: StageContext, videoPath?: string): Promise<TrackMetrics> {
+  const pack = ctx.pack;
+  if (!pack) throw new Error('harvest: no model pack loaded');
+  const started = performance.now();
+  const side = sidePaths(ctx.epId);
+  const meta = await readJson(ctx.workspace.abs(side.detectMeta), detectMetaSchema);
+  const ts = await readJson(ctx.workspace.abs(side.trackSamples), trackSamplesSchema);
+  const art = episodeArtifacts(ctx.workspace, ctx.epId);
+  const tracks = await art.readTracks();
+  const { width: W, height: H } = meta.video;
+  const video = videoPath ?? meta.video.path;
+  const { embedder } = pack;
+  const s = ctx.settings;
+
+  const byFrame = samplesByFrame(ts.samples);
+  const total = ts.samples.length;
+  ctx.progress({ stage: 'harvest', done: 0, total });
+
+  const done: Harvested[] = [];
+  const written = new Set<string>();
+  const writes = new WriteQueue(CROP_WRITES_IN_FLIGHT);
+  if (byFrame.size) {
+    try {
+      await readFramesAndEmbed({ ctx, pack, settings: s, W, H, writes, written }, video, meta.stride, byFrame, done, total);
+    } finally {
+      // A cancel or failure lets the crop writes in flight finish (each is atomic), so none leaves a temp file.
+      await writes.drain().catch(() => undefined);
+    }
+  }
+  // Every crop is on disk (each written atomically) before the manifests that name them.
+  await writes.drain();
+  checkAborted(ctx.signal);
+  if (done.length !== total) {
+    throw new Error(`harvest: decoded ${done.length} of ${total} sampled faces from ${video}; the video changed since detection`);
+  }
+
+  const dim = embedder.dim;
+  const faces = facesOf(done, s.qualityGate);
+  const metrics = trackMetricsOf(ctx.epId, pack, meta, ts, faces, done, (performance.now() - started) / 1000);
   // The store writes faces.npy, faces.jsonl and embeddings_meta.json (model id, dim), then the
   // metrics; each file atomically. A cancel between them leaves files whose row counts disagree,
   // which validation reports and run_state (not updated for this stage) re-runs.

@@ -68,20 +68,8 @@ async function readCrop(path: string): Promise<RgbImage> {
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
-export async function reembedFaces(
-  faces: readonly Face[],
-  rows: Float32Array,
-  dim: number,
-  tracks: readonly Track[],
-  opts: ReembedOptions,
-): Promise<ReembedResult> {
-  const out = faces.map((f) => ({ ...f }));
-  const before = meanQuality(faces);
-  const avgConf = new Map(tracks.map((t) => [t.track_id, t.stats.avg_conf]));
-  const pack = opts.pack;
-  const modelChange = !!pack && (pack.embedder.modelId !== opts.modelId || pack.embedder.dim !== dim);
-
-  // 1. Which rows must be recomputed.
+/** Indices of faces whose faces.npy row must be recomputed: all of them on a model change, else rows that disagree with faces.jsonl. */
+function rowsToRedo(faces: readonly Face[], rows: Float32Array, dim: number, modelChange: boolean): number[] {
   const redo: number[] = [];
   faces.forEach((f, i) => {
     if (modelChange) return void redo.push(i);
@@ -90,65 +78,40 @@ export async function reembedFaces(
       if (Math.abs(rows[o + k] - f.embedding[k]) > ROW_TOLERANCE) return void redo.push(i);
     }
   });
-  const outDim = modelChange ? pack!.embedder.dim : dim;
-  const outRows = modelChange ? new Float32Array(faces.length * outDim) : rows.slice();
-  const reembedded: string[] = [];
-  const canCrop = (f: Face) => !!pack && !!opts.videoSize && f.crop_path !== '';
-  if (modelChange) {
-    const missing = faces.findIndex((f) => !canCrop(f));
-    if (missing >= 0) {
-      const f = faces[missing];
-      throw new Error(
-        `reembed: pack "${pack!.embedder.modelId}" differs from the model of faces.npy ("${opts.modelId}"), so every face must be re-embedded from its crop, but faces.jsonl line ${missing + 1} (${f.face_id}) ` +
-          (opts.videoSize ? 'has no crop_path' : 'cannot be located in its crop: detect_meta.json (video size) is missing'),
-      );
-    }
-  }
+  return redo;
+}
 
-  // 2. Re-embed from crops in batches.
-  const pending: Array<{ i: number; aligned: RgbImage }> = [];
-  const flush = async () => {
-    if (!pending.length) return;
-    const vecs = await pack!.embedder.embed(pending.map((p) => p.aligned));
-    pending.forEach((p, j) => {
-      outRows.set(vecs[j], p.i * outDim);
-      out[p.i].embedding = Array.from(vecs[j]);
-      reembedded.push(out[p.i].face_id);
-    });
-    pending.length = 0;
-    opts.progress?.(reembedded.length, redo.length);
-  };
-  for (const i of redo) {
-    checkAborted(opts.signal);
-    const f = faces[i];
-    if (!canCrop(f)) {
-      opts.log(`reembed: ${f.face_id}: faces.npy row ${i} differs from faces.jsonl; no pack or crop to re-embed from, so faces.jsonl's embedding is kept`);
-      outRows.set(f.embedding, i * outDim);
-      continue;
-    }
-    const { width: W, height: H } = opts.videoSize!;
-    const bboxPx = [f.bbox[0] * W, f.bbox[1] * H, f.bbox[2] * W, f.bbox[3] * H];
-    const lmPx = f.landmarks.map((v, k) => v * (k % 2 === 0 ? W : H));
-    const region = cropBox(bboxPx, W, H);
-    const img = await readCrop(opts.workspace.resolveManifestRef(opts.epId, f.crop_path)).catch((err: Error) => {
-      throw new Error(`reembed: crop of ${f.face_id} (faces.jsonl line ${i + 1}, crop_path "${f.crop_path}") cannot be read: ${err.message}`);
-    });
-    const sx = img.width / region.width, sy = img.height / region.height;
-    const lmCrop = lmPx.map((v, k) => (k % 2 === 0 ? (v - region.left) * sx : (v - region.top) * sy));
-    const aligned = alignFace(img, lmCrop, pack!.embedder.inputSize);
-    out[i].quality_score = faceQuality({ conf: avgConf.get(f.track_id) ?? 1, bboxPx, landmarksPx: lmPx, aligned }).quality;
-    pending.push({ i, aligned });
-    if (pending.length >= EMBED_BATCH) await flush();
-  }
-  await flush();
+/** On a model change rows of two models cannot be mixed, so every face must be re-embeddable from its crop. */
+function assertAllCroppable(faces: readonly Face[], canCrop: (f: Face) => boolean, pack: LoadedPack, opts: ReembedOptions): void {
+  const missing = faces.findIndex((f) => !canCrop(f));
+  if (missing < 0) return;
+  const f = faces[missing];
+  throw new Error(
+    `reembed: pack "${pack.embedder.modelId}" differs from the model of faces.npy ("${opts.modelId}"), so every face must be re-embedded from its crop, but faces.jsonl line ${missing + 1} (${f.face_id}) ` +
+      (opts.videoSize ? 'has no crop_path' : 'cannot be located in its crop: detect_meta.json (video size) is missing'),
+  );
+}
 
-  // 3. Stricter gate.
-  const wasAccepted = faces.map((f) => !f.rejection_reason);
-  for (const f of out) {
-    if (!f.rejection_reason && !opts.protectedTracks.has(f.track_id) && f.quality_score < opts.strictGate) f.rejection_reason = 'low_quality';
-  }
+/** Reads face `i`'s crop, maps its landmarks into it, aligns it and scores its quality (`conf` stands in for the detection's). */
+async function alignFromCrop(f: Face, i: number, conf: number, pack: LoadedPack, opts: ReembedOptions): Promise<{ aligned: RgbImage; quality: number }> {
+  const { width: W, height: H } = opts.videoSize!;
+  const bboxPx = [f.bbox[0] * W, f.bbox[1] * H, f.bbox[2] * W, f.bbox[3] * H];
+  const lmPx = f.landmarks.map((v, k) => v * (k % 2 === 0 ? W : H));
+  const region = cropBox(bboxPx, W, H);
+  const img = await readCrop(opts.workspace.resolveManifestRef(opts.epId, f.crop_path)).catch((err: Error) => {
+    throw new Error(`reembed: crop of ${f.face_id} (faces.jsonl line ${i + 1}, crop_path "${f.crop_path}") cannot be read: ${err.message}`);
+  });
+  const sx = img.width / region.width, sy = img.height / region.height;
+  const lmCrop = lmPx.map((v, k) => (k % 2 === 0 ? (v - region.left) * sx : (v - region.top) * sy));
+  const aligned = alignFace(img, lmCrop, pack.embedder.inputSize);
+  return { aligned, quality: faceQuality({ conf, bboxPx, landmarksPx: lmPx, aligned }).quality };
+}
 
-  // 4. Faces far from the rest of their track (stray detections, a face that crossed in front).
+/**
+ * Accepted faces of unprotected tracks whose cosine to the sum of their track's other accepted faces
+ * is below opts.outlierCosine (leave-one-out, tracks of at least OUTLIER_MIN_FACES).
+ */
+function trackOutliers(out: readonly Face[], outRows: Float32Array, outDim: number, opts: ReembedOptions): number[] {
   const byTrack = new Map<string, number[]>();
   out.forEach((f, i) => {
     if (f.rejection_reason || opts.protectedTracks.has(f.track_id)) return;
@@ -172,7 +135,66 @@ export async function reembedFaces(
       if (norm > 0 && dotp / Math.sqrt(norm) < opts.outlierCosine) outliers.push(i);
     }
   }
-  for (const i of outliers) out[i].rejection_reason = 'track_outlier';
+  return outliers;
+}
+
+export async function reembedFaces(
+  faces: readonly Face[],
+  rows: Float32Array,
+  dim: number,
+  tracks: readonly Track[],
+  opts: ReembedOptions,
+): Promise<ReembedResult> {
+  const out = faces.map((f) => ({ ...f }));
+  const before = meanQuality(faces);
+  const avgConf = new Map(tracks.map((t) => [t.track_id, t.stats.avg_conf]));
+  const pack = opts.pack;
+  const modelChange = !!pack && (pack.embedder.modelId !== opts.modelId || pack.embedder.dim !== dim);
+
+  // 1. Which rows must be recomputed.
+  const redo = rowsToRedo(faces, rows, dim, modelChange);
+  const outDim = modelChange ? pack!.embedder.dim : dim;
+  const outRows = modelChange ? new Float32Array(faces.length * outDim) : rows.slice();
+  const reembedded: string[] = [];
+  const canCrop = (f: Face) => !!pack && !!opts.videoSize && f.crop_path !== '';
+  if (modelChange) assertAllCroppable(faces, canCrop, pack!, opts);
+
+  // 2. Re-embed from crops in batches.
+  const pending: Array<{ i: number; aligned: RgbImage }> = [];
+  const flush = async () => {
+    if (!pending.length) return;
+    const vecs = await pack!.embedder.embed(pending.map((p) => p.aligned));
+    pending.forEach((p, j) => {
+      outRows.set(vecs[j], p.i * outDim);
+      out[p.i].embedding = Array.from(vecs[j]);
+      reembedded.push(out[p.i].face_id);
+    });
+    pending.length = 0;
+    opts.progress?.(reembedded.length, redo.length);
+  };
+  for (const i of redo) {
+    checkAborted(opts.signal);
+    const f = faces[i];
+    if (!canCrop(f)) {
+      opts.log(`reembed: ${f.face_id}: faces.npy row ${i} differs from faces.jsonl; no pack or crop to re-embed from, so faces.jsonl's embedding is kept`);
+      outRows.set(f.embedding, i * outDim);
+      continue;
+    }
+    const { aligned, quality } = await alignFromCrop(f, i, avgConf.get(f.track_id) ?? 1, pack!, opts);
+    out[i].quality_score = quality;
+    pending.push({ i, aligned });
+    if (pending.length >= EMBED_BATCH) await flush();
+  }
+  await flush();
+
+  // 3. Stricter gate.
+  const wasAccepted = faces.map((f) => !f.rejection_reason);
+  for (const f of out) {
+    if (!f.rejection_reason && !opts.protectedTracks.has(f.track_id) && f.quality_score < opts.strictGate) f.rejection_reason = 'low_quality';
+  }
+
+  // 4. Faces far from the rest of their track (stray detections, a face that crossed in front).
+  for (const i of trackOutliers(out, outRows, outDim, opts)) out[i].rejection_reason = 'track_outlier';
 
   const rejected = out.filter((f, i) => wasAccepted[i] && f.rejection_reason).length;
   return {

@@ -116,9 +116,6 @@ function timeOf(t: Track, frame: number): number {
 
 const thumbFrame = frameIdxOfRef;
 
-/**
- * Finds and applies the splits. `rows` is faces.npy (row i ↔ faces[i]), `dim` its width.
- */
 /** The cut of a reviewer's split: before the first face at or after `frame`, at least one face on each side. */
 function forcedCut(trackId: string, frame: number, frames: number[]): { at: number[]; cosines: number[] } {
   const k = frames.findIndex((f) => f >= frame);
@@ -126,6 +123,64 @@ function forcedCut(trackId: string, frame: number, frames: number[]): { at: numb
   return { at: [k], cosines: [0] };
 }
 
+/**
+ * Every face of the track (rejected ones too) to a segment; `bounds` cut `accepted` into segments.
+ * With a reviewer's cut (`forcedAt`), a face goes by its frame alone.
+ */
+function segmentMembers(faces: readonly Face[], members: number[], accepted: number[], bounds: number[], forcedAt: number | undefined): number[][] {
+  const segOfAccepted = new Map<number, number>();
+  for (let s = 0; s + 1 < bounds.length; s++) for (let j = bounds[s]; j < bounds[s + 1]; j++) segOfAccepted.set(accepted[j], s);
+  const segFirst = (s: number) => faces[accepted[bounds[s]]].frame_idx;
+  const segLast = (s: number) => faces[accepted[bounds[s + 1] - 1]].frame_idx;
+  const nSeg = bounds.length - 1;
+  const segments: number[][] = Array.from({ length: nSeg }, () => []);
+  for (const i of members) {
+    let s = forcedAt === undefined ? segOfAccepted.get(i) : Number(faces[i].frame_idx >= forcedAt);
+    if (s === undefined) {
+      // A rejected face belongs to the segment whose accepted faces surround it; between two
+      // segments, to the nearer one in time (its embedding is the unreliable part).
+      const f = faces[i].frame_idx;
+      s = 0;
+      while (s + 1 < nSeg && f >= segFirst(s + 1)) s++;
+      if (s + 1 < nSeg && f > segLast(s) && segFirst(s + 1) - f < f - segLast(s)) s++;
+    }
+    segments[s].push(i);
+  }
+  return segments;
+}
+
+/** Frame spans: cut halfway between the last face of one segment and the first of the next. */
+function segmentSpans(track: Track, segments: number[][], faces: readonly Face[]): Array<[number, number]> {
+  const nSeg = segments.length;
+  const spans: Array<[number, number]> = [];
+  let start = track.frame_span[0];
+  for (let s = 0; s < nSeg; s++) {
+    const end = s + 1 < nSeg ? Math.floor((Math.max(...segments[s].map((i) => faces[i].frame_idx)) + Math.min(...segments[s + 1].map((i) => faces[i].frame_idx))) / 2) : track.frame_span[1];
+    spans.push([start, end]);
+    start = end + 1;
+  }
+  return spans;
+}
+
+/** Frames a..b of `track` as track `id` with `detections` of its detections; times are the parent's at its ends. */
+function childTrack(track: Track, id: string, a: number, b: number, first: boolean, last: boolean, detections: number): Track {
+  return {
+    ...track,
+    track_id: id,
+    start_s: first ? track.start_s : timeOf(track, a),
+    end_s: last ? track.end_s : timeOf(track, b),
+    frame_span: [a, b],
+    sample_thumbs: track.sample_thumbs.filter((ref) => {
+      const f = thumbFrame(ref);
+      return f !== null && f >= a && f <= b;
+    }),
+    stats: { detections, avg_conf: track.stats.avg_conf },
+  };
+}
+
+/**
+ * Finds and applies the splits. `rows` is faces.npy (row i ↔ faces[i]), `dim` its width.
+ */
 export function splitTracks(tracks: readonly Track[], faces: readonly Face[], rows: Float32Array, dim: number, opts: SplitOptions): SplitResult {
   const facesOf = new Map<string, number[]>();
   faces.forEach((f, i) => {
@@ -154,33 +209,9 @@ export function splitTracks(tracks: readonly Track[], faces: readonly Face[], ro
       continue;
     }
     // Segments of accepted faces, then every face (rejected ones too) to a segment.
-    const bounds = [0, ...cp.at, accepted.length];
-    const segOfAccepted = new Map<number, number>();
-    for (let s = 0; s + 1 < bounds.length; s++) for (let j = bounds[s]; j < bounds[s + 1]; j++) segOfAccepted.set(accepted[j], s);
-    const segFirst = (s: number) => faces[accepted[bounds[s]]].frame_idx;
-    const segLast = (s: number) => faces[accepted[bounds[s + 1] - 1]].frame_idx;
-    const nSeg = bounds.length - 1;
-    const segments: number[][] = Array.from({ length: nSeg }, () => []);
-    for (const i of members) {
-      let s = forcedAt === undefined ? segOfAccepted.get(i) : Number(faces[i].frame_idx >= forcedAt);
-      if (s === undefined) {
-        // A rejected face belongs to the segment whose accepted faces surround it; between two
-        // segments, to the nearer one in time (its embedding is the unreliable part).
-        const f = faces[i].frame_idx;
-        s = 0;
-        while (s + 1 < nSeg && f >= segFirst(s + 1)) s++;
-        if (s + 1 < nSeg && f > segLast(s) && segFirst(s + 1) - f < f - segLast(s)) s++;
-      }
-      segments[s].push(i);
-    }
-    // Frame spans: cut halfway between the last face of one segment and the first of the next.
-    const spans: Array<[number, number]> = [];
-    let start = track.frame_span[0];
-    for (let s = 0; s < nSeg; s++) {
-      const end = s + 1 < nSeg ? Math.floor((Math.max(...segments[s].map((i) => faces[i].frame_idx)) + Math.min(...segments[s + 1].map((i) => faces[i].frame_idx))) / 2) : track.frame_span[1];
-      spans.push([start, end]);
-      start = end + 1;
-    }
+    const segments = segmentMembers(faces, members, accepted, [0, ...cp.at, accepted.length], forcedAt);
+    const spans = segmentSpans(track, segments, faces);
+    const nSeg = segments.length;
     const totalFrames = track.frame_span[1] - track.frame_span[0] + 1;
     let detLeft = track.stats.detections;
     const into: string[] = [];
@@ -192,18 +223,7 @@ export function splitTracks(tracks: readonly Track[], faces: readonly Face[], ro
       const remainingSegs = nSeg - s - 1;
       const share = Math.max(1, s === nSeg - 1 ? detLeft : Math.min(detLeft - remainingSegs, Math.round((track.stats.detections * (b - a + 1)) / totalFrames)));
       detLeft -= share;
-      outTracks.push({
-        ...track,
-        track_id: id,
-        start_s: s === 0 ? track.start_s : timeOf(track, a),
-        end_s: s === nSeg - 1 ? track.end_s : timeOf(track, b),
-        frame_span: [a, b],
-        sample_thumbs: track.sample_thumbs.filter((ref) => {
-          const f = thumbFrame(ref);
-          return f !== null && f >= a && f <= b;
-        }),
-        stats: { detections: share, avg_conf: track.stats.avg_conf },
-      });
+      outTracks.push(childTrack(track, id, a, b, s === 0, s === nSeg - 1, share));
       for (const i of segments[s]) outFaces[i].track_id = id;
     });
     splits.push({ from: track.track_id, into, cutFrames: spans.slice(1).map(([a]) => a), cosines: cp.cosines });
