@@ -115,37 +115,72 @@ function clusterClusterable(input: PlanInput, clusterable: number[], rows: numbe
   return clusterUnits({ similarity: sim, n, unitOf, m: unitIndex.size, cannotLink, threshold: input.clusterThresh, linkage: input.linkage }).map((g) => g.map((k) => clusterable[k]));
 }
 
+/** What the phases of a plan share: the tracks by id and row, the locked identities and their tracks. */
+interface PlanIndex {
+  trackIndex: Map<string, number>;
+  vectorRow: Map<string, number>;
+  locked: Identity[];
+  lockedTracks: Set<string>;
+}
+
 export function planIdentities(input: PlanInput): PlanResult {
-  const { tracks, dim } = input;
+  const { tracks } = input;
   if (!(input.minClusterSize >= 1)) throw new Error(`min_cluster_size must be ≥ 1, got ${input.minClusterSize}`);
   const warnings: string[] = [];
-  const trackIndex = new Map(tracks.map((t, i) => [t.track_id, i]));
-  const vectorRow = new Map(input.vectorTrackOrder.map((t, i) => [t, i]));
+  const ix = indexPlan(input, warnings);
+  const cons = input.constraints ? restrictConstraints(input.constraints, new Set(ix.trackIndex.keys())) : null;
+  const excluded = new Set((cons?.excluded ?? []).filter((t) => !ix.lockedTracks.has(t)));
+  const uf = mustLinkUnits(input, ix, cons, excluded);
 
-  const previous = input.previous?.identities ?? [];
-  const locked = previous.filter((p) => p.locked);
+  // Free tracks with a vector are clustered; free tracks without one (and excluded ones) stay out.
+  const free = tracks.map((_, i) => i).filter((i) => !ix.lockedTracks.has(tracks[i].track_id));
+  const clusterable = free.filter((i) => ix.vectorRow.has(tracks[i].track_id) && !excluded.has(tracks[i].track_id));
+  const rowOfClusterable = clusterable.map((ti) => ix.vectorRow.get(tracks[ti].track_id)!);
+  const clusters = clusterClusterable(input, clusterable, rowOfClusterable, uf, cons);
+  const { groups, clusterGroups } = formGroups(input, free, clusterable, clusters, uf, excluded);
+
+  // Vector-row lists for statistics: rows into input.vectors.
+  const rowsOf = (trackIdxs: number[]) =>
+    trackIdxs.map((i) => ix.vectorRow.get(tracks[i].track_id)).filter((r): r is number => r !== undefined);
+  const statsOf = (g: Group) => embeddingStats(input.vectors, input.dim, rowsOf(g.tracks));
+
+  const { carriedFrom, carried } = carryLabels(input, ix, groups, cons, statsOf);
+  const { fresh, needThumbs } = freshIdentities(input, ix, groups, clusterGroups, carriedFrom, statsOf);
+  const identities = [...ix.locked.map((p) => structuredClone(p)), ...fresh].sort((a, b) => a.identity_id.localeCompare(b.identity_id));
+  return { doc: { identities, metadata: planMetadata(input, identities) }, needThumbs, carried, warnings };
+}
+
+/** Tracks by id and vector row; locked identities stay as they are (a warning names tracks they lost). */
+function indexPlan(input: PlanInput, warnings: string[]): PlanIndex {
+  const trackIndex = new Map(input.tracks.map((t, i) => [t.track_id, i]));
+  const vectorRow = new Map(input.vectorTrackOrder.map((t, i) => [t, i]));
+  const locked = (input.previous?.identities ?? []).filter((p) => p.locked);
   const lockedTracks = new Set(locked.flatMap((p) => p.track_ids));
   for (const p of locked) {
     const gone = p.track_ids.filter((t) => !trackIndex.has(t));
     if (gone.length) warnings.push(`locked ${p.identity_id} kept as is, but its tracks ${gone.join(', ')} are no longer in tracks.jsonl`);
   }
+  return { trackIndex, vectorRow, locked, lockedTracks };
+}
 
-  const cons = input.constraints ? restrictConstraints(input.constraints, new Set(trackIndex.keys())) : null;
-  const excluded = new Set((cons?.excluded ?? []).filter((t) => !lockedTracks.has(t)));
-  // Must-link groups as union-find roots over track indices (locked and excluded tracks stay out).
-  const uf = new UnionFind(tracks.length);
-  const inGroup = (t: string) => !lockedTracks.has(t) && !excluded.has(t);
+/** Must-link groups as union-find roots over track indices (locked and excluded tracks stay out). */
+function mustLinkUnits(input: PlanInput, ix: PlanIndex, cons: ReviewConstraints | null, excluded: Set<string>): UnionFind {
+  const uf = new UnionFind(input.tracks.length);
+  const inGroup = (t: string) => !ix.lockedTracks.has(t) && !excluded.has(t);
   for (const g of cons?.must_link ?? []) {
-    const idx = g.filter(inGroup).map((t) => trackIndex.get(t)!);
+    const idx = g.filter(inGroup).map((t) => ix.trackIndex.get(t)!);
     for (const i of idx.slice(1)) uf.union(idx[0], i);
   }
+  return uf;
+}
 
-  // Free tracks with a vector are clustered; free tracks without one (and excluded ones) stay out.
-  const free = tracks.map((_, i) => i).filter((i) => !lockedTracks.has(tracks[i].track_id));
-  const clusterable = free.filter((i) => vectorRow.has(tracks[i].track_id) && !excluded.has(tracks[i].track_id));
-  const rowOfClusterable = clusterable.map((ti) => vectorRow.get(tracks[ti].track_id)!);
-  const clusters = clusterClusterable(input, clusterable, rowOfClusterable, uf, cons);
-
+/**
+ * Clusters become groups (one too small for min_cluster_size falls back to its must-link units, so a
+ * reviewer's group stays whole); free tracks left out of clustering join their unit's group or stand
+ * alone. Groups are ordered biggest first, then by first frame, then by lowest track.
+ */
+function formGroups(input: PlanInput, free: number[], clusterable: number[], clusters: number[][], uf: UnionFind, excluded: Set<string>) {
+  const { tracks } = input;
   const groups: Group[] = [];
   const toGroup = (members: number[]): Group => ({ tracks: members, firstFrame: Math.min(...members.map((m) => tracks[m].frame_span[0])) });
   const clusterGroups = new Set<Group>();
@@ -159,7 +194,6 @@ export function planIdentities(input: PlanInput): PlanResult {
   for (const members of clusters) {
     if (members.length >= input.minClusterSize && members.length > 1) push(members, true);
     else {
-      // Too small to be a cluster: back to its must-link units (a reviewer's group stays whole).
       const units = new Map<number, number[]>();
       for (const m of members) (units.get(uf.find(m)) ?? units.set(uf.find(m), []).get(uf.find(m))!).push(m);
       for (const u of units.values()) push(u, true);
@@ -177,23 +211,28 @@ export function planIdentities(input: PlanInput): PlanResult {
   const minTrack = (g: Group) => Math.min(...g.tracks);
   groups.sort((a, b) => b.tracks.length - a.tracks.length || a.firstFrame - b.firstFrame || minTrack(a) - minTrack(b));
   for (const g of groups) g.tracks.sort((a, b) => a - b);
+  return { groups, clusterGroups };
+}
 
-  // Vector-row lists for statistics: rows into input.vectors.
-  const rowsOf = (trackIdxs: number[]) =>
-    trackIdxs.map((i) => vectorRow.get(tracks[i].track_id)).filter((r): r is number => r !== undefined);
-  const statsOf = (g: Group) => embeddingStats(input.vectors, dim, rowsOf(g.tracks));
+type StatsOf = (g: Group) => ReturnType<typeof embeddingStats>;
 
-  // Label carry-over.
+/**
+ * Which earlier identity (labeled, or grouped by a reviewer) each new group continues: first by
+ * majority of its tracks (largest overlap first), then, for the ones left, by centroid similarity
+ * above the clustering threshold. Each earlier identity and each group is taken at most once.
+ */
+function carryLabels(input: PlanInput, ix: PlanIndex, groups: Group[], cons: ReviewConstraints | null, statsOf: StatsOf) {
+  const { tracks } = input;
   const carriedFrom = new Map<Group, Identity>();
   const carried = new Set<string>();
   const grouped = new Set(cons?.must_link.flat() ?? []);
   const reviewed = (p: Identity) => p.track_ids.filter((t) => grouped.has(t)).length >= 2;
-  const labeled = previous.filter((p) => !p.locked && (Object.keys(p.labels ?? {}).length > 0 || reviewed(p)));
+  const labeled = (input.previous?.identities ?? []).filter((p) => !p.locked && (Object.keys(p.labels ?? {}).length > 0 || reviewed(p)));
   const groupOfTrack = new Map<number, Group>();
   for (const g of groups) for (const t of g.tracks) groupOfTrack.set(t, g);
   const candidates: Array<{ old: Identity; g: Group; overlap: number; frac: number }> = [];
   for (const old of labeled) {
-    const present = old.track_ids.map((t) => trackIndex.get(t)).filter((i): i is number => i !== undefined && !lockedTracks.has(tracks[i].track_id));
+    const present = old.track_ids.map((t) => ix.trackIndex.get(t)).filter((i): i is number => i !== undefined && !ix.lockedTracks.has(tracks[i].track_id));
     const counts = new Map<Group, number>();
     for (const i of present) counts.set(groupOfTrack.get(i)!, (counts.get(groupOfTrack.get(i)!) ?? 0) + 1);
     for (const [g, c] of counts) if (2 * c > present.length) candidates.push({ old, g, overlap: c, frac: c / present.length });
@@ -206,28 +245,38 @@ export function planIdentities(input: PlanInput): PlanResult {
   for (const c of candidates) if (!carried.has(c.old.identity_id) && !carriedFrom.has(c.g)) take(c.old, c.g);
   const unmatchedOld = labeled.filter((o) => !carried.has(o.identity_id));
   if (unmatchedOld.length) {
-    const centroids = new Map<Group, Float32Array>();
-    for (const g of groups) if (!carriedFrom.has(g)) {
-      const s = statsOf(g);
-      if (s.centroidNorm > 0) centroids.set(g, s.centroid);
+    for (const s of similarCarryOvers(input, ix, groups, unmatchedOld, carriedFrom, statsOf)) {
+      if (!carried.has(s.old.identity_id) && !carriedFrom.has(s.g)) take(s.old, s.g);
     }
-    const sims: Array<{ old: Identity; g: Group; sim: number }> = [];
-    for (const old of unmatchedOld) {
-      const rows = old.track_ids.map((t) => vectorRow.get(t)).filter((r): r is number => r !== undefined && !lockedTracks.has(input.vectorTrackOrder[r]));
-      const s = embeddingStats(input.vectors, dim, rows);
-      if (!(s.centroidNorm > 0)) continue;
-      for (const [g, c] of centroids) {
-        const sim = dot(s.centroid, c);
-        if (sim >= input.clusterThresh) sims.push({ old, g, sim });
-      }
-    }
-    sims.sort((x, y) => y.sim - x.sim || x.old.identity_id.localeCompare(y.old.identity_id));
-    for (const s of sims) if (!carried.has(s.old.identity_id) && !carriedFrom.has(s.g)) take(s.old, s.g);
   }
+  return { carriedFrom, carried };
+}
 
-  // Ids.
-  const takenIds = new Set<string>([...locked.map((p) => p.identity_id), ...[...carriedFrom.values()].map((o) => o.identity_id)]);
-  const takenClusterIds = new Set<number>(locked.map((p) => p.cluster_id).filter((c): c is number => c !== null));
+/** Pairs (earlier identity, unclaimed group) whose centroids are at least the threshold alike, most alike first. */
+function similarCarryOvers(input: PlanInput, ix: PlanIndex, groups: Group[], unmatchedOld: Identity[], carriedFrom: Map<Group, Identity>, statsOf: StatsOf) {
+  const centroids = new Map<Group, Float32Array>();
+  for (const g of groups) if (!carriedFrom.has(g)) {
+    const s = statsOf(g);
+    if (s.centroidNorm > 0) centroids.set(g, s.centroid);
+  }
+  const sims: Array<{ old: Identity; g: Group; sim: number }> = [];
+  for (const old of unmatchedOld) {
+    const rows = old.track_ids.map((t) => ix.vectorRow.get(t)).filter((r): r is number => r !== undefined && !ix.lockedTracks.has(input.vectorTrackOrder[r]));
+    const s = embeddingStats(input.vectors, input.dim, rows);
+    if (!(s.centroidNorm > 0)) continue;
+    for (const [g, c] of centroids) {
+      const sim = dot(s.centroid, c);
+      if (sim >= input.clusterThresh) sims.push({ old, g, sim });
+    }
+  }
+  sims.sort((x, y) => y.sim - x.sim || x.old.identity_id.localeCompare(y.old.identity_id));
+  return sims;
+}
+
+/** One identity per group: a carried-over id and labels, else the next free id; cluster ids only for clusters. */
+function freshIdentities(input: PlanInput, ix: PlanIndex, groups: Group[], clusterGroups: Set<Group>, carriedFrom: Map<Group, Identity>, statsOf: StatsOf) {
+  const takenIds = new Set<string>([...ix.locked.map((p) => p.identity_id), ...[...carriedFrom.values()].map((o) => o.identity_id)]);
+  const takenClusterIds = new Set<number>(ix.locked.map((p) => p.cluster_id).filter((c): c is number => c !== null));
   let nextId = 1;
   let nextCluster = 1;
   const needThumbs = new Map<string, string[]>();
@@ -244,7 +293,7 @@ export function planIdentities(input: PlanInput): PlanResult {
       while (takenClusterIds.has(nextCluster)) nextCluster++;
       clusterId = nextCluster++;
     }
-    const trackIds = g.tracks.map((i) => tracks[i].track_id);
+    const trackIds = g.tracks.map((i) => input.tracks[i].track_id);
     const s = statsOf(g);
     needThumbs.set(id, trackIds);
     return {
@@ -264,30 +313,28 @@ export function planIdentities(input: PlanInput): PlanResult {
       updated_at: input.now,
     };
   });
+  return { fresh, needThumbs };
+}
 
-  const identities = [...locked.map((p) => structuredClone(p)), ...fresh].sort((a, b) => a.identity_id.localeCompare(b.identity_id));
+function planMetadata(input: PlanInput, identities: Identity[]): IdentitiesDoc['metadata'] {
   const numTracks = identities.reduce((acc, i) => acc + i.track_ids.length, 0);
   const singletonTracks = identities.filter((i) => i.cluster_id === null).reduce((acc, i) => acc + i.track_ids.length, 0);
   const largest = identities.reduce((m, i) => Math.max(m, i.track_ids.length), 0);
-  const doc: IdentitiesDoc = {
-    identities,
-    metadata: {
-      ep_id: input.epId,
-      num_tracks: numTracks,
-      num_clusters: identities.filter((i) => i.cluster_id !== null).length,
-      num_singletons: singletonTracks,
-      singleton_fraction: numTracks ? singletonTracks / numTracks : 0,
-      largest_cluster_size: largest,
-      largest_cluster_fraction: numTracks ? largest / numTracks : 0,
-      cluster_thresh: input.clusterThresh,
-      min_cluster_size: input.minClusterSize,
-      algorithm: 'agglomerative',
-      linkage: input.linkage,
-      created_at: input.now,
-      ...(input.modelId ? { model_id: input.modelId } : {}),
-      embedding_dim: dim,
-      ...(input.previous?.metadata.revision !== undefined ? { revision: input.previous.metadata.revision + 1 } : {}),
-    },
+  return {
+    ep_id: input.epId,
+    num_tracks: numTracks,
+    num_clusters: identities.filter((i) => i.cluster_id !== null).length,
+    num_singletons: singletonTracks,
+    singleton_fraction: numTracks ? singletonTracks / numTracks : 0,
+    largest_cluster_size: largest,
+    largest_cluster_fraction: numTracks ? largest / numTracks : 0,
+    cluster_thresh: input.clusterThresh,
+    min_cluster_size: input.minClusterSize,
+    algorithm: 'agglomerative',
+    linkage: input.linkage,
+    created_at: input.now,
+    ...(input.modelId ? { model_id: input.modelId } : {}),
+    embedding_dim: input.dim,
+    ...(input.previous?.metadata.revision !== undefined ? { revision: input.previous.metadata.revision + 1 } : {}),
   };
-  return { doc, needThumbs, carried, warnings };
 }
