@@ -175,25 +175,11 @@ export async function runParsedPipeline(opts: Omit<RunOptions, 'settings'> & { s
   if (settled) log('info', `replayed ${settled} journaled review edit(s) into identities.json before the run`);
 
   const runStatePath = ws.abs(side.runState);
-  let state: RunState = { ep_id: opts.epId, stages: {} };
-  if (existsSync(runStatePath)) {
-    try {
-      state = await readJson(runStatePath, runStateSchema);
-    } catch (err) {
-      log('warn', `ignoring unreadable ${side.runState} (${(err as Error).message}); every stage will run`);
-    }
-  }
+  const state = await readRunState(runStatePath, side.runState, opts.epId, log);
   const videoHash = await hashVideo(opts.videoPath);
   const defs = stageDefs(opts.epId, settings, opts.videoPath);
   let pack: LoadedPack | undefined;
-  const ensurePack = async () => {
-    if (pack) return pack;
-    pack = opts.loadPack
-      ? await opts.loadPack(settings)
-      : await loadPack({ packId: settings.packId, device: settings.device, userModelDir: settings.modelsDir });
-    log('info', `device: ${pack.device} (pack ${pack.id})${pack.deviceWarning ? ` — ${pack.deviceWarning}` : ''}`);
-    return pack;
-  };
+  const ensurePack = async () => (pack ??= await loadPackLogged(opts.loadPack, settings, log));
   const ctx: StageContext = {
     workspace: ws,
     epId: opts.epId,
@@ -211,11 +197,7 @@ export async function runParsedPipeline(opts: Omit<RunOptions, 'settings'> & { s
   try {
     for (const def of defs) {
       checkAborted(signal);
-      const inputs: Record<string, string> = {};
-      if (def.usesVideo) inputs.video = videoHash;
-      for (const rel of def.inputs) inputs[rel] = await hashFile(ws.abs(rel));
-      const stageSettings = Object.fromEntries(def.settings.map((k) => [k, settings[k] ?? null]));
-      const fingerprint = createHash('sha256').update(JSON.stringify([def.name, stageSettings, inputs])).digest('hex');
+      const { inputs, stageSettings, fingerprint } = await stageFingerprint(ws, def, settings, videoHash);
       const prev = state.stages[def.name];
       if (!opts.force && prev?.fingerprint === fingerprint && (await outputsValid(ws, def, validated))) {
         log('info', `${def.name}: up to date, skipped`);
@@ -250,6 +232,36 @@ export async function runParsedPipeline(opts: Omit<RunOptions, 'settings'> & { s
     elapsedSec: (performance.now() - started) / 1000,
     report: await validateEpisode(ws, opts.epId),
   };
+}
+
+/** run_state.json, or an empty state when it is absent or unreadable (then every stage runs). */
+async function readRunState(runStatePath: string, rel: string, epId: string, log: Logger): Promise<RunState> {
+  if (!existsSync(runStatePath)) return { ep_id: epId, stages: {} };
+  try {
+    return await readJson(runStatePath, runStateSchema);
+  } catch (err) {
+    log('warn', `ignoring unreadable ${rel} (${(err as Error).message}); every stage will run`);
+    return { ep_id: epId, stages: {} };
+  }
+}
+
+/** A stage's inputs (hashed), the settings it reads, and the fingerprint of both that run_state.json records. */
+async function stageFingerprint(ws: Workspace, def: StageDef, settings: PipelineSettings, videoHash: string) {
+  const inputs: Record<string, string> = {};
+  if (def.usesVideo) inputs.video = videoHash;
+  for (const rel of def.inputs) inputs[rel] = await hashFile(ws.abs(rel));
+  const stageSettings = Object.fromEntries(def.settings.map((k) => [k, settings[k] ?? null]));
+  const fingerprint = createHash('sha256').update(JSON.stringify([def.name, stageSettings, inputs])).digest('hex');
+  return { inputs, stageSettings, fingerprint };
+}
+
+/** Loads the model pack (injected loader or models/pack) and logs the device it runs on. */
+async function loadPackLogged(inject: RunOptions['loadPack'], settings: PipelineSettings, log: Logger): Promise<LoadedPack> {
+  const pack = inject
+    ? await inject(settings)
+    : await loadPack({ packId: settings.packId, device: settings.device, userModelDir: settings.modelsDir });
+  log('info', `device: ${pack.device} (pack ${pack.id})${pack.deviceWarning ? ` — ${pack.deviceWarning}` : ''}`);
+  return pack;
 }
 
 async function outputsValid(ws: Workspace, def: StageDef, validated: () => Promise<EpisodeReport>): Promise<boolean> {

@@ -14,7 +14,7 @@
 // that re-harvests stays consistent with the split tracks.jsonl.
 import { existsSync } from 'node:fs';
 import type { Linkage } from '../../../shared/cluster/agglomerative';
-import { cleanupReportSchema, type CleanupReport, type Face, type IdentitiesDoc } from '../../../shared/schema';
+import { cleanupReportSchema, type CleanupReport, type EmbeddingsMeta, type Face, type IdentitiesDoc, type Track } from '../../../shared/schema';
 import { defaultPipelineSettings, type PipelineSettings } from '../../../shared/schema/settings';
 import type { LoadedPack } from '../../models/types';
 import { readJson } from '../../store/json';
@@ -24,15 +24,15 @@ import { checkAborted, type SettingKey, type StageContext } from '../context';
 import { resolveClusterThresh } from '../cluster';
 import { readIdentities } from '../identities';
 import { readEpisodeFaces, readTracks } from '../pool';
-import { episodeArtifacts } from '../../store/artifacts';
+import { episodeArtifacts, type EpisodeArtifacts } from '../../store/artifacts';
 import { detectMetaSchema, sidePaths } from '../sidefiles';
 import { reembedFaces, STRICT_GATE_MARGIN } from './reembed';
-import { applySplitsToIdentities, pool, reclusterEpisode, recount } from './recluster';
-import { splitTracks, type TrackSplit } from './split-tracks';
+import { applySplitsToIdentities, pool, reclusterEpisode, recount, type ReclusterInput } from './recluster';
+import { splitTracks, type SplitOptions, type SplitResult, type TrackSplit } from './split-tracks';
 import { isEmptyConstraints, translateConstraints } from '../../../shared/cluster/reviewer-constraints';
 import { readConstraints } from '../../store/constraints';
 import { identityChanges, type IdentityChange } from './changes';
-import { commitEpisodeEdit } from './write-back';
+import { commitEpisodeEdit, type EpisodeEdit } from './write-back';
 import { CLEANUP_ACTIONS, CLEANUP_STEPS, type CleanupAction } from '../../../shared/schema/cleanup';
 import type { StageCounters } from '../../jobs/protocol';
 
@@ -125,25 +125,8 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
   }
 
   progress({ stage: 'read', done: 0, total: 1 });
-  // A cleanup is judged by the validation after it, so it starts from a valid episode.
-  const pre = await validateEpisode(ws, epId);
-  if (!pre.ok) throw new Error(`${epId} does not validate, so it is not cleaned up; fix it (or re-run the pipeline) first:\n${formatReport(pre)}`);
-  const tracks0 = await readTracks(ctx);
-  const { faces: faces0, rows: rows0, dim: dim0 } = await readEpisodeFaces(ctx);
-  const art = episodeArtifacts(ws, epId);
-  const meta = (await art.exists('embeddingsMeta')) ? await art.readEmbeddingsMeta() : null;
-  const previous = await readIdentities(ctx);
-  const constraints0 = await readConstraints(ws, epId);
-  const detectMetaPath = ws.abs(sidePaths(epId).detectMeta);
-  const videoSize = existsSync(detectMetaPath) ? (await readJson(detectMetaPath, detectMetaSchema)).video : null;
-  const before = snapshot(tracks0, faces0, previous);
-
-  const prevMeta = previous?.metadata;
-  // Re-embedding with another pack changes the cosine scale: the old threshold no longer applies.
-  const packChanged = Boolean(opts.pack && meta && actions.includes('reembed') && (opts.pack.embedder.modelId !== meta.model_id || opts.pack.embedder.dim !== meta.embedding_dim));
-  const clusterThresh = opts.clusterThresh ?? (packChanged ? undefined : prevMeta?.cluster_thresh) ?? resolveClusterThresh(ctx);
-  const linkage = (prevMeta && LINKAGES_OK.has(prevMeta.linkage) ? prevMeta.linkage : settings.linkage) as Linkage;
-  const minClusterSize = prevMeta?.min_cluster_size ?? settings.minClusterSize;
+  const { tracks0, faces0, rows0, dim0, art, meta, previous, constraints0, videoSize, before } = await readCleanupInputs(ctx);
+  const { clusterThresh, linkage, minClusterSize } = clusterParams(opts, ctx, actions, meta, previous);
   const lockedTracks = new Set((previous?.identities ?? []).filter((i) => i.locked).flatMap((i) => i.track_ids));
   const now = new Date().toISOString();
 
@@ -156,40 +139,19 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
   let reembeddedFaces: string[] = [];
 
   if (actions.includes('split_tracks')) {
-    checkAborted(signal);
-    progress({ stage: 'split_tracks', done: 0, total: tracks.length });
-    const r = splitTracks(tracks, faces, rows, dim, { splitCosine: opts.splitCosine ?? clusterThresh, protectedTracks: lockedTracks });
+    const r = splitStep(ctx, tracks, faces, rows, dim, { splitCosine: opts.splitCosine ?? clusterThresh, protectedTracks: lockedTracks }, progress);
     ({ tracks, faces, splits } = r);
     Object.assign(splitSummary, r.summary);
-    for (const s of splits) log('info', `split_tracks: ${s.from} → ${s.into.join(' + ')} at frame ${s.cutFrames.join(', ')} (cosine ${s.cosines.map((c) => c.toFixed(2)).join(', ')})`);
-    progress({ stage: 'split_tracks', done: tracks0.length, total: tracks0.length });
   }
   if (actions.includes('reembed')) {
-    checkAborted(signal);
-    progress({ stage: 'reembed', done: 0, total: faces.length });
-    const acceptedBefore = new Set(faces.filter((f) => !f.rejection_reason).map((f) => f.face_id));
-    const r = await reembedFaces(faces, rows, dim, tracks, {
-      strictGate: opts.strictGate ?? Math.min(1, settings.qualityGate + STRICT_GATE_MARGIN),
-      outlierCosine: opts.outlierCosine ?? clusterThresh,
-      protectedTracks: lockedTracks,
-      modelId,
-      pack: opts.pack,
-      workspace: ws,
-      epId,
-      videoSize,
-      signal,
-      log: (m) => log('warn', m),
-      progress: (done, total) => progress({ stage: 'reembed', done, total }),
-    });
+    const strictGate = opts.strictGate ?? Math.min(1, settings.qualityGate + STRICT_GATE_MARGIN);
+    const r = await reembedStep(ctx, faces, rows, dim, tracks, { strictGate, outlierCosine: opts.outlierCosine ?? clusterThresh, lockedTracks, modelId, videoSize }, progress);
     ({ faces, rows, dim, modelId } = r);
     reembedSummary = r.summary;
     reembeddedFaces = r.reembedded;
-    rejectedFaces = faces.filter((f) => acceptedBefore.has(f.face_id) && f.rejection_reason).map((f) => f.face_id);
-    log('info', `reembed: ${r.summary.faces_rejected} face(s) rejected, ${r.reembedded.length} re-embedded from crops`);
+    rejectedFaces = r.rejected;
   } else {
-    const q = faces.filter((f) => !f.rejection_reason);
-    const mean = q.length ? q.reduce((s, f) => s + f.quality_score, 0) / q.length : 0;
-    reembedSummary = { faces_rejected: 0, mean_quality_before: mean, mean_quality_after: mean };
+    reembedSummary = unchangedQuality(faces);
   }
 
   // The reviewer's facts follow split tracks: both halves keep every fact of their parent.
@@ -200,62 +162,162 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
   let clustersMerged = 0;
   let pooled = null as ReturnType<typeof pool> | null;
   if (actions.includes('recluster')) {
-    checkAborted(signal);
-    progress({ stage: 'recluster', done: 0, total: tracks.length });
-    const parentOf = new Map(splits.flatMap((s) => s.into.map((t) => [t, s.from] as const)));
-    const r = await reclusterEpisode({ epId, tracks, faces, rows, dim, previous, clusterThresh, minClusterSize, linkage, modelId, parentOf, now, constraints });
-    for (const w of r.plan.warnings) log('warn', `recluster: ${w}`);
+    const r = await reclusterStep(ctx, { epId, tracks, faces, rows, dim, previous, clusterThresh, minClusterSize, linkage, modelId, now, constraints }, splits, progress);
     identities = r.plan.doc;
     needThumbs = r.plan.needThumbs;
     clustersMerged = r.summary.clusters_merged;
     pooled = r.pooled;
-    progress({ stage: 'recluster', done: tracks.length, total: tracks.length });
   } else if (previous && splits.length) {
     identities = applySplitsToIdentities(previous, into, now);
   }
 
-  const report = cleanupReportSchema.parse({
+  const report = cleanupReport(epId, actions, before, snapshot(tracks, faces, identities), splitSummary, reembedSummary, clustersMerged, started, now);
+  const changes = previous && identities ? identityChanges(previous, identities, into) : [];
+  const result: CleanupResult = { report, dryRun: !!opts.dryRun, backup: null, splits, rejectedFaces, reembeddedFaces, identities, changes };
+  if (opts.dryRun) return result;
+
+  const edit = { actions, faces0, tracks, faces, rows, dim, modelId, splits, facesChanged: actions.includes('reembed') || splits.length > 0, pooled, previous, identities, needThumbs };
+  result.backup = await commitCleanup(ctx, edit, isEmptyConstraints(constraints0) ? null : constraints, report, art, started, opts.beforeSeal, progress);
+  return result;
+}
+
+/** The reembed summary when reembed does not run: nothing rejected, the accepted faces' mean quality on both sides. */
+function unchangedQuality(faces: readonly Face[]): CleanupReport['reembed_summary'] {
+  const q = faces.filter((f) => !f.rejection_reason);
+  const mean = q.length ? q.reduce((s, f) => s + f.quality_score, 0) / q.length : 0;
+  return { faces_rejected: 0, mean_quality_before: mean, mean_quality_after: mean };
+}
+
+function cleanupReport(
+  epId: string,
+  actions: readonly CleanupAction[],
+  before: CleanupReport['before'],
+  after: CleanupReport['after'],
+  splitSummary: CleanupReport['split_tracks_summary'],
+  reembedSummary: CleanupReport['reembed_summary'],
+  clustersMerged: number,
+  started: number,
+  now: string,
+): CleanupReport {
+  return cleanupReportSchema.parse({
     ep_id: epId,
     actions_run: actions,
     before,
-    after: snapshot(tracks, faces, identities),
+    after,
     split_tracks_summary: splitSummary,
     reembed_summary: reembedSummary,
     recluster_summary: { clusters_merged: clustersMerged },
     elapsed_sec: (performance.now() - started) / 1000,
     created_at: now,
   });
-  const changes = previous && identities ? identityChanges(previous, identities, into) : [];
-  const result: CleanupResult = { report, dryRun: !!opts.dryRun, backup: null, splits, rejectedFaces, reembeddedFaces, identities, changes };
-  if (opts.dryRun) return result;
+}
 
-  checkAborted(signal);
+/** What a cleanup starts from: the validated episode as read, and its figures before. */
+async function readCleanupInputs(ctx: StageContext) {
+  const ws = ctx.workspace, epId = ctx.epId;
+  // A cleanup is judged by the validation after it, so it starts from a valid episode.
+  const pre = await validateEpisode(ws, epId);
+  if (!pre.ok) throw new Error(`${epId} does not validate, so it is not cleaned up; fix it (or re-run the pipeline) first:\n${formatReport(pre)}`);
+  const tracks0 = await readTracks(ctx);
+  const { faces: faces0, rows: rows0, dim: dim0 } = await readEpisodeFaces(ctx);
+  const art = episodeArtifacts(ws, epId);
+  const meta = (await art.exists('embeddingsMeta')) ? await art.readEmbeddingsMeta() : null;
+  const previous = await readIdentities(ctx);
+  const constraints0 = await readConstraints(ws, epId);
+  const detectMetaPath = ws.abs(sidePaths(epId).detectMeta);
+  const videoSize = existsSync(detectMetaPath) ? (await readJson(detectMetaPath, detectMetaSchema)).video : null;
+  const before = snapshot(tracks0, faces0, previous);
+  return { tracks0, faces0, rows0, dim0, art, meta, previous, constraints0, videoSize, before };
+}
+
+/** Clustering threshold, linkage and minimum cluster size: the options', else identities.json's, else the settings'. */
+function clusterParams(opts: CleanupOptions, ctx: StageContext, actions: readonly CleanupAction[], meta: EmbeddingsMeta | null, previous: IdentitiesDoc | null) {
+  const prevMeta = previous?.metadata;
+  // Re-embedding with another pack changes the cosine scale: the old threshold no longer applies.
+  const packChanged = Boolean(opts.pack && meta && actions.includes('reembed') && (opts.pack.embedder.modelId !== meta.model_id || opts.pack.embedder.dim !== meta.embedding_dim));
+  const clusterThresh = opts.clusterThresh ?? (packChanged ? undefined : prevMeta?.cluster_thresh) ?? resolveClusterThresh(ctx);
+  const linkage = (prevMeta && LINKAGES_OK.has(prevMeta.linkage) ? prevMeta.linkage : ctx.settings.linkage) as Linkage;
+  const minClusterSize = prevMeta?.min_cluster_size ?? ctx.settings.minClusterSize;
+  return { clusterThresh, linkage, minClusterSize };
+}
+
+type Progress = (p: CleanupProgress) => void;
+
+function splitStep(ctx: StageContext, tracks: Track[], faces: Face[], rows: Float32Array, dim: number, o: SplitOptions, progress: Progress): SplitResult {
+  checkAborted(ctx.signal);
+  progress({ stage: 'split_tracks', done: 0, total: tracks.length });
+  const r = splitTracks(tracks, faces, rows, dim, o);
+  for (const s of r.splits) ctx.log('info', `split_tracks: ${s.from} → ${s.into.join(' + ')} at frame ${s.cutFrames.join(', ')} (cosine ${s.cosines.map((c) => c.toFixed(2)).join(', ')})`);
+  progress({ stage: 'split_tracks', done: tracks.length, total: tracks.length });
+  return r;
+}
+
+interface ReembedStepOptions {
+  strictGate: number;
+  outlierCosine: number;
+  lockedTracks: ReadonlySet<string>;
+  modelId: string;
+  videoSize: { width: number; height: number } | null;
+}
+
+/** reembedFaces, plus the face_ids it newly rejected (accepted before, rejected after). */
+async function reembedStep(ctx: StageContext, faces: Face[], rows: Float32Array, dim: number, tracks: Track[], o: ReembedStepOptions, progress: Progress) {
+  checkAborted(ctx.signal);
+  progress({ stage: 'reembed', done: 0, total: faces.length });
+  const acceptedBefore = new Set(faces.filter((f) => !f.rejection_reason).map((f) => f.face_id));
+  const r = await reembedFaces(faces, rows, dim, tracks, {
+    strictGate: o.strictGate,
+    outlierCosine: o.outlierCosine,
+    protectedTracks: o.lockedTracks,
+    modelId: o.modelId,
+    pack: ctx.pack,
+    workspace: ctx.workspace,
+    epId: ctx.epId,
+    videoSize: o.videoSize,
+    signal: ctx.signal,
+    log: (m) => ctx.log('warn', m),
+    progress: (done, total) => progress({ stage: 'reembed', done, total }),
+  });
+  const rejected = r.faces.filter((f) => acceptedBefore.has(f.face_id) && f.rejection_reason).map((f) => f.face_id);
+  ctx.log('info', `reembed: ${r.summary.faces_rejected} face(s) rejected, ${r.reembedded.length} re-embedded from crops`);
+  return { ...r, rejected };
+}
+
+async function reclusterStep(ctx: StageContext, input: Omit<ReclusterInput, 'parentOf'>, splits: readonly TrackSplit[], progress: Progress) {
+  checkAborted(ctx.signal);
+  progress({ stage: 'recluster', done: 0, total: input.tracks.length });
+  const parentOf = new Map(splits.flatMap((s) => s.into.map((t) => [t, s.from] as const)));
+  const r = await reclusterEpisode({ ...input, parentOf });
+  for (const w of r.plan.warnings) ctx.log('warn', `recluster: ${w}`);
+  progress({ stage: 'recluster', done: input.tracks.length, total: input.tracks.length });
+  return r;
+}
+
+/** Backup, write-back and validation (write-back.ts), cleanup_report.json its last write; returns the backup folder. */
+async function commitCleanup(
+  ctx: StageContext,
+  edit: Omit<EpisodeEdit, 'what' | 'constraints' | 'progress' | 'beforeValidate' | 'beforeSeal'>,
+  constraints: EpisodeEdit['constraints'],
+  report: CleanupReport,
+  art: EpisodeArtifacts,
+  started: number,
+  beforeSeal: CleanupOptions['beforeSeal'],
+  progress: Progress,
+): Promise<string> {
+  checkAborted(ctx.signal);
   const committed = await commitEpisodeEdit(ctx, {
     what: 'cleanup',
-    actions,
-    faces0,
-    tracks,
-    faces,
-    rows,
-    dim,
-    modelId,
-    splits,
-    facesChanged: actions.includes('reembed') || splits.length > 0,
-    pooled,
-    previous,
-    identities,
-    needThumbs,
-    constraints: isEmptyConstraints(constraints0) ? null : constraints,
+    ...edit,
+    constraints,
     progress: (step) => progress({ stage: step, done: 0, total: 1 }),
     beforeValidate: async () => {
       // elapsed_sec covers the write-back too.
       report.elapsed_sec = (performance.now() - started) / 1000;
       await art.writeCleanupReport(report);
     },
-    beforeSeal: opts.beforeSeal,
+    beforeSeal,
   });
-  result.backup = committed.dir;
   progress({ stage: 'validate', done: 1, total: 1 });
-  log('info', `cleanup: ${actions.join(', ')} done; backup in ${committed.dir}`);
-  return result;
+  ctx.log('info', `cleanup: ${edit.actions.join(', ')} done; backup in ${committed.dir}`);
+  return committed.dir;
 }
