@@ -1,30 +1,15 @@
 // A review store for renderer tests under Node: the real slices over a fake host that records the
 // calls it gets and answers from a handler the test gives, plus a small identities document.
 import { createStore } from 'zustand/vanilla';
-import { identitiesDocSchema, type IdentitiesDoc, type Identity } from '../shared/schema';
-import { computeCounts } from '../shared/commands';
+import type { IdentitiesDoc, Identity } from '../shared/schema';
 import type { ClientApi } from '../shared/ipc';
 import { createAppState, type AppState } from '../renderer/src/state/appState';
-import { ident, T0 } from './identities';
+import { docOf } from './identities';
 
-export { ident, identityId, trackId } from './identities';
-export const EP = 'rhobh-s05e02';
-
+export { EP, ident, identityId, trackId } from './identities';
 
 export function makeDoc(identities: Identity[]): IdentitiesDoc {
-  return identitiesDocSchema.parse({
-    identities,
-    metadata: {
-      ep_id: EP,
-      ...computeCounts(identities),
-      cluster_thresh: 0.58,
-      min_cluster_size: 2,
-      algorithm: 'agglomerative',
-      linkage: 'average',
-      created_at: T0,
-      revision: 1,
-    },
-  });
+  return docOf(identities, 1);
 }
 
 export interface FakeHost {

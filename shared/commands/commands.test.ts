@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identitiesDocSchema, type IdentitiesDoc, type Identity } from '../schema';
-import { applyCommand, computeCounts, slugify, type Applied } from './apply';
+import { applyCommand, slugify, type Applied } from './apply';
 import { emptyHistory, historySchema, historyState, isBackupStep, recordBackupStep, recordStep, redo, replayStep, undo, HISTORY_LIMIT } from './history';
 import { reviewCommandSchema, type AnyCommand, type CommandContext } from './schema';
-import { ident, T0 } from '../../test-support/identities';
+import { docOf, ident, T0 } from '../../test-support/identities';
 
 const NOW = '2026-01-02T03:04:05.000Z';
 
@@ -15,19 +15,7 @@ function makeDoc(): IdentitiesDoc {
     ident(3, [6]),
     ident(7, [7, 8]),
   ];
-  return identitiesDocSchema.parse({
-    identities,
-    metadata: {
-      ep_id: 'rhobh-s05e02',
-      ...computeCounts(identities),
-      cluster_thresh: 0.58,
-      min_cluster_size: 2,
-      algorithm: 'agglomerative',
-      linkage: 'average',
-      created_at: T0,
-      revision: 4,
-    },
-  });
+  return docOf(identities, 4);
 }
 
 // Frame spans: tracks 1-3 early, 4/5 late, 6 overlaps track 1, 7/8 mid.
