@@ -70,7 +70,8 @@ test('queue panel: failed job with its error and Retry, queued job, enqueue from
     try {
       const running = await panel.waitForState('ham-s01e01', 'active');
       await running.locator('[role="progressbar"]:not([aria-valuenow="0"])').waitFor({ timeout: 120_000 });
-      assert.match((await running.textContent()) ?? '', new RegExp(`${farm.name}.*detect · \\d+% · ETA`));
+      // The clip is short enough that the first progress seen may already be past detection.
+      assert.match((await running.textContent()) ?? '', new RegExp(`${farm.name}.*(detect|track|harvest|pool|cluster) · \\d+% · ETA`));
       await snapshot(e2e.app.page, 'queue-panel-running');
     } finally {
       await farm.stop('handback');
