@@ -35,8 +35,11 @@ export async function detectEach(
 ): Promise<RawDetection[][]> {
   const threshold = opts.minConfidence ?? spec.scoreThreshold;
   const results: RawDetection[][] = [];
+  // One input buffer for the whole batch: the session is done with it once `run` resolves.
+  let buffer: Float32Array | undefined;
   for (const img of images) {
-    const prep = imageToTensor(img, spec.input, spec.input.size);
+    const prep = imageToTensor(img, spec.input, spec.input.size, buffer);
+    buffer = prep.data;
     const res = await session.run({ [spec.input.name]: new ort.Tensor('float32', prep.data, prep.dims) });
     const t: Tensors = {};
     for (const name of outputs) t[name] = outputData(res, name, file);

@@ -28,3 +28,21 @@ test('the same frame through the resampling path (stretched to twice the size) k
   assert.deepEqual([t.scaleX, t.scaleY], [2, 2]);
   assert.ok(Math.abs(t.data[0] - (data[2] - 127) / 128) < 1e-6, 'top-left pixel, B channel first');
 });
+
+test('same-size path, NHWC and RGB: a narrower frame is normalised in place and padded on the right', () => {
+  const w = 6, h = 4;
+  const data = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 29 + 7) % 256);
+  const nhwc = { ...spec, layout: 'NHWC' as const, channelOrder: 'RGB' as const, mean: [10, 20, 30] as [number, number, number], std: [2, 4, 8] as [number, number, number] };
+  const t = imageToTensor({ data, width: w, height: h }, nhwc, [8, 4]);
+  assert.deepEqual(t.dims, [1, 4, 8, 3]);
+  assert.deepEqual([t.scaleX, t.scaleY], [1, 1]);
+  for (let y = 0; y < 4; y++) {
+    for (let x = 0; x < 8; x++) {
+      for (let c = 0; c < 3; c++) {
+        const got = t.data[(y * 8 + x) * 3 + c];
+        const want = x < w ? (data[(y * w + x) * 3 + c] - nhwc.mean[c]) / nhwc.std[c] : -nhwc.mean[c] / nhwc.std[c];
+        assert.ok(Math.abs(got - want) < 1e-6, `c${c} (${x}, ${y}): ${got} vs ${want}`);
+      }
+    }
+  }
+});

@@ -31,7 +31,8 @@ function axisTable(src: number, dst: number) {
   return { i0, i1, w };
 }
 
-export function imageToTensor(img: RgbImage, spec: InputSpec, size: readonly [number, number]): PreparedInput {
+/** `out`, when given and of the tensor's length, is filled instead of a new buffer (callers reuse one per session). */
+export function imageToTensor(img: RgbImage, spec: InputSpec, size: readonly [number, number], out?: Float32Array): PreparedInput {
   const [W, H] = size;
   const { width: w, height: h, data: src } = img;
   if (w <= 0 || h <= 0 || src.length < w * h * 3) {
@@ -48,7 +49,7 @@ export function imageToTensor(img: RgbImage, spec: InputSpec, size: readonly [nu
     }
   }
   const plane = W * H;
-  const data = new Float32Array(plane * 3);
+  const data = out?.length === plane * 3 ? out : new Float32Array(plane * 3);
   const nchw = spec.layout === 'NCHW';
   // Output channel c reads input channel srcCh[c] (RGB image → BGR model swaps 0 and 2).
   const srcCh = spec.channelOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
@@ -83,20 +84,31 @@ export function imageToTensor(img: RgbImage, spec: InputSpec, size: readonly [nu
   return { data, dims, scaleX: newW / w, scaleY: newH / h };
 }
 
-/** Same-size path of imageToTensor: (px − mean) / std per channel into the top-left w × h, padding elsewhere. */
+/**
+ * Same-size path of imageToTensor: (px − mean) / std per channel into the top-left w × h, padding
+ * elsewhere. It runs on every analysed frame, so each channel maps bytes through a 256-entry table
+ * and the loops carry no per-pixel branches.
+ */
 function copyNormalised(
   src: Uint8Array, w: number, h: number, W: number, H: number, data: Float32Array, nchw: boolean,
   srcCh: number[], mean: readonly number[], mul: number[], pad: number[],
 ): void {
   const plane = W * H;
+  const lut = new Float32Array(256);
   for (let c = 0; c < 3; c++) {
-    const k = srcCh[c], m = mean[c], f = mul[c], p = pad[c];
+    const k = srcCh[c], m = mean[c], f = mul[c];
+    for (let v = 0; v < 256; v++) lut[v] = (v - m) * f;
+    const base = nchw ? c * plane : c;
+    const step = nchw ? 1 : 3;
     for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const o = y * W + x;
-        const v = x < w && y < h ? (src[(y * w + x) * 3 + k] - m) * f : p;
-        data[nchw ? c * plane + o : o * 3 + c] = v;
+      let o = base + y * W * step;
+      if (y >= h) {
+        for (let x = 0; x < W; x++, o += step) data[o] = pad[c];
+        continue;
       }
+      let i = y * w * 3 + k;
+      for (let x = 0; x < w; x++, o += step, i += 3) data[o] = lut[src[i]];
+      for (let x = w; x < W; x++, o += step) data[o] = pad[c];
     }
   }
 }

@@ -6,6 +6,7 @@ import { writeJson } from '../store/json';
 import type { RawDetection, RgbImage } from '../models/types';
 import { checkAborted, type StageContext, type SettingKey } from './context';
 import { decodeFrames, probeVideo, type VideoInfo } from './decode';
+import { OverlappedBatches } from './overlap';
 import { SceneCutDetector } from './scenecut';
 import { detectMetaSchema, sidePaths, type DetectMeta } from './sidefiles';
 
@@ -26,6 +27,26 @@ export function normaliseDetection(d: RawDetection, width: number, height: numbe
   return { bbox, landmarks, conf: clamp01(d.conf) };
 }
 
+/**
+ * Which analysed frames the detector skips: inside a static shot (content value to the previous
+ * analysed frame below `motion`) every other one, never two in a row, so a face is seen at least
+ * every second analysed frame and the tracker's motion model only bridges one step. A cut or any
+ * real movement has a high content value, so the frame after it is always detected.
+ */
+export class StaticThinning {
+  skipped = 0;
+  private previousSkipped = true;
+
+  constructor(private readonly motion: number) {}
+
+  skip(contentValue: number): boolean {
+    const skip = this.motion > 0 && !this.previousSkipped && contentValue < this.motion;
+    this.previousSkipped = skip;
+    if (skip) this.skipped++;
+    return skip;
+  }
+}
+
 /** Estimated number of analysed frames, for progress totals. */
 export function estimateAnalysedFrames(info: VideoInfo, stride: number, analyzeFps?: number): number {
   const n = info.nbFrames ?? Math.round(info.durationSec * info.fps);
@@ -35,7 +56,32 @@ export function estimateAnalysedFrames(info: VideoInfo, stride: number, analyzeF
 }
 
 /** Settings the detect stage reads (decode, scene cuts and the detector): its run_state fingerprint. */
-export const reads = ['stride', 'analyzeFps', 'packId', 'modelsDir', 'minFaceSize', 'minConfidence', 'sceneCutThreshold', 'sceneCutAdaptiveRatio', 'minSceneLenSec'] as const satisfies readonly SettingKey[];
+export const reads = ['stride', 'analyzeFps', 'packId', 'modelsDir', 'minFaceSize', 'minConfidence', 'sceneCutThreshold', 'sceneCutAdaptiveRatio', 'minSceneLenSec', 'staticShotMotion'] as const satisfies readonly SettingKey[];
+
+interface AnalysedFrame { frameIdx: number; tsS: number; image: RgbImage }
+
+/** det_v1 rows of one detector batch: confidence and size gates, coordinates normalised. */
+function detectionRows(ctx: StageContext, frames: AnalysedFrame[], results: RawDetection[][], videoWidth: number): Detection[] {
+  const s = ctx.settings;
+  const rows: Detection[] = [];
+  frames.forEach((f, i) => {
+    // minFaceSize is in pixels of the video; frames may arrive shrunk to the detector's input.
+    const minSide = s.minFaceSize * (f.image.width / videoWidth);
+    for (const d of results[i] ?? []) {
+      const side = Math.min(d.bbox[2] - d.bbox[0], d.bbox[3] - d.bbox[1]);
+      if (d.conf < s.minConfidence || side < minSide) continue;
+      rows.push({
+        ep_id: ctx.epId,
+        frame_idx: f.frameIdx,
+        ts_s: f.tsS,
+        ...normaliseDetection(d, f.image.width, f.image.height),
+        model_id: ctx.pack!.detector.modelId,
+        schema_version: 'det_v1',
+      });
+    }
+  });
+  return rows;
+}
 
 export async function detectEpisode(ctx: StageContext, videoPath: string): Promise<DetectMeta> {
   const pack = ctx.pack;
@@ -44,51 +90,33 @@ export async function detectEpisode(ctx: StageContext, videoPath: string): Promi
   const started = performance.now();
   const info = await probeVideo(videoPath);
   const total = estimateAnalysedFrames(info, s.stride, s.analyzeFps);
-  const scenes = new SceneCutDetector({
-    threshold: s.sceneCutThreshold,
-    adaptiveRatio: s.sceneCutAdaptiveRatio,
-    minSceneLenSec: s.minSceneLenSec,
-  });
+  const scenes = new SceneCutDetector({ threshold: s.sceneCutThreshold, adaptiveRatio: s.sceneCutAdaptiveRatio, minSceneLenSec: s.minSceneLenSec });
+  const thinning = new StaticThinning(s.staticShotMotion);
   const rows: Detection[] = [];
   const frames: Array<[number, number]> = [];
-  let batch: Array<{ frameIdx: number; tsS: number; image: RgbImage }> = [];
   ctx.progress({ stage: 'detect', done: 0, total });
-
-  const flush = async () => {
-    if (!batch.length) return;
+  const detector = new OverlappedBatches<AnalysedFrame>(DETECT_BATCH, async (batch) => {
     const results = await pack.detector.detect(batch.map((f) => f.image), {
       minConfidence: s.minConfidence,
       minFaceSize: s.minFaceSize * (batch[0].image.width / info.width),
     });
-    batch.forEach((f, i) => {
-      // minFaceSize is in pixels of the video; frames may arrive shrunk to the detector's input.
-      const minSide = s.minFaceSize * (f.image.width / info.width);
-      for (const d of results[i] ?? []) {
-        const side = Math.min(d.bbox[2] - d.bbox[0], d.bbox[3] - d.bbox[1]);
-        if (d.conf < s.minConfidence || side < minSide) continue;
-        rows.push({
-          ep_id: ctx.epId,
-          frame_idx: f.frameIdx,
-          ts_s: f.tsS,
-          ...normaliseDetection(d, f.image.width, f.image.height),
-          model_id: pack.detector.modelId,
-          schema_version: 'det_v1',
-        });
-      }
-    });
-    batch = [];
-    ctx.progress({ stage: 'detect', done: frames.length, total: Math.max(total, frames.length) });
-  };
-
-  const frameStream = decodeFrames(videoPath, { stride: s.stride, analyzeFps: s.analyzeFps, fit: pack.detector.inputSize, signal: ctx.signal, info });
-  for await (const f of frameStream) {
-    checkAborted(ctx.signal);
-    scenes.push(f.image, f.tsS, f.frameIdx);
-    frames.push([f.frameIdx, f.tsS]);
-    batch.push(f);
-    if (batch.length >= DETECT_BATCH) await flush();
+    rows.push(...detectionRows(ctx, batch, results, info.width));
+    const seen = frames.length + thinning.skipped;
+    ctx.progress({ stage: 'detect', done: seen, total: Math.max(total, seen) });
+  });
+  try {
+    for await (const f of decodeFrames(videoPath, { stride: s.stride, analyzeFps: s.analyzeFps, fit: pack.detector.inputSize, signal: ctx.signal, info })) {
+      checkAborted(ctx.signal);
+      // Every analysed frame feeds the scene cuts, which need the full rate; the detector may skip it.
+      scenes.push(f.image, f.tsS, f.frameIdx);
+      if (thinning.skip(scenes.lastValue)) continue;
+      frames.push([f.frameIdx, f.tsS]);
+      await detector.add(f);
+    }
+    await detector.finish();
+  } finally {
+    await detector.settle();
   }
-  await flush();
   checkAborted(ctx.signal);
   if (frames.length === 0) throw new Error(`${videoPath}: no frames decoded`);
   const meta: DetectMeta = {
@@ -96,6 +124,7 @@ export async function detectEpisode(ctx: StageContext, videoPath: string): Promi
     video: { path: videoPath, width: info.width, height: info.height, duration_sec: info.durationSec, fps: info.fps },
     stride: s.stride,
     frames,
+    static_skipped: thinning.skipped,
     scene_cuts: scenes.finish(),
     model_id: pack.detector.modelId,
     detector: pack.detector.family,
@@ -107,6 +136,6 @@ export async function detectEpisode(ctx: StageContext, videoPath: string): Promi
   await episodeArtifacts(ctx.workspace, ctx.epId).writeDetections(rows);
   await writeJson(ctx.workspace.abs(sidePaths(ctx.epId).detectMeta), meta, detectMetaSchema);
   ctx.progress({ stage: 'detect', done: frames.length, total: frames.length });
-  ctx.log('info', `detect: ${frames.length} frames analysed, ${rows.length} detections, ${meta.scene_cuts.length} scene cuts`);
+  ctx.log('info', `detect: ${frames.length} frames analysed (${thinning.skipped} static frames skipped), ${rows.length} detections, ${meta.scene_cuts.length} scene cuts`);
   return meta;
 }

@@ -23,8 +23,9 @@ import { alignFace } from '../models/align';
 import type { LoadedPack, RgbImage } from '../models/types';
 import { checkAborted, type StageContext, type SettingKey } from './context';
 import { decodeFrames, type DecodedFrame } from './decode';
+import { OverlappedBatches } from './overlap';
 import { faceQuality, rejectionReason } from './quality';
-import { detectMetaSchema, sidePaths, trackSamplesSchema, type DetectMeta, type Sample, type TrackSamples } from './sidefiles';
+import { analysedFrames, detectMetaSchema, sidePaths, trackSamplesSchema, type DetectMeta, type Sample, type TrackSamples } from './sidefiles';
 
 export const EMBED_BATCH = 16;
 /** Settings the harvest stage reads (embedder, quality gate, exports): its run_state fingerprint. */
@@ -190,30 +191,31 @@ function samplesByFrame(samples: readonly Sample[]): Map<number, Sample[]> {
   return byFrame;
 }
 
-/** Decodes the sampled frames of `video` and embeds their faces in batches of EMBED_BATCH, into `done`. */
+/** Decodes the sampled frames of `video` and embeds their faces in batches of EMBED_BATCH (overlapped with the decoding), into `done`. */
 async function readFramesAndEmbed(job: HarvestJob, video: string, stride: number, byFrame: Map<number, Sample[]>, done: Harvested[], total: number): Promise<void> {
   const { ctx, W, H } = job;
-  let queue: Pending[] = [];
-  const flush = async () => {
-    if (!queue.length) return;
-    const vecs = await job.pack.embedder.embed(queue.map((q) => q.aligned));
-    queue.forEach((q, i) => done.push({ ...q, embedding: vecs[i] }));
-    queue = [];
+  const embedder = new OverlappedBatches<Pending>(EMBED_BATCH, async (batch) => {
+    const vecs = await job.pack.embedder.embed(batch.map((q) => q.aligned));
+    batch.forEach((q, i) => done.push({ ...q, embedding: vecs[i] }));
     ctx.progress({ stage: 'harvest', done: done.length, total });
-  };
-  for await (const f of decodeFrames(video, { stride, onlyFrames: new Set(byFrame.keys()), signal: ctx.signal })) {
-    checkAborted(ctx.signal);
-    if (f.image.width !== W || f.image.height !== H) {
-      throw new Error(`${video}: frame size changed since detection (${f.image.width}×${f.image.height} vs ${W}×${H}); re-run detection`);
+  });
+  try {
+    for await (const f of decodeFrames(video, { stride, onlyFrames: new Set(byFrame.keys()), signal: ctx.signal })) {
+      checkAborted(ctx.signal);
+      if (f.image.width !== W || f.image.height !== H) {
+        throw new Error(`${video}: frame size changed since detection (${f.image.width}×${f.image.height} vs ${W}×${H}); re-run detection`);
+      }
+      for (const p of await harvestFrame(job, f, byFrame.get(f.frameIdx) ?? [])) await embedder.add(p);
     }
-    await harvestFrame(job, f, byFrame.get(f.frameIdx) ?? [], queue);
-    if (queue.length >= EMBED_BATCH) await flush();
+    await embedder.finish();
+  } finally {
+    await embedder.settle();
   }
-  await flush();
 }
 
-/** Aligns and scores each sampled face of one frame onto `queue`, writing its crop (and the frame) when the settings ask. */
-async function harvestFrame(job: HarvestJob, f: DecodedFrame, frameSamples: Sample[], queue: Pending[]): Promise<void> {
+/** Aligns and scores each sampled face of one frame, writing its crop (and the frame) when the settings ask. */
+async function harvestFrame(job: HarvestJob, f: DecodedFrame, frameSamples: Sample[]): Promise<Pending[]> {
+  const out: Pending[] = [];
   const { ctx, settings: s, W, H, writes, written } = job;
   const boxesPx = frameSamples.map((smp) => [smp.bbox[0] * W, smp.bbox[1] * H, smp.bbox[2] * W, smp.bbox[3] * H]);
   // Detection ran on a frame shrunk to the detector's input; where the detector can, the
@@ -233,13 +235,14 @@ async function harvestFrame(job: HarvestJob, f: DecodedFrame, frameSamples: Samp
       await writes.add(jpeg(f.image, 90, cropBox(bboxPx, W, H)).then((b) => writeFileAtomic(abs, b)));
       written.add(abs);
     }
-    queue.push({ sample: smp, aligned, quality, crop });
+    out.push({ sample: smp, aligned, quality, crop });
   }
   if (s.saveFrames) {
     const abs = ctx.workspace.resolveManifestRef(ctx.epId, frameRef(f.frameIdx));
     await writes.add(jpeg(f.image, 85).then((b) => writeFileAtomic(abs, b)));
     written.add(abs);
   }
+  return out;
 }
 
 /** Sorts `done` by track, then frame (in place: metrics read it in that order) and makes the faces.jsonl rows. */
@@ -273,7 +276,7 @@ function trackMetricsOf(epId: string, pack: LoadedPack, meta: DetectMeta, ts: Tr
       done.map((d) => d.embedding),
       pack.defaultClusterThresh,
     ),
-    analyzed_fps: elapsed > 0 ? meta.frames.length / elapsed : 0,
+    analyzed_fps: elapsed > 0 ? analysedFrames(meta) / elapsed : 0,
     elapsed_sec: elapsed,
     device: pack.device,
     detector: meta.detector,

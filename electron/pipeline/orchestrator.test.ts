@@ -76,6 +76,9 @@ test('end to end on interview_two_people (stride 4): faces, tracks, identities, 
   const declared = { detect: detectReads, track: trackReads, harvest: harvestReads, pool: poolReads, cluster: clusterReads };
   for (const [stage, reads] of Object.entries(declared)) assert.deepEqual(Object.keys(state.stages[stage].settings), [...reads], stage);
 
+  // By default the detector runs on every analysed frame (static-shot thinning is opt-in).
+  const meta = JSON.parse(readFileSync(abs(sidePaths(EP).detectMeta), 'utf8'));
+  assert.deepEqual([meta.frames.length, meta.static_skipped], [75, 0]);
   const dets = lines(P.detections);
   assert.ok(dets.length >= 120, `${dets.length} detections`);
   assert.ok(dets.every((d) => d.frame_idx % 4 === 0 && d.model_id.length > 0));

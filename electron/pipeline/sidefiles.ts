@@ -43,6 +43,8 @@ export const detectMetaSchema = z.strictObject({
   }),
   stride: z.number().int().min(1),
   frames: z.array(z.tuple([nonNegInt, finite])),
+  /** Analysed frames of static shots the detector skipped (settings.staticShotMotion); not in `frames`. */
+  static_skipped: nonNegInt.optional(),
   scene_cuts: z.array(sceneCutSchema),
   model_id: z.string().min(1),
   detector: z.string().min(1),
@@ -51,6 +53,9 @@ export const detectMetaSchema = z.strictObject({
   decode_detect_sec: finite,
 });
 export type DetectMeta = z.infer<typeof detectMetaSchema>;
+
+/** Every analysed frame: the detected ones (`frames`) and the static ones the detector skipped. */
+export const analysedFrames = (meta: DetectMeta): number => meta.frames.length + (meta.static_skipped ?? 0);
 
 export const sampleSchema = z.strictObject({
   track_id: trackIdSchema,

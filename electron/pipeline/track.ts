@@ -11,7 +11,7 @@ import type { TrackBoxes, Box } from '../../shared/cluster/trackmatch';
 import { ByteTracker } from './bytetrack';
 import { checkAborted, type StageContext, type SettingKey } from './context';
 import { remapHumanWork } from './remap';
-import { detectMetaSchema, sidePaths, trackSamplesSchema, type Sample, type TrackerMetrics } from './sidefiles';
+import { analysedFrames, detectMetaSchema, sidePaths, trackSamplesSchema, type Sample, type TrackerMetrics } from './sidefiles';
 
 /** short_track_fraction counts tracks lasting less than this many seconds (first to last detection). */
 export const SHORT_TRACK_SEC = 1.0;
@@ -185,7 +185,8 @@ export async function trackEpisode(ctx: StageContext): Promise<BuildTracksResult
   await art.writeTracks(result.tracks);
   await writeJson(
     ctx.workspace.abs(side.trackSamples),
-    { ep_id: ctx.epId, samples: result.samples, metrics: { ...result.metrics, track_sec: (performance.now() - started) / 1000 } },
+    // total_frames counts every analysed frame, the static ones the detector skipped included.
+    { ep_id: ctx.epId, samples: result.samples, metrics: { ...result.metrics, total_frames: analysedFrames(meta), track_sec: (performance.now() - started) / 1000 } },
     trackSamplesSchema,
   );
   ctx.progress({ stage: 'track', done: meta.frames.length, total: meta.frames.length });

@@ -48,6 +48,13 @@ export const pipelineSettingsSchema = z.strictObject({
   sceneCutThreshold: z.number().nonnegative().default(15).describe('scene cuts: smallest HSV content value of a cut (0 = no cut detection)'),
   /** Scene cuts: the content value must also be this many times its local background (median of neighbours). */
   sceneCutAdaptiveRatio: z.number().min(1).default(3).describe('scene cuts: content value over its local background'),
+  /**
+   * Static shots: where the content value to the previous analysed frame (the scene-cut measure) is
+   * below this, the detector skips every other analysed frame and the tracker bridges the gap; 0 runs
+   * the detector on every analysed frame. Off by default: it costs identity purity on the labeled clips
+   * (docs/DECISIONS.md, "Static shots"), so it is the fast preset's trade, not the default.
+   */
+  staticShotMotion: z.number().nonnegative().default(0).describe('static shots: below this frame-to-frame change (HSV content value) the detector runs on every other analysed frame (0 = every frame)'),
   /** Scene cuts: shortest scene, seconds. */
   minSceneLenSec: z.number().nonnegative().default(0.5).describe('scene cuts: shortest scene, seconds'),
   /** Minimum spacing between two sampled faces of one track, seconds. */

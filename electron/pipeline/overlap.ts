@@ -1,0 +1,41 @@
+// Batches of model work that overlap with the loop producing them: onnxruntime runs on its own
+// thread, so while one batch is inferred the stage keeps decoding (ffmpeg), scoring scene cuts and
+// aligning faces for the next, instead of the decoder and the model taking turns. One batch at a
+// time keeps memory flat and the results in input order.
+export class OverlappedBatches<T> {
+  private inFlight: Promise<void> = Promise.resolve();
+  private batch: T[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly work: (batch: T[]) => Promise<void>,
+  ) {}
+
+  /** Queues one item; a full batch waits for the batch before it, then starts in the background. */
+  async add(item: T): Promise<void> {
+    this.batch.push(item);
+    if (this.batch.length >= this.size) await this.flush();
+  }
+
+  /** Starts the partial batch (after the one in flight). */
+  async flush(): Promise<void> {
+    await this.inFlight;
+    if (!this.batch.length) return;
+    const batch = this.batch;
+    this.batch = [];
+    this.inFlight = this.work(batch);
+    // A failure surfaces at the next await of inFlight; until then it must not count as unhandled.
+    this.inFlight.catch(() => undefined);
+  }
+
+  /** Runs what is queued and waits for all of it; rethrows a batch's failure. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.inFlight;
+  }
+
+  /** Waits for the batch in flight without throwing: for `finally`, when the loop itself failed. */
+  settle(): Promise<void> {
+    return this.inFlight.catch(() => undefined);
+  }
+}
