@@ -15,6 +15,7 @@ import { ReviewEdits, reviewState } from './review';
 import { projectCast } from './cast-projection';
 import { ReviewCast } from './review-cast';
 import { ReviewCleanup } from './review-cleanup';
+import { samePersonQuestions } from './review-questions';
 import { SettingsService } from './settings';
 
 export type { EpisodeState } from './episode-cache';
@@ -109,6 +110,7 @@ export class ReviewService implements ServiceApi {
   undo(req: RequestOf<'review:undo'>) { return this.review.undo(req); }
   redo(req: RequestOf<'review:redo'>) { return this.review.redo(req); }
   editTrack(req: RequestOf<'review:edit-track'>) { return this.review.editTrack(req); }
+  getSamePersonQuestions(req: RequestOf<'review:same-person'>) { return this.review.read(req.ep_id, (epId, st) => samePersonQuestions(epId, st, req.limit)); }
 
   // ---- settings: settings.ts -----------------------------------------------------------------
 

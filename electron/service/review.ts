@@ -88,7 +88,7 @@ export class ReviewEdits {
   }
 
   /** Runs `fn` on the episode's cached state, queued behind this host's other operations on it. */
-  private async read<T>(ep: string, fn: (epId: string, st: EpisodeState) => T): Promise<T> {
+  async read<T>(ep: string, fn: (epId: string, st: EpisodeState) => T): Promise<T> {
     const epId = this.ctx.epId(ep);
     return this.ctx.guard(() => this.ctx.serial(epId, async () => fn(epId, await this.cache.get(epId))));
   }

@@ -78,6 +78,19 @@ const suggestion = z.strictObject({
 
 const revisionRequest = z.strictObject({ ep_id: epIdSchema, revision: nonNegInt });
 
+/** One "Same person?" question: two identities the embeddings call one person, with faces of each. */
+const samePersonPair = z.strictObject({
+  /** The identity with more tracks, then the other (shared/cluster/same-person.ts). */
+  a: identityIdSchema,
+  b: identityIdSchema,
+  /** Cosine of the two identities' centroids. */
+  similarity: z.number(),
+  /** A few face crops of each (the cover first, then faces spread over its tracks). */
+  a_faces: z.array(mediaRef),
+  b_faces: z.array(mediaRef),
+});
+export type SamePersonQuestion = z.infer<typeof samePersonPair>;
+
 export const reviewContract = {
   listEpisodes: { channel: 'episodes:list', request: emptyRequest, response: z.strictObject({ episodes: z.array(episodeListing) }) },
   openEpisode: {
@@ -112,6 +125,15 @@ export const reviewContract = {
     channel: 'review:edit-track',
     request: z.strictObject({ ep_id: epIdSchema, revision: nonNegInt, edit: trackEditSchema }),
     response: reviewStateSchema,
+  },
+  /**
+   * "Same person?" questions: pairs at or above the episode's cluster_thresh, most similar first, minus
+   * pairs a cannot-link (a "no" answer) or two differently named locked identities already settle.
+   */
+  getSamePersonQuestions: {
+    channel: 'review:same-person',
+    request: z.strictObject({ ep_id: epIdSchema, limit: z.number().int().min(1).max(500).optional() }),
+    response: z.strictObject({ ep_id: epIdSchema, revision: nonNegInt, threshold: z.number(), pairs: z.array(samePersonPair) }),
   },
   undo: { channel: 'review:undo', request: revisionRequest, response: reviewStateSchema },
   redo: { channel: 'review:redo', request: revisionRequest, response: reviewStateSchema },

@@ -1,0 +1,72 @@
+// "Same person?" questions of a loaded episode (review:same-person): the pairs that
+// shared/cluster/same-person.ts ranks, each side shown by a few of its faces. Built from the episode
+// state cache (no I/O): the reviewer's cannot-links are the "no" answers, so an answered pair is gone
+// as soon as the answer is saved, and back after its undo.
+import { samePersonCandidates } from '../../shared/cluster/same-person';
+import type { ResponseOf } from '../../shared/ipc';
+import type { IdentitiesDoc, Identity, ReviewConstraints } from '../../shared/schema';
+import { revisionOf, type EpisodeData } from '../store/review';
+import { spread } from './review-views';
+
+/** Faces shown per identity: enough to see a face from a few angles, few enough to stay large. */
+export const QUESTION_FACES = 6;
+/** Questions asked at most per request (the most similar). */
+export const QUESTION_LIMIT = 100;
+
+/** A track's face crops in time order, without the faces a reviewer rejected. */
+function trackCrops(data: EpisodeData, trackId: string): string[] {
+  const info = data.tracks.get(trackId);
+  if (!info) return [];
+  return info.faceRows.length ? info.faceRows.filter((f) => !f.rejected).map((f) => f.crop_path) : info.crops;
+}
+
+/**
+ * Up to `n` faces of the identity: its cover first, then a face from each track in turn (longest
+ * tracks first), each track's faces spread over its time, so the two sides show their range of poses.
+ */
+export function identityFaces(ident: Identity, data: EpisodeData, n = QUESTION_FACES): string[] {
+  const perTrack = ident.track_ids
+    .map((t) => trackCrops(data, t))
+    .filter((c) => c.length > 0)
+    .sort((x, y) => y.length - x.length)
+    .map((crops) => spread(crops, n));
+  const out = ident.canonical_face_path ? [ident.canonical_face_path] : [];
+  for (let round = 0; out.length < n && perTrack.some((c) => c.length > round); round++) {
+    for (const crops of perTrack) {
+      const ref = crops[round];
+      if (ref && !out.includes(ref) && out.length < n) out.push(ref);
+    }
+  }
+  return out;
+}
+
+/** The episode's questions as review:same-person answers them. */
+export function samePersonQuestions(
+  epId: string,
+  st: { doc: IdentitiesDoc; constraints: ReviewConstraints; data: EpisodeData },
+  limit = QUESTION_LIMIT,
+): ResponseOf<'review:same-person'> {
+  const { doc, data } = st;
+  const threshold = doc.metadata.cluster_thresh;
+  const revision = revisionOf(doc);
+  const emb = data.emb;
+  if (!emb) return { ep_id: epId, revision, threshold, pairs: [] };
+  const trackOrder: string[] = [];
+  for (const [t, r] of emb.row) trackOrder[r] = t;
+  const pairs = samePersonCandidates({
+    identities: doc.identities,
+    vectors: emb.data,
+    dim: emb.dim,
+    trackOrder,
+    constraints: st.constraints,
+    minSimilarity: threshold,
+    limit,
+  });
+  const byId = new Map(doc.identities.map((i) => [i.identity_id, i]));
+  return {
+    ep_id: epId,
+    revision,
+    threshold,
+    pairs: pairs.map((p) => ({ ...p, a_faces: identityFaces(byId.get(p.a)!, data), b_faces: identityFaces(byId.get(p.b)!, data) })),
+  };
+}
