@@ -6,6 +6,7 @@ import { identityActions } from './identity';
 import { keyCaps, matches, type KeyLike } from './keys';
 import { generalActions, gridActions, trackNavigationActions } from './navigation';
 import { faceActions, trackActions } from './tracks';
+import { questionActions } from './questions';
 import type { Action, Scope } from './types';
 
 export const ACTIONS: readonly Action[] = [
@@ -16,6 +17,7 @@ export const ACTIONS: readonly Action[] = [
   ...trackNavigationActions,
   ...trackActions,
   ...faceActions,
+  ...questionActions,
 ];
 
 const BY_ID = new Map(ACTIONS.map((a) => [a.id, a]));
@@ -30,6 +32,7 @@ export function action(id: string): Action {
 export function viewScopes(s: Pick<AppState, 'view'>): Scope[] {
   if (s.view === 'people') return ['grid', 'global'];
   if (s.view === 'identity') return ['identity', 'global'];
+  if (s.view === 'questions') return ['questions', 'global'];
   return ['global'];
 }
 
@@ -52,6 +55,7 @@ const SECTIONS: [Scope, string][] = [
   ['grid', 'Identity grid'],
   ['identity', 'Identity tracks'],
   ['faces', 'Face strip of the focused track'],
+  ['questions', 'Questions ("Same person?", "Is this …?")'],
   ['dialog', 'Dialogs'],
 ];
 

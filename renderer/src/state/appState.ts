@@ -12,6 +12,7 @@ import { cleanupSlice, type CleanupSlice } from './pipeline/cleanup';
 import { modelsSlice, type ModelsSlice } from './pipeline/models';
 import { queueSlice, type QueueSlice } from './pipeline/queue';
 import { pipelineSlice, type PipelineSlice } from './pipeline/slice';
+import { questionsSlice, type QuestionsSlice } from './questions/slice';
 import { makeRequests, type Requests } from './requests';
 import { reviewSlice, type ReviewSlice } from './review/slice';
 import { selectionSlice, type SelectionSlice } from './selection/slice';
@@ -27,7 +28,8 @@ export type AppState = EpisodeSlice &
   PipelineSlice &
   CleanupSlice &
   ModelsSlice &
-  QueueSlice;
+  QueueSlice &
+  QuestionsSlice;
 
 
 export interface ErrorInfo {
@@ -64,6 +66,7 @@ export function createAppState(deps: StoreDeps): StateCreator<AppState> {
       ...part(cleanupSlice),
       ...part(modelsSlice),
       ...part(queueSlice),
+      ...part(questionsSlice),
     };
   };
 }

@@ -2,6 +2,7 @@ import { useApp } from '../state/store';
 import { selectors } from '../state/selectors';
 import { IdentityGrid } from '../components/IdentityGrid';
 import { GridToolbar } from '../components/GridToolbar';
+import { QuestionsBadge } from './QuestionsView';
 
 export function PeopleView() {
   const cards = useApp(selectors.visibleCards);
@@ -9,6 +10,7 @@ export function PeopleView() {
   if (loading) return <div className="empty">Loading episode…</div>;
   return (
     <section className="people" aria-label="People">
+      <QuestionsBadge />
       <GridToolbar count={cards.length} />
       <IdentityGrid cards={cards} />
     </section>

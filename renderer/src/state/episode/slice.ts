@@ -93,7 +93,7 @@ function loading(ctx: SliceContext): Pick<EpisodeActions, 'init' | 'refreshEpiso
           set({ castNames: cast.names, detail: null, similarity: null, view: 'people', focusIndex: 0, selectedIds: [], separations: [] });
           accept(opened);
         } catch (err) {
-          get().toast('error', `Could not open ${epId}: ${deps.errorInfo(err).message}`);
+          get().reportError(`Opening ${epId}`, err);
           set({ epId: null, view: 'episodes' });
         } finally {
           set({ loading: false });
@@ -124,7 +124,7 @@ function identityActions({ set, get, deps, tracked }: SliceContext): Pick<Episod
           const detail = await deps.api().getIdentityDetail({ ep_id: epId, identity_id: identityId });
           if (get().detailId === identityId) set({ detail });
         } catch (err) {
-          get().toast('error', `Could not load ${identityId}: ${deps.errorInfo(err).message}`);
+          get().reportError(`Opening ${identityId}`, err);
         }
       }),
     loadSimilarity: (identityId) =>

@@ -1,10 +1,12 @@
-// UI slice: which view is shown, grid sort/filter, the open dialog (as data), toasts. No data from the
-// service here.
+// UI slice: which view is shown (and the way to a route, route.ts), grid sort/filter, the open dialog
+// (as data), toasts. No data from the service here.
 import type { SliceContext } from '../appState';
 import { withoutInternalPaths } from '../../format';
 import type { Dialog } from './dialogs';
+import { plainError } from './errors';
+import type { Route } from './route';
 
-export type View = 'episodes' | 'people' | 'identity' | 'timeline';
+export type View = 'episodes' | 'people' | 'identity' | 'timeline' | 'questions';
 export type SortKey = 'size' | 'unlabeled' | 'similarity';
 export interface Filters {
   unlabeled: boolean;
@@ -33,6 +35,12 @@ interface UiState {
 interface UiActions {
   setTrackOrder: (o: 'time' | 'outliers') => void;
   setView: (view: View) => void;
+  /** Shows the view a route names: opens its episode first when another one (or none) is loaded. */
+  navigate: (route: Route) => Promise<void>;
+  /** An error in plain words: what failed, and why in a sentence for the kind of failure. */
+  reportError: (what: string, err: unknown) => void;
+  /** Errors are about the view they happened on: they go when the reviewer moves on. */
+  clearErrors: () => void;
   setSort: (sort: SortKey) => void;
   setFilter: <K extends keyof Filters>(key: K, value: Filters[K]) => void;
   openDialog: (dialog: Dialog) => void;
@@ -56,9 +64,22 @@ const initialState: UiState = {
   trackOrder: 'time',
 };
 
-const actions = ({ set, get }: SliceContext): UiActions => ({
+async function navigate(get: SliceContext['get'], r: Route): Promise<void> {
+  if (r.view === 'episodes') return get().setView('episodes');
+  if (get().epId !== r.epId || !get().doc) {
+    await get().openEpisode(r.epId);
+    if (get().epId !== r.epId) return;
+  }
+  if (r.view === 'people') return get().backToGrid();
+  if (r.view === 'identity') return get().openIdentity(r.identityId);
+  if (r.view === 'questions') return get().openQuestions();
+  get().setView(r.view);
+}
+
+const actions = ({ set, get, deps }: SliceContext): UiActions => ({
   setTrackOrder: (trackOrder) => set({ trackOrder }),
   setView: (view) => set({ view }),
+  navigate: (r) => navigate(get, r),
   setSort: (sort) => set({ sort }),
   setFilter: (key, value) => set({ filters: { ...get().filters, [key]: value } }),
   openDialog: (dialog) => set({ dialog }),
@@ -72,6 +93,10 @@ const actions = ({ set, get }: SliceContext): UiActions => ({
   },
   dismissToast: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
   setGridColumns: (gridColumns) => set({ gridColumns: Math.max(1, gridColumns) }),
+  reportError: (what, err) => get().toast('error', plainError(what, deps.errorInfo(err))),
+  clearErrors: () => {
+    if (get().toasts.some((t) => t.kind === 'error')) set({ toasts: get().toasts.filter((t) => t.kind !== 'error') });
+  },
 });
 
 export const uiSlice = { initialState, actions };

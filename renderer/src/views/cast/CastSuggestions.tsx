@@ -8,13 +8,11 @@ import { Thumb } from '../../components/Thumb';
 import { useApp } from '../../state/store';
 import { selectors } from '../../state/selectors';
 import { dialog } from '../../state/ui/dialogs';
+import { CAST_QUESTION_MIN_SCORE } from '../../state/questions/selectors';
 import './cast.css';
 
-/**
- * Cards show the best suggestion only above this cosine score: below it the best match of a stranger
- * (≈ 0.0–0.2 with the eval and default packs) would read as a claim. The detail view lists them all.
- */
-export const CARD_HINT_MIN_SCORE = 0.3;
+/** Cards show the best suggestion only from the score "Is this …?" asks at; the detail view lists them all. */
+export const CARD_HINT_MIN_SCORE = CAST_QUESTION_MIN_SCORE;
 
 /** The identity's suggestions, fetched for the open episode's revision on first use. */
 export function useCastSuggestions(identityId: string | null) {

@@ -1,0 +1,97 @@
+// Questions slice: the "Same person?" pairs of the open episode (fetched per revision, like the cast
+// suggestions), which question is on screen, and the answers. y / n on a pair are review commands
+// (a merge, a notSamePerson cannot-link): journalled, undoable; y / n on "Is this <name>?" accept
+// (a label) or reject (cast:reject) the cast library's suggestion.
+import type { ResponseOf } from '../../../../shared/ipc';
+import type { SliceContext } from '../appState';
+import { episodeSelectors } from '../episode/selectors';
+import { mergeTarget, questionSelectors, type Question } from './selectors';
+
+export type SamePersonData = ResponseOf<'review:same-person'>;
+
+interface QuestionsState {
+  samePerson: SamePersonData | null;
+  /** `${epId}@${revision}` the pairs were asked for. */
+  samePersonKey: string | null;
+  /** Index of the question on screen in questionSelectors.questions. */
+  questionIndex: number;
+  /** Answers sent at a revision: hidden until a list fetched after them comes. */
+  answered: { key: string; revision: number }[];
+  /** The last answer given here: what `z` takes back. */
+  lastAnswer: { key: string; yes: boolean } | null;
+  /** The question an undo brings back: shown first when it reappears. */
+  reask: string | null;
+}
+
+interface QuestionsActions {
+  loadSamePerson: (epId: string, revision: number) => Promise<void>;
+  /** The questions view, from its first question. */
+  openQuestions: () => void;
+  /** The next (1) or previous (-1) question, wrapping around. */
+  moveQuestion: (delta: number) => void;
+  answerQuestion: (yes: boolean) => Promise<void>;
+  /** Takes back the last edit (a y or an n on a pair, a y on a cast question) and asks that question again. */
+  undoAnswer: () => Promise<void>;
+}
+
+export type QuestionsSlice = QuestionsState & QuestionsActions;
+
+const initialState: QuestionsState = { samePerson: null, samePersonKey: null, questionIndex: 0, answered: [], lastAnswer: null, reask: null };
+
+async function answer({ get, set }: SliceContext, q: Question, yes: boolean): Promise<void> {
+  const s = get();
+  set({ answered: [...s.answered, { key: q.key, revision: s.revision }], lastAnswer: { key: q.key, yes }, reask: null });
+  if (q.kind === 'cast') {
+    if (yes) return s.acceptCast(q.identityId, q.suggestion.person_id, q.suggestion.name);
+    return s.rejectCast(q.identityId, q.suggestion.person_id);
+  }
+  const [a, b] = [episodeSelectors.identity(s, q.pair.a), episodeSelectors.identity(s, q.pair.b)];
+  if (!a || !b) return;
+  if (!yes) return void (await s.runCommand({ op: 'notSamePerson', identity_ids: [a.identity_id, b.identity_id] }));
+  const { target, source } = mergeTarget(a, b);
+  // A merge that needs confirming (tracks on screen together, a locked side) asks first; cancelled, the question stays.
+  if (!(await s.runCommand({ op: 'merge', target_id: target, source_ids: [source] }))) set({ answered: get().answered.filter((x) => x.key !== q.key) });
+}
+
+const actions = (ctx: SliceContext): QuestionsActions => {
+  const { set, get, deps } = ctx;
+  return {
+    loadSamePerson: async (epId, revision) => {
+      const key = `${epId}@${revision}`;
+      if (get().samePersonKey === key) return;
+      set({ samePersonKey: key });
+      try {
+        const data = await deps.api().getSamePersonQuestions({ ep_id: epId });
+        if (get().samePersonKey !== key) return;
+        set({ samePerson: data, answered: get().answered.filter((a) => a.revision >= data.revision) });
+        const reask = get().reask, at = questionSelectors.questions(get()).findIndex((q) => q.key === reask);
+        if (at >= 0) set({ questionIndex: at, reask: null });
+      } catch (err) {
+        if (get().samePersonKey === key) set({ samePerson: null });
+        get().reportError('Loading the "Same person?" questions', err);
+      }
+    },
+    openQuestions: () => {
+      set({ questionIndex: 0, reask: null });
+      get().openDetail(null);
+      get().setView('questions');
+    },
+    moveQuestion: (delta) => {
+      const n = questionSelectors.questions(get()).length;
+      if (n) set({ questionIndex: (((Math.min(get().questionIndex, n - 1) + delta) % n) + n) % n });
+    },
+    answerQuestion: async (yes) => {
+      const q = questionSelectors.current(get());
+      if (q) await answer(ctx, q, yes);
+    },
+    undoAnswer: async () => {
+      const last = get().lastAnswer;
+      // A rejected suggestion is a fact of the cast library, not an edit of the episode: z cannot take it back.
+      if (last && !last.yes && last.key.startsWith('cast:')) return get().toast('info', 'A rejected cast suggestion is not an edit of the episode: there is nothing to undo');
+      set({ reask: last?.key ?? null, lastAnswer: null, answered: get().answered.filter((a) => a.key !== last?.key) });
+      await get().undo();
+    },
+  };
+};
+
+export const questionsSlice = { initialState, actions };
