@@ -176,3 +176,74 @@ export class QueuePanelPage {
     await this.root.getByTestId('queue-add').click();
   }
 }
+
+/** The questions view ("Same person?", "Is this …?"): one question at a time, answered by keys. */
+export class QuestionsPage {
+  constructor(readonly app: ReviewApp) {}
+
+  get page(): Page {
+    return this.app.page;
+  }
+
+  /** q on the grid, then the first question (or the empty state). */
+  async open(): Promise<void> {
+    await this.app.press('q');
+    await this.shown();
+  }
+
+  /** Waits for the view to show a question or to say there is none. */
+  async shown(): Promise<void> {
+    await this.page.locator('[data-testid="question"], [data-testid="questions-empty"]').first().waitFor();
+    await this.app.settled();
+  }
+
+  /** The question on screen: its key (`same:<a>/<b>` or `cast:<identity>/<person>`), title and "k of n"; null when none. */
+  async current(): Promise<{ key: string; title: string; count: string } | null> {
+    const q = this.page.getByTestId('question');
+    if (!(await q.count())) return null;
+    return {
+      key: (await q.getAttribute('data-question-key')) ?? '',
+      title: (await q.getByTestId('question-title').textContent()) ?? '',
+      count: (await q.getByTestId('question-count').textContent()) ?? '',
+    };
+  }
+
+  /** Every open question's key, by skipping (s) once round the list. */
+  async keys(): Promise<string[]> {
+    const first = await this.current();
+    if (!first) return [];
+    const n = Number(first.count.split(' of ')[1]);
+    const keys = [first.key];
+    for (let i = 1; i < n; i++) {
+      await this.skip();
+      keys.push((await this.current())!.key);
+    }
+    return keys;
+  }
+
+  /** Skips (s) until the question `key` is on screen. */
+  async goTo(key: string): Promise<void> {
+    const keys = await this.keys();
+    if (!keys.includes(key)) throw new Error(`no question ${key} (have ${keys.join(', ')})`);
+    while ((await this.current())?.key !== key) await this.skip();
+  }
+
+  /** s: the next question. */
+  async skip(): Promise<void> {
+    const prev = (await this.current())?.key;
+    await this.app.press('s');
+    await this.page.locator(`[data-testid="question"]:not([data-question-key="${prev}"])`).waitFor();
+  }
+
+  /** Presses y / n / z and waits for the service (a merge or a locked side asks to confirm first: yes). */
+  async answer(key: 'y' | 'n' | 'z'): Promise<void> {
+    const before = (await this.app.probe()).revision;
+    await this.app.press(key);
+    await this.app.settled();
+    while (await this.page.getByTestId('confirm-dialog').count()) {
+      await this.page.getByTestId('confirm-yes').click();
+      await this.app.settled();
+    }
+    await this.app.settled(before);
+  }
+}

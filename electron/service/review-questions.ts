@@ -40,12 +40,27 @@ export function identityFaces(ident: Identity, data: EpisodeData, n = QUESTION_F
   return out;
 }
 
+type Questions = ResponseOf<'review:same-person'>;
+/**
+ * Answers per loaded document and limit: every edit replaces the document (and its constraints with
+ * it), and ranking all pairs of a 2,000-identity episode takes seconds, so it is done once per revision.
+ */
+const answered = new WeakMap<IdentitiesDoc, Map<number, Questions>>();
+
 /** The episode's questions as review:same-person answers them. */
 export function samePersonQuestions(
   epId: string,
   st: { doc: IdentitiesDoc; constraints: ReviewConstraints; data: EpisodeData },
   limit = QUESTION_LIMIT,
-): ResponseOf<'review:same-person'> {
+): Questions {
+  const byLimit = answered.get(st.doc) ?? new Map<number, Questions>();
+  answered.set(st.doc, byLimit);
+  let out = byLimit.get(limit);
+  if (!out) byLimit.set(limit, (out = rankQuestions(epId, st, limit)));
+  return out;
+}
+
+function rankQuestions(epId: string, st: { doc: IdentitiesDoc; constraints: ReviewConstraints; data: EpisodeData }, limit: number): Questions {
   const { doc, data } = st;
   const threshold = doc.metadata.cluster_thresh;
   const revision = revisionOf(doc);

@@ -16,14 +16,21 @@ interface Face {
   ref: string;
 }
 
-/** The open episode's questions, asked again at each revision (the cast suggestions load with them). */
-export function useQuestions() {
+/**
+ * The open episode's questions (the cast suggestions load with them). `live`: asked again at each
+ * revision (the questions view); otherwise once per episode, after the page is idle, so ranking every
+ * pair of a large episode never holds up the grid's first images or an edit.
+ */
+export function useQuestions(live: boolean) {
   const epId = useApp((s) => s.epId);
-  const revision = useApp((s) => s.revision);
+  const revision = useApp((s) => (live ? s.revision : null));
   const load = useApp((s) => s.loadSamePerson);
   useCastSuggestions(null);
   useEffect(() => {
-    if (epId) void load(epId, revision);
+    if (!epId) return;
+    if (revision !== null) return void load(epId, revision);
+    const idle = window.requestIdleCallback(() => void load(epId, null));
+    return () => window.cancelIdleCallback(idle);
   }, [epId, revision, load]);
   return useApp(questionSelectors.questions);
 }
@@ -64,7 +71,7 @@ function SamePerson({ q }: { q: Extract<Question, { kind: 'same' }> }) {
   const b = useIdentitySide(q.pair.b, q.pair.b_faces);
   if (!a || !b) return null;
   return (
-    <Ask title="Same person?" note={`Similarity ${q.pair.similarity.toFixed(2)}. Yes merges them; no keeps them apart for good.`}>
+    <Ask questionKey={q.key} title="Same person?" note={`Similarity ${q.pair.similarity.toFixed(2)}. Yes merges them; no keeps them apart for good.`}>
       <Side {...a} testId="question-a" />
       <Side {...b} testId="question-b" />
     </Ask>
@@ -79,7 +86,7 @@ function IsThis({ q }: { q: Extract<Question, { kind: 'cast' }> }) {
   for (const r of refs ?? []) if (r.face_crop && !known.some((k) => k.epId === r.ep_id && k.ref === r.face_crop)) known.push({ epId: r.ep_id, ref: r.face_crop });
   const name = q.suggestion.name;
   return (
-    <Ask title={`Is this ${name}?`} note={`Score ${q.suggestion.score.toFixed(2)} against ${q.suggestion.references} reference face${q.suggestion.references === 1 ? '' : 's'} from other episodes.`}>
+    <Ask questionKey={q.key} title={`Is this ${name}?`} note={`Score ${q.suggestion.score.toFixed(2)} against ${q.suggestion.references} reference face${q.suggestion.references === 1 ? '' : 's'} from other episodes.`}>
       <Side {...side} testId="question-a" />
       <Side title={name} detail="In the cast library (other episodes)" faces={known.slice(0, QUESTION_FACES)} label={name} testId="question-b" />
     </Ask>
@@ -87,13 +94,14 @@ function IsThis({ q }: { q: Extract<Question, { kind: 'cast' }> }) {
 }
 
 /** The question component both kinds share: the title, the two sides, and the answers. */
-function Ask(props: { title: string; note: string; children: React.ReactNode }) {
-  const position = useApp(questionSelectors.position);
+function Ask(props: { questionKey: string; title: string; note: string; children: React.ReactNode }) {
+  const at = useApp(questionSelectors.position);
+  const of = useApp(questionSelectors.count);
   return (
-    <div className="question" data-testid="question">
+    <div className="question" data-testid="question" data-question-key={props.questionKey}>
       <header className="question-head">
         <h2 data-testid="question-title">{props.title}</h2>
-        <span className="question-count" data-testid="question-count">{position.at} of {position.of}</span>
+        <span className="question-count" data-testid="question-count">{at} of {of}</span>
       </header>
       <div className="question-pair">{props.children}</div>
       <div className="question-answers">
@@ -117,7 +125,7 @@ function useCastReferences(): void {
 }
 
 export function QuestionsView() {
-  const questions = useQuestions();
+  const questions = useQuestions(true);
   useCastReferences();
   const current = useApp(questionSelectors.current);
   const loaded = useApp((s) => s.samePerson !== null && s.samePerson.ep_id === s.epId);
@@ -142,7 +150,7 @@ export function QuestionsView() {
 
 /** On the grid: how many questions are waiting, and the way to them (q). */
 export function QuestionsBadge() {
-  const n = useQuestions().length;
+  const n = useQuestions(false).length;
   if (!n) return null;
   return <ActionButton id="questions.open" text={`${n} question${n === 1 ? '' : 's'}`} className="btn small questions-badge" testId="questions-badge" />;
 }

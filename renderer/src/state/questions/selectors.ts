@@ -69,8 +69,12 @@ export const questionSelectors = {
     const qs = questionSelectors.questions(s);
     return qs.length ? qs[Math.min(s.questionIndex, qs.length - 1)] : null;
   },
-  position(s: AppState): { at: number; of: number } {
+  /** 1-based place of the question on screen ("3 of 7"); 0 when none. */
+  position(s: AppState): number {
     const of = questionSelectors.questions(s).length;
-    return { at: of ? Math.min(s.questionIndex, of - 1) + 1 : 0, of };
+    return of ? Math.min(s.questionIndex, of - 1) + 1 : 0;
+  },
+  count(s: AppState): number {
+    return questionSelectors.questions(s).length;
   },
 };

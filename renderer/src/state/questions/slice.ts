@@ -2,6 +2,7 @@
 // suggestions), which question is on screen, and the answers. y / n on a pair are review commands
 // (a merge, a notSamePerson cannot-link): journalled, undoable; y / n on "Is this <name>?" accept
 // (a label) or reject (cast:reject) the cast library's suggestion.
+import type { ReviewCommand } from '../../../../shared/commands';
 import type { ResponseOf } from '../../../../shared/ipc';
 import type { SliceContext } from '../appState';
 import { episodeSelectors } from '../episode/selectors';
@@ -24,7 +25,8 @@ interface QuestionsState {
 }
 
 interface QuestionsActions {
-  loadSamePerson: (epId: string, revision: number) => Promise<void>;
+  /** The pairs at `revision`, or (null) at any revision already fetched: the grid's count tolerates a stale list. */
+  loadSamePerson: (epId: string, revision: number | null) => Promise<void>;
   /** The questions view, from its first question. */
   openQuestions: () => void;
   /** The next (1) or previous (-1) question, wrapping around. */
@@ -47,17 +49,19 @@ async function answer({ get, set }: SliceContext, q: Question, yes: boolean): Pr
   }
   const [a, b] = [episodeSelectors.identity(s, q.pair.a), episodeSelectors.identity(s, q.pair.b)];
   if (!a || !b) return;
-  if (!yes) return void (await s.runCommand({ op: 'notSamePerson', identity_ids: [a.identity_id, b.identity_id] }));
   const { target, source } = mergeTarget(a, b);
-  // A merge that needs confirming (tracks on screen together, a locked side) asks first; cancelled, the question stays.
-  if (!(await s.runCommand({ op: 'merge', target_id: target, source_ids: [source] }))) set({ answered: get().answered.filter((x) => x.key !== q.key) });
+  const command: ReviewCommand = yes ? { op: 'merge', target_id: target, source_ids: [source] } : { op: 'notSamePerson', identity_ids: [a.identity_id, b.identity_id] };
+  // Not applied (refused, failed, or a merge that asks to confirm first: tracks on screen together, a
+  // locked side): the question stays on screen; a confirmed merge answers it later.
+  if (!(await s.runCommand(command))) set({ answered: get().answered.filter((x) => x.key !== q.key) });
 }
 
 const actions = (ctx: SliceContext): QuestionsActions => {
   const { set, get, deps } = ctx;
   return {
-    loadSamePerson: async (epId, revision) => {
-      const key = `${epId}@${revision}`;
+    loadSamePerson: async (epId, at) => {
+      if (at === null && get().samePersonKey?.startsWith(`${epId}@`)) return;
+      const key = `${epId}@${at ?? get().revision}`;
       if (get().samePersonKey === key) return;
       set({ samePersonKey: key });
       try {

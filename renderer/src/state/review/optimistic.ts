@@ -2,7 +2,7 @@
 // the service uses (`planEdit` → 'applied'); the service's answer replaces it ('confirmed'); a failed
 // request puts the document back ('rolledBack') unless a later state already replaced the optimistic one.
 import { applyCommand, type CommandContext, type ReviewCommand } from '../../../../shared/commands';
-import type { IdentitiesDoc } from '../../../../shared/schema';
+import { emptyConstraints, type IdentitiesDoc } from '../../../../shared/schema';
 import type { ReviewState, TrackSummary } from '../../../../shared/ipc';
 
 export interface DocState {
@@ -49,7 +49,9 @@ function lockedMessage(doc: IdentitiesDoc, command: ReviewCommand, refusal: stri
 }
 
 export function planEdit(doc: IdentitiesDoc, command: ReviewCommand, at: string, tracks: Record<string, TrackSummary>, label: string): EditPlan {
-  const local = applyCommand(doc, command, at, commandContext(tracks));
+  // A "not the same person" answer is a fact of the reviewer constraints, which only the service
+  // holds: planned over none here, recorded on the real ones there.
+  const local = applyCommand(doc, command, at, { ...commandContext(tracks), ...(command.op === 'notSamePerson' ? { constraints: emptyConstraints() } : {}) });
   if (local.ok) return { kind: 'apply', doc: local.doc };
   if (local.code === 'locked' && !('force' in command && command.force)) {
     return { kind: 'confirm', message: lockedMessage(doc, command, local.message), command: { ...command, force: true } as ReviewCommand };

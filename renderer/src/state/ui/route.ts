@@ -76,7 +76,8 @@ export interface RoutedStore<S extends RoutedState> {
  * every change of view the reviewer makes pushes its hash, so back / forward walk the views, and a
  * hash the reviewer changes is navigated to. The steps of one navigation (open the episode, then the
  * identity) make no entries of their own; where it ends replaces the hash it started from.
- * `navigate` is the store's way to a route; `changed` runs on each new route (the old view's errors go).
+ * `navigate` is the store's way to a route; `changed` runs on each move to a new route (the old
+ * view's errors go).
  */
 export function bindRoute<S extends RoutedState>(store: RoutedStore<S>, loc: RouteLocation, navigate: (r: Route) => Promise<void>, changed: (r: Route) => void): () => void {
   const current = () => formatRoute(routeOf(store.getState()));
@@ -84,27 +85,28 @@ export function bindRoute<S extends RoutedState>(store: RoutedStore<S>, loc: Rou
   let navigating = 0;
   /** Where the running navigation goes (popstate and hashchange both report one move). */
   let target: string | null = null;
-  const settle = () => {
-    const next = current();
-    if (next !== shown) changed(parseRoute(next));
-    shown = next;
-  };
+  // A navigation is one change, announced as it starts: what goes wrong on its way (an identity that
+  // is not there) is about where it ends, and stays.
   const go = async (r: Route) => {
     navigating++;
     target = formatRoute(r);
+    changed(r);
     try {
       await navigate(r);
     } finally {
       navigating--;
       if (!navigating) target = null;
-      settle();
+      shown = current();
       if (!navigating && loc.hash() !== shown) loc.replace(shown);
     }
   };
   const offStore = store.subscribe(() => {
-    if (current() === shown) return;
-    settle();
-    if (!navigating && loc.hash() !== shown) loc.push(shown);
+    const next = current();
+    if (next === shown) return;
+    shown = next;
+    if (navigating) return;
+    changed(parseRoute(next));
+    if (loc.hash() !== next) loc.push(next);
   });
   const offLoc = loc.listen(() => {
     const wanted = parseRoute(loc.hash());
