@@ -40,12 +40,13 @@ export type QuestionsSlice = QuestionsState & QuestionsActions;
 
 const initialState: QuestionsState = { samePerson: null, samePersonKey: null, questionIndex: 0, answered: [], lastAnswer: null, reask: null };
 
-async function answer({ get, set }: SliceContext, q: Question, yes: boolean): Promise<void> {
+async function answer({ get, set, tracked }: SliceContext, q: Question, yes: boolean): Promise<void> {
   const s = get();
   set({ answered: [...s.answered, { key: q.key, revision: s.revision }], lastAnswer: { key: q.key, yes }, reask: null });
   if (q.kind === 'cast') {
     if (yes) return s.acceptCast(q.identityId, q.suggestion.person_id, q.suggestion.name);
-    return s.rejectCast(q.identityId, q.suggestion.person_id);
+    // Counted as pending like an edit, so "settled" means the library has the rejection.
+    return tracked(() => s.rejectCast(q.identityId, q.suggestion.person_id));
   }
   const [a, b] = [episodeSelectors.identity(s, q.pair.a), episodeSelectors.identity(s, q.pair.b)];
   if (!a || !b) return;
