@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { samePersonCandidates } from '../../shared/cluster/same-person';
+import { QUESTION_FACES, samePersonCandidates } from '../../shared/cluster/same-person';
 import type { ResponseOf } from '../../shared/ipc';
 import { episodePaths } from '../../shared/layout';
 import { createDispatcher } from '../host/dispatch';
@@ -17,7 +17,6 @@ import { EVAL_DIR } from '../models/eval-pack';
 import { runPipeline } from '../pipeline/orchestrator';
 import { episodeArtifacts } from '../store/artifacts';
 import { Workspace } from '../store/workspace';
-import { QUESTION_FACES } from './review-questions';
 import { ReviewService } from './review-service';
 
 const EP = 'friends-s01e01';

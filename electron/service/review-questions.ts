@@ -2,14 +2,12 @@
 // shared/cluster/same-person.ts ranks, each side shown by a few of its faces. Built from the episode
 // state cache (no I/O): the reviewer's cannot-links are the "no" answers, so an answered pair is gone
 // as soon as the answer is saved, and back after its undo.
-import { samePersonCandidates } from '../../shared/cluster/same-person';
+import { QUESTION_FACES, questionFaces, samePersonCandidates } from '../../shared/cluster/same-person';
 import type { ResponseOf } from '../../shared/ipc';
 import type { IdentitiesDoc, Identity, ReviewConstraints } from '../../shared/schema';
 import { revisionOf, type EpisodeData } from '../store/review';
 import { spread } from './review-views';
 
-/** Faces shown per identity: enough to see a face from a few angles, few enough to stay large. */
-export const QUESTION_FACES = 6;
 /** Questions asked at most per request (the most similar). */
 export const QUESTION_LIMIT = 100;
 
@@ -20,24 +18,9 @@ function trackCrops(data: EpisodeData, trackId: string): string[] {
   return info.faceRows.length ? info.faceRows.filter((f) => !f.rejected).map((f) => f.crop_path) : info.crops;
 }
 
-/**
- * Up to `n` faces of the identity: its cover first, then a face from each track in turn (longest
- * tracks first), each track's faces spread over its time, so the two sides show their range of poses.
- */
+/** Up to `n` faces of the identity: its cover, then faces of its tracks in turn, each track's spread over its time. */
 export function identityFaces(ident: Identity, data: EpisodeData, n = QUESTION_FACES): string[] {
-  const perTrack = ident.track_ids
-    .map((t) => trackCrops(data, t))
-    .filter((c) => c.length > 0)
-    .sort((x, y) => y.length - x.length)
-    .map((crops) => spread(crops, n));
-  const out = ident.canonical_face_path ? [ident.canonical_face_path] : [];
-  for (let round = 0; out.length < n && perTrack.some((c) => c.length > round); round++) {
-    for (const crops of perTrack) {
-      const ref = crops[round];
-      if (ref && !out.includes(ref) && out.length < n) out.push(ref);
-    }
-  }
-  return out;
+  return questionFaces(ident.canonical_face_path, ident.track_ids.map((t) => spread(trackCrops(data, t), n)), n);
 }
 
 type Questions = ResponseOf<'review:same-person'>;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { emptyConstraints } from '../schema/constraints';
-import { samePersonCandidates, type SamePersonIdentity } from './same-person';
+import { questionFaces, samePersonCandidates, type SamePersonIdentity } from './same-person';
 
 const T = (n: number) => `track-${String(n).padStart(5, '0')}`;
 const I = (n: number) => `identity-${String(n).padStart(5, '0')}`;
@@ -42,4 +42,11 @@ test('a reviewer cannot-link, an answered pair and two locked identities named d
   assert.ok(!skip({ identities: named }).includes(`${I(2)} ${I(1)}`));
   const same = named.map((i) => (i.identity_id === I(1) ? { ...i, labels: { person_id: 'joey' } } : i));
   assert.ok(skip({ identities: same }).includes(`${I(2)} ${I(1)}`), 'two locked identities of one name are still asked (a merge is the fix)');
+});
+
+test('questionFaces: the cover, then one face of each track in turn (most faces first), no face twice, at most n', () => {
+  const faces = questionFaces('thumbs/identity-00001/rep.jpg', [['b1'], ['a1', 'a2', 'a3'], [], ['c1', 'c2']], 5);
+  assert.deepEqual(faces, ['thumbs/identity-00001/rep.jpg', 'a1', 'c1', 'b1', 'a2']);
+  assert.deepEqual(questionFaces('a1', [['a1', 'a2']], 6), ['a1', 'a2'], 'the cover is one of the crops');
+  assert.deepEqual(questionFaces('', [], 6), []);
 });

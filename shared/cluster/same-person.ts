@@ -92,3 +92,19 @@ export function samePersonCandidates(input: SamePersonInput): SamePersonPair[] {
   pairs.sort((p, q) => q.similarity - p.similarity || (p.a + p.b).localeCompare(q.a + q.b));
   return input.limit !== undefined ? pairs.slice(0, input.limit) : pairs;
 }
+
+/** Faces a question shows per identity: enough to see a face from a few angles, few enough to stay large. */
+export const QUESTION_FACES = 6;
+
+/**
+ * Up to `n` faces to show an identity by in a question: its cover, then one face of each track in
+ * turn (tracks with the most faces first), so the side shows the range of its tracks' looks.
+ */
+export function questionFaces(cover: string, perTrack: readonly (readonly string[])[], n: number): string[] {
+  const tracks = perTrack.filter((c) => c.length > 0).sort((x, y) => y.length - x.length);
+  const out = cover ? [cover] : [];
+  for (let round = 0; out.length < n && tracks.some((c) => c.length > round); round++) {
+    for (const c of tracks) if (c[round] && !out.includes(c[round]) && out.length < n) out.push(c[round]);
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 // The questions asked one at a time: "Same person?" about two identities (review:same-person), then
 // "Is this <name>?" about an unlabeled identity and its best cast-library suggestion. Built from the
 // live document, so a question an optimistic edit answered (a merge, a label) is gone at once.
+import { QUESTION_FACES, questionFaces } from '../../../../shared/cluster/same-person';
 import type { SamePersonQuestion } from '../../../../shared/ipc';
 import type { Identity } from '../../../../shared/schema';
 import type { AppState } from '../appState';
@@ -17,8 +18,7 @@ export type Question =
  * the best match of a stranger (≈ 0.0–0.2 with the eval and default packs) would read as a claim.
  */
 export const CAST_QUESTION_MIN_SCORE = 0.3;
-/** Faces shown per side of a question. */
-export const QUESTION_FACES = 6;
+export { QUESTION_FACES };
 
 export const pairQuestionKey = (a: string, b: string) => `same:${a}/${b}`;
 export const castQuestionKey = (identityId: string, personId: string) => `cast:${identityId}/${personId}`;
@@ -33,12 +33,7 @@ export function mergeTarget(a: Identity, b: Identity): { target: string; source:
 
 /** Up to `n` faces of an identity from the track summaries: its cover, then a sample of each track in turn. */
 export function identityFaces(ident: Identity, tracks: AppState['tracks'], n = QUESTION_FACES): string[] {
-  const samples = ident.track_ids.map((t) => tracks[t]?.sample_crops ?? []).filter((c) => c.length > 0).sort((x, y) => y.length - x.length);
-  const out = ident.canonical_face_path ? [ident.canonical_face_path] : [];
-  for (let round = 0; out.length < n && samples.some((c) => c.length > round); round++) {
-    for (const c of samples) if (c[round] && !out.includes(c[round]) && out.length < n) out.push(c[round]);
-  }
-  return out;
+  return questionFaces(ident.canonical_face_path, ident.track_ids.map((t) => tracks[t]?.sample_crops ?? []), n);
 }
 
 let memo: { doc: unknown; data: unknown; cast: unknown; answered: unknown; out: Question[] } | null = null;
