@@ -53,6 +53,7 @@ test('"Same person?": n is a cannot-link that survives a reload, z takes it back
     const badge = app.page.getByTestId('questions-badge');
     await badge.waitFor();
     assert.match((await badge.textContent()) ?? '', /^\d+ questions? \(q\)$/);
+    await snapshot(app.page, 'questions-badge');
     await questions.open();
     assert.match(await app.page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash), /^#\/ep\/friends-s01e01\/questions$/);
 

@@ -46,7 +46,7 @@ function helpers({ set, get, deps }: SliceContext) {
     if (e.code === 'conflict') {
       get().toast('warn', `The episode was changed elsewhere (revision ${e.revision ?? '?'}); reloaded the latest state. Please redo "${what}" if still needed.`);
       await get().reload();
-    } else get().toast('error', `${what} failed: ${e.message}`);
+    } else get().reportError(what, err);
   };
   const followUp = async (f: FollowUp) => {
     if (f.then) await get().runCommand(f.then);
