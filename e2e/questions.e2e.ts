@@ -3,7 +3,7 @@
 // review_constraints.json and the pair stays gone after a reload, z takes the answer back, y merges
 // (identities.json) and z undoes the merge; in episode 2, after Joey and Ross were named and locked in
 // episode 1, "Is this Joey?" shows the identity beside Joey's reference faces, y names it, z takes it
-// back, and n on "Is this Ross?" is a rejection in the cast library.
+// back, and n on "Is this Ross?" is a rejection in the cast library that z takes back too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -101,7 +101,7 @@ test('"Same person?": n is a cannot-link that survives a reload, z takes it back
   });
 });
 
-test('"Is this Joey?" in episode 2: the identity beside Joey\'s reference faces; y names it, z takes it back; n on Ross rejects', async () => {
+test('"Is this Joey?" in episode 2: the identity beside Joey\'s reference faces; y names it, z takes it back; n on Ross rejects, z takes that back', async () => {
   await withFailureShot(e2e.handle, 'questions-cast', async () => {
     const { app, fixture } = e2e;
     const questions = new QuestionsPage(app);
@@ -135,6 +135,13 @@ test('"Is this Joey?" in episode 2: the identity beside Joey\'s reference faces;
     const cast = JSON.parse(readFileSync(join(e2e.workspace, 'data/cast/friends/cast.json'), 'utf8'));
     assert.ok(cast.rejections.some((r: { ep_id: string; identity_id: string; person_id: string }) => r.ep_id === EP2 && r.identity_id === fixture.ross && r.person_id === 'ross'));
     assert.deepEqual(labels(fixture.ross), {}, 'rejecting never labels');
+
+    // z takes the rejection back: out of the library, and the question is asked again.
+    await app.press('z');
+    await app.page.locator(`[data-testid="question"][data-question-key="${rossKey}"]`).waitFor();
+    await app.settled();
+    const after = JSON.parse(readFileSync(join(e2e.workspace, 'data/cast/friends/cast.json'), 'utf8'));
+    assert.ok(!after.rejections.some((r: { identity_id: string; person_id: string }) => r.identity_id === fixture.ross && r.person_id === 'ross'));
     assert.deepEqual(e2e.handle.errors, []);
   });
 });

@@ -207,6 +207,15 @@ export class CastLibrary {
     });
   }
 
+  /** Forgets a rejection (the reviewer took the "no" back): the person may be suggested for the identity again. */
+  async unreject(epId: string, identityId: string, personId: string): Promise<void> {
+    await this.update(parseEpId(epId).show, (s) => {
+      const doc = structuredClone(s.doc);
+      doc.rejections = doc.rejections.filter((r) => !(r.ep_id === epId && r.identity_id === identityId && r.person_id === personId));
+      return { doc, embeddings: s.embeddings };
+    });
+  }
+
   /**
    * Removes one reference of a person (the reviewer saw a wrong face among them) and remembers it, so
    * the next sync of its episode does not bring it back.

@@ -47,6 +47,11 @@ test('labeling in episode 1 feeds the library; episode 2 gets the right names fi
   assert.ok(!r.suggestions[ep2.identityIds[0]].some((x) => x.person_id === 'ada-lovelace'));
   const again = await new ReviewService({ workspace: root, host: 'test' }).getCastSuggestions({ ep_id: 'demo-s01e02' });
   assert.ok(!again.suggestions[ep2.identityIds[0]].some((x) => x.person_id === 'ada-lovelace'), 'remembered on disk');
+  // Taken back (the reviewer's undo of the "no"): suggested first again, and gone from the library file; then rejected again.
+  const back = await svc.unrejectCastSuggestion({ ep_id: 'demo-s01e02', identity_id: ep2.identityIds[0], person_id: 'ada-lovelace' });
+  assert.equal(back.suggestions[ep2.identityIds[0]][0].person_id, 'ada-lovelace');
+  assert.deepEqual((await new ReviewService({ workspace: root, host: 'test' }).cast.load('demo')).doc.rejections, []);
+  await svc.rejectCastSuggestion({ ep_id: 'demo-s01e02', identity_id: ep2.identityIds[0], person_id: 'ada-lovelace' });
 
   // Undoing a lock removes its references again.
   const st = await svc.openEpisode({ ep_id: 'demo-s01e01' });

@@ -136,11 +136,20 @@ export class ReviewCast<S extends { doc: IdentitiesDoc }> {
     return this.host.guard(() => this.host.serial(epId, async () => this.suggestionsOf(epId, (await this.host.state(epId)).doc)));
   }
 
-  async rejectCastSuggestion(req: RequestOf<'cast:reject'>): Promise<ResponseOf<'cast:reject'>> {
+  rejectCastSuggestion(req: RequestOf<'cast:reject'>): Promise<ResponseOf<'cast:reject'>> {
+    return this.rejection(req, (epId) => this.library.reject(epId, req.identity_id, req.person_id));
+  }
+
+  unrejectCastSuggestion(req: RequestOf<'cast:unreject'>): Promise<ResponseOf<'cast:unreject'>> {
+    return this.rejection(req, (epId) => this.library.unreject(epId, req.identity_id, req.person_id));
+  }
+
+  /** Records or forgets a rejection, then answers the episode's suggestions as they now are. */
+  private rejection(req: { ep_id: string }, change: (epId: string) => Promise<void>): Promise<ResponseOf<'cast:reject'>> {
     const epId = this.host.epId(req.ep_id);
     return this.host.guard(() =>
       this.host.serial(epId, async () => {
-        await this.library.reject(epId, req.identity_id, req.person_id);
+        await change(epId);
         return this.suggestionsOf(epId, (await this.host.state(epId)).doc);
       }),
     );

@@ -129,6 +129,7 @@ export class ReviewService implements ServiceApi {
   exportScreenTime(req: RequestOf<'screentime:export'>) { return this.castApi.exportScreenTime(req); }
   getCastSuggestions(req: RequestOf<'cast:suggestions'>) { return this.castApi.getCastSuggestions(req); }
   rejectCastSuggestion(req: RequestOf<'cast:reject'>) { return this.castApi.rejectCastSuggestion(req); }
+  unrejectCastSuggestion(req: RequestOf<'cast:unreject'>) { return this.castApi.unrejectCastSuggestion(req); }
   getCastReferences(req: RequestOf<'cast:references'>) { return this.castApi.getCastReferences(req); }
   removeCastReference(req: RequestOf<'cast:remove-reference'>) { return this.castApi.removeCastReference(req); }
   importCastList(req: RequestOf<'cast:import'>) { return this.castApi.importCastList(req); }

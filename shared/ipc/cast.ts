@@ -66,6 +66,12 @@ export const castContract = {
     request: z.strictObject({ ep_id: epIdSchema, identity_id: identityIdSchema, person_id: personIdSchema }),
     response: castSuggestionsResponseSchema,
   },
+  /** Takes a rejection back (the reviewer's undo of "no, this is not <person>"): suggested again. */
+  unrejectCastSuggestion: {
+    channel: 'cast:unreject',
+    request: z.strictObject({ ep_id: epIdSchema, identity_id: identityIdSchema, person_id: personIdSchema }),
+    response: castSuggestionsResponseSchema,
+  },
   getCastReferences: { channel: 'cast:references', request: z.strictObject({ show: showSchema }), response: castReferencesResponseSchema },
   removeCastReference: {
     channel: 'cast:remove-reference',

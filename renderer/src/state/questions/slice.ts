@@ -19,7 +19,7 @@ interface QuestionsState {
   /** Answers sent at a revision: hidden until a list fetched after them comes. */
   answered: { key: string; revision: number }[];
   /** The last answer given here: what `z` takes back. */
-  lastAnswer: { key: string; yes: boolean } | null;
+  lastAnswer: { question: Question; yes: boolean } | null;
   /** The question an undo brings back: shown first when it reappears. */
   reask: string | null;
 }
@@ -32,7 +32,7 @@ interface QuestionsActions {
   /** The next (1) or previous (-1) question, wrapping around. */
   moveQuestion: (delta: number) => void;
   answerQuestion: (yes: boolean) => Promise<void>;
-  /** Takes back the last edit (a y or an n on a pair, a y on a cast question) and asks that question again. */
+  /** Takes back the last answer (an undo of its edit, or of a cast rejection) and asks that question again. */
   undoAnswer: () => Promise<void>;
 }
 
@@ -42,7 +42,7 @@ const initialState: QuestionsState = { samePerson: null, samePersonKey: null, qu
 
 async function answer({ get, set, tracked }: SliceContext, q: Question, yes: boolean): Promise<void> {
   const s = get();
-  set({ answered: [...s.answered, { key: q.key, revision: s.revision }], lastAnswer: { key: q.key, yes }, reask: null });
+  set({ answered: [...s.answered, { key: q.key, revision: s.revision }], lastAnswer: { question: q, yes }, reask: null });
   if (q.kind === 'cast') {
     if (yes) return s.acceptCast(q.identityId, q.suggestion.person_id, q.suggestion.name);
     // Counted as pending like an edit, so "settled" means the library has the rejection.
@@ -55,6 +55,20 @@ async function answer({ get, set, tracked }: SliceContext, q: Question, yes: boo
   // Not applied (refused, failed, or a merge that asks to confirm first: tracks on screen together, a
   // locked side): the question stays on screen; a confirmed merge answers it later.
   if (!(await s.runCommand(command))) set({ answered: get().answered.filter((x) => x.key !== q.key) });
+}
+
+async function unreject({ get, set, deps, tracked }: SliceContext, q: Extract<Question, { kind: 'cast' }>): Promise<void> {
+  const epId = get().epId;
+  if (!epId) return;
+  await tracked(async () => {
+    try {
+      set({ castSuggestions: await deps.api().unrejectCastSuggestion({ ep_id: epId, identity_id: q.identityId, person_id: q.suggestion.person_id }) });
+      const at = questionSelectors.questions(get()).findIndex((x) => x.key === q.key);
+      if (at >= 0) set({ questionIndex: at, reask: null });
+    } catch (err) {
+      get().reportError(`Taking back "not ${q.suggestion.name}"`, err);
+    }
+  });
 }
 
 const actions = (ctx: SliceContext): QuestionsActions => {
@@ -91,9 +105,10 @@ const actions = (ctx: SliceContext): QuestionsActions => {
     },
     undoAnswer: async () => {
       const last = get().lastAnswer;
-      // A rejected suggestion is a fact of the cast library, not an edit of the episode: z cannot take it back.
-      if (last && !last.yes && last.key.startsWith('cast:')) return get().toast('info', 'A rejected cast suggestion is not an edit of the episode: there is nothing to undo');
-      set({ reask: last?.key ?? null, lastAnswer: null, answered: get().answered.filter((a) => a.key !== last?.key) });
+      const key = last?.question.key ?? null;
+      set({ reask: key, lastAnswer: null, answered: get().answered.filter((a) => a.key !== key) });
+      // A rejected name is a fact of the cast library, not an edit of the episode: taken back there.
+      if (last?.question.kind === 'cast' && !last.yes) return unreject(ctx, last.question);
       await get().undo();
     },
   };
