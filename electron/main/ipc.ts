@@ -32,14 +32,22 @@ export function isAppFrame(frame: { url: string; parent: unknown } | null | unde
   }
 }
 
-export function registerIpc(ipc: IpcMainLike, served: Served, isTrusted: (event: IpcMainInvokeEvent) => boolean = (e) => isAppFrame(e.senderFrame)): () => void {
+export function registerIpc(
+  ipc: IpcMainLike,
+  served: Served,
+  isTrusted: (event: IpcMainInvokeEvent) => boolean = (e) => isAppFrame(e.senderFrame),
+  /** Sees each answer (main's media roots learn the folder of a video a run was started on). */
+  onAnswer?: (channel: string, payload: unknown, answer: unknown) => void,
+): () => void {
   const dispatch = createDispatcher(served);
   for (const channel of CHANNELS) {
     ipc.handle(channel, async (event, payload) => {
       if (!isTrusted(event)) {
         return { ok: false, error: { code: 'invalid_request', message: `${channel}: refused, the sender is not the app's own page` } };
       }
-      return dispatch(channel, payload);
+      const answer = await dispatch(channel, payload);
+      onAnswer?.(channel, payload, answer);
+      return answer;
     });
   }
   return () => {

@@ -1,5 +1,5 @@
 // Electron main: thin. One locked-down window, the app:// protocol for the renderer build, media:// for
-// crops (the same confinement function as the web host), IPC through the dispatcher both hosts share
+// crops, frames and the episode's video (the same confinement as the web host, over the media roots), IPC through the dispatcher both hosts share
 // (electron/host/dispatch.ts), a menu. Main imports host code from electron/host/, never electron/web/.
 // Pipeline and cleanup jobs run in utility processes behind the ReviewService; a WorkspaceSwitcher holds the current
 // service so "Change workspace…" (native folder dialog) can swap it for one on another root.
@@ -12,6 +12,7 @@ import { layoutFrom } from './paths';
 import { MEDIA_SCHEME, PRIVILEGED_SCHEMES, appHandler, mediaHandler } from './protocols';
 import { APP_FILES } from '../../shared/layout';
 import { initialWorkspace, jsonRecentStore } from './workspaces';
+import { MediaRoots, mediaRootsFrom } from './media-roots';
 import { utilityJobs } from './utility-jobs';
 
 const { appRoot, rendererDir, preloadPath } = layoutFrom(import.meta.dirname);
@@ -78,9 +79,13 @@ if (!app.requestSingleInstanceLock()) {
     // No camera, microphone, notifications, … for the app's pages.
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     protocol.handle(APP_SCHEME, appHandler(rendererDir));
-    protocol.handle(MEDIA_SCHEME, mediaHandler(() => service.ws));
+    // Videos play from the workspace and these folders only (electron/media/video.ts).
+    const mediaRoots = new MediaRoots(mediaRootsFrom({ argv: process.argv, env: process.env, videos: app.getPath('videos') }));
+    protocol.handle(MEDIA_SCHEME, mediaHandler(() => service.ws, () => mediaRoots.list()));
 
-    registerIpc(ipcMain, service, (event) => isAppFrame(event.senderFrame) && !!win && event.sender === win.webContents);
+    registerIpc(ipcMain, service, (event) => isAppFrame(event.senderFrame) && !!win && event.sender === win.webContents, (channel, payload, answer) =>
+      mediaRoots.noteAnswer(channel, payload, answer),
+    );
     buildMenu();
 
     win = new BrowserWindow({

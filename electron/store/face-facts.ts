@@ -1,16 +1,18 @@
-// faces.jsonl without its embeddings: the fields review needs (which track, which frame, crop, quality,
+// faces.jsonl without its embeddings: the fields review needs (which track, which frame and box, crop, quality,
 // rejection). Validating 512 floats per row again on every open would cost seconds on a long episode;
 // the pipeline validated them on write and `screenalytics validate` checks them fully. Embeddings are
 // read from the .npy files instead.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
+import { bboxSchema } from '../../shared/schema/common';
 import { StoreError, zodIssues } from './errors';
 
 const faceFactsSchema = z.looseObject({
   face_id: z.string(),
   track_id: z.string(),
   frame_idx: z.number().int().nonnegative(),
+  bbox: bboxSchema,
   quality_score: z.number(),
   crop_path: z.string().default(''),
   rejection_reason: z.string().optional(),

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { reviewCommandSchema, trackEditSchema } from '../commands/schema';
 import { stepKindSchema } from '../commands/history';
-import { epIdSchema, faceIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonNegInt, trackIdSchema } from '../schema';
+import { bboxSchema, epIdSchema, faceIdSchema, identitiesDocSchema, identityIdSchema, identitySchema, nonNegInt, trackIdSchema } from '../schema';
 import { emptyRequest, epRequest, mediaRef, type ContractTable } from './core';
 
 export const historyStateSchema = z.strictObject({
@@ -60,7 +60,17 @@ const detailTrack = trackSummarySchema.extend({
   /** All crops of the track in time order (faces.jsonl crop_path, else sample_thumbs). */
   crops: z.array(mediaRef),
   /** The track's faces.jsonl rows in time order (empty without faces.jsonl): what review:edit-track splits at or rejects. */
-  face_rows: z.array(z.strictObject({ face_id: faceIdSchema, crop_path: z.string(), rejected: z.boolean() })),
+  face_rows: z.array(
+    z.strictObject({
+      face_id: faceIdSchema,
+      crop_path: z.string(),
+      rejected: z.boolean(),
+      /** Where the face is: its source frame, that frame's time in seconds, and its normalised [x1, y1, x2, y2] box. */
+      frame_idx: nonNegInt,
+      ts_s: z.number(),
+      bbox: bboxSchema,
+    }),
+  ),
   /** Mean faces.jsonl quality_score (null when unknown). */
   quality: z.number().nullable(),
   /** Cosine similarity of the track embedding to the identity centroid (null without track_embeddings.npy); low = outlier. */

@@ -10,13 +10,31 @@ import { readJsonlStream } from '../jsonl';
 import { readNpy } from '../npy';
 import type { Workspace } from '../workspace';
 
+export interface FaceRow {
+  face_id: string;
+  crop_path: string;
+  rejected: boolean;
+  frame_idx: number;
+  /** The frame's time, on the track's own frame → time line (its frame_span against start_s..end_s). */
+  ts_s: number;
+  /** Normalised [x1, y1, x2, y2] in the source frame. */
+  bbox: [number, number, number, number];
+}
+
+/** Time of source frame `frame` inside `track`: linear between the track's first and last frame. */
+export function frameTime(track: Pick<Track, 'start_s' | 'end_s' | 'frame_span'>, frame: number): number {
+  const [f0, f1] = track.frame_span;
+  if (f1 <= f0) return track.start_s;
+  return track.start_s + ((frame - f0) / (f1 - f0)) * (track.end_s - track.start_s);
+}
+
 export interface TrackInfo {
   track: Track;
   faces: number;
   /** Crop refs in time order (faces' crop_path; legacy sample_thumbs when faces carry none). */
   crops: string[];
-  /** faces.jsonl rows of the track in time order: what a reviewer splits at or rejects. */
-  faceRows: Array<{ face_id: string; crop_path: string; rejected: boolean }>;
+  /** faces.jsonl rows of the track in time order: what a reviewer splits at or rejects, and where the face is in its frame. */
+  faceRows: FaceRow[];
   quality: number | null;
 }
 
@@ -54,11 +72,11 @@ export async function loadEpisodeData(ws: Workspace, epId: string): Promise<Epis
   }
   const facesPath = ws.abs(p.faces);
   if (await exists(facesPath)) {
-    const perTrack = new Map<string, { frame: number; crop: string; q: number; id: string; rejected: boolean }[]>();
+    const perTrack = new Map<string, { frame: number; crop: string; q: number; id: string; rejected: boolean; bbox: FaceRow['bbox'] }[]>();
     for await (const f of episodeArtifacts(ws, epId).faceFacts()) {
       let list = perTrack.get(f.track_id);
       if (!list) perTrack.set(f.track_id, (list = []));
-      list.push({ frame: f.frame_idx, crop: f.crop_path, q: f.quality_score, id: f.face_id, rejected: !!f.rejection_reason });
+      list.push({ frame: f.frame_idx, crop: f.crop_path, q: f.quality_score, id: f.face_id, rejected: !!f.rejection_reason, bbox: f.bbox });
     }
     for (const [trackId, list] of perTrack) {
       const info = tracks.get(trackId);
@@ -66,7 +84,9 @@ export async function loadEpisodeData(ws: Workspace, epId: string): Promise<Epis
       list.sort((a, b) => a.frame - b.frame);
       info.faces = list.length;
       info.crops = list.map((x) => x.crop).filter((c) => c !== '');
-      info.faceRows = list.map((x) => ({ face_id: x.id, crop_path: x.crop, rejected: x.rejected }));
+      info.faceRows = list.map((x) => ({
+        face_id: x.id, crop_path: x.crop, rejected: x.rejected, frame_idx: x.frame, ts_s: frameTime(info.track, x.frame), bbox: x.bbox,
+      }));
       info.quality = list.reduce((s, x) => s + x.q, 0) / list.length;
     }
   }

@@ -1,6 +1,8 @@
 // Actions on the open identity's tracks (the selection, or the focused track) and on the faces of the
-// focused track (the face strip): split off, move, remove; split a track at a face, reject a face.
+// focused track (the face strip): split off, move, remove; split a track at a face, reject a face; and
+// the context behind a track: a face in its source frame, the track played from the episode's video.
 import type { AppState } from '../state/appState';
+import type { DetailTrack } from '../state/selectors';
 import { selectionSelectors } from '../state/selection/selectors';
 import { dialog } from '../state/ui/dialogs';
 import type { Action } from './types';
@@ -19,6 +21,31 @@ async function removeTracks(s: AppState, get: () => AppState): Promise<void> {
   for (const t of tracks) if (!(await get().runCommand({ op: 'removeTrack', track_id: t }))) break;
   if (tracks.length) s.setSelectedTracks([]);
 }
+
+type FaceRow = DetailTrack['face_rows'][number];
+
+/** The face a track is shown by in its frame: the picked one, else its middle face that is not rejected. */
+export function frameFace(t: DetailTrack, picked: FaceRow | null): FaceRow | null {
+  if (picked && t.face_rows.some((f) => f.face_id === picked.face_id)) return picked;
+  const kept = t.face_rows.filter((f) => !f.rejected);
+  const list = kept.length ? kept : t.face_rows;
+  return list[Math.floor((list.length - 1) / 2)] ?? null;
+}
+
+/** Opens the source frame of `face` (default: frameFace of `t`) with its box. */
+export function showInFrame(s: AppState, t: DetailTrack, face: FaceRow | null = frameFace(t, selectionSelectors.pickedFace(s))): void {
+  if (!s.epId || !face) return;
+  s.openDialog(dialog('frame', { epId: s.epId, tsS: face.ts_s, bbox: face.bbox, caption: `${t.track_id} · ${face.face_id}` }));
+}
+
+/** Plays track `t` from the episode's video with its faces' boxes. */
+export function playTrack(s: AppState, t: DetailTrack): void {
+  if (!s.epId) return;
+  const boxes = t.face_rows.map((f) => ({ ts_s: f.ts_s, bbox: f.bbox }));
+  s.openDialog(dialog('player', { epId: s.epId, trackId: t.track_id, startS: t.start_s, endS: t.end_s, boxes }));
+}
+
+const focused = (s: AppState) => (s.view === 'identity' ? selectionSelectors.focusedTrack(s) : undefined);
 
 export const trackActions: Action[] = [
   {
@@ -50,6 +77,30 @@ export const trackActions: Action[] = [
     scope: 'identity',
     enabled: hasTargets,
     perform: ({ get }) => removeTracks(get(), get),
+  },
+  {
+    id: 'tracks.frame',
+    label: 'Show the picked face (else the focused track\'s middle face) in its source frame',
+    button: 'Show in frame',
+    keys: ['f'],
+    scope: 'identity',
+    enabled: (s) => (focused(s)?.face_rows.length ?? 0) > 0,
+    perform: ({ get }) => {
+      const t = focused(get());
+      if (t) showInFrame(get(), t);
+    },
+  },
+  {
+    id: 'tracks.play',
+    label: 'Play the focused track from the video, its face boxed',
+    button: 'Play track',
+    keys: ['p'],
+    scope: 'identity',
+    enabled: (s) => !!focused(s),
+    perform: ({ get }) => {
+      const t = focused(get());
+      if (t) playTrack(get(), t);
+    },
   },
 ];
 

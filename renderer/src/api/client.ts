@@ -10,6 +10,8 @@ import {
   createClientApi,
   eventMethod,
   mediaUrl as contractMediaUrl,
+  episodeVideoUrl as contractVideoUrl,
+  frameUrl as contractFrameUrl,
   IpcFailure,
   type ClientApi,
   type IpcError,
@@ -137,6 +139,16 @@ export function getApi(): ClientApi {
 
 export function mediaUrl(epId: string, ref: string): string {
   return ref ? contractMediaUrl(isElectron() ? 'electron' : 'web', epId, ref) : '';
+}
+
+/** The episode's video, served with range requests (web host route or Electron's media://). */
+export function videoUrl(epId: string): string {
+  return contractVideoUrl(isElectron() ? 'electron' : 'web', epId);
+}
+
+/** The episode's source frame nearest `tsS` seconds, extracted by the host on demand. */
+export function frameUrl(epId: string, tsS: number): string {
+  return contractFrameUrl(isElectron() ? 'electron' : 'web', epId, tsS);
 }
 
 export function errorInfo(err: unknown): { code: string; message: string; revision?: number } {

@@ -9,6 +9,8 @@ import { SettingsDialog } from './SettingsDialog';
 import { CastReferences } from '../views/cast/CastReferences';
 import { CleanupDialog } from './CleanupDialog';
 import { WorkspacePathDialog } from './WorkspacePicker';
+import { FrameViewer } from './FrameViewer';
+import { TrackPlayer } from './TrackPlayer';
 
 /** The one host of the store's dialogs: the open dialog is a descriptor `{kind, props}`, rendered by kind. */
 export function Dialogs() {
@@ -27,5 +29,7 @@ export function Dialogs() {
     case 'settings': return <SettingsDialog onClose={close} />;
     case 'cleanup': return <CleanupDialog {...dialog.props} onClose={close} />;
     case 'workspace-path': return <WorkspacePathDialog onClose={close} />;
+    case 'frame': return <FrameViewer {...dialog.props} onClose={close} />;
+    case 'player': return <TrackPlayer {...dialog.props} onClose={close} />;
   }
 }

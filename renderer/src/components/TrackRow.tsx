@@ -3,6 +3,7 @@ import { useApp } from '../state/store';
 import type { DetailTrack } from '../state/selectors';
 import { Thumb } from './Thumb';
 import { TrackFaces } from './TrackFaces';
+import { playTrack, showInFrame } from '../actions/tracks';
 
 const MAX_CROPS = 10;
 
@@ -11,6 +12,26 @@ function sampleCrops(crops: string[]): string[] {
   if (crops.length <= MAX_CROPS) return crops;
   const step = (crops.length - 1) / (MAX_CROPS - 1);
   return Array.from({ length: MAX_CROPS }, (_, i) => crops[Math.round(i * step)]);
+}
+
+/** This row's "Show in frame" (its picked face, else its middle face) and "Play track" (keys f / p on the focused row). */
+function TrackContextButtons({ track: t }: { track: DetailTrack }) {
+  const run = (e: React.MouseEvent, f: (s: ReturnType<typeof useApp.getState>) => void) => {
+    e.stopPropagation();
+    f(useApp.getState());
+  };
+  return (
+    <span className="track-context">
+      <button type="button" className="btn small" disabled={t.face_rows.length === 0} data-testid="show-in-frame"
+        title="Show the picked face (else the track's middle face) in its source frame (f)" onClick={(e) => run(e, (s) => showInFrame(s, t))}>
+        Show in frame
+      </button>
+      <button type="button" className="btn small" data-testid="play-track" title="Play the track from the video, its face boxed (p)"
+        onClick={(e) => run(e, (s) => playTrack(s, t))}>
+        Play track
+      </button>
+    </span>
+  );
 }
 
 export const TrackRow = memo(function TrackRow(props: { track: DetailTrack; index: number; focused: boolean; selected: boolean }) {
@@ -44,6 +65,7 @@ export const TrackRow = memo(function TrackRow(props: { track: DetailTrack; inde
         <span>conf {t.avg_conf.toFixed(2)}</span>
         {t.quality != null && <span>quality {t.quality.toFixed(2)}</span>}
         {sim != null && <span className={`sim${sim < 0.5 ? ' low' : ''}`} title="Similarity to the identity centroid">sim {sim.toFixed(2)}</span>}
+        <TrackContextButtons track={t} />
       </div>
       {focused && t.face_rows.length > 0 ? (
         <TrackFaces track={t} />

@@ -1,0 +1,124 @@
+// "Play the track": the episode's video (range requests) from the track's start to its end, paused at
+// the end with a replay, and the track's face box drawn over it, following the video's own clock: a
+// box per decoded frame (requestVideoFrameCallback), or per animation frame where that is missing.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { videoUrl } from '../api/client';
+import { Dialog } from './Dialog';
+import { boxAt, keyframes, type TimedBox } from './trackBoxes';
+import './media.css';
+
+export interface TrackPlayerProps {
+  epId: string;
+  trackId: string;
+  startS: number;
+  endS: number;
+  boxes: TimedBox[];
+  onClose: () => void;
+}
+
+type VideoWithFrames = HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number; cancelVideoFrameCallback?: (h: number) => void };
+
+/** Calls `tick` on every new video frame (or animation frame) while mounted. */
+function useFrameLoop(video: React.RefObject<VideoWithFrames | null>, tick: (v: HTMLVideoElement) => void): void {
+  useEffect(() => {
+    const v = video.current;
+    if (!v) return;
+    let handle = 0;
+    let stopped = false;
+    const byVideo = typeof v.requestVideoFrameCallback === 'function';
+    const step = () => {
+      if (stopped) return;
+      tick(v);
+      handle = byVideo ? v.requestVideoFrameCallback!(step) : requestAnimationFrame(step);
+    };
+    step();
+    // Seeks and pauses produce no new frame callback: draw on those too.
+    v.addEventListener('seeked', step);
+    v.addEventListener('timeupdate', step);
+    return () => {
+      stopped = true;
+      v.removeEventListener('seeked', step);
+      v.removeEventListener('timeupdate', step);
+      if (byVideo) v.cancelVideoFrameCallback?.(handle);
+      else cancelAnimationFrame(handle);
+    };
+  }, [video, tick]);
+}
+
+export function TrackPlayer({ epId, trackId, startS, endS, boxes, onClose }: TrackPlayerProps) {
+  const video = useRef<VideoWithFrames>(null);
+  const rect = useRef<SVGRectElement>(null);
+  const frames = useMemo(() => keyframes(boxes), [boxes]);
+  const [error, setError] = useState<string | null>(null);
+  const [ended, setEnded] = useState(false);
+  const [now, setNow] = useState(startS);
+
+  const tick = useMemo(
+    () => (v: HTMLVideoElement) => {
+      if (v.currentTime >= endS && !v.paused) {
+        v.pause();
+        setEnded(true);
+      }
+      const b = boxAt(frames, v.currentTime);
+      const r = rect.current;
+      if (r) {
+        r.setAttribute('visibility', b ? 'visible' : 'hidden');
+        if (b) {
+          r.setAttribute('x', String(b[0]));
+          r.setAttribute('y', String(b[1]));
+          r.setAttribute('width', String(b[2] - b[0]));
+          r.setAttribute('height', String(b[3] - b[1]));
+        }
+      }
+      setNow(v.currentTime);
+    },
+    [frames, endS],
+  );
+  useFrameLoop(video, tick);
+
+  const replay = () => {
+    const v = video.current;
+    if (!v) return;
+    v.currentTime = startS;
+    setEnded(false);
+    void v.play().catch(() => undefined);
+  };
+
+  return (
+    <Dialog title={`Play ${trackId}`} onClose={onClose} testId="track-player">
+      <div className="media-dialog">
+        <div className="media-stage">
+          <video
+            ref={video}
+            src={videoUrl(epId)}
+            data-testid="track-video"
+            data-start={startS}
+            data-end={endS}
+            muted
+            playsInline
+            preload="auto"
+            onLoadedMetadata={replay}
+            onError={() => setError('The video could not be played: it is missing, in a format this browser does not play, or outside the folders this host serves.')}
+          />
+          <svg className="media-overlay" viewBox="0 0 1 1" preserveAspectRatio="none" aria-hidden="true">
+            <rect ref={rect} className="media-box" data-testid="player-box" visibility="hidden" vectorEffect="non-scaling-stroke" />
+          </svg>
+        </div>
+        <p className="media-caption" aria-live="polite">
+          {error ?? `${trackId} · ${now.toFixed(2)} s of ${startS.toFixed(2)}–${endS.toFixed(2)} s${ended ? ' · ended' : ''}`}
+        </p>
+        <div className="actions">
+          <button type="button" className="btn small" onClick={() => (video.current?.paused ? void video.current.play() : video.current?.pause())}>
+            Play / pause
+          </button>
+          <button type="button" className="btn small" onClick={replay} data-testid="player-replay">
+            Replay
+          </button>
+          <button type="button" className="btn small" onClick={onClose} data-autofocus>
+            Close (Esc)
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
