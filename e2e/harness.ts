@@ -25,6 +25,8 @@ export interface ReviewAppOptions<T> {
   setup?: (workspace: string) => Promise<T>;
   /** Runs once the host and the page are up (edits through the service, opening an episode…). */
   ready?: (t: ReviewAppContext<T>) => Promise<void>;
+  /** Folders whose videos the host may play (the eval videos, for the player and frame tests). */
+  mediaRoots?: readonly string[];
 }
 
 export function useReviewApp<T = undefined>(opts: ReviewAppOptions<T> = {}): ReviewAppContext<T> {
@@ -32,7 +34,7 @@ export function useReviewApp<T = undefined>(opts: ReviewAppOptions<T> = {}): Rev
   before(async () => {
     t.workspace = makeTempWorkspace(opts.prefix);
     [t.fixture] = await Promise.all([opts.setup ? opts.setup(t.workspace) : (undefined as T), ensureRendererBuilt()]);
-    t.host = await startHost(t.workspace);
+    t.host = await startHost(t.workspace, opts.mediaRoots);
     t.browser = await launchBrowser();
     t.handle = await openPage(t.browser);
     t.app = new ReviewApp(t.handle.page);

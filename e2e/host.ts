@@ -11,8 +11,9 @@ export interface Host {
   close(): Promise<void>;
 }
 
-export async function startHost(workspace: string): Promise<Host> {
+/** `mediaRoots`: folders whose videos the host may play (serve's --media-root). */
+export async function startHost(workspace: string, mediaRoots: readonly string[] = []): Promise<Host> {
   const service = new ReviewService({ workspace, host: 'web' });
-  const web = await startWebHost({ service, rendererDir: rendererDist });
+  const web = await startWebHost({ service, rendererDir: rendererDist, mediaRoots });
   return { url: web.url, origin: web.origin, service, close: () => web.close() };
 }

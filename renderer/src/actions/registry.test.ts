@@ -17,13 +17,13 @@ function chords(scope: Scope): Map<string, string[]> {
 }
 
 test('no key runs two actions: none within a scope, none between the global scope and a view scope', () => {
-  const scopes: Scope[] = ['global', 'grid', 'identity', 'faces', 'dialog'];
+  const scopes: Scope[] = ['global', 'grid', 'identity', 'faces', 'dialog', 'questions', 'timeline'];
   for (const scope of scopes) {
     for (const [key, ids] of chords(scope)) assert.equal(ids.length, 1, `${scope}: "${key}" is bound to ${ids.join(' and ')}`);
   }
   // The global scope is active together with the grid's and the identity view's keys.
   const global = chords('global');
-  for (const scope of ['grid', 'identity'] as const) {
+  for (const scope of ['grid', 'identity', 'questions', 'timeline'] as const) {
     for (const [key, ids] of chords(scope)) assert.ok(!global.has(key), `"${key}" is bound to ${ids[0]} (${scope}) and ${global.get(key)?.[0]} (global)`);
   }
   assert.equal(new Set(ACTIONS.map((a) => a.id)).size, ACTIONS.length, 'action ids are unique');

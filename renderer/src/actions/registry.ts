@@ -7,6 +7,7 @@ import { keyCaps, matches, type KeyLike } from './keys';
 import { generalActions, gridActions, trackNavigationActions } from './navigation';
 import { faceActions, trackActions } from './tracks';
 import { questionActions } from './questions';
+import { timelineActions } from './timeline';
 import type { Action, Scope } from './types';
 
 export const ACTIONS: readonly Action[] = [
@@ -18,6 +19,7 @@ export const ACTIONS: readonly Action[] = [
   ...trackActions,
   ...faceActions,
   ...questionActions,
+  ...timelineActions,
 ];
 
 const BY_ID = new Map(ACTIONS.map((a) => [a.id, a]));
@@ -33,6 +35,7 @@ export function viewScopes(s: Pick<AppState, 'view'>): Scope[] {
   if (s.view === 'people') return ['grid', 'global'];
   if (s.view === 'identity') return ['identity', 'global'];
   if (s.view === 'questions') return ['questions', 'global'];
+  if (s.view === 'timeline') return ['timeline', 'global'];
   return ['global'];
 }
 
@@ -56,6 +59,7 @@ const SECTIONS: [Scope, string][] = [
   ['identity', 'Identity tracks'],
   ['faces', 'Face strip of the focused track'],
   ['questions', 'Questions ("Same person?", "Is this …?")'],
+  ['timeline', 'Timeline'],
   ['dialog', 'Dialogs'],
 ];
 

@@ -6,9 +6,9 @@ import type { AppState } from '../state/appState';
  * Where an action's keys work. `global` everywhere (the action's `enabled` says on which views);
  * `grid` on the identity grid; `identity` on an identity's track list; `faces` while the focused
  * track's face strip has the keyboard (it shadows the track list's arrows); `dialog` inside a dialog;
- * `questions` on the questions view.
+ * `questions` on the questions view; `timeline` on the timeline view.
  */
-export type Scope = 'global' | 'grid' | 'identity' | 'faces' | 'dialog' | 'questions';
+export type Scope = 'global' | 'grid' | 'identity' | 'faces' | 'dialog' | 'questions' | 'timeline';
 
 /** Effects on the page itself, provided by the view layer (the registry stays DOM-free). */
 export interface ViewEffects {

@@ -7,6 +7,7 @@ import type { ClientApi } from '../../../shared/ipc';
 import { castSlice, type CastSlice } from './cast/slice';
 import { episodeSlice, type EpisodeSlice } from './episode/slice';
 import { screentimeSlice, type ScreentimeSlice } from './episode/screentime';
+import { timelineSlice, type TimelineSlice } from './episode/timeline';
 import { workspaceSlice, type WorkspaceSlice } from './episode/workspace';
 import { cleanupSlice, type CleanupSlice } from './pipeline/cleanup';
 import { modelsSlice, type ModelsSlice } from './pipeline/models';
@@ -29,7 +30,8 @@ export type AppState = EpisodeSlice &
   CleanupSlice &
   ModelsSlice &
   QueueSlice &
-  QuestionsSlice;
+  QuestionsSlice &
+  TimelineSlice;
 
 
 export interface ErrorInfo {
@@ -67,6 +69,7 @@ export function createAppState(deps: StoreDeps): StateCreator<AppState> {
       ...part(modelsSlice),
       ...part(queueSlice),
       ...part(questionsSlice),
+      ...part(timelineSlice),
     };
   };
 }

@@ -18,6 +18,8 @@ export interface Lane {
   label: string;
   /** Labeled person, or an unlabeled identity shown on its own lane. */
   kind: 'person' | 'identity';
+  /** The identities on the lane (a person's, largest first): the lane's face is the first one's cover. */
+  identityIds: string[];
   seconds: number;
   share: number;
   bars: LaneBar[];
@@ -51,13 +53,57 @@ export function formatClock(s: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
+/** The seconds the timeline spans: the episode, or the last appearance if that runs later. */
+export function timelineDuration(doc: ScreentimeDoc): number {
+  return Math.max(doc.episode_duration_s, ...doc.identities.map((i) => i.last_appearance_s ?? 0), 1e-6);
+}
+
+/** The part of the episode the timeline shows: `spanS` seconds from `startS`. */
+export interface TimeWindow {
+  startS: number;
+  spanS: number;
+}
+
+/** Zooming in stops at this many seconds across the whole axis. */
+export const MIN_SPAN_S = 1;
+
+/** The window kept inside [0, duration], at least MIN_SPAN_S wide (or the whole episode if shorter). */
+export function clampWindow(w: TimeWindow, durationS: number): TimeWindow {
+  const spanS = Math.min(durationS, Math.max(Math.min(MIN_SPAN_S, durationS), w.spanS));
+  return { startS: Math.min(Math.max(0, w.startS), durationS - spanS), spanS };
+}
+
+/** Zoom by `factor` (> 1 in) keeping `anchorS` (the pointer's time, else the middle) where it is on screen. */
+export function zoomWindow(w: TimeWindow, factor: number, durationS: number, anchorS = w.startS + w.spanS / 2): TimeWindow {
+  const spanS = w.spanS / factor;
+  return clampWindow({ startS: anchorS - ((anchorS - w.startS) * spanS) / w.spanS, spanS }, durationS);
+}
+
+export const panWindow = (w: TimeWindow, deltaS: number, durationS: number): TimeWindow => clampWindow({ startS: w.startS + deltaS, spanS: w.spanS }, durationS);
+
+/** Ticks on the 1/2/5 grid inside [startS, startS + spanS]. */
+export function ticksIn(w: TimeWindow, maxTicks = 10): number[] {
+  const step = tickStep(w.spanS, maxTicks);
+  const out: number[] = [];
+  for (let t = Math.ceil(w.startS / step - 1e-9) * step; t <= w.startS + w.spanS + 1e-9; t += step) out.push(Math.round(t * 1000) / 1000);
+  return out;
+}
+
+/** One colour per person or identity, the same on every screen and run: a hue from the key's hash. */
+export function laneColor(key: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  return `hsl(${(h >>> 0) % 360} 62% 62%)`;
+}
+
 /**
  * Lanes for the timeline: one per person (longest screen time first), then, when asked, one per
- * unlabeled identity. `width` is the pixel width of the time axis.
+ * unlabeled identity. `width` is the pixel width of the time axis, which shows `view` (the whole
+ * episode when absent); bars are placed on it, those outside it fall off the axis' ends.
  */
-export function buildLanes(doc: ScreentimeDoc, width: number, opts: { includeUnlabeled: boolean }): Lane[] {
-  const duration = Math.max(doc.episode_duration_s, ...doc.identities.map((i) => i.last_appearance_s ?? 0), 1e-6);
-  const px = (s: number) => (s / duration) * width;
+export function buildLanes(doc: ScreentimeDoc, width: number, opts: { includeUnlabeled: boolean }, view?: TimeWindow): Lane[] {
+  const w = view ?? { startS: 0, spanS: timelineDuration(doc) };
+  const px = (s: number) => ((s - w.startS) / w.spanS) * width;
   const identityOfTrack = new Map<string, string>();
   for (const i of doc.identities) for (const t of i.track_ids) identityOfTrack.set(t, i.identity_id);
   const bar = (a: ScreentimeDoc['people'][number]['appearances'][number]): LaneBar => {
@@ -69,12 +115,12 @@ export function buildLanes(doc: ScreentimeDoc, width: number, opts: { includeUnl
     };
   };
   const lanes: Lane[] = doc.people.map((p) => ({
-    key: `person:${p.person_id}`, label: p.name, kind: 'person', seconds: p.seconds, share: p.share, bars: p.appearances.map(bar),
+    key: `person:${p.person_id}`, label: p.name, kind: 'person', identityIds: p.identity_ids, seconds: p.seconds, share: p.share, bars: p.appearances.map(bar),
   }));
   if (opts.includeUnlabeled) {
     for (const i of doc.identities) {
       if (i.person_id !== null) continue;
-      lanes.push({ key: `identity:${i.identity_id}`, label: i.identity_id, kind: 'identity', seconds: i.seconds, share: i.share, bars: i.appearances.map(bar) });
+      lanes.push({ key: `identity:${i.identity_id}`, label: i.identity_id, kind: 'identity', identityIds: [i.identity_id], seconds: i.seconds, share: i.share, bars: i.appearances.map(bar) });
     }
   }
   return lanes;
