@@ -1,10 +1,11 @@
 // "Play the track": the episode's video (range requests) from the track's start to its end, paused at
 // the end with a replay, and the track's face box drawn over it, following the video's own clock: a
 // box per decoded frame (requestVideoFrameCallback), or per animation frame where that is missing.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { videoUrl } from '../api/client';
 import { Dialog } from './Dialog';
 import { boxAt, keyframes, type TimedBox } from './trackBoxes';
+import { useFrameLoop, type VideoWithFrames } from './useFrameLoop';
 import './media.css';
 
 export interface TrackPlayerProps {
@@ -14,35 +15,6 @@ export interface TrackPlayerProps {
   endS: number;
   boxes: TimedBox[];
   onClose: () => void;
-}
-
-type VideoWithFrames = HTMLVideoElement & { requestVideoFrameCallback?: (cb: () => void) => number; cancelVideoFrameCallback?: (h: number) => void };
-
-/** Calls `tick` on every new video frame (or animation frame) while mounted. */
-function useFrameLoop(video: React.RefObject<VideoWithFrames | null>, tick: (v: HTMLVideoElement) => void): void {
-  useEffect(() => {
-    const v = video.current;
-    if (!v) return;
-    let handle = 0;
-    let stopped = false;
-    const byVideo = typeof v.requestVideoFrameCallback === 'function';
-    const step = () => {
-      if (stopped) return;
-      tick(v);
-      handle = byVideo ? v.requestVideoFrameCallback!(step) : requestAnimationFrame(step);
-    };
-    step();
-    // Seeks and pauses produce no new frame callback: draw on those too.
-    v.addEventListener('seeked', step);
-    v.addEventListener('timeupdate', step);
-    return () => {
-      stopped = true;
-      v.removeEventListener('seeked', step);
-      v.removeEventListener('timeupdate', step);
-      if (byVideo) v.cancelVideoFrameCallback?.(handle);
-      else cancelAnimationFrame(handle);
-    };
-  }, [video, tick]);
 }
 
 export function TrackPlayer({ epId, trackId, startS, endS, boxes, onClose }: TrackPlayerProps) {

@@ -14,7 +14,8 @@ interface ScreentimeState {
 
 interface ScreentimeActions {
   loadScreenTime: (epId: string, revision: number) => Promise<void>;
-  exportScreenTime: () => Promise<void>;
+  /** Writes screentime.json + .csv on the host; the document written (null when it failed, said in a toast). */
+  exportScreenTime: () => Promise<ScreentimeDoc | null>;
 }
 
 export type ScreentimeSlice = ScreentimeState & ScreentimeActions;
@@ -34,13 +35,15 @@ const actions = ({ set, get, deps }: SliceContext): ScreentimeActions => ({
   },
   exportScreenTime: async () => {
     const epId = get().epId;
-    if (!epId) return;
+    if (!epId) return null;
     try {
       const r = await deps.api().exportScreenTime({ ep_id: epId });
       set({ screentime: r.screentime });
       get().toast('info', `Exported ${r.json_path} and ${r.csv_path}`);
+      return r.screentime;
     } catch (err) {
       get().toast('error', deps.errorInfo(err).message);
+      return null;
     }
   },
 });

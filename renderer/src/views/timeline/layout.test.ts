@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeScreenTime } from '../../../../shared/screentime';
 import { screentimeDocSchema } from '../../../../shared/schema/screentime';
-import { buildLanes, formatClock, laneColor, MIN_BAR_PX, MIN_SPAN_S, panWindow, ticks, ticksIn, zoomWindow } from './layout';
+import { buildLanes, formatClock, laneColor, MIN_BAR_PX, MIN_SPAN_S, onScreenAt, panWindow, ticks, ticksIn, zoomWindow } from './layout';
 
 test('ticks use 1/2/5 steps and labels read as a clock', () => {
   assert.deepEqual(ticks(14.9), [0, 2, 4, 6, 8, 10, 12, 14]);
@@ -62,4 +62,20 @@ test('lane colours are stable per key and differ between people; lanes scale to 
   const [lane] = buildLanes(doc, 1000, { includeUnlabeled: true }, { startS: 10, spanS: 20 });
   assert.deepEqual([lane.bars[0].x, lane.bars[0].width], [0, 500]);
   assert.deepEqual(lane.identityIds, ['identity-00001']);
+});
+
+test('onScreenAt: the lanes with an appearance covering the time', () => {
+  const tracks = [{ track_id: 'track-00001', start_s: 10, end_s: 20 }, { track_id: 'track-00002', start_s: 15, end_s: 30 }];
+  const identities = [
+    { identity_id: 'identity-00001', track_ids: ['track-00001'], labels: { person_id: 'ann', name: 'Ann' } },
+    { identity_id: 'identity-00002', track_ids: ['track-00002'], labels: {} },
+  ];
+  const doc = screentimeDocSchema.parse({
+    schema_version: 'screentime_v1', ep_id: 'x-s01e01', created_at: new Date().toISOString(), duration_source: 'given',
+    scene_cuts_known: false, ...computeScreenTime(tracks, identities, { durationS: 100 }),
+  });
+  const lanes = buildLanes(doc, 1000, { includeUnlabeled: true });
+  assert.deepEqual(onScreenAt(lanes, 12).map((l) => l.label), ['Ann']);
+  assert.deepEqual(onScreenAt(lanes, 16).map((l) => l.label), ['Ann', 'identity-00002']);
+  assert.deepEqual(onScreenAt(lanes, 40), []);
 });

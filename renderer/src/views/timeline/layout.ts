@@ -125,3 +125,8 @@ export function buildLanes(doc: ScreentimeDoc, width: number, opts: { includeUnl
   }
   return lanes;
 }
+
+/** The lanes on screen at `t` seconds (an appearance covers [start_s, end_s]), in lane order. */
+export function onScreenAt(lanes: readonly Lane[], t: number): Lane[] {
+  return lanes.filter((l) => l.bars.some((b) => b.start_s <= t && t <= b.end_s));
+}
