@@ -17,8 +17,8 @@ interface Binding {
 
 export function parseBinding(binding: string): Binding {
   const parts = binding.split('+');
-  // A binding of '+' itself would split into ['', '']; none is used, so the last part is the key.
-  const key = parts[parts.length - 1];
+  // '+' itself splits into ['', ''] ('Mod++' into ['Mod', '', '']): a trailing empty part is the '+' key.
+  const key = binding.endsWith('+') && (binding === '+' || binding.endsWith('++')) ? '+' : parts[parts.length - 1];
   return { key: key === 'Space' ? ' ' : key, shift: parts.includes('Shift'), mod: parts.includes('Mod') };
 }
 

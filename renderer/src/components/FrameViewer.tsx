@@ -32,13 +32,22 @@ export function BoxRect(props: { bbox: Box; className: string; testId?: string }
   );
 }
 
+/** The media dialogs' close button: focused first, so Esc and Enter both close. */
+export function CloseButton({ onClose }: { onClose: () => void }) {
+  return (
+    <button type="button" className="btn small" onClick={onClose} data-autofocus>
+      Close (Esc)
+    </button>
+  );
+}
+
 export function FrameViewer({ epId, tsS, bbox, caption, onClose }: FrameViewerProps) {
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   const [failed, setFailed] = useState(false);
   return (
     <Dialog title="Face in its frame" onClose={onClose} testId="frame-viewer">
       <div className="media-dialog">
-        <div className="media-stage">
+        <div className="media-stage" style={size ? ({ '--aspect': size.w / size.h } as React.CSSProperties) : undefined}>
           <img
             src={frameUrl(epId, tsS)}
             alt={`Frame at ${tsS.toFixed(2)} s`}
@@ -57,9 +66,7 @@ export function FrameViewer({ epId, tsS, bbox, caption, onClose }: FrameViewerPr
           {failed ? 'The frame could not be read: the episode\'s video is missing or outside the folders this host serves.' : `${caption} · ${tsS.toFixed(2)} s${size ? ` · ${size.w}×${size.h}` : ''}`}
         </p>
         <div className="actions">
-          <button type="button" className="btn small" onClick={onClose} data-autofocus>
-            Close (Esc)
-          </button>
+          <CloseButton onClose={onClose} />
         </div>
       </div>
     </Dialog>

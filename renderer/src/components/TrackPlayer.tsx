@@ -4,6 +4,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { videoUrl } from '../api/client';
 import { Dialog } from './Dialog';
+import { CloseButton } from './FrameViewer';
 import { boxAt, keyframes, type TimedBox } from './trackBoxes';
 import { useFrameLoop, type VideoWithFrames } from './useFrameLoop';
 import './media.css';
@@ -24,6 +25,7 @@ export function TrackPlayer({ epId, trackId, startS, endS, boxes, onClose }: Tra
   const [error, setError] = useState<string | null>(null);
   const [ended, setEnded] = useState(false);
   const [now, setNow] = useState(startS);
+  const [aspect, setAspect] = useState<number | null>(null);
 
   const tick = useMemo(
     () => (v: HTMLVideoElement) => {
@@ -59,7 +61,7 @@ export function TrackPlayer({ epId, trackId, startS, endS, boxes, onClose }: Tra
   return (
     <Dialog title={`Play ${trackId}`} onClose={onClose} testId="track-player">
       <div className="media-dialog">
-        <div className="media-stage">
+        <div className="media-stage" style={aspect ? ({ '--aspect': aspect } as React.CSSProperties) : undefined}>
           <video
             ref={video}
             src={videoUrl(epId)}
@@ -69,7 +71,11 @@ export function TrackPlayer({ epId, trackId, startS, endS, boxes, onClose }: Tra
             muted
             playsInline
             preload="auto"
-            onLoadedMetadata={replay}
+            onLoadedMetadata={(e) => {
+              const v = e.currentTarget;
+              if (v.videoWidth && v.videoHeight) setAspect(v.videoWidth / v.videoHeight);
+              replay();
+            }}
             onError={() => setError('The video could not be played: it is missing, in a format this browser does not play, or outside the folders this host serves.')}
           />
           <svg className="media-overlay" viewBox="0 0 1 1" preserveAspectRatio="none" aria-hidden="true">
@@ -86,9 +92,7 @@ export function TrackPlayer({ epId, trackId, startS, endS, boxes, onClose }: Tra
           <button type="button" className="btn small" onClick={replay} data-testid="player-replay">
             Replay
           </button>
-          <button type="button" className="btn small" onClick={onClose} data-autofocus>
-            Close (Esc)
-          </button>
+          <CloseButton onClose={onClose} />
         </div>
       </div>
     </Dialog>

@@ -24,8 +24,8 @@ export interface TimelineChartProps {
 }
 
 const LABEL_W = 200;
-const FACE = 30;
-const LANE_H = 38;
+const FACE = 26;
+const LANE_H = 32;
 const AXIS_H = 24;
 const PAD_R = 12;
 /** A pointer that moves less than this between down and up clicked (seek); more, it dragged (pan). */
@@ -115,9 +115,9 @@ function Bars({ lane, y, onJump }: { lane: Lane; y: number; onJump: TimelineChar
           data-track-id={b.track_id}
           data-identity-id={b.identity_id}
           x={LABEL_W + b.x}
-          y={y + 7}
+          y={y + 6}
           width={b.width}
-          height={LANE_H - 14}
+          height={LANE_H - 12}
           rx={2}
           fill={laneColor(lane.key)}
           role="button"

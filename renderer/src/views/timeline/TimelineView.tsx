@@ -1,6 +1,6 @@
 // Timeline view: screen time of the open episode (computed by the service from tracks + identities),
-// as a lane-per-person timeline that zooms and pans, the episode's video under it (its clock is the
-// playhead; a click on the lanes seeks it), and a bar chart; a bar click opens the identity at that
+// as the episode's video (its clock is the playhead; a click on the lanes seeks it) over a
+// lane-per-person timeline that zooms and pans, and a bar chart; a bar click opens the identity at that
 // track. Export writes the files on the host and downloads the CSV in the browser.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { screentimeCsv } from '../../../../shared/schema/screentime';
@@ -136,14 +136,14 @@ export function TimelineView() {
       {!doc && !error && <p className="empty">Computing screen time…</p>}
       {doc && (
         <>
+          <div className="timeline-player">
+            <TimelineVideo epId={epId} videoRef={video} onTime={onTime} />
+            <OnScreenNow lanes={playhead === null ? [] : onScreenAt(lanes, playhead)} t={playhead} />
+          </div>
           <ZoomBar view={view} durationS={durationS} />
           <div className="timeline-panel" data-testid="timeline">
             <TimelineChart doc={doc} width={chartWidth} includeUnlabeled={includeUnlabeled} view={view} playheadS={playhead} covers={covers}
               onJump={(id, t) => void openTrack(id, t)} onSeek={seek} onZoom={zoomTimeline} onPan={panTimelineBy} />
-          </div>
-          <div className="timeline-player">
-            <TimelineVideo epId={epId} videoRef={video} onTime={onTime} />
-            <OnScreenNow lanes={playhead === null ? [] : onScreenAt(lanes, playhead)} t={playhead} />
           </div>
           <h3>Seconds on screen</h3>
           <div className="timeline-panel" data-testid="screentime-chart">

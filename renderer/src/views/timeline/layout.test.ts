@@ -5,6 +5,14 @@ import { computeScreenTime } from '../../../../shared/screentime';
 import { screentimeDocSchema } from '../../../../shared/schema/screentime';
 import { buildLanes, formatClock, laneColor, MIN_BAR_PX, MIN_SPAN_S, onScreenAt, panWindow, ticks, ticksIn, zoomWindow } from './layout';
 
+/** A screen-time document of a 100-s episode from these tracks and identities, as the service computes it. */
+function docOf(tracks: Parameters<typeof computeScreenTime>[0], identities: Parameters<typeof computeScreenTime>[1]) {
+  return screentimeDocSchema.parse({
+    schema_version: 'screentime_v1', ep_id: 'x-s01e01', created_at: new Date().toISOString(), duration_source: 'given',
+    scene_cuts_known: false, ...computeScreenTime(tracks, identities, { durationS: 100 }),
+  });
+}
+
 test('ticks use 1/2/5 steps and labels read as a clock', () => {
   assert.deepEqual(ticks(14.9), [0, 2, 4, 6, 8, 10, 12, 14]);
   assert.deepEqual(ticks(2700), [0, 500, 1000, 1500, 2000, 2500]);
@@ -24,10 +32,7 @@ test('lanes: one per person then unlabeled identities; bars scale to the axis an
     { identity_id: 'identity-00002', track_ids: ['track-00003'], labels: { person_id: 'bob', name: 'Bob' } },
     { identity_id: 'identity-00003', track_ids: ['track-00004'], labels: {} },
   ];
-  const doc = screentimeDocSchema.parse({
-    schema_version: 'screentime_v1', ep_id: 'x-s01e01', created_at: new Date().toISOString(), duration_source: 'given',
-    scene_cuts_known: false, ...computeScreenTime(tracks, identities, { durationS: 100 }),
-  });
+  const doc = docOf(tracks, identities);
   const lanes = buildLanes(doc, 1000, { includeUnlabeled: true });
   assert.deepEqual(lanes.map((l) => l.label), ['Ann', 'Bob', 'identity-00003']);
   assert.deepEqual(lanes[0].bars.map((b) => [b.x, b.width, b.track_id, b.identity_id]), [[0, 100, 'track-00001', 'identity-00001']]);
@@ -55,10 +60,7 @@ test('lane colours are stable per key and differ between people; lanes scale to 
   assert.equal(new Set(hues).size, hues.length);
   const tracks = [{ track_id: 'track-00001', start_s: 10, end_s: 20 }];
   const identities = [{ identity_id: 'identity-00001', track_ids: ['track-00001'], labels: { person_id: 'ann', name: 'Ann' } }];
-  const doc = screentimeDocSchema.parse({
-    schema_version: 'screentime_v1', ep_id: 'x-s01e01', created_at: new Date().toISOString(), duration_source: 'given',
-    scene_cuts_known: false, ...computeScreenTime(tracks, identities, { durationS: 100 }),
-  });
+  const doc = docOf(tracks, identities);
   const [lane] = buildLanes(doc, 1000, { includeUnlabeled: true }, { startS: 10, spanS: 20 });
   assert.deepEqual([lane.bars[0].x, lane.bars[0].width], [0, 500]);
   assert.deepEqual(lane.identityIds, ['identity-00001']);
@@ -70,10 +72,7 @@ test('onScreenAt: the lanes with an appearance covering the time', () => {
     { identity_id: 'identity-00001', track_ids: ['track-00001'], labels: { person_id: 'ann', name: 'Ann' } },
     { identity_id: 'identity-00002', track_ids: ['track-00002'], labels: {} },
   ];
-  const doc = screentimeDocSchema.parse({
-    schema_version: 'screentime_v1', ep_id: 'x-s01e01', created_at: new Date().toISOString(), duration_source: 'given',
-    scene_cuts_known: false, ...computeScreenTime(tracks, identities, { durationS: 100 }),
-  });
+  const doc = docOf(tracks, identities);
   const lanes = buildLanes(doc, 1000, { includeUnlabeled: true });
   assert.deepEqual(onScreenAt(lanes, 12).map((l) => l.label), ['Ann']);
   assert.deepEqual(onScreenAt(lanes, 16).map((l) => l.label), ['Ann', 'identity-00002']);

@@ -93,7 +93,12 @@ export function ticksIn(w: TimeWindow, maxTicks = 10): number[] {
 export function laneColor(key: string): string {
   let h = 2166136261;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
-  return `hsl(${(h >>> 0) % 360} 62% 62%)`;
+  // FNV alone leaves keys that differ in their last character (identity-00003, -00005) close in hue:
+  // a final avalanche (murmur3's) spreads them over the wheel.
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h = (h ^ (h >>> 16)) >>> 0;
+  return `hsl(${h % 360} ${55 + ((h >>> 9) % 20)}% ${56 + ((h >>> 17) % 14)}%)`;
 }
 
 /**
