@@ -74,6 +74,7 @@ test('show in frame: the source frame at the video\'s size, the face\'s own fram
     // Pick the third face in the strip, then f.
     const face = track.face_rows[2];
     await page.locator(`[data-testid="face"][data-face-id="${face.face_id}"]`).click();
+    await snapshot(page, 'track-row-context');
     await e2e.app.press('f');
     const img = page.getByTestId('frame-image');
     await page.waitForFunction(() => {

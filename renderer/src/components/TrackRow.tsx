@@ -4,6 +4,7 @@ import type { DetailTrack } from '../state/selectors';
 import { Thumb } from './Thumb';
 import { TrackFaces } from './TrackFaces';
 import { playTrack, showInFrame } from '../actions/tracks';
+import './media.css';
 
 const MAX_CROPS = 10;
 
@@ -24,11 +25,11 @@ function TrackContextButtons({ track: t }: { track: DetailTrack }) {
     <span className="track-context">
       <button type="button" className="btn small" disabled={t.face_rows.length === 0} data-testid="show-in-frame"
         title="Show the picked face (else the track's middle face) in its source frame (f)" onClick={(e) => run(e, (s) => showInFrame(s, t))}>
-        Show in frame
+        Show in frame (f)
       </button>
       <button type="button" className="btn small" data-testid="play-track" title="Play the track from the video, its face boxed (p)"
         onClick={(e) => run(e, (s) => playTrack(s, t))}>
-        Play track
+        Play track (p)
       </button>
     </span>
   );

@@ -161,7 +161,8 @@ export function TimelineChart(props: TimelineChartProps) {
         {ticksIn(view).map((t) => (
           <g key={`tick-${t}`} className="timeline-tick">
             <line x1={x(t)} x2={x(t)} y1={AXIS_H - 6} y2={height} />
-            <text x={x(t)} y={AXIS_H - 10} textAnchor="middle">{formatClock(t)}</text>
+            {/* A label at the axis' left edge would be cut in half by the clip: it starts there instead. */}
+            <text x={Math.max(x(t), LABEL_W + 2)} y={AXIS_H - 10} textAnchor={x(t) < LABEL_W + 16 ? 'start' : 'middle'}>{formatClock(t)}</text>
           </g>
         ))}
         {doc.scenes.slice(1).filter((sc) => inView(sc.start_s)).map((sc) => (
