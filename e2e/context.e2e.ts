@@ -2,7 +2,7 @@
 // pack, stride 6) served by the web host with the eval videos as a media root:
 // - "Show in frame" (key f on a picked face, and the track row's button) shows the source frame the
 //   host extracts: an <img> at the video's own size, the frame the face was found on, the face's box
-//   drawn exactly over its bbox; Escape closes it.
+//   drawn exactly over its bbox and the frame's other faces faintly; Escape closes it.
 // - "Play track" plays the episode's video from the track's start (range requests), the video's clock
 //   advances, the box overlay moves with it and sits where the track's faces interpolate to, and the
 //   video stops at the track's end.
@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { EVAL_DIR } from '../electron/models/eval-pack';
 import { detectMetaSchema, sidePaths } from '../electron/pipeline/sidefiles';
+import { episodeArtifacts } from '../electron/store/artifacts';
+import { Workspace } from '../electron/store/workspace';
 import type { ResponseOf } from '../shared/ipc';
 import { boxAt, keyframes, type Box } from '../renderer/src/components/trackBoxes';
 import { snapshot, withFailureShot } from './fixtures';
@@ -71,8 +73,11 @@ test('show in frame: the source frame at the video\'s size, the face\'s own fram
     assert.ok(track.face_rows.length >= 3, `the longest track has ${track.face_rows.length} faces`);
     await openTrack(page, identityId, track.track_id);
 
-    // Pick the third face in the strip, then f.
-    const face = track.face_rows[2];
+    // Pick the face whose frame has the most other faces in it, then f.
+    const detections = await episodeArtifacts(new Workspace(e2e.workspace), EP).readDetections();
+    const onFrame = (frame: number) => detections.filter((d) => d.frame_idx === frame).length;
+    const face = track.face_rows.reduce((best, f) => (onFrame(f.frame_idx) > onFrame(best.frame_idx) ? f : best));
+    assert.ok(onFrame(face.frame_idx) >= 2, `frame ${face.frame_idx} has ${onFrame(face.frame_idx)} faces`);
     await page.locator(`[data-testid="face"][data-face-id="${face.face_id}"]`).click();
     await snapshot(page, 'track-row-context');
     await e2e.app.press('f');
@@ -96,6 +101,9 @@ test('show in frame: the source frame at the video\'s size, the face\'s own fram
     );
     const drawn = { x: box.x + stroke / 2, y: box.y + stroke / 2, width: box.width - stroke, height: box.height - stroke };
     for (const k of ['x', 'y', 'width', 'height'] as const) assert.ok(Math.abs(drawn[k] - want[k]) <= 1, `box ${k}: ${drawn[k]} on screen, bbox says ${want[k]}`);
+    // The frame's other faces are drawn too (faintly): every detection on it but this face's own.
+    await page.locator('[data-testid="frame-other"]').nth(onFrame(face.frame_idx) - 2).waitFor();
+    assert.equal(await page.locator('[data-testid="frame-other"]').count(), onFrame(face.frame_idx) - 1);
     await snapshot(page, 'frame-view');
 
     await e2e.app.press('Escape');

@@ -106,6 +106,7 @@ export class ReviewService implements ServiceApi {
   listEpisodes(req: RequestOf<'episodes:list'>) { return this.review.listEpisodes(req); }
   openEpisode(req: RequestOf<'episode:open'>) { return this.review.openEpisode(req); }
   getIdentityDetail(req: RequestOf<'identity:detail'>) { return this.review.getIdentityDetail(req); }
+  getFrameFaces(req: RequestOf<'frame:faces'>) { return this.review.getFrameFaces(req); }
   applyReview(req: RequestOf<'review:apply'>) { return this.review.applyReview(req); }
   undo(req: RequestOf<'review:undo'>) { return this.review.undo(req); }
   redo(req: RequestOf<'review:redo'>) { return this.review.redo(req); }

@@ -19,6 +19,7 @@ import type { EpisodeCache, EpisodeState } from './episode-cache';
 import type { ReviewCleanup } from './review-cleanup';
 import { episodeListing, episodeTracks, fail, identityDetail, refusalToFailure, reviewStamp } from './review-views';
 import { refreshEpisodeScreenTime } from './screentime';
+import { FrameFaces } from './frame-faces';
 
 /** The reviewable state every editing response returns; hands over (and clears) pending warnings. */
 export function reviewState(epId: string, st: EpisodeState): ResponseOf<'review:apply'> {
@@ -43,7 +44,11 @@ export class ReviewEdits {
     private readonly cache: EpisodeCache,
     private readonly cast: CastLibrary,
     private readonly cleanup: ReviewCleanup<EpisodeState>,
-  ) {}
+  ) {
+    this.frameFaces = new FrameFaces(ctx.ws);
+  }
+
+  private readonly frameFaces: FrameFaces;
 
   /** Journal first (fsync), then identities.json atomically, then the reviewer constraints and the undo stacks. */
   private async commit(epId: string, st: EpisodeState, at: string, step: { kind: 'apply' | 'undo' | 'redo'; label: string; origin?: StepOrigin }, command: AnyCommand, next: IdentitiesDoc, inverse: AnyCommand, history: History, constraints = st.constraints) {
@@ -107,6 +112,12 @@ export class ReviewEdits {
 
   getIdentityDetail(req: RequestOf<'identity:detail'>): Promise<ResponseOf<'identity:detail'>> {
     return this.read(req.ep_id, (epId, st) => identityDetail(epId, st.doc, st.data, req.identity_id));
+  }
+
+  async getFrameFaces(req: RequestOf<'frame:faces'>): Promise<ResponseOf<'frame:faces'>> {
+    // The document as of now; reading detections.jsonl need not hold this episode's queue.
+    const { epId, doc, data } = await this.read(req.ep_id, (epId, st) => ({ epId, doc: st.doc, data: st.data }));
+    return this.ctx.guard(async () => ({ ep_id: epId, frame_idx: req.frame_idx, faces: await this.frameFaces.at(epId, req.frame_idx, doc, data) }));
   }
 
   applyReview(req: RequestOf<'review:apply'>): Promise<ResponseOf<'review:apply'>> {

@@ -125,6 +125,18 @@ export const reviewContract = {
       suggestions: z.array(suggestion),
     }),
   },
+  /** Every face detected in analysed frame `frame_idx`, named by the track (and identity) it belongs to when known. */
+  getFrameFaces: {
+    channel: 'frame:faces',
+    request: z.strictObject({ ep_id: epIdSchema, frame_idx: nonNegInt }),
+    response: z.strictObject({
+      ep_id: epIdSchema,
+      frame_idx: nonNegInt,
+      faces: z.array(
+        z.strictObject({ bbox: bboxSchema, track_id: trackIdSchema.nullable(), identity_id: identityIdSchema.nullable(), name: z.string().nullable() }),
+      ),
+    }),
+  },
   applyReview: {
     channel: 'review:apply',
     request: z.strictObject({ ep_id: epIdSchema, revision: nonNegInt, command: reviewCommandSchema }),

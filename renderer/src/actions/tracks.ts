@@ -35,7 +35,7 @@ export function frameFace(t: DetailTrack, picked: FaceRow | null): FaceRow | nul
 /** Opens the source frame of `face` (default: frameFace of `t`) with its box. */
 export function showInFrame(s: AppState, t: DetailTrack, face: FaceRow | null = frameFace(t, selectionSelectors.pickedFace(s))): void {
   if (!s.epId || !face) return;
-  s.openDialog(dialog('frame', { epId: s.epId, tsS: face.ts_s, bbox: face.bbox, caption: `${t.track_id} · ${face.face_id}` }));
+  s.openDialog(dialog('frame', { epId: s.epId, tsS: face.ts_s, frameIdx: face.frame_idx, bbox: face.bbox, caption: `${t.track_id} · ${face.face_id}` }));
 }
 
 /** Plays track `t` from the episode's video with its faces' boxes. */

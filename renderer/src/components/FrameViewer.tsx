@@ -1,8 +1,11 @@
 // "Show in frame": the source frame behind a face (extracted by the host on demand), with the face's
-// box drawn over it. The box is an SVG in the frame's normalised coordinates laid exactly over the
+// box drawn over it and the frame's other detected faces drawn faintly. The box is an SVG in the frame's normalised coordinates laid exactly over the
 // image, so it stays on the face at any dialog size.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { iou } from '../../../shared/geometry';
 import { frameUrl } from '../api/client';
+import type { FrameFace } from '../state/episode/frames';
+import { useApp } from '../state/store';
 import { Dialog } from './Dialog';
 import type { Box } from './trackBoxes';
 import './media.css';
@@ -10,6 +13,8 @@ import './media.css';
 export interface FrameViewerProps {
   epId: string;
   tsS: number;
+  /** The analysed frame the face is on: the other faces detected on it are drawn faintly. */
+  frameIdx: number;
   bbox: Box;
   /** What the face is: "track-00012 · face-000345". */
   caption: string;
@@ -41,9 +46,32 @@ export function CloseButton({ onClose }: { onClose: () => void }) {
   );
 }
 
-export function FrameViewer({ epId, tsS, bbox, caption, onClose }: FrameViewerProps) {
+/** The other faces of the frame: every detection but the one shown (the one overlapping its box most). */
+function useOtherFaces(epId: string, frameIdx: number, bbox: Box): FrameFace[] {
+  const load = useApp((s) => s.frameFaces);
+  const [faces, setFaces] = useState<FrameFace[]>([]);
+  useEffect(() => {
+    let live = true;
+    void load(epId, frameIdx).then((all) => {
+      let own = -1;
+      let bestOverlap = 0.3;
+      all.forEach((f, i) => {
+        const overlap = iou(f.bbox, bbox);
+        if (overlap > bestOverlap) [own, bestOverlap] = [i, overlap];
+      });
+      if (live) setFaces(all.filter((_, i) => i !== own));
+    });
+    return () => {
+      live = false;
+    };
+  }, [load, epId, frameIdx, bbox]);
+  return faces;
+}
+
+export function FrameViewer({ epId, tsS, frameIdx, bbox, caption, onClose }: FrameViewerProps) {
   const [size, setSize] = useState<{ w: number; h: number } | null>(null);
   const [failed, setFailed] = useState(false);
+  const others = useOtherFaces(epId, frameIdx, bbox);
   return (
     <Dialog title="Face in its frame" onClose={onClose} testId="frame-viewer">
       <div className="media-dialog">
@@ -58,6 +86,9 @@ export function FrameViewer({ epId, tsS, bbox, caption, onClose }: FrameViewerPr
           />
           {size && (
             <svg className="media-overlay" viewBox="0 0 1 1" preserveAspectRatio="none" aria-hidden="true">
+              {others.map((f, i) => (
+                <BoxRect key={`${f.track_id ?? 'face'}-${i}`} bbox={f.bbox} className="media-box other" testId="frame-other" />
+              ))}
               <BoxRect bbox={bbox} className="media-box" testId="frame-box" />
             </svg>
           )}

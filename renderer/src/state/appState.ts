@@ -8,6 +8,7 @@ import { castSlice, type CastSlice } from './cast/slice';
 import { episodeSlice, type EpisodeSlice } from './episode/slice';
 import { screentimeSlice, type ScreentimeSlice } from './episode/screentime';
 import { timelineSlice, type TimelineSlice } from './episode/timeline';
+import { framesSlice, type FramesSlice } from './episode/frames';
 import { workspaceSlice, type WorkspaceSlice } from './episode/workspace';
 import { cleanupSlice, type CleanupSlice } from './pipeline/cleanup';
 import { modelsSlice, type ModelsSlice } from './pipeline/models';
@@ -31,7 +32,8 @@ export type AppState = EpisodeSlice &
   ModelsSlice &
   QueueSlice &
   QuestionsSlice &
-  TimelineSlice;
+  TimelineSlice &
+  FramesSlice;
 
 
 export interface ErrorInfo {
@@ -70,6 +72,7 @@ export function createAppState(deps: StoreDeps): StateCreator<AppState> {
       ...part(queueSlice),
       ...part(questionsSlice),
       ...part(timelineSlice),
+      ...part(framesSlice),
     };
   };
 }

@@ -26,7 +26,7 @@ export interface DialogProps {
   cleanup: { epId: string; result: CleanupResult };
   'workspace-path': Record<string, never>;
   /** A face in its source frame (components/FrameViewer.tsx); bbox normalised [x1, y1, x2, y2]. */
-  frame: { epId: string; tsS: number; bbox: [number, number, number, number]; caption: string };
+  frame: { epId: string; tsS: number; frameIdx: number; bbox: [number, number, number, number]; caption: string };
   /** A track played from the episode's video with its boxes (components/TrackPlayer.tsx). */
   player: { epId: string; trackId: string; startS: number; endS: number; boxes: { ts_s: number; bbox: [number, number, number, number] }[] };
 }
