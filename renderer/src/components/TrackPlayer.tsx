@@ -5,7 +5,7 @@ import { useMemo, useRef, useState } from 'react';
 import { videoUrl } from '../api/client';
 import { Dialog } from './Dialog';
 import { CloseButton } from './FrameViewer';
-import { boxAt, keyframes, type TimedBox } from './trackBoxes';
+import { boxAt, keyframes, type Box, type TimedBox } from './trackBoxes';
 import { useFrameLoop, type VideoWithFrames } from './useFrameLoop';
 import './media.css';
 
@@ -16,6 +16,16 @@ export interface TrackPlayerProps {
   endS: number;
   boxes: TimedBox[];
   onClose: () => void;
+}
+
+/** Moves the overlay's rect to `b` (hidden when the track has no box at this time), straight on the element on every video frame. */
+function drawBox(r: SVGRectElement, b: Box | null): void {
+  r.setAttribute('visibility', b ? 'visible' : 'hidden');
+  if (!b) return;
+  r.setAttribute('x', String(b[0]));
+  r.setAttribute('y', String(b[1]));
+  r.setAttribute('width', String(b[2] - b[0]));
+  r.setAttribute('height', String(b[3] - b[1]));
 }
 
 export function TrackPlayer({ epId, trackId, startS, endS, boxes, onClose }: TrackPlayerProps) {
@@ -33,17 +43,7 @@ export function TrackPlayer({ epId, trackId, startS, endS, boxes, onClose }: Tra
         v.pause();
         setEnded(true);
       }
-      const b = boxAt(frames, v.currentTime);
-      const r = rect.current;
-      if (r) {
-        r.setAttribute('visibility', b ? 'visible' : 'hidden');
-        if (b) {
-          r.setAttribute('x', String(b[0]));
-          r.setAttribute('y', String(b[1]));
-          r.setAttribute('width', String(b[2] - b[0]));
-          r.setAttribute('height', String(b[3] - b[1]));
-        }
-      }
+      if (rect.current) drawBox(rect.current, boxAt(frames, v.currentTime));
       setNow(v.currentTime);
     },
     [frames, endS],
