@@ -23,7 +23,7 @@ test('no key runs two actions: none within a scope, none between the global scop
   }
   // The global scope is active together with the grid's and the identity view's keys.
   const global = chords('global');
-  for (const scope of ['grid', 'identity', 'questions', 'timeline'] as const) {
+  for (const scope of ['grid', 'identity', 'timeline'] as const) {
     for (const [key, ids] of chords(scope)) assert.ok(!global.has(key), `"${key}" is bound to ${ids[0]} (${scope}) and ${global.get(key)?.[0]} (global)`);
   }
   assert.equal(new Set(ACTIONS.map((a) => a.id)).size, ACTIONS.length, 'action ids are unique');
