@@ -178,10 +178,11 @@ async function checkSeekAndPlay(page: Page, timeline: Locator, { bg, svgBox, pan
   assert.ok(headBox);
   near(headBox.x + headBox.width / 2, bg.x + bg.width * fraction, 2, 'playhead x');
 
-  // Playing the video moves the playhead with it.
-  await page.evaluate(() => ((globalThis as unknown as Page$).document.querySelector('[data-testid="timeline-video"]') as VideoEl).play());
+  // Space plays the video and the playhead moves with it; Space again pauses it.
+  await page.locator('body').press(' ');
   await page.waitForFunction((t) => ((globalThis as unknown as Page$).document.querySelector('[data-testid="timeline-video"]') as VideoEl).currentTime > t + 0.5, target);
-  await page.evaluate(() => ((globalThis as unknown as Page$).document.querySelector('[data-testid="timeline-video"]') as VideoEl).pause());
+  await page.locator('body').press(' ');
+  await page.waitForFunction(() => ((globalThis as unknown as Page$).document.querySelector('[data-testid="timeline-video"]') as VideoEl).paused);
   const videoT = await page.evaluate(() => ((globalThis as unknown as Page$).document.querySelector('[data-testid="timeline-video"]') as VideoEl).currentTime);
   await page.waitForFunction((t) => Math.abs(Number((((globalThis as unknown as Page$).document.querySelector('[data-testid="playhead"]') as { getAttribute(a: string): string } | null)?.getAttribute('data-time') ?? NaN)) - t) < 1e-3, videoT);
   assert.ok(videoT > target + 0.5, 'the video played on');

@@ -10,6 +10,11 @@ import type { ActionContext, Scope, ViewEffects } from './types';
 const effects: ViewEffects = {
   focusSearch: () => document.querySelector<HTMLInputElement>('[data-testid="search"]')?.focus(),
   revealTrack: (index) => document.querySelector(`[data-track-index="${index}"]`)?.scrollIntoView({ block: 'nearest' }),
+  toggleVideo: () => {
+    const v = document.querySelector<HTMLVideoElement>('[data-testid="timeline-video"]');
+    // A focused video's own controls already took the key.
+    if (v && document.activeElement !== v) void (v.paused ? v.play().catch(() => undefined) : v.pause());
+  },
 };
 
 export function actionContext(shift: boolean, close?: () => void): ActionContext {

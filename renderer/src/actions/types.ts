@@ -14,6 +14,8 @@ export type Scope = 'global' | 'grid' | 'identity' | 'faces' | 'dialog' | 'quest
 export interface ViewEffects {
   focusSearch: () => void;
   revealTrack: (index: number) => void;
+  /** Plays or pauses the video on the page (the timeline's). */
+  toggleVideo?: () => void;
 }
 
 export interface ActionContext {
