@@ -77,6 +77,8 @@ export const workspaceFiles = {
   settings: `${STATE_DIR}/settings.json`,
   queue: `${STATE_DIR}/queue.json`,
   locksDir: `${STATE_DIR}/locks`,
+  /** Folders of deleted episodes, moved here before they are removed (a crash leaves them here, not half listed). */
+  trashDir: `${STATE_DIR}/trash`,
 } as const;
 
 /** A queue job's run lock of one episode and the record of its holder, beside it. */
@@ -132,6 +134,13 @@ export function episodePaths(epIdOrParsed: string | EpisodeId) {
 }
 
 export type EpisodePaths = ReturnType<typeof episodePaths>;
+
+/** Every folder that holds files of one episode, its manifests folder (what lists it) first. */
+export function episodeFolders(epIdOrParsed: string | EpisodeId): string[] {
+  const p = episodePaths(epIdOrParsed);
+  const epDir = episodeArtifactsDir(p.ep);
+  return [p.manifestsDir, p.embedsDir, ...(['crops', 'thumbs', 'frames'] as const).map((kind) => `artifacts/${kind}/${epDir}`)];
+}
 
 const frameFile = (frameIdx: number) => `frame_${String(frameIdx).padStart(6, '0')}.jpg`;
 

@@ -17,6 +17,7 @@ import {
   type ServiceApi,
 } from '../../shared/ipc';
 import { withoutRoot } from '../store/errors';
+import { browseHost } from './browse';
 import type { Workspace } from '../store/workspace';
 import { NO_SWITCH_MESSAGE, WorkspaceSwitcher } from './workspace-switch';
 
@@ -50,9 +51,23 @@ function oneFolder(service: HostedService): Pick<HostApi, 'chooseWorkspace' | 'r
   };
 }
 
-export function dispatchTarget(served: Served): DispatchTarget {
-  if (served instanceof WorkspaceSwitcher) return { service: () => served.current, host: served, root: () => served.ws.root };
-  return { service: () => served, host: oneFolder(served), root: () => served.ws.root };
+export interface DispatchOptions {
+  /** Folders besides the workspace whose videos the Run dialog may browse (the host's media roots). */
+  mediaRoots?: readonly string[];
+}
+
+export function dispatchTarget(served: Served, opts: DispatchOptions = {}): DispatchTarget {
+  const browse = browseHost(() => [served.ws.root, ...(opts.mediaRoots ?? [])]);
+  if (served instanceof WorkspaceSwitcher) {
+    const host: Partial<HostApi> = {
+      getWorkspace: (r) => served.getWorkspace(r),
+      chooseWorkspace: (r) => served.chooseWorkspace(r),
+      recentWorkspaces: (r) => served.recentWorkspaces(r),
+      ...browse,
+    };
+    return { service: () => served.current, host, root: () => served.ws.root };
+  }
+  return { service: () => served, host: { ...oneFolder(served), ...browse }, root: () => served.ws.root };
 }
 
 /** The method answering `method`, bound to its owner (undefined: nobody here implements it). */
@@ -69,8 +84,8 @@ function toIpcError(err: unknown, root: string): IpcError {
   return { code: 'internal', message: withoutRoot(root, (err as Error)?.message ?? String(err)) };
 }
 
-export function createDispatcher(served: Served): Dispatch {
-  const target = dispatchTarget(served);
+export function createDispatcher(served: Served, opts: DispatchOptions = {}): Dispatch {
+  const target = dispatchTarget(served, opts);
   return async (name, payload) => {
     if (!Object.hasOwn(channels, name)) return failure('not_found', `unknown channel "${name}"`);
     const decl: ChannelDecl & { method: Method } = channels[name as Channel];

@@ -5,6 +5,7 @@ import type { PipelineSettings } from '../../shared/schema/settings';
 import type { PipelineProgress } from '../../shared/ipc';
 import { threadJobs, type JobHandle, type JobStarter } from '../jobs/host';
 import { isJobError, type JobEvent, type JobProgress } from '../jobs/protocol';
+import { RunEta, type RunEstimate } from './run-eta';
 
 export interface LaunchOptions {
   workspace: string;
@@ -23,8 +24,15 @@ export function jobLauncher(jobs: JobStarter = threadJobs): PipelineLauncher {
   return (opts) => jobs('pipeline', { videoPath: opts.video, workspace: opts.workspace, epId: opts.epId, settings: opts.settings });
 }
 
-/** What the renderer sees of a run: the job's last progress, the run's state and a message. */
-export function pipelineProgress(runId: string, epId: string, last: JobProgress | null, state: PipelineProgress['state'], message?: string): PipelineProgress {
+/** What the renderer sees of a run: the job's last progress, the whole run's estimate, the run's state and a message. */
+export function pipelineProgress(
+  runId: string,
+  epId: string,
+  last: JobProgress | null,
+  state: PipelineProgress['state'],
+  message?: string,
+  run?: RunEstimate,
+): PipelineProgress {
   return {
     run_id: runId,
     ep_id: epId,
@@ -34,6 +42,7 @@ export function pipelineProgress(runId: string, epId: string, last: JobProgress 
     total: last?.total ?? 0,
     rate: last && Number.isFinite(last.rate) ? last.rate : null,
     eta: last?.eta ?? null,
+    ...(run ? { run_eta: run.run_eta, run_fraction: run.run_fraction } : {}),
     ...(message !== undefined ? { message } : {}),
   };
 }
@@ -45,16 +54,21 @@ export function pipelineProgress(runId: string, epId: string, last: JobProgress 
 export async function followRun(run: PipelineRun, runId: string, epId: string, emit: (p: PipelineProgress) => void): Promise<void> {
   let last: JobProgress | null = null;
   let message: string | undefined;
+  const eta = new RunEta();
+  let estimate: RunEstimate = { run_eta: null, run_fraction: 0 };
   for await (const e of run.events ?? []) {
-    if (e.type === 'progress') last = e.progress;
-    else if (e.level !== 'info') message = `${e.level}: ${e.message}`;
+    if (e.type === 'progress') {
+      last = e.progress;
+      estimate = eta.update(e.progress);
+    } else if (e.level !== 'info') message = `${e.level}: ${e.message}`;
     else continue;
-    emit(pipelineProgress(runId, epId, last, 'running', e.type === 'progress' ? e.progress.message ?? message : message));
+    emit(pipelineProgress(runId, epId, last, 'running', e.type === 'progress' ? e.progress.message ?? message : message, estimate));
   }
   try {
     await run.done;
-    emit(pipelineProgress(runId, epId, last, 'done', message));
+    emit(pipelineProgress(runId, epId, last, 'done', message, { run_eta: 0, run_fraction: 1 }));
   } catch (err) {
-    emit(pipelineProgress(runId, epId, last, isJobError(err, 'cancelled') ? 'cancelled' : 'failed', err instanceof Error ? err.message : String(err)));
+    const state = isJobError(err, 'cancelled') ? 'cancelled' : 'failed';
+    emit(pipelineProgress(runId, epId, last, state, err instanceof Error ? err.message : String(err), { run_eta: null, run_fraction: estimate.run_fraction }));
   }
 }

@@ -122,6 +122,7 @@ export class ReviewService implements ServiceApi {
 
   startPipeline(req: RequestOf<'pipeline:start'>) { return this.pipeline.startPipeline(req); }
   cancelPipeline(req: RequestOf<'pipeline:cancel'>) { return this.pipeline.cancelPipeline(req); }
+  deleteEpisode(req: RequestOf<'episode:delete'>) { return this.pipeline.deleteEpisode(req); }
 
   // ---- cast library + screen time: review-cast.ts --------------------------------------------
 

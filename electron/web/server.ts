@@ -27,7 +27,8 @@ export interface WebHostOptions {
   rendererDir?: string;
   /** Fixed token (tests); default 32 random bytes. */
   token?: string;
-  /** Folders besides the workspace from which an episode's own video may be played (GET /media/<ep>/video). */
+  /** Folders besides the workspace from which an episode's own video may be played (GET /media/<ep>/video)
+   *  and whose videos the Run dialog may browse (workspace:browse). */
   mediaRoots?: readonly string[];
 }
 
@@ -210,7 +211,7 @@ async function routeApi(dispatch: ReturnType<typeof createDispatcher>, allowedOr
 
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const { service } = opts;
-  const dispatch = createDispatcher(service);
+  const dispatch = createDispatcher(service, { mediaRoots: opts.mediaRoots });
   const token = opts.token ?? randomBytes(32).toString('base64url');
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);

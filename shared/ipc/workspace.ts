@@ -1,6 +1,7 @@
-// Workspace and settings channels. workspace:choose and workspace:recent are host channels: the host
+// Workspace and settings channels. workspace:choose, workspace:recent and workspace:browse are host channels: the host
 // that owns the workspace root (Electron main, the web host) answers them, not the service.
 import { z } from 'zod';
+import { browseRequestSchema, browseResponseSchema } from '../browse';
 import { defaultPipelineSettings, pipelineSettingsSchema, type PipelineSettings } from '../schema/settings';
 import { emptyRequest, type ContractTable } from './core';
 
@@ -58,6 +59,12 @@ export const workspaceHostContract = {
     /** Most recent first, existing folders only; includes the current root. */
     response: z.strictObject({ current: z.string(), recent: z.array(z.string()) }),
   },
+  /**
+   * The Run dialog's file browser: folders and video files under the host's roots (the workspace and
+   * the folders the host was started with, `--media-root`), confined like media (electron/media/browse.ts).
+   * No root: the roots only.
+   */
+  browseFiles: { channel: 'workspace:browse', request: browseRequestSchema, response: browseResponseSchema },
 } as const satisfies ContractTable;
 
 /** Main → renderer: the host switched to another workspace folder; every list and open episode is stale. */
