@@ -5,6 +5,7 @@
 // `queue add` take every setting; `cluster` and `cleanup` the ones their stage reads.
 import { z } from 'zod';
 import { pipelineSettingsSchema, type PipelineSettingsInput } from '../../shared/schema/settings';
+import { innerSetting as inner } from '../../shared/schema/settings-fields';
 import type { SettingKey } from '../pipeline/context';
 import { parseNumber } from './args';
 
@@ -17,12 +18,6 @@ const NEGATED_ALIASES: Partial<Record<SettingKey, string>> = { saveCrops: 'no-cr
 type Kind = 'boolean' | 'number' | 'string';
 
 export const flagOf = (key: SettingKey): string => FLAG_ALIASES[key] ?? key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
-function inner(key: SettingKey): z.ZodType {
-  let s = pipelineSettingsSchema.shape[key] as z.ZodType;
-  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
-  return s;
-}
 
 function kindOf(key: SettingKey): Kind {
   const s = inner(key);

@@ -151,7 +151,7 @@ export function frameUrl(epId: string, tsS: number): string {
   return contractFrameUrl(isElectron() ? 'electron' : 'web', epId, tsS);
 }
 
-export function errorInfo(err: unknown): { code: string; message: string; revision?: number } {
+export function errorInfo(err: unknown): { code: string; message: string; revision?: number; reason?: string } {
   if (err instanceof IpcFailure) return err.error;
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
 }

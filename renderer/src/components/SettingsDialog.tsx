@@ -9,11 +9,13 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const saved = useApp((s) => s.settings);
   const saveSettings = useApp((s) => s.saveSettings);
   const [value, setValue] = useState<Settings>(saved ?? DEFAULT_SETTINGS);
+  // The workspace's saved settings: every knob shown at once (the Run dialog keeps them under Advanced).
+  const [advanced, setAdvanced] = useState(true);
   const models = useModels();
   return (
     <Dialog title="Settings" onClose={onClose} testId="settings-dialog">
       <PackSelect value={value.packId} onChange={(packId) => setValue({ ...value, packId })} models={models.list} />
-      <SettingsFields value={value} onChange={setValue} />
+      <SettingsFields value={value} onChange={setValue} advanced={advanced} onAdvanced={setAdvanced} />
       <ModelsPanel
         models={models}
         currentPack={saved?.packId ?? value.packId}

@@ -17,7 +17,7 @@ export function StatusBar() {
       {lastStep && <span>Last: {lastStep}</span>}
       {run?.state === 'running' && (
         <span>
-          Run {run.ep_id}: {run.stage} {run.total ? Math.round((100 * run.done) / run.total) : 0}% · ETA {formatEta(run.eta)}
+          Run {run.ep_id}: {run.stage} {run.total ? Math.round((100 * run.done) / run.total) : 0}% · ETA {formatEta(run.run_eta ?? run.eta)}
         </span>
       )}
       <span className="spacer" />

@@ -40,6 +40,8 @@ export interface ErrorInfo {
   code: string;
   message: string;
   revision?: number;
+  /** What a refusal is about (a field of the request, 'has_edits', …). */
+  reason?: string;
 }
 
 export interface StoreDeps {
