@@ -25,7 +25,7 @@ export interface ReviewAppOptions<T> {
   setup?: (workspace: string) => Promise<T>;
   /** Runs once the host and the page are up (edits through the service, opening an episode…). */
   ready?: (t: ReviewAppContext<T>) => Promise<void>;
-  /** Folders whose videos the host may play (the eval videos, for the player and frame tests). */
+  /** Folders whose videos the host may play and the Run dialog browses (`screenalytics serve --media-root`). */
   mediaRoots?: readonly string[];
 }
 

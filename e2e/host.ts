@@ -11,7 +11,7 @@ export interface Host {
   close(): Promise<void>;
 }
 
-/** `mediaRoots`: folders whose videos the host may play (serve's --media-root). */
+/** `mediaRoots`: folders besides the workspace whose videos the host may play and the Run dialog browses (serve's --media-root). */
 export async function startHost(workspace: string, mediaRoots: readonly string[] = []): Promise<Host> {
   const service = new ReviewService({ workspace, host: 'web' });
   const web = await startWebHost({ service, rendererDir: rendererDist, mediaRoots });

@@ -247,3 +247,44 @@ export class QuestionsPage {
     await this.app.settled(before);
   }
 }
+
+/** The Run dialog (file browser, presets, field messages) and the run's progress panel. */
+export class RunPage {
+  constructor(readonly page: Page) {}
+
+  get dialog(): Locator {
+    return this.page.getByTestId('run-dialog');
+  }
+
+  get progress(): Locator {
+    return this.page.getByTestId('run-progress');
+  }
+
+  async open(): Promise<void> {
+    await this.page.getByTestId('new-run').click();
+    await this.dialog.waitFor();
+  }
+
+  /** Picks a video with the file browser: the folder (by its label), the sub-folders, then the file. */
+  async browse(rootLabel: string, folders: string[], file: string): Promise<void> {
+    if ((await this.dialog.getByTestId('file-browser').count()) === 0) await this.dialog.getByTestId('run-browse').click();
+    const browser = this.dialog.getByTestId('file-browser');
+    await browser.getByTestId('browse-root').selectOption({ label: rootLabel });
+    for (const f of folders) await this.entry('dir', f).click();
+    await this.entry('video', file).click();
+    await browser.waitFor({ state: 'detached' });
+  }
+
+  entry(kind: 'dir' | 'video', name: string): Locator {
+    return this.dialog.locator(`[data-testid="browse-entry"][data-kind="${kind}"][data-name="${name}"]`);
+  }
+
+  step(stage: string, state: 'done' | 'current' | 'pending' | 'stopped'): Locator {
+    return this.progress.locator(`[data-step="${stage}"][data-state="${state}"]`);
+  }
+
+  /** Waits for the run to end in `state` (done, cancelled, failed). */
+  async ended(state: 'done' | 'cancelled' | 'failed', timeout = 300_000): Promise<void> {
+    await this.page.locator(`[data-testid="run-progress"][data-state="${state}"]`).waitFor({ timeout });
+  }
+}

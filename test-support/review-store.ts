@@ -3,7 +3,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { IdentitiesDoc, Identity } from '../shared/schema';
 import type { ClientApi } from '../shared/ipc';
-import { createAppState, type AppState } from '../renderer/src/state/appState';
+import { createAppState, type AppState, type StoreDeps } from '../renderer/src/state/appState';
 import { docOf } from './identities';
 
 export { EP, ident, identityId, trackId } from './identities';
@@ -16,8 +16,8 @@ export interface FakeHost {
   calls: { method: string; req: unknown }[];
 }
 
-/** `answer(method, req)` answers every host call (throw to fail it). */
-export function makeTestStore(answer: (method: string, req: unknown) => unknown) {
+/** `answer(method, req)` answers every host call (throw to fail it); `errorInfo` reads failures (default: all 'internal'). */
+export function makeTestStore(answer: (method: string, req: unknown) => unknown, errorInfo?: StoreDeps['errorInfo']) {
   const host: FakeHost = { calls: [] };
   const api = new Proxy({} as ClientApi, {
     get: (_t, method: string) => async (req: unknown) => {
@@ -25,6 +25,6 @@ export function makeTestStore(answer: (method: string, req: unknown) => unknown)
       return answer(method, req);
     },
   });
-  const store = createStore<AppState>()(createAppState({ api: () => api, errorInfo: (e) => ({ code: 'internal', message: String(e) }) }));
+  const store = createStore<AppState>()(createAppState({ api: () => api, errorInfo: errorInfo ?? ((e) => ({ code: 'internal', message: String(e) })) }));
   return { store, host };
 }

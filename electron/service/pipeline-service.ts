@@ -29,7 +29,11 @@ async function checkVideo(path: string): Promise<void> {
   if (!st) fail('not_found', `no file at ${path}`, field);
   if (!st!.isFile()) fail('invalid_request', `${path} is a folder, not a video file`, field);
   await access(path, constants.R_OK).catch(() => fail('invalid_request', `${path} cannot be read (permission denied)`, field));
-  await probeVideo(path).catch((err: Error) => fail('invalid_request', err.message.replace(/^cannot read video /, 'not a readable video: '), field));
+  await probeVideo(path).catch((err: Error) => {
+    // ffprobe names the file itself; the reason is what follows the last mention of the path.
+    const reason = err.message.split(`${path}: `).pop()?.trim() || err.message;
+    fail('invalid_request', `${path} is not a readable video (${reason})`, field);
+  });
 }
 
 export class PipelineService {

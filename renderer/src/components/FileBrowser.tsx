@@ -52,8 +52,8 @@ export function FileBrowser() {
               data-kind={e.kind}
               data-name={e.name}
             >
-              <span className="fb-icon" aria-hidden="true">{e.kind === 'dir' ? '📁' : '🎞'}</span>
-              <span className="fb-name">{e.name}</span>
+              <span className="fb-icon" aria-hidden="true">{e.kind === 'dir' ? '▸' : '▶'}</span>
+              <span className="fb-name">{e.kind === 'dir' ? `${e.name}/` : e.name}</span>
               {e.kind === 'video' && e.size !== undefined && <span className="hint">{formatBytes(e.size)}</span>}
             </button>
           </li>

@@ -2,6 +2,7 @@
 // native picker), the episode id (free, or "Re-run" to resume an existing one), the model pack and the
 // settings as a preset with Advanced. Everything typed lives in the pipeline slice's draft, so a
 // refused start or closing the dialog loses nothing; it closes only once the run has started.
+import { useEffect, useRef } from 'react';
 import { isEpId } from '../../../shared/episode';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/ipc';
 import { pathForFile } from '../api/client';
@@ -100,16 +101,21 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
   const starting = useApp((s) => s.runStarting);
   const update = useApp((s) => s.updateRunDraft);
   const submit = useApp((s) => s.submitRun);
+  const errors = useApp((s) => s.runErrors);
   const settings: Settings = draft.settings ?? saved ?? DEFAULT_SETTINGS;
   const models = useModels();
+  const form = useRef<HTMLFormElement>(null);
+  // A refused start puts the keyboard on the field it is about.
+  useEffect(() => form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), [errors]);
   return (
     <Dialog title="Run on a video" onClose={onClose} testId="run-dialog">
       <form
+        ref={form}
         className="run-form"
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          void submit();
+          if (!starting) void submit();
         }}
       >
         <VideoField />
@@ -119,7 +125,14 @@ export function RunDialog({ onClose }: { onClose: () => void }) {
         <FieldError id="run-form-error" text={formError} />
         <div className="actions">
           <button type="button" className="btn" onClick={onClose}>Close</button>
-          <button type="submit" className="btn primary" disabled={starting || !draft.video_path.trim() || !isEpId(draft.ep_id)} data-testid="run-start">
+          <button
+            type="submit"
+            className="btn primary"
+            // Not disabled while the host checks: a disabled button would drop the keyboard focus out of the dialog.
+            aria-disabled={starting}
+            disabled={!draft.video_path.trim() || !isEpId(draft.ep_id)}
+            data-testid="run-start"
+          >
             {starting ? 'Checking…' : 'Start'}
           </button>
         </div>
