@@ -81,6 +81,7 @@ test('the Fast preset runs the real clip: the stepper advances, one ETA for the 
     await run.dialog.getByTestId('advanced').locator('summary').click();
     assert.equal(await run.dialog.getByTestId('setting-maxFacesPerTrack').inputValue(), '10');
     await run.dialog.getByText('most faces sampled per track').waitFor();
+    await run.dialog.getByText('Faces', { exact: true }).scrollIntoViewIfNeeded();
     await snapshot(e2e.app.page, 'run-dialog-presets-advanced');
     await run.dialog.getByTestId('run-start').click();
     await run.dialog.waitFor({ state: 'detached' });
@@ -139,6 +140,32 @@ test('a cancelled run offers Resume, which carries on after the finished stages,
     for (const f of episodeFolders(EP)) assert.equal(existsSync(join(e2e.workspace, f)), false, f);
     await e2e.app.page.locator(`[data-testid="episode-row"][data-ep-id="hamilton-s01e01"]`).waitFor();
     assert.equal(await e2e.app.page.locator(`[data-testid="episode-row"][data-ep-id="${EP}"]`).count(), 0, 'no longer listed');
+    assert.deepEqual(pageErrors(), []);
+  });
+});
+
+test('a run that fails says why in plain words and offers Retry; Dismiss clears it', async () => {
+  await withFailureShot(e2e.handle, 'run-dialog-failed', async () => {
+    const run = runPage();
+    // A model pack that is not installed: the job fails when it loads the models.
+    await e2e.host.service.setSettings({ packId: 'yunet' });
+    await e2e.app.goto(`${e2e.host.origin}/`);
+    await run.open();
+    await run.dialog.getByTestId('run-path').fill(join(media, 'Season 1', 'hamilton-s01e01.mp4'));
+    await run.dialog.getByTestId('run-ep-id').fill('hamilton-s01e02');
+    await run.dialog.getByTestId('run-start').click();
+    await run.dialog.waitFor({ state: 'detached' });
+    await run.ended('failed', 120_000);
+    const said = (await run.progress.getByTestId('run-state').textContent()) ?? '';
+    assert.match(said, /^failed .*: pack "yunet": model file .* is missing .*Retry resumes/);
+    assert.ok(!said.includes(e2e.workspace), 'no internal paths');
+    assert.equal(await run.progress.getByTestId('run-resume').textContent(), 'Retry');
+    // The failed run left an empty episode folder (listed, no stage done): it can be deleted from here.
+    await run.progress.getByTestId('run-delete').waitFor();
+    await snapshot(e2e.app.page, 'run-failed');
+    await run.progress.getByTestId('run-dismiss').click();
+    await run.progress.waitFor({ state: 'detached' });
+    await e2e.host.service.setSettings({ packId: 'default' });
     assert.deepEqual(pageErrors(), []);
   });
 });

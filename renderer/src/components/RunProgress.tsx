@@ -1,7 +1,7 @@
 // The run in progress: a stepper over the stages the job reports (done / current / pending), the
 // current stage's counters, one ETA for the whole run and a bar over it, Cancel; when it ends, Open and
 // Dismiss, or the outcome in plain words with Resume / Retry and Delete episode (a half-made episode).
-import { formatEta } from '../format';
+import { formatEta, withoutInternalPaths } from '../format';
 import { runOutcome, runSteps } from '../state/pipeline/run-steps';
 import { useApp } from '../state/store';
 import './run.css';
@@ -60,6 +60,7 @@ function EndActions() {
 export function RunProgress() {
   const run = useApp((s) => s.run);
   const cancel = useApp((s) => s.cancelRun);
+  const root = useApp((s) => s.workspaceRoot);
   if (!run) return null;
   const pct = 100 * (run.state === 'done' ? 1 : (run.run_fraction ?? 0));
   const eta = run.run_eta ?? null;
@@ -81,7 +82,7 @@ export function RunProgress() {
             {run.stage} {run.done}/{run.total || '?'}{run.rate ? ` · ${run.rate.toFixed(1)}/s` : ''} · ETA {formatEta(eta)} for the whole run
           </span>
         )}
-        {run.state !== 'running' && <span className={`run-state ${run.state}`} data-testid="run-state">{runOutcome(run)}</span>}
+        {run.state !== 'running' && <span className={`run-state ${run.state}`} data-testid="run-state">{withoutInternalPaths(runOutcome(run), root)}</span>}
       </div>
       {run.state === 'running' && run.message && <div className="hint">{run.message}</div>}
     </div>
