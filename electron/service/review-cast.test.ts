@@ -4,12 +4,13 @@
 // real-model ranking is covered in cast-library.test.ts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFixtureEpisode, type FixtureEpisode } from '../../scripts/fixture-episode';
 import { screentimeDocSchema } from '../../shared/schema/screentime';
 import { ReviewService } from './review-service';
+import { EVAL_DIR } from '../models/eval-pack';
 
 let root: string;
 let svc: ReviewService;
@@ -108,7 +109,8 @@ test('cast list import/export and screen time over the service', async () => {
 
 test('with auto-assign on, a finished pipeline run labels the new episode (journalled, listed)', async () => {
   const video = join(root, 'clip.mp4');
-  await writeFile(video, 'stand-in: the launcher below writes the episode');
+  // A real clip: pipeline:start checks the video is readable before the launcher (a stand-in here) runs.
+  await copyFile(join(EVAL_DIR, 'videos', 'short_hamilton_clip.mp4'), video);
   const s = new ReviewService({
     workspace: root,
     host: 'test',

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFixtureEpisode, type FixtureEpisode } from '../../scripts/fixture-episode';
@@ -8,6 +8,7 @@ import { IpcFailure, channels, type PipelineProgress } from '../../shared/ipc';
 import { identitiesDocSchema, type IdentitiesDoc } from '../../shared/schema';
 import { readJson } from '../store/json';
 import { ReviewService } from './review-service';
+import { EVAL_DIR } from '../models/eval-pack';
 
 let root: string;
 let fx: FixtureEpisode;
@@ -208,7 +209,8 @@ test('settings persist across instances; cast:names reads other episodes of the 
 
 test('pipeline:start runs through the launcher and streams progress; cancel reaches the run', async () => {
   const video = join(root, 'clip.mp4');
-  await writeFile(video, 'not really a video: the launcher is a stand-in');
+  // A real clip: pipeline:start checks the video is readable before the launcher (a stand-in here) runs.
+  await copyFile(join(EVAL_DIR, 'videos', 'short_hamilton_clip.mp4'), video);
   let cancelled = false;
   let finish!: () => void;
   const s = new ReviewService({

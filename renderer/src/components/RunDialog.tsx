@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { isEpId } from '../../../shared/episode';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/ipc';
-import { pathForFile } from '../api/client';
+import { isElectron, pathForFile } from '../api/client';
 import { EP_ID_HINT, guessEpId } from '../state/pipeline/run-draft';
 import { useApp } from '../state/store';
 import { Dialog } from './Dialog';
@@ -21,7 +21,6 @@ function VideoField() {
   const draft = useApp((s) => s.runDraft);
   const error = useApp((s) => s.runErrors.video_path);
   const update = useApp((s) => s.updateRunDraft);
-  const electron = typeof window !== 'undefined' && typeof window.api === 'object';
   return (
     <div className="run-video">
       <label className="field">
@@ -39,7 +38,7 @@ function VideoField() {
           <button type="button" className="btn" aria-expanded={draft.browsing} onClick={() => update({ browsing: !draft.browsing })} data-testid="run-browse">
             {draft.browsing ? 'Hide folders' : 'Browse…'}
           </button>
-          {electron && (
+          {isElectron() && (
             <label className="btn file-pick">
               Choose file…
               <input
