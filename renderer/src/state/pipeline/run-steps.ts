@@ -26,12 +26,12 @@ export function runOutcome(p: PipelineProgress): string {
   const where = STAGE_WORDS[p.stage] ? `while ${STAGE_WORDS[p.stage]} (${p.stage})` : 'before the first stage';
   if (p.state === 'done') return 'done: the episode is ready to review';
   if (p.state === 'cancelled') return `cancelled ${where}. Finished stages are kept: Resume carries on from there.`;
-  if (p.state === 'failed') return `failed ${where}: ${plainError(p.message)}. Retry resumes after the finished stages.`;
+  if (p.state === 'failed') return `failed ${where}: ${jobReason(p.message)}. Retry resumes after the finished stages.`;
   return 'running';
 }
 
 /** A job error as a reviewer reads it: without the "pipeline job failed:" plumbing or a stack. */
-export function plainError(message: string | undefined): string {
+export function jobReason(message: string | undefined): string {
   if (!message) return 'no reason was given';
   const first = message.split('\n')[0].trim();
   return first.replace(/^(error: )?(pipeline )?(job )?(failed|crashed)[:;]?\s*/i, '').replace(/^Error:\s*/, '') || first;

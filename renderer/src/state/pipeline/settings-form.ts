@@ -18,6 +18,7 @@ export const LABELS: Record<SettingKey, string> = {
   newTrackThresh: 'New-track confidence',
   sceneCutThreshold: 'Cut threshold',
   sceneCutAdaptiveRatio: 'Cut ratio',
+  staticShotMotion: 'Static-shot motion',
   minSceneLenSec: 'Shortest scene (s)',
   faceSampleSpacingSec: 'Seconds between faces',
   maxFacesPerTrack: 'Faces per track',
@@ -34,7 +35,7 @@ export const MAIN_KEYS: readonly SettingKey[] = ['analyzeFps', 'stride', 'saveFr
 
 /** Under Advanced. The model pack has its own select and the models folder is not the UI's to set. */
 export const ADVANCED_GROUPS: ReadonlyArray<{ title: string; keys: readonly SettingKey[] }> = [
-  { title: 'Detection', keys: ['device', 'minFaceSize', 'minConfidence'] },
+  { title: 'Detection', keys: ['device', 'minFaceSize', 'minConfidence', 'staticShotMotion'] },
   { title: 'Faces', keys: ['maxFacesPerTrack', 'faceSampleSpacingSec', 'qualityGate'] },
   { title: 'Tracking', keys: ['trackThresh', 'matchThresh', 'newTrackThresh', 'trackBufferSec', 'trackBuffer'] },
   { title: 'Scene cuts', keys: ['sceneCutThreshold', 'sceneCutAdaptiveRatio', 'minSceneLenSec'] },
