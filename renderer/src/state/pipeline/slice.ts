@@ -4,6 +4,7 @@
 import type { BrowseResponse } from '../../../../shared/browse';
 import type { PipelineProgress, RequestOf, Settings, SettingsPatch } from '../../../../shared/ipc';
 import type { SliceContext } from '../appState';
+import { plainError } from '../ui/errors';
 import { checkDraft, emptyDraft, guessEpId, type RunDraft, type RunErrors } from './run-draft';
 
 type StartRequest = RequestOf<'pipeline:start'>;
@@ -187,7 +188,7 @@ const actions = (ctx: SliceContext): PipelineActions => {
           const e = deps.errorInfo(err);
           if (e.reason === 'has_edits') set({ runDeleteAsk: e.message });
           else if (e.code === 'not_found') set({ run: null, runDeleteAsk: null });
-          else get().toast('error', `Not deleted: ${e.message}`);
+          else get().toast('error', plainError(`Deleting ${run.ep_id}`, e));
         }
         await get().refreshEpisodes();
       }),
