@@ -129,9 +129,11 @@ test('undo reaches back 50 steps after a reload (the service keeps the history)'
     for (let n = 1; n <= 55; n++) {
       ({ revision } = await e2e.host.service.applyReview({ ep_id: EP, revision, command: { op: 'label', identity_id: id, name: `Step ${n}` } }));
     }
+    // The address names the episode, so the reload comes back to its grid.
     await e2e.app.page.reload();
-    await e2e.app.page.waitForSelector('[data-testid="episode-row"]');
-    await e2e.app.openEpisode(EP);
+    await e2e.app.page.waitForSelector('[data-testid="identity-card"]');
+    await e2e.app.settled();
+    assert.match(e2e.app.page.url(), new RegExp(`#/ep/${EP}$`));
     assert.equal(await e2e.app.card(id).getByTestId('card-name').textContent(), 'Step 55');
     for (let i = 0; i < 50; i++) await e2e.app.step(() => e2e.app.press('z'));
     assert.equal(ident(await readDoc(), id).labels.name, 'Step 5');
@@ -159,6 +161,9 @@ test('settings (frame exports toggle, device, cluster threshold) persist across 
     assert.equal(saved.clusterThresh, 0.62);
 
     await e2e.app.page.reload();
+    await e2e.app.page.evaluate(() => {
+      location.hash = '#/';
+    });
     await e2e.app.page.waitForSelector('[data-testid="episode-row"]');
     await e2e.app.settled();
     // The run dialog starts from the saved settings, with the same visible toggle.
