@@ -3,6 +3,7 @@ import { useApp } from './state/store';
 import { useKeyboard } from './actions/keyboard';
 import { TopBar } from './components/TopBar';
 import { StatusBar } from './components/StatusBar';
+import { useFaceSizeVariables } from './components/GridToolbar';
 import { Toasts } from './components/Toasts';
 import { Dialogs } from './components/Dialogs';
 import { EpisodesView } from './views/EpisodesView';
@@ -40,6 +41,7 @@ export function App() {
   const view = useApp((s) => s.view);
   useKeyboard();
   useRoutes();
+  useFaceSizeVariables();
   return (
     <div className="app">
       <TopBar />

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatEta, withoutInternalPaths } from './format';
+import { formatEta, plural, withoutInternalPaths } from './format';
 
 test('ETA rounds once: never "9 min 60 s"', () => {
   assert.equal(formatEta(599.4), '10 min 0 s');
@@ -21,4 +21,12 @@ test('withoutInternalPaths: workspace paths become relative, other absolute path
   // Workspace-relative paths and ids are left alone.
   assert.equal(withoutInternalPaths('data/manifests/a-s01e01/identities.json:3: labels.name', root), 'data/manifests/a-s01e01/identities.json:3: labels.name');
   assert.equal(withoutInternalPaths('identity identity-00008 not found', null), 'identity identity-00008 not found');
+});
+
+test('plural: one noun for 1, the plural for 0 and more', () => {
+  assert.equal(plural(1, 'track'), '1 track');
+  assert.equal(plural(2, 'track'), '2 tracks');
+  assert.equal(plural(0, 'face'), '0 faces');
+  assert.equal(plural(1, 'identity', 'identities'), '1 identity');
+  assert.equal(plural(2000, 'identity', 'identities'), '2,000 identities');
 });

@@ -25,3 +25,8 @@ export function withoutInternalPaths(text: string, workspaceRoot: string | null)
     return lead + (path.replace(/\/+$/, '').split('/').pop() ?? '');
   });
 }
+
+/** "1 track", "2 tracks", "0 identities": a count with its noun in the right number. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}

@@ -1,10 +1,12 @@
 // Actions on identities, in the grid (the selection or the focused card) and in the detail view (the
-// open identity): merge, lock, label, and accepting the cast library's best suggestion.
+// open identity): merge, lock, label, accepting the cast library's best suggestion, and — on the face
+// picked in the focused track's strip — "Set as cover" and showing the face large.
 import type { AppState } from '../state/appState';
 import { castSelectors } from '../state/cast/selectors';
 import { episodeSelectors } from '../state/episode/selectors';
 import { selectionSelectors } from '../state/selection/selectors';
 import { dialog } from '../state/ui/dialogs';
+import { zoomOfFace } from '../state/ui/grid';
 import type { Action } from './types';
 
 /** On the grid or an identity's page (not the Episodes list or the timeline). */
@@ -31,6 +33,14 @@ function toggleLock(s: AppState): void {
   const idents = ids.map((id) => episodeSelectors.identity(s, id)).filter((x) => !!x);
   const lock = idents.some((i) => !i.locked);
   for (const i of idents) if (i.locked !== lock) void s.runCommand({ op: 'lock', identity_id: i.identity_id, locked: lock });
+}
+
+/** The face picked in the open identity's focused track, when it can be the identity's cover. */
+function coverCandidate(s: AppState): { identityId: string; crop: string } | null {
+  const face = selectionSelectors.pickedFace(s);
+  const id = s.view === 'identity' ? s.detailId : null;
+  if (!id || !face?.crop_path || face.rejected) return null;
+  return episodeSelectors.identity(s, id)?.canonical_face_path === face.crop_path ? null : { identityId: id, crop: face.crop_path };
 }
 
 const labelTarget = (s: AppState) => (s.view === 'identity' ? s.detailId : (selectionSelectors.targets(s)[0] ?? null));
@@ -64,6 +74,31 @@ export const identityActions: Action[] = [
     perform: ({ get }) => {
       const id = labelTarget(get());
       if (id) get().openDialog(dialog('label', { identityId: id }));
+    },
+  },
+  {
+    id: 'faces.cover',
+    label: 'Set the picked face as the identity’s cover',
+    button: 'Set as cover',
+    keys: ['c'],
+    scope: 'identity',
+    enabled: (s) => !!coverCandidate(s),
+    perform: ({ get }) => {
+      const c = coverCandidate(get());
+      if (c) return get().runCommand({ op: 'setCover', identity_id: c.identityId, crop_path: c.crop });
+    },
+  },
+  {
+    id: 'faces.zoom',
+    label: 'Show the picked face large (again to close)',
+    keys: ['Shift+Space'],
+    scope: 'identity',
+    enabled: (s) => s.view === 'identity' && selectionSelectors.pickedFaceIndex(s) !== null,
+    perform: ({ get }) => {
+      const s = get();
+      const t = selectionSelectors.focusedTrack(s);
+      const i = selectionSelectors.pickedFaceIndex(s);
+      s.setZoom(s.zoom || !t || i === null ? null : zoomOfFace(t, i));
     },
   },
   {

@@ -1,9 +1,11 @@
 // Moving through what is on screen: the focus ring over the grid's cards and the detail view's
-// tracks (Shift extends the selection), opening and leaving an identity, search, help, dialogs.
+// tracks (Shift extends the selection), opening and leaving an identity, search, help, dialogs; how
+// large faces are drawn and the focused face shown large (zoom).
 import type { AppState } from '../state/appState';
 import { episodeSelectors } from '../state/episode/selectors';
 import { selectionSelectors } from '../state/selection/selectors';
 import { dialog } from '../state/ui/dialogs';
+import { zoomOfCard } from '../state/ui/grid';
 import type { Action, ActionContext } from './types';
 
 /** Moves the card focus by `delta` and, with Shift held, adds both ends to the selection. */
@@ -40,6 +42,20 @@ export const gridActions: Action[] = [
   { id: 'grid.previous', label: 'Previous card', keys: ['ArrowLeft', 'k'], shiftExtends: true, scope: 'grid', enabled: hasCards, perform: (c) => moveGrid(c, -1) },
   { id: 'grid.down', label: 'Card below', keys: ['ArrowDown'], shiftExtends: true, scope: 'grid', enabled: hasCards, perform: (c) => moveGrid(c, c.get().gridColumns) },
   { id: 'grid.up', label: 'Card above', keys: ['ArrowUp'], shiftExtends: true, scope: 'grid', enabled: hasCards, perform: (c) => moveGrid(c, -c.get().gridColumns) },
+  { id: 'grid.first', label: 'First card', keys: ['Home'], shiftExtends: true, scope: 'grid', enabled: hasCards, perform: (c) => moveGrid(c, -Infinity) },
+  { id: 'grid.last', label: 'Last card', keys: ['End'], shiftExtends: true, scope: 'grid', enabled: hasCards, perform: (c) => moveGrid(c, Infinity) },
+  {
+    id: 'grid.zoom',
+    // Space selects in the grid, so the zoom has keys of its own.
+    label: 'Show the focused card’s face large (again to close)',
+    keys: ['v', 'Shift+Space'],
+    scope: 'grid',
+    enabled: hasCards,
+    perform: ({ get }) => {
+      const card = selectionSelectors.focusedCard(get());
+      get().setZoom(get().zoom || !card ? null : zoomOfCard(card));
+    },
+  },
   {
     id: 'grid.toggle',
     label: 'Select / deselect the focused card',
@@ -89,6 +105,15 @@ export const trackNavigationActions: Action[] = [
     enabled: always,
     perform: ({ get }) => (get().selectedTracks.length ? get().setSelectedTracks([]) : get().backToGrid()),
   },
+];
+
+/** On the grid or an identity's page, where faces are shown. */
+const onFaces = (s: AppState) => s.view === 'people' || s.view === 'identity';
+
+export const faceViewActions: Action[] = [
+  { id: 'faces.larger', label: 'Larger faces (S → M → L)', keys: ['=', '+'], scope: 'global', enabled: onFaces, perform: ({ get }) => get().stepFaceSize(1) },
+  { id: 'faces.smaller', label: 'Smaller faces (L → M → S)', keys: ['-'], scope: 'global', enabled: onFaces, perform: ({ get }) => get().stepFaceSize(-1) },
+  { id: 'zoom.close', label: 'Close the large face', keys: ['Escape'], scope: 'zoom', enabled: (s) => !!s.zoom, perform: ({ get }) => get().setZoom(null) },
 ];
 
 export const generalActions: Action[] = [

@@ -4,7 +4,7 @@ import type { AppState } from '../state/appState';
 import { historyActions } from './history';
 import { identityActions } from './identity';
 import { keyCaps, matches, type KeyLike } from './keys';
-import { generalActions, gridActions, trackNavigationActions } from './navigation';
+import { faceViewActions, generalActions, gridActions, trackNavigationActions } from './navigation';
 import { faceActions, trackActions } from './tracks';
 import { questionActions } from './questions';
 import { timelineActions } from './timeline';
@@ -20,6 +20,7 @@ export const ACTIONS: readonly Action[] = [
   ...faceActions,
   ...questionActions,
   ...timelineActions,
+  ...faceViewActions,
 ];
 
 const BY_ID = new Map(ACTIONS.map((a) => [a.id, a]));
@@ -31,7 +32,8 @@ export function action(id: string): Action {
 }
 
 /** Scopes whose keys work on the current view, innermost first. */
-export function viewScopes(s: Pick<AppState, 'view'>): Scope[] {
+export function viewScopes(s: Pick<AppState, 'view'> & Partial<Pick<AppState, 'zoom'>>): Scope[] {
+  if (s.zoom) return ['zoom', ...viewScopes({ view: s.view })];
   if (s.view === 'people') return ['grid', 'global'];
   if (s.view === 'identity') return ['identity', 'global'];
   if (s.view === 'questions') return ['questions', 'global'];
@@ -61,6 +63,7 @@ const SECTIONS: [Scope, string][] = [
   ['questions', 'Questions ("Same person?", "Is this …?")'],
   ['timeline', 'Timeline'],
   ['dialog', 'Dialogs'],
+  ['zoom', 'Large face'],
 ];
 
 /** The "?" overlay: every action that has keys, by scope. */

@@ -6,9 +6,10 @@ import type { AppState } from '../state/appState';
  * Where an action's keys work. `global` everywhere (the action's `enabled` says on which views);
  * `grid` on the identity grid; `identity` on an identity's track list; `faces` while the focused
  * track's face strip has the keyboard (it shadows the track list's arrows); `dialog` inside a dialog;
- * `questions` on the questions view; `timeline` on the timeline view.
+ * `questions` on the questions view; `timeline` on the timeline view; `zoom` while a face is shown
+ * large (it shadows the view's Escape).
  */
-export type Scope = 'global' | 'grid' | 'identity' | 'faces' | 'dialog' | 'questions' | 'timeline';
+export type Scope = 'global' | 'grid' | 'identity' | 'faces' | 'dialog' | 'questions' | 'timeline' | 'zoom';
 
 /** Effects on the page itself, provided by the view layer (the registry stays DOM-free). */
 export interface ViewEffects {

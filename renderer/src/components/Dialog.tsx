@@ -1,9 +1,28 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { scopeKeyHandler } from '../actions/keyboard';
 
-/** Modal shell: traps initial focus, closes on Esc or backdrop click, labelled for screen readers. */
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** Tab and Shift+Tab cycle through the dialog's controls and never leave it (the page behind is inert). */
+function trapTab(e: KeyboardEvent<HTMLDivElement>): void {
+  if (e.key !== 'Tab') return;
+  const items = [...e.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.getClientRects().length > 0);
+  const active = e.currentTarget.ownerDocument.activeElement;
+  const [first, last] = [items[0], items[items.length - 1]];
+  if (!first) return e.preventDefault();
+  if (e.shiftKey && (active === first || active === e.currentTarget)) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && active === last) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
+/** Modal shell: takes the focus and keeps Tab inside, closes on Esc or backdrop click, labelled for screen readers. */
 export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
+  const onKey = scopeKeyHandler('dialog', props.onClose);
   useEffect(() => {
     const el = ref.current;
     // An explicit [data-autofocus] wins; otherwise the first field, then the first button.
@@ -21,7 +40,10 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
         ref={ref}
         tabIndex={-1}
         data-testid={props.testId}
-        onKeyDown={scopeKeyHandler('dialog', props.onClose)}
+        onKeyDown={(e) => {
+          trapTab(e);
+          onKey(e);
+        }}
       >
         <h2>{props.title}</h2>
         {props.children}

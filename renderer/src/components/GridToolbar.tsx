@@ -1,13 +1,48 @@
+import { useEffect } from 'react';
 import { useApp } from '../state/store';
 import { selectors } from '../state/selectors';
 import type { Filters, SortKey } from '../state/ui/slice';
+import { FACE_PX, FACE_SIZES } from '../state/ui/grid';
 import { ActionButton } from '../actions/ActionButton';
+import { plural } from '../format';
 
 const FILTERS: [keyof Omit<Filters, 'search'>, string][] = [
   ['unlabeled', 'Unlabeled'],
   ['locked', 'Locked'],
   ['singletons', 'Singletons'],
 ];
+
+/** The chosen face size as CSS variables on the page, for the track face strips (mount once: App). */
+export function useFaceSizeVariables(): void {
+  const size = useApp((s) => s.faceSize);
+  useEffect(() => {
+    document.documentElement.style.setProperty('--crop-px', `${FACE_PX[size].crop}px`);
+    document.documentElement.dataset.faceSize = size;
+  }, [size]);
+}
+
+/** S / M / L: how large faces are drawn (also - and + / =). */
+function FaceSizeControl() {
+  const size = useApp((s) => s.faceSize);
+  const setSize = useApp((s) => s.setFaceSize);
+  return (
+    <div className="segmented" role="group" aria-label="Face size" data-testid="face-size">
+      {FACE_SIZES.map((k) => (
+        <button
+          key={k}
+          type="button"
+          className="btn chip"
+          aria-pressed={size === k}
+          title={`${k === 'S' ? 'Small' : k === 'M' ? 'Medium' : 'Large'} faces, ${FACE_PX[k].card} px (- and + change the size)`}
+          onClick={() => setSize(k)}
+          data-testid={`face-size-${k}`}
+        >
+          {k}
+        </button>
+      ))}
+    </div>
+  );
+}
 
 export function GridToolbar({ count }: { count: number }) {
   const filters = useApp((s) => s.filters);
@@ -51,6 +86,7 @@ export function GridToolbar({ count }: { count: number }) {
           <option value="similarity">Similarity to selection</option>
         </select>
       </label>
+      <FaceSizeControl />
       {selected > 0 && (
         <>
           <span className="hint">{selected} selected</span>
@@ -60,7 +96,7 @@ export function GridToolbar({ count }: { count: number }) {
           <ActionButton id="grid.clear" keyInText={false} />
         </>
       )}
-      <span className="count" data-testid="grid-count">{count} of {total} identities</span>
+      <span className="count" data-testid="grid-count">{count.toLocaleString('en-US')} of {plural(total, 'identity', 'identities')}</span>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { useApp } from '../state/store';
 import { selectors } from '../state/selectors';
-import { formatEta } from '../format';
+import { formatEta, plural } from '../format';
 
 export function StatusBar() {
   const doc = useApp((s) => s.doc);
@@ -12,7 +12,7 @@ export function StatusBar() {
   return (
     <footer className="statusbar" aria-live="polite">
       <span title={root ?? ''}>{root ? `Workspace: ${root}` : 'Connecting…'}</span>
-      {doc && <span>{doc.identities.length} identities · {doc.metadata.num_tracks} tracks</span>}
+      {doc && <span data-testid="status-counts">{plural(doc.identities.length, 'identity', 'identities')} · {plural(doc.metadata.num_tracks, 'track')}</span>}
       {doc && <span data-testid="revision">rev {revision}</span>}
       {lastStep && <span>Last: {lastStep}</span>}
       {run?.state === 'running' && (

@@ -6,17 +6,19 @@ import { mediaUrl } from '../api/client';
 export function Thumb({ refPath, alt, className, epId: ofEpisode }: { refPath: string | undefined; alt: string; className?: string; epId?: string }) {
   const openEp = useApp((s) => s.epId);
   const epId = ofEpisode ?? openEp;
-  const [failed, setFailed] = useState(false);
-  if (!epId || !refPath || failed) return <div className={`noimg ${className ?? ''}`} role="img" aria-label={alt} />;
+  // The image that failed, not a flag: a new ref (a new cover) gets its own try.
+  const [failed, setFailed] = useState<string | null>(null);
+  const src = epId && refPath ? mediaUrl(epId, refPath) : null;
+  if (!src || failed === src) return <div className={`noimg ${className ?? ''}`} role="img" aria-label={alt} />;
   return (
     <img
       className={className}
-      src={mediaUrl(epId, refPath)}
+      src={src}
       alt={alt}
       loading="lazy"
       decoding="async"
       draggable={false}
-      onError={() => setFailed(true)}
+      onError={() => setFailed(src)}
     />
   );
 }

@@ -19,6 +19,7 @@ import { makeRequests, type Requests } from './requests';
 import { reviewSlice, type ReviewSlice } from './review/slice';
 import { selectionSlice, type SelectionSlice } from './selection/slice';
 import { uiSlice, type UiSlice } from './ui/slice';
+import { gridPrefsSlice, type GridPrefsSlice } from './ui/grid';
 
 export type AppState = EpisodeSlice &
   WorkspaceSlice &
@@ -33,7 +34,8 @@ export type AppState = EpisodeSlice &
   QueueSlice &
   QuestionsSlice &
   TimelineSlice &
-  FramesSlice;
+  FramesSlice &
+  GridPrefsSlice;
 
 
 export interface ErrorInfo {
@@ -75,6 +77,7 @@ export function createAppState(deps: StoreDeps): StateCreator<AppState> {
       ...part(questionsSlice),
       ...part(timelineSlice),
       ...part(framesSlice),
+      ...part(gridPrefsSlice),
     };
   };
 }

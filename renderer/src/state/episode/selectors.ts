@@ -5,6 +5,7 @@ import type { TrackSummary } from '../../../../shared/ipc';
 import type { AppState } from '../appState';
 import type { Filters, SortKey } from '../ui/slice';
 import { unionLength } from '../../../../shared/geometry';
+import { keepOrder } from '../selection/order';
 
 export interface IdentityCardModel {
   id: string;
@@ -75,7 +76,7 @@ const NO_TRACKS: DetailTrack[] = [];
 let detailMemo: { tracks: unknown; ident: unknown; order: string; out: DetailTrack[] } | null = null;
 const NO_IDENTITIES: Identity[] = [];
 let cardsMemo: { identities: unknown; tracks: unknown; cards: IdentityCardModel[] } | null = null;
-let visibleMemo: { cards: unknown; filters: unknown; sort: unknown; similarity: unknown; out: IdentityCardModel[] } | null = null;
+let visibleMemo: { cards: unknown; filters: unknown; sort: unknown; similarity: unknown; epId: unknown; out: IdentityCardModel[] } | null = null;
 
 export const episodeSelectors = {
   /**
@@ -96,9 +97,12 @@ export const episodeSelectors = {
   visibleCards(s: AppState): IdentityCardModel[] {
     const cards = episodeSelectors.allCards(s);
     const m = visibleMemo;
-    if (m && m.cards === cards && m.filters === s.filters && m.sort === s.sort && m.similarity === s.similarity) return m.out;
-    const out = filterAndSort(cards, s.filters, s.sort, s.similarity);
-    visibleMemo = { cards, filters: s.filters, sort: s.sort, similarity: s.similarity, out };
+    const sameView = m && m.filters === s.filters && m.sort === s.sort && m.similarity === s.similarity && m.epId === s.epId;
+    if (sameView && m.cards === cards) return m.out;
+    const sorted = filterAndSort(cards, s.filters, s.sort, s.similarity);
+    // Only the cards changed (an edit): they keep their places (selection/order.ts).
+    const out = sameView ? keepOrder(m.out, sorted) : sorted;
+    visibleMemo = { cards, filters: s.filters, sort: s.sort, similarity: s.similarity, epId: s.epId, out };
     return out;
   },
   identity(s: AppState, id: string | null): Identity | undefined {

@@ -90,7 +90,7 @@ function loading(ctx: SliceContext): Pick<EpisodeActions, 'init' | 'refreshEpiso
         set({ loading: true, epId });
         try {
           const [opened, cast] = await Promise.all([deps.api().openEpisode({ ep_id: epId }), deps.api().getCastNames({ ep_id: epId })]);
-          set({ castNames: cast.names, detail: null, similarity: null, view: 'people', focusIndex: 0, selectedIds: [], separations: [] });
+          set({ castNames: cast.names, detail: null, similarity: null, view: 'people', focusIndex: 0, focusId: null, selectedIds: [], separations: [] });
           accept(opened);
         } catch (err) {
           get().reportError(`Opening ${epId}`, err);

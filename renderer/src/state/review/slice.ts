@@ -92,6 +92,7 @@ function editing(ctx: SliceContext): Pick<ReviewActions, 'acceptReviewState' | '
       if (plan.kind !== 'apply') return false;
       const applied = { type: 'applied', doc: plan.doc } as const;
       dispatch(applied);
+      get().followCommand(command);
       return tracked(async () => {
         const ok = await serial(() => send(command, epId, applied, doc));
         // Outside the queue: a follow-up may run commands of its own.

@@ -4,9 +4,15 @@ import type { AppState } from '../appState';
 import { episodeSelectors, type DetailTrack, type IdentityCardModel } from '../episode/selectors';
 
 export const selectionSelectors = {
-  /** Focus index clamped to the list: edits can shrink it under the focus (merge, filter). */
+  /**
+   * Where the focused identity's card is shown; when it is not (merged away, filtered out) the last
+   * focused position, clamped to the list (edits and filters can shrink it under the focus).
+   */
   focusIndex(s: AppState): number {
-    return Math.max(0, Math.min(s.focusIndex, episodeSelectors.visibleCards(s).length - 1));
+    const cards = episodeSelectors.visibleCards(s);
+    if (s.focusId && cards[s.focusIndex]?.id === s.focusId) return s.focusIndex;
+    const at = s.focusId ? cards.findIndex((c) => c.id === s.focusId) : -1;
+    return at >= 0 ? at : Math.max(0, Math.min(s.focusIndex, cards.length - 1));
   },
   trackFocus(s: AppState): number {
     return Math.max(0, Math.min(s.trackFocus, episodeSelectors.detailTracks(s).length - 1));
