@@ -46,7 +46,7 @@ const shownTracks = (n: number) =>
   e2e.app.page.waitForFunction(
     (want) =>
       [...(globalThis as unknown as { document: { querySelectorAll(q: string): Iterable<{ getAttribute(a: string): string | null }> } }).document.querySelectorAll('[data-testid="identity-card"]')]
-        .reduce((s, el) => s + Number(/(\d+) tracks/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0) === want,
+        .reduce((s, el) => s + Number(/(\d+) tracks?\b/.exec(el.getAttribute('aria-label') ?? '')?.[1] ?? 0), 0) === want,
     n,
   );
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { scopeKeyHandler } from '../actions/keyboard';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -22,6 +22,8 @@ function trapTab(e: KeyboardEvent<HTMLDivElement>): void {
 /** Modal shell: takes the focus and keeps Tab inside, closes on Esc or backdrop click, labelled for screen readers. */
 export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
+  // Read while rendering, before a field's autoFocus moves the focus into the dialog.
+  const [before] = useState(() => document.activeElement as HTMLElement | null);
   const onKey = scopeKeyHandler('dialog', props.onClose);
   useEffect(() => {
     const el = ref.current;
@@ -29,7 +31,11 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
     const first =
       el?.querySelector<HTMLElement>('[data-autofocus]') ?? el?.querySelector<HTMLElement>('input, select') ?? el?.querySelector<HTMLElement>('button');
     (first ?? el)?.focus();
-  }, []);
+    // Closed, the focus goes back where it was (the grid card or track the dialog was opened from).
+    return () => {
+      if (before?.isConnected && before !== before.ownerDocument.body) before.focus({ preventScroll: true });
+    };
+  }, [before]);
   return (
     <div className="backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
       <div

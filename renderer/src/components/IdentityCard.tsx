@@ -75,7 +75,9 @@ export const IdentityCard = memo(function IdentityCard(props: { card: IdentityCa
       </div>
       <div className={`name${card.name ? '' : ' unlabeled'}`} data-testid="card-name">{title}</div>
       <div className="meta" data-testid="card-counts">
-        {plural(card.tracks, 'track')} · {plural(card.faces, 'face')} · {formatSeconds(card.seconds)}
+        <span>{plural(card.tracks, 'track')}</span>
+        <span>{plural(card.faces, 'face')}</span>
+        <span className="secs">{formatSeconds(card.seconds)}</span>
       </div>
       <div className="meta id">{card.id}</div>
     </div>

@@ -16,8 +16,9 @@ import './grid.css';
 const GAP = 10;
 /** Card padding on each side of the face. */
 const CARD_PAD = 6;
-/** Name, counts and id under the face (see .card in grid.css). */
+/** Name, counts and id under the face (see .card in grid.css; S cards have no id line). */
 const CARD_INFO = 64;
+const CARD_INFO_SMALL = 44;
 /** The scroll container's horizontal padding (grid.css .grid-scroll). */
 const SCROLL_PAD_X = 12;
 
@@ -30,17 +31,17 @@ export interface GridLayout {
 }
 
 /** Columns of at least `minFace`-px faces across `width` px, stretched to fill it. */
-export function gridLayout(width: number, minFace: number): GridLayout {
+export function gridLayout(width: number, minFace: number, info = CARD_INFO): GridLayout {
   const columns = Math.max(1, Math.floor((width + GAP) / (minFace + 2 * CARD_PAD + GAP)));
   const face = Math.floor((width - GAP * (columns - 1)) / columns) - 2 * CARD_PAD;
-  const cardHeight = face + 2 * CARD_PAD + CARD_INFO;
+  const cardHeight = face + 2 * CARD_PAD + info;
   return { columns, face, cardHeight, rowHeight: cardHeight + GAP };
 }
 
 /** The layout for the scroll container's width; the store learns the columns (arrow keys move by rows). */
 function useLayout(scrollRef: RefObject<HTMLDivElement | null>): GridLayout {
   const [width, setWidth] = useState(1200);
-  const minFace = useApp((s) => FACE_PX[s.faceSize].card);
+  const size = useApp((s) => s.faceSize);
   const setGridColumns = useApp((s) => s.setGridColumns);
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -51,7 +52,7 @@ function useLayout(scrollRef: RefObject<HTMLDivElement | null>): GridLayout {
     ro.observe(el);
     return () => ro.disconnect();
   }, [scrollRef]);
-  const layout = gridLayout(width, minFace);
+  const layout = gridLayout(width, FACE_PX[size].card, size === 'S' ? CARD_INFO_SMALL : CARD_INFO);
   useEffect(() => setGridColumns(layout.columns), [layout.columns, setGridColumns]);
   return layout;
 }

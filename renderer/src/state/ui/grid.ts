@@ -40,9 +40,14 @@ export type GridPrefsSlice = GridPrefsState & GridPrefsActions;
 const STORAGE_KEY = 'screenalytics.faceSize';
 
 /** localStorage where there is one (the browser); the store also runs under Node, without it. */
-function storage(): Pick<Storage, 'getItem' | 'setItem'> | null {
+interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+function storage(): KeyValueStore | null {
   try {
-    return (globalThis as { localStorage?: Storage }).localStorage ?? null;
+    return (globalThis as { localStorage?: KeyValueStore }).localStorage ?? null;
   } catch {
     // A sandboxed page may refuse access to storage: the size then lasts for the session only.
     return null;
