@@ -1,6 +1,7 @@
 // `npm run bench:ui`: the review UI at scale, measured in Chromium via Playwright against the web host.
 // Episode: 300 identities, 2,000 tracks dealt over them, 50 faces each = 100,000 faces (the issue's
-// size; ids are {N:05d}, so face-100000 is valid). Prints:
+// size; ids are {N:05d}, so face-100000 is valid), shown with large faces (the grid's L size, 240-px
+// cards and up). Prints:
 //   - time to first grid render (click "Open" → first identity card painted), median of 3;
 //   - merge and split round trips: click → identities.json on disk shows the change → UI settled
 //     with the change visible, median and max of 5 each;
@@ -16,6 +17,7 @@ import { episodePaths } from '../shared/layout';
 
 const EP = 'bench-s01e01';
 const EP_WIDE = 'bench-s01e02';
+const FACE_SIZE = 'L';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms (n=${xs.length})`;
@@ -91,9 +93,13 @@ export async function run(): Promise<void> {
       const app = new ReviewApp(page);
       const idsFile = join(workspace, episodePaths(EP).identities);
 
+      // Large faces: the size the reviewer's choice is kept in (localStorage), set before the app starts.
+      await app.goto(host.url);
+      await page.evaluate(`localStorage.setItem('screenalytics.faceSize', '${FACE_SIZE}')`);
       const renders: number[] = [];
       for (let i = 0; i < 3; i++) renders.push(await timeFirstRender(app, host.url));
       // The first open is cold (the service reads and indexes every artifact); later ones are warm.
+      console.log(`face size ${FACE_SIZE}: ${await page.getByTestId('identity-grid').getAttribute('aria-colcount')} columns at 1280 px`);
       console.log(`time to first grid render (300 identities): cold ${renders[0].toFixed(0)} ms, warm ${renders.slice(1).map((r) => r.toFixed(0)).join(' / ')} ms`);
 
       // Merge: select two cards, m, confirm. Round trip = click → disk → UI (source card gone, settled).

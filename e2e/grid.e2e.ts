@@ -131,6 +131,7 @@ test('Set as cover: the picked face becomes the cover on disk, on the card at on
     await e2e.app.step(() => page().getByTestId('set-cover').click());
     assert.equal(doc().identities.find((i) => i.identity_id === id)!.canonical_face_path, crop);
     assert.equal(await page().locator(`[data-testid="face"][data-face-id="${faceId}"]`).getAttribute('data-cover'), 'true');
+    await snapshot(page(), 'grid-cover-strip');
     await e2e.app.press('Escape');
     const cardImg = () => e2e.app.card(id).locator('.card-face img').getAttribute('src').then((s) => decodeURIComponent(s ?? ''));
     assert.ok((await cardImg()).includes(crop), 'the card shows the new cover');
