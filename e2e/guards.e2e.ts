@@ -161,9 +161,8 @@ test('settings (frame exports toggle, device, cluster threshold) persist across 
     assert.equal(saved.clusterThresh, 0.62);
 
     await e2e.app.page.reload();
-    await e2e.app.page.evaluate(() => {
-      location.hash = '#/';
-    });
+    // (browser-side code as a string: this file is type-checked without the DOM library)
+    await e2e.app.page.evaluate("location.hash = '#/'");
     await e2e.app.page.waitForSelector('[data-testid="episode-row"]');
     await e2e.app.settled();
     // The run dialog starts from the saved settings, with the same visible toggle.
