@@ -107,12 +107,15 @@ export const trackNavigationActions: Action[] = [
   },
 ];
 
-/** On the grid or an identity's page, where faces are shown. */
-const onFaces = (s: AppState) => s.view === 'people' || s.view === 'identity';
+/** Face size keys where faces are shown: the grid and an identity's tracks (the timeline zooms with them). */
+const faceSizeActions = (scope: 'grid' | 'identity'): Action[] => [
+  { id: `${scope}.facesLarger`, label: 'Larger faces (S → M → L)', keys: ['=', '+'], scope, enabled: always, perform: ({ get }) => get().stepFaceSize(1) },
+  { id: `${scope}.facesSmaller`, label: 'Smaller faces (L → M → S)', keys: ['-'], scope, enabled: always, perform: ({ get }) => get().stepFaceSize(-1) },
+];
 
 export const faceViewActions: Action[] = [
-  { id: 'faces.larger', label: 'Larger faces (S → M → L)', keys: ['=', '+'], scope: 'global', enabled: onFaces, perform: ({ get }) => get().stepFaceSize(1) },
-  { id: 'faces.smaller', label: 'Smaller faces (L → M → S)', keys: ['-'], scope: 'global', enabled: onFaces, perform: ({ get }) => get().stepFaceSize(-1) },
+  ...faceSizeActions('grid'),
+  ...faceSizeActions('identity'),
   { id: 'zoom.close', label: 'Close the large face', keys: ['Escape'], scope: 'zoom', enabled: (s) => !!s.zoom, perform: ({ get }) => get().setZoom(null) },
 ];
 
