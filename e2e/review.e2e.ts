@@ -109,9 +109,13 @@ test('label, lock, merge, split, remove, move, undo, redo: each lands in identit
 
     // Reload: the grid shows what is on disk, and the undo history survived (service persists it).
     const onDisk = await readDoc();
+    // The address names the identity on screen, so the reload comes back to it; Escape goes to the grid.
     await e2e.app.page.reload();
-    await e2e.app.page.waitForSelector('[data-testid="episode-row"]');
-    await e2e.app.openEpisode(EP);
+    await e2e.app.page.waitForSelector('[data-testid="track-row"]');
+    assert.match(e2e.app.page.url(), new RegExp(`#/ep/${EP}/identity/identity-\\d+$`));
+    await e2e.app.press('Escape');
+    await e2e.app.page.waitForSelector('[data-testid="identity-card"]');
+    await e2e.app.settled();
     assert.equal(await e2e.app.page.getByTestId('identity-card').count(), onDisk.identities.length);
     assert.equal(await e2e.app.card(id2).getByTestId('card-name').textContent(), 'Carol Tester');
     await e2e.app.card(id2).getByTestId('locked-badge').waitFor();
