@@ -5,6 +5,8 @@
 //                                         new URL('./thread-entry.mjs', import.meta.url) finds it beside main.js)
 //   dist/electron/main/utility-entry.mjs ← electron/jobs/utility-main.ts (jobs in an Electron utility
 //                                         process: electron/main/utility-jobs.ts forks it)
+//   dist/electron/main/decode-worker.mjs ← electron/pipeline/decode-worker.mjs (ffmpeg's reader thread:
+//                                         decode.ts finds it beside whichever bundle runs the pipeline)
 //   dist/electron/preload/preload.cjs   ← electron/preload/preload.ts (CJS: sandboxed preloads cannot load ESM)
 // Native and binary-shipping packages stay external (resolved from node_modules, unpacked from the asar).
 import { build } from 'esbuild';
@@ -33,6 +35,7 @@ export async function buildElectron() {
     build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main/main.js', format: 'esm', banner: { js: esmBanner } }),
     build({ ...common, entryPoints: ['electron/jobs/thread-main.ts'], outfile: 'dist/electron/main/thread-entry.mjs', format: 'esm', banner: { js: esmBanner } }),
     build({ ...common, entryPoints: ['electron/jobs/utility-main.ts'], outfile: 'dist/electron/main/utility-entry.mjs', format: 'esm', banner: { js: esmBanner } }),
+    build({ ...common, entryPoints: ['electron/pipeline/decode-worker.mjs'], outfile: 'dist/electron/main/decode-worker.mjs', format: 'esm' }),
     build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload/preload.cjs', format: 'cjs', platform: 'node' }),
   ]);
 }

@@ -3,13 +3,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, matchesGlob, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultPipelineSettings } from '../../shared/schema/settings';
 import { launchJob, threadTransport } from '../jobs/host';
 import { isJobError } from '../jobs/protocol';
+import { sidePaths } from '../pipeline/sidefiles';
 import { BUNDLES, layoutFrom } from './paths';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -51,7 +53,7 @@ before(() => {
 });
 
 test('the bundles exist where main.ts looks for them, and are packed', () => {
-  for (const rel of [BUNDLES.main, BUNDLES.jobThread, BUNDLES.jobUtility, BUNDLES.preload]) {
+  for (const rel of [BUNDLES.main, BUNDLES.jobThread, BUNDLES.jobUtility, BUNDLES.decodeWorker, BUNDLES.preload]) {
     assert.ok(existsSync(join(root, rel)), `${rel} built`);
     assert.ok(packed(rel), `${rel} is in "files"`);
   }
@@ -113,6 +115,21 @@ test('the bundled job thread loads with its externals and runs a pipeline job', 
   const job = bundledJob('pipeline', { videoPath: join(root, 'no-such-video.mp4'), workspace: join(root, 'workspace-none'), epId: 'demo-s01e01', settings: defaultPipelineSettings() });
   // A run on a missing video must come back as a clear error from the job's body.
   await assert.rejects(job.done, (e: Error) => isJobError(e, 'failed') && /video not found/.test(e.message));
+});
+
+test('the bundled job thread decodes a real clip (its ffmpeg reader thread is found beside the bundle)', { timeout: 300_000 }, async () => {
+  const workspace = mkdtempSync(join(tmpdir(), 'sa-bundled-'));
+  // The bundle looks for model packs beside itself (as packaged); here they are the repository's.
+  process.env.SCREENALYTICS_MODELS_ROOT ??= root;
+  try {
+    const video = join(root, '..', 'shared', 'eval', 'videos', 'interview_two_people.mp4');
+    const job = bundledJob('pipeline', { videoPath: video, workspace, epId: 'interview-s01e01', settings: { ...defaultPipelineSettings(), stride: 4 } });
+    await job.done;
+    const meta = JSON.parse(readFileSync(join(workspace, sidePaths('interview-s01e01').detectMeta), 'utf8')) as { frames: unknown[] };
+    assert.equal(meta.frames.length, 75);
+  } finally {
+    rmSync(workspace, { recursive: true, force: true });
+  }
 });
 
 test('the bundled job thread runs a cleanup job', async () => {

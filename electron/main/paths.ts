@@ -8,6 +8,8 @@ export const BUNDLES = {
   /** Jobs in a worker thread (electron/jobs/thread-main.ts) and in a utility process (utility-main.ts). */
   jobThread: 'dist/electron/main/thread-entry.mjs',
   jobUtility: 'dist/electron/main/utility-entry.mjs',
+  /** ffmpeg's reader thread (electron/pipeline/decode-worker.mjs), found beside the bundle that decodes. */
+  decodeWorker: 'dist/electron/main/decode-worker.mjs',
   preload: 'dist/electron/preload/preload.cjs',
   renderer: 'dist/renderer',
 } as const;

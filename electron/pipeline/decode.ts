@@ -5,11 +5,12 @@
 // code, so dropped frames are never converted or piped and kept ones cross the pipe small. Two
 // `showinfo` filters (checksums off) print every decoded frame's number and pts_time, and those of
 // the kept ones, which is what maps a kept frame to its index in the video and makes
-// variable-frame-rate files come out right (`-vsync 0` = passthrough, no dup/drop). Frames are read
-// ahead into a small queue, so ffmpeg decodes the next frames while the caller runs inference.
-import { spawn, execFile, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+// variable-frame-rate files come out right (`-vsync 0` = passthrough, no dup/drop). ffmpeg's pipes
+// are read in a thread of their own (decode-worker.mjs) that keeps a few whole frames ahead, so
+// ffmpeg decodes the next frames while the caller runs inference, which blocks the caller's thread.
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import type { RgbImage } from '../models/types';
 import { locateFfmpeg } from './ffmpeg';
 
@@ -146,16 +147,12 @@ function ffmpegArgs(path: string, select: string, info: VideoInfo, outW: number,
 }
 
 /**
- * Parses ffmpeg's stderr as it arrives. showinfo lines arrive on stderr independently of the frame
- * bytes on stdout. The first filter sees every decoded frame (its n is the frame's index in the video),
- * the last only the kept ones. `indexByPts` keeps the decoded frames not (yet) kept; `waitKept(n)`
- * resolves with the n-th kept frame, or undefined once stderr has ended without it.
+ * Parses ffmpeg's stderr as it arrives (`onText`, then `onEnd`). showinfo lines arrive on stderr
+ * independently of the frame bytes on stdout. The first filter sees every decoded frame (its n is the
+ * frame's index in the video), the last only the kept ones. `indexByPts` keeps the decoded frames not
+ * (yet) kept; `waitKept(n)` resolves with the n-th kept frame, or undefined once stderr has ended without it.
  */
-function watchStderr(proc: ChildProcessByStdio<null, Readable, Readable>): {
-  indexByPts: Map<string, number>;
-  errors: string[];
-  waitKept: (n: number) => Promise<{ frameIdx: number; ts: number } | undefined>;
-} {
+function stderrWatcher() {
   const indexByPts = new Map<string, number>();
   const kept: { frameIdx: number; ts: number }[] = [];
   const errors: string[] = [];
@@ -163,8 +160,7 @@ function watchStderr(proc: ChildProcessByStdio<null, Readable, Readable>): {
   let stderrEnded = false;
   let wake: (() => void) | null = null;
   let stderrRest = '';
-  proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', (chunk: string) => {
+  const onText = (chunk: string) => {
     const lines = (stderrRest + chunk).split('\n');
     stderrRest = lines.pop() ?? '';
     for (const line of lines) {
@@ -180,59 +176,74 @@ function watchStderr(proc: ChildProcessByStdio<null, Readable, Readable>): {
       } else if (/\[(error|fatal|panic)\]/.test(line)) errors.push(line.replace(/^.*\[(error|fatal|panic)\]\s*/, ''));
     }
     wake?.();
-  });
-  proc.stderr.on('end', () => {
+  };
+  const onEnd = () => {
     stderrEnded = true;
     wake?.();
-  });
+  };
   const waitKept = async (n: number) => {
     while (kept[n] === undefined && !stderrEnded) await new Promise<void>((r) => (wake = r));
     wake = null;
     return kept[n];
   };
-  return { indexByPts, errors, waitKept };
+  return { onText, onEnd, indexByPts, errors, waitKept };
 }
 
-/**
- * Read-ahead on ffmpeg's stdout: whole frames are queued as they arrive; the stream pauses when the
- * queue is full. `filled()` is the byte count of the incomplete frame in progress.
- */
-function readFrames(proc: ChildProcessByStdio<null, Readable, Readable>, frameBytes: number): { nextFrame: () => Promise<Uint8Array | null>; filled: () => number } {
+interface FfmpegRun {
+  /** The next whole frame, or null once ffmpeg's output has ended. */
+  nextFrame(): Promise<Uint8Array | null>;
+  /** Bytes of an incomplete last frame (known once exited). */
+  trailingBytes(): number;
+  exited: Promise<number | null>;
+  hasExited(): boolean;
+  kill(): void;
+}
+
+/** ffmpeg run and read by decode-worker.mjs; its stderr goes to `stderr` as text. */
+function runFfmpeg(ffmpeg: string, args: string[], frameBytes: number, stderr: { onText(t: string): void; onEnd(): void }): FfmpegRun {
+  const worker = new Worker(new URL('./decode-worker.mjs', import.meta.url), { workerData: { ffmpeg, args, frameBytes, maxAhead: READ_AHEAD } });
   const queue: Uint8Array[] = [];
-  let readDone = false;
-  let readWake: (() => void) | null = null;
-  let buf = new Uint8Array(frameBytes);
-  let filled = 0;
-  const notify = () => {
-    readWake?.();
-    readWake = null;
+  let ended = false;
+  let trailing = 0;
+  let wake: (() => void) | null = null;
+  let resolveExit: (code: number | null) => void = () => undefined;
+  const exited = new Promise<number | null>((r) => (resolveExit = r));
+  const end = (code: number | null) => {
+    if (ended) return;
+    ended = true;
+    stderr.onEnd();
+    resolveExit(code);
   };
-  proc.stdout.on('data', (chunk: Buffer) => {
-    let off = 0;
-    while (off < chunk.length) {
-      const take = Math.min(frameBytes - filled, chunk.length - off);
-      buf.set(chunk.subarray(off, off + take), filled);
-      filled += take;
-      off += take;
-      if (filled < frameBytes) continue;
-      queue.push(buf);
-      buf = new Uint8Array(frameBytes);
-      filled = 0;
+  worker.on('message', (m: { t: 'frame'; data: Uint8Array } | { t: 'stderr'; text: string } | { t: 'close'; code: number | null; filled: number }) => {
+    if (m.t === 'frame') queue.push(m.data);
+    else if (m.t === 'stderr') stderr.onText(m.text);
+    else {
+      trailing = m.filled;
+      end(m.code);
     }
-    if (queue.length >= READ_AHEAD) proc.stdout.pause();
-    notify();
+    wake?.();
+    wake = null;
   });
-  proc.stdout.on('end', () => {
-    readDone = true;
-    notify();
-  });
-  const nextFrame = async (): Promise<Uint8Array | null> => {
-    while (queue.length === 0 && !readDone) await new Promise<void>((r) => (readWake = r));
-    const f = queue.shift() ?? null;
-    if (queue.length < READ_AHEAD / 2) proc.stdout.resume();
-    return f;
+  const lost = (why: string) => {
+    if (ended) return; // the normal end: the thread exits after reporting ffmpeg's exit
+    stderr.onText(`\n[error] the decoder thread ${why}\n`);
+    end(null);
+    wake?.();
   };
-  return { nextFrame, filled: () => filled };
+  worker.on('error', (err) => lost(`failed: ${err.message}`));
+  worker.on('exit', () => lost('stopped'));
+  return {
+    async nextFrame() {
+      while (queue.length === 0 && !ended) await new Promise<void>((r) => (wake = r));
+      const f = queue.shift() ?? null;
+      if (f) worker.postMessage('ack');
+      return f;
+    },
+    trailingBytes: () => trailing,
+    exited,
+    hasExited: () => ended,
+    kill: () => worker.postMessage('kill'),
+  };
 }
 
 /**
@@ -259,14 +270,11 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
   const [outW, outH] = fitSize(info.width, info.height, opts.fit);
   const frameBytes = outW * outH * 3;
   const select = selectExpr(stride, opts);
-  const proc = spawn(ffmpeg, ffmpegArgs(path, select, info, outW, outH), { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
-  proc.on('error', () => {});
+  const watcher = stderrWatcher();
+  const { indexByPts, errors, waitKept } = watcher;
+  const reader = runFfmpeg(ffmpeg, ffmpegArgs(path, select, info, outW, outH), frameBytes, watcher);
 
-  const { indexByPts, errors, waitKept } = watchStderr(proc);
-  const reader = readFrames(proc, frameBytes);
-
-  const onAbort = () => proc.kill('SIGKILL');
+  const onAbort = () => reader.kill();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let outIdx = 0;
   let lastTs = -1;
@@ -280,9 +288,9 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
       lastTs = k.ts;
       yield { frameIdx: k.frameIdx, tsS: Math.max(0, k.ts), image: { data, width: outW, height: outH } };
     }
-    const code = await exited;
+    const code = await reader.exited;
     if (opts.signal?.aborted) throw abortError();
-    const filled = reader.filled();
+    const filled = reader.trailingBytes();
     if (filled > 0) errors.push(`${filled} trailing bytes (incomplete frame)`);
     if (code !== 0 || errors.length) {
       throw new DecodeError(
@@ -296,7 +304,7 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
     completed = true;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    if (!completed && proc.exitCode === null) proc.kill('SIGKILL');
+    if (!completed && !reader.hasExited()) reader.kill();
   }
 }
 
