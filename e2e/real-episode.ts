@@ -85,7 +85,8 @@ export async function facePeople(workspace: string, epId: string): Promise<{ row
   return { rows: faces.map((f) => ({ track_id: f.track_id, frame_idx: f.frame_idx })), person };
 }
 
-const majority = (names: (string | null)[]) => {
+/** The most frequent cast name among `names` (other/unknown/unlabelled left out), or null. */
+export const majority = (names: readonly (string | null)[]) => {
   const n = new Map<string, number>();
   for (const x of names) if (x && !NEUTRAL.has(x)) n.set(x, (n.get(x) ?? 0) + 1);
   return [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
