@@ -5,8 +5,11 @@
 // from the eval labels (eval/labels/sitcom_friends_group.json), the way a reviewer knows the cast by
 // their faces: after every step the test looks at the episode on disk, decides the next fix, and does
 // it with the keys and clicks a reviewer would. At the end identities.json is scored with eval:real's
-// scoring (scripts/eval-real/evaluate.ts): six labelled, locked people, each identity pure. The counts
-// (total and per step) are printed and written to e2e/artifacts/friends-job-counts.json.
+// scoring (scripts/eval-real/evaluate.ts): six labelled, locked people, each identity pure. Two paths
+// on two copies of the run: BEFORE every fix by hand (click a card, Enter; keys and dialogs), AFTER
+// the "Same person?" questions first (q, then y / n), the Open button on a card's face where the card
+// has no focus, and the rest by hand. The counts (total and per step) are printed and written to
+// e2e/artifacts/friends-job-counts.json under "before" and "after".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -232,10 +235,10 @@ async function countedJob(path: 'before' | 'after', epId: string, opts: { openBu
   assert.deepEqual(e2e.handle.errors, []);
 }
 
-test("BEFORE: the reviewer's Friends job on today's UI (open, split the pan track, move, merge, name and lock six), every key and click counted", async () => {
+test("BEFORE: the reviewer's Friends job by hand, as before the questions and the Open button (open, split the pan track, move, merge, name and lock six), every key and click counted", async () => {
   await withFailureShot(e2e.handle, 'friends-job-before', () => countedJob('before', BEFORE_EP));
 });
 
-test('AFTER: the same job starting with the "Same person?" questions (y/n); the same result', async () => {
-  await withFailureShot(e2e.handle, 'friends-job-after', () => countedJob('after', AFTER_EP, { questions: true }));
+test('AFTER: the same job starting with the "Same person?" questions (y/n), an identity opened by the Open button on its face when its card has no focus; the same result', async () => {
+  await withFailureShot(e2e.handle, 'friends-job-after', () => countedJob('after', AFTER_EP, { openButton: true, questions: true }));
 });
