@@ -133,6 +133,14 @@ test('Enter opens the focused identity; j/k and Space work on tracks; Escape goe
     await e2e.app.press('Space');
     assert.equal(await e2e.app.trackRow(tracks[1]).getAttribute('aria-selected'), 'true');
     assert.equal(await e2e.app.page.getByTestId('split').isEnabled(), true);
+    // A ticked checkbox keeps the focus; the reviewer's keys still work from it (v opens Move…).
+    const tick = e2e.app.trackRow(tracks[0]).locator('input[type="checkbox"]');
+    await tick.click();
+    await e2e.app.press('v');
+    await e2e.app.page.getByTestId('move-dialog').waitFor();
+    await e2e.app.press('Escape');
+    await e2e.app.page.getByTestId('move-dialog').waitFor({ state: 'detached' });
+    await tick.click();
     await e2e.app.press('k');
     assert.equal(await focusedTrack(), tracks[0]);
     await e2e.app.press('Escape'); // first Escape clears the track selection

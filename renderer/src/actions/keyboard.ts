@@ -21,15 +21,23 @@ export function actionContext(shift: boolean, close?: () => void): ActionContext
   return { get: useApp.getState, effects, shift, close };
 }
 
-function isTyping(el: EventTarget | null): boolean {
+/** The key belongs to the focused field: text entry, or Space on a ticked box (its own toggle). */
+function isTyping(el: EventTarget | null, key: string): boolean {
   const t = el as HTMLElement | null;
-  return !!t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+  if (!t) return false;
+  if (t.tagName === 'INPUT') {
+    const type = (t as HTMLInputElement).type;
+    // A checkbox keeps the focus after a click; the reviewer's keys must still work there.
+    if (type === 'checkbox' || type === 'radio') return key === ' ';
+    return true;
+  }
+  return t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable;
 }
 
 /** Runs the action bound to this key in `scopes`, if it may run now; true when one ran. */
 export function runKey(e: KeyboardEvent | ReactKeyboardEvent, scopes: readonly Scope[], close?: () => void): boolean {
   // A dialog's keys (Esc) work from its fields too.
-  if (!scopes.includes('dialog') && isTyping(e.target)) return false;
+  if (!scopes.includes('dialog') && isTyping(e.target, e.key)) return false;
   const found = actionForKey(e, scopes);
   if (!found || !found.enabled(useApp.getState())) return false;
   e.preventDefault();
