@@ -93,3 +93,41 @@ test('notSamePerson records a cannot-link between the two identities’ tracks a
   assert.equal(code({ op: 'notSamePerson', identity_ids: ['identity-00001', 'identity-00009'] }), 'not_found');
   assert.equal(code({ op: 'notSamePerson', identity_ids: ['identity-00001', 'identity-00002'] }, false), 'invalid');
 });
+
+test('covers follow the tracks: an identity that loses its cover’s track shows its best remaining face; a kept crop cover stays; undo restores', () => {
+  const three = [ident(1, ['track-00001', 'track-00002', 'track-00004']), ident(2, ['track-00003'])];
+  const base = identitiesDocSchema.parse({ ...doc, identities: three, metadata: { ...doc.metadata, ...computeCounts(three) } });
+  const facts: CommandContext = {
+    tracks: {
+      'track-00001': { crops: ['crops/track-00001/frame_000010.jpg', 'crops/track-00001/frame_000020.jpg'], cover: { crop: 'crops/track-00001/frame_000020.jpg', score: 1.4 } },
+      'track-00002': { crops: ['crops/track-00002/frame_000030.jpg'], cover: { crop: 'crops/track-00002/frame_000030.jpg', score: 1.9 } },
+      'track-00003': { crops: ['crops/track-00003/frame_000040.jpg'], cover: { crop: 'crops/track-00003/frame_000040.jpg', score: 1.5 } },
+      'track-00004': { crops: ['crops/track-00004/frame_000050.jpg'], cover: { crop: 'crops/track-00004/frame_000050.jpg', score: 0.3 } },
+    },
+  };
+  // The pipeline's thumbnail may show the track that leaves: the best remaining face replaces it.
+  const moved = applyCommand(base, reviewCommandSchema.parse({ op: 'moveTracks', track_ids: ['track-00002'], to_identity_id: 'identity-00002' }), NOW, facts);
+  assert.ok(moved.ok, JSON.stringify(moved));
+  assert.equal(moved.doc.identities.find((i) => i.identity_id === 'identity-00001')!.canonical_face_path, 'crops/track-00001/frame_000020.jpg');
+  assert.equal(moved.doc.identities.find((i) => i.identity_id === 'identity-00002')!.canonical_face_path, 'thumbs/identity-00002/rep.jpg', 'a gaining identity keeps its cover');
+  const back = applyCommand(moved.doc, moved.inverse, NOW, facts);
+  assert.ok(back.ok);
+  assert.deepEqual(back.doc, base);
+
+  // A reviewer's crop cover stays while its track does; it goes with its track.
+  const chosen = applyCommand(base, reviewCommandSchema.parse({ op: 'setCover', identity_id: 'identity-00001', crop_path: 'crops/track-00001/frame_000010.jpg' }), NOW, facts);
+  assert.ok(chosen.ok);
+  const keep = applyCommand(chosen.doc, reviewCommandSchema.parse({ op: 'removeTrack', track_id: 'track-00004' }), NOW, facts);
+  assert.ok(keep.ok);
+  assert.equal(keep.doc.identities.find((i) => i.identity_id === 'identity-00001')!.canonical_face_path, 'crops/track-00001/frame_000010.jpg');
+  const gone = applyCommand(chosen.doc, reviewCommandSchema.parse({ op: 'split', identity_id: 'identity-00001', track_ids: ['track-00001'] }), NOW, facts);
+  assert.ok(gone.ok);
+  const after = gone.doc.identities;
+  assert.equal(after.find((i) => i.identity_id === 'identity-00001')!.canonical_face_path, 'crops/track-00002/frame_000030.jpg');
+  assert.equal(after.find((i) => i.track_ids.includes('track-00001') && i.identity_id !== 'identity-00001')!.canonical_face_path, 'crops/track-00001/frame_000020.jpg', 'a split-off identity starts from its best face');
+
+  // A merge only adds tracks: the target keeps its cover.
+  const merged = applyCommand(base, reviewCommandSchema.parse({ op: 'merge', target_id: 'identity-00002', source_ids: ['identity-00001'] }), NOW, facts);
+  assert.ok(merged.ok);
+  assert.equal(merged.doc.identities[0].canonical_face_path, 'thumbs/identity-00002/rep.jpg');
+});

@@ -184,6 +184,8 @@ export interface TrackFacts {
   frame_span?: [number, number];
   /** A manifest-relative crop ref → canonical_face_path of identities created by split/removeTrack. */
   thumb?: string;
+  /** The track's best face crop (accepted before rejected, then quality_score) and that score: covers after an edit. */
+  cover?: { crop: string; score: number };
   /** The track's face crops (manifest refs): given, setCover accepts only one of them. */
   crops?: readonly string[];
 }

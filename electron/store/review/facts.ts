@@ -36,6 +36,8 @@ export interface TrackInfo {
   /** faces.jsonl rows of the track in time order: what a reviewer splits at or rejects, and where the face is in its frame. */
   faceRows: FaceRow[];
   quality: number | null;
+  /** The track's best face crop: accepted faces first, then the highest quality_score (TrackFacts.cover). */
+  cover?: { crop: string; score: number };
 }
 
 export interface EpisodeData {
@@ -88,6 +90,11 @@ export async function loadEpisodeData(ws: Workspace, epId: string): Promise<Epis
         face_id: x.id, crop_path: x.crop, rejected: x.rejected, frame_idx: x.frame, ts_s: frameTime(info.track, x.frame), bbox: x.bbox,
       }));
       info.quality = list.reduce((s, x) => s + x.q, 0) / list.length;
+      for (const x of list) {
+        // Accepted faces rank above rejected ones whatever their quality.
+        const score = x.q + (x.rejected ? 0 : 1);
+        if (x.crop && (!info.cover || score > info.cover.score)) info.cover = { crop: x.crop, score };
+      }
     }
   }
   for (const info of tracks.values()) if (info.crops.length === 0) info.crops = info.track.sample_thumbs.slice();
@@ -112,7 +119,7 @@ export async function loadEpisodeData(ws: Workspace, epId: string): Promise<Epis
 export function commandContext(data: EpisodeData): CommandContext {
   const tracks: Record<string, TrackFacts> = {};
   for (const [id, info] of data.tracks) {
-    tracks[id] = { faces: info.faces, frame_span: [info.track.frame_span[0], info.track.frame_span[1]], thumb: info.crops[0], crops: info.crops };
+    tracks[id] = { faces: info.faces, frame_span: [info.track.frame_span[0], info.track.frame_span[1]], thumb: info.crops[0], crops: info.crops, cover: info.cover };
   }
   const emb = data.emb;
   return {
