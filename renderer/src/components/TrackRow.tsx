@@ -4,6 +4,7 @@ import type { DetailTrack } from '../state/selectors';
 import { Thumb } from './Thumb';
 import { TrackFaces } from './TrackFaces';
 import { playTrack, showInFrame } from '../actions/tracks';
+import { plural } from '../format';
 import './media.css';
 
 const MAX_CROPS = 10;
@@ -62,7 +63,7 @@ export const TrackRow = memo(function TrackRow(props: { track: DetailTrack; inde
         </label>
         <span>{t.start_s.toFixed(1)}–{t.end_s.toFixed(1)} s</span>
         <span>frames {t.frame_span[0]}–{t.frame_span[1]}</span>
-        <span>{t.faces} faces</span>
+        <span>{plural(t.faces, 'face')}</span>
         <span>conf {t.avg_conf.toFixed(2)}</span>
         {t.quality != null && <span>quality {t.quality.toFixed(2)}</span>}
         {sim != null && <span className={`sim${sim < 0.5 ? ' low' : ''}`} title="Similarity to the identity centroid">sim {sim.toFixed(2)}</span>}

@@ -6,7 +6,7 @@ import { TrackRow } from '../components/TrackRow';
 import { Suggestions } from '../components/Suggestions';
 import { CastSuggestions } from './cast/CastSuggestions';
 import { ActionButton } from '../actions/ActionButton';
-import { formatSeconds } from '../format';
+import { formatSeconds, plural } from '../format';
 
 function IdentityHeader({ ident }: { ident: Identity }) {
   const id = ident.identity_id;
@@ -19,7 +19,7 @@ function IdentityHeader({ ident }: { ident: Identity }) {
       <div>
         <div className="title" data-testid="detail-name">{ident.labels.name ?? <span className="hint">unlabeled</span>}</div>
         <div className="hint">
-          {id} · {ident.track_ids.length} tracks · {ident.embedding_stats.num_faces_total} faces · {formatSeconds(seconds)} on screen
+          {id} · {plural(ident.track_ids.length, 'track')} · {plural(ident.embedding_stats.num_faces_total, 'face')} · {formatSeconds(seconds)} on screen
           {ident.labels.person_id ? ` · ${ident.labels.person_id}` : ''}
         </div>
       </div>
