@@ -11,7 +11,6 @@ export interface Requests {
 
 export function makeRequests(set: StoreApi<{ pending: number }>['setState'], get: () => { pending: number }): Requests {
   let queue: Promise<unknown> = Promise.resolve();
-  let queued = 0;
   return {
     tracked: async (fn) => {
       set({ pending: get().pending + 1 });
@@ -22,16 +21,7 @@ export function makeRequests(set: StoreApi<{ pending: number }>['setState'], get
       }
     },
     serial: (fn) => {
-      const run = async () => {
-        try {
-          return await fn();
-        } finally {
-          queued--;
-        }
-      };
-      // Nothing ahead: start now, in the caller's task, so an edit's request is on its way before the
-      // optimistic update that follows it re-renders the view (a large grid takes a few hundred ms).
-      const next = queued++ === 0 ? run() : queue.then(run, run);
+      const next = queue.then(fn, fn);
       queue = next.catch(() => undefined);
       return next;
     },

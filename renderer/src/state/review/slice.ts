@@ -91,16 +91,14 @@ function editing(ctx: SliceContext): Pick<ReviewActions, 'acceptReviewState' | '
       if (plan.kind === 'refuse') get().toast('error', plan.message);
       if (plan.kind !== 'apply') return false;
       const applied = { type: 'applied', doc: plan.doc } as const;
-      // Sent first (the request starts in this task when no other edit is ahead), shown second.
-      const sent = tracked(async () => {
+      dispatch(applied);
+      get().followCommand(command);
+      return tracked(async () => {
         const ok = await serial(() => send(command, epId, applied, doc));
         // Outside the queue: a follow-up may run commands of its own.
         if (ok && then) await followUp(then);
         return ok;
       });
-      dispatch(applied);
-      get().followCommand(command);
-      return sent;
     },
     confirmIntent: (intent) => void (intent.type === 'command' ? get().runCommand(intent.command, intent.followUp) : get().runTrackEdit(intent.edit)),
   };
