@@ -3,13 +3,16 @@
 // forward walk the views, an address typed by hand is followed, and an error (said in plain words)
 // goes when the reviewer moves on.
 import { test } from 'node:test';
+import { join } from 'node:path';
+import { EVAL_DIR } from '../electron/models/eval-pack';
 import assert from 'node:assert/strict';
 import { withFailureShot } from './fixtures';
 import { useReviewApp } from './harness';
 import { friendsDemo, readIdentities } from './real-episode';
 
 const EP = 'friends-s01e01';
-const e2e = useReviewApp({ prefix: 'sa-routes-', setup: (workspace) => friendsDemo(workspace, [EP]) });
+// The timeline shows the episode's video, which the host serves from a folder it was started with.
+const e2e = useReviewApp({ prefix: 'sa-routes-', setup: (workspace) => friendsDemo(workspace, [EP]), mediaRoots: [join(EVAL_DIR, 'videos')] });
 
 const hash = () => e2e.app.page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
 const view = async () => (await e2e.app.probe()).view;
