@@ -160,9 +160,11 @@ test('settings (frame exports toggle, device, cluster threshold) persist across 
     assert.equal(saved.device, 'cpu');
     assert.equal(saved.clusterThresh, 0.62);
 
-    await e2e.app.page.reload();
-    // (browser-side code as a string: this file is type-checked without the DOM library)
+    // To the Episodes list by its address first, so the reload lands there and not on the episode
+    // (browser-side code as a string: this file is type-checked without the DOM library).
     await e2e.app.page.evaluate("location.hash = '#/'");
+    await e2e.app.page.waitForSelector('[data-testid="episode-row"]');
+    await e2e.app.page.reload();
     await e2e.app.page.waitForSelector('[data-testid="episode-row"]');
     await e2e.app.settled();
     // The run dialog starts from the saved settings, with the same visible toggle.
