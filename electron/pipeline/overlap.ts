@@ -1,7 +1,7 @@
-// Batches of model work that overlap with the loop producing them: onnxruntime runs on its own
-// thread, so while one batch is inferred the stage keeps decoding (ffmpeg), scoring scene cuts and
-// aligning faces for the next, instead of the decoder and the model taking turns. One batch at a
-// time keeps memory flat and the results in input order.
+// Batches of model work started without holding up the loop that produces them. onnxruntime-node
+// runs inference on the calling thread, so what overlaps a batch is the work outside this thread:
+// ffmpeg and its reader thread (decode-worker.mjs) decoding the next frames, sharp encoding crops.
+// One batch at a time keeps memory flat and the results in input order.
 export class OverlappedBatches<T> {
   private inFlight: Promise<void> = Promise.resolve();
   private batch: T[] = [];
