@@ -1,6 +1,7 @@
 // One pipeline run in its own process (so peak RSS is this run's): `node --import tsx
-// bench/support/pipeline-once.ts <video> <packId>` prints one JSON line {e2eSec, stages, frames, rssMb,
-// detMs, embMs, faces}. Used by bench/pipeline.bench.ts.
+// bench/support/pipeline-once.ts <video> <packId>` prints one JSON line {e2eSec, cpuSec (this
+// process, all threads), ffmpegCpuSec, stages, frames, rssMb, detMs, embMs, faces}. Used by bench/pipeline.bench.ts.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,16 @@ function timed(pack: LoadedPack, clock: { det: number; emb: number }): LoadedPac
   };
 }
 
+/** CPU seconds of the finished child processes (ffmpeg), from /proc/self/stat (Linux; 0 elsewhere). */
+function childCpuSec(): number {
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(f[13]) + Number(f[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 const [video, packId = 'default'] = process.argv.slice(2);
 const settings = pipelineSettingsSchema.parse({ packId });
 const root = await mkdtemp(join(tmpdir(), 'sa-bench-'));
@@ -41,13 +52,16 @@ const pack = packId === 'eval' ? await loadEvalPack() : await loadPack({ packId,
 const clock = { det: 0, emb: 0 };
 try {
   const t = performance.now();
+  const cpu0 = process.cpuUsage(), kids0 = childCpuSec();
   const result = await runPipeline({ videoPath: video, workspace: root, epId: 'bench-s01e01', settings, loadPack: async () => timed(pack, clock) });
   const e2eSec = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSec = (cpu.user + cpu.system) / 1e6, ffmpegCpuSec = childCpuSec() - kids0;
   if (!result.report.ok) throw new Error('bench run produced invalid artifacts');
   const meta = JSON.parse(await readFile(join(root, sidePaths('bench-s01e01').detectMeta), 'utf8')) as { frames: unknown[] };
   const samples = JSON.parse(await readFile(join(root, sidePaths('bench-s01e01').trackSamples), 'utf8')) as { samples: unknown[] };
   console.log(JSON.stringify({
-    e2eSec, frames: meta.frames.length, faces: samples.samples.length, detMs: clock.det, embMs: clock.emb,
+    e2eSec, cpuSec, ffmpegCpuSec, frames: meta.frames.length, faces: samples.samples.length, detMs: clock.det, embMs: clock.emb,
     stages: Object.fromEntries(result.stages.map((s) => [s.stage, s.elapsedSec])),
     rssMb: process.resourceUsage().maxRSS / 1024,
   }));

@@ -135,14 +135,20 @@ export function selectExpr(stride: number, opts: Pick<DecodeOptions, 'analyzeFps
 interface ShowInfoLine { instance: number; n: number; ts: number }
 const SHOWINFO = /Parsed_showinfo_(\d+).*\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:(-?[\d.eE+-]+)/;
 
-/** ffmpeg arguments: showinfo before and after select/scale, so each kept frame maps back to its index in the video. */
-function ffmpegArgs(path: string, select: string, info: VideoInfo, outW: number, outH: number): string[] {
+/**
+ * ffmpeg arguments: showinfo before and after select/scale, so each kept frame maps back to its index
+ * in the video. One decoding thread: the models keep the other core busy, and on two cores ffmpeg's
+ * frame threads cost more CPU than they save (docs/DECISIONS.md). `maxFrames` (a known frame list)
+ * stops ffmpeg after the last wanted frame instead of decoding to the end.
+ */
+function ffmpegArgs(path: string, select: string, info: VideoInfo, outW: number, outH: number, maxFrames?: number): string[] {
   const filters = ['showinfo=checksum=0', ...(select ? [`select='${select}'`] : []),
     ...(outW !== info.width || outH !== info.height ? [`scale=${outW}:${outH}:flags=bilinear`] : []), 'showinfo=checksum=0'];
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'level+info', '-threads', '2',
+    '-hide_banner', '-nostdin', '-loglevel', 'level+info', '-threads', '1',
     '-i', path, '-map', '0:v:0', '-an', '-sn',
-    '-vf', filters.join(','), '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
+    '-vf', filters.join(','), '-vsync', '0', ...(maxFrames ? ['-frames:v', String(maxFrames)] : []),
+    '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
   ];
 }
 
@@ -272,7 +278,7 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
   const select = selectExpr(stride, opts);
   const watcher = stderrWatcher();
   const { indexByPts, errors, waitKept } = watcher;
-  const reader = runFfmpeg(ffmpeg, ffmpegArgs(path, select, info, outW, outH), frameBytes, watcher);
+  const reader = runFfmpeg(ffmpeg, ffmpegArgs(path, select, info, outW, outH, opts.onlyFrames?.size), frameBytes, watcher);
 
   const onAbort = () => reader.kill();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
