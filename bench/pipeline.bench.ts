@@ -16,7 +16,7 @@ const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
 const EPISODE_SEC = 44 * 60;
 
-interface Once { e2eSec: number; cpuSec: number; ffmpegCpuSec: number; frames: number; faces: number; detMs: number; embMs: number; stages: Record<string, number>; rssMb: number }
+interface Once { identities: number; e2eSec: number; cpuSec: number; ffmpegCpuSec: number; frames: number; faces: number; detMs: number; embMs: number; stages: Record<string, number>; rssMb: number }
 
 async function once(video: string, pack: string, threads: number): Promise<Once> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/support/pipeline-once.ts'), video, pack], {
@@ -45,13 +45,13 @@ export async function runBench(): Promise<void> {
       rows.push(
         `| ${clip} (${info.durationSec.toFixed(1)} s, ${info.width}×${info.height}) | ${pack}${pack === 'eval' ? ' (SCRFD peer)' : ''} | ${threads} ` +
           `| ${r.e2eSec.toFixed(2)} | ${(info.durationSec / r.e2eSec).toFixed(2)}× | ${stages} | ${r.cpuSec.toFixed(1)} / ${r.ffmpegCpuSec.toFixed(1)} | ${(r.detMs / 1000).toFixed(1)} / ${(r.embMs / 1000).toFixed(1)} ` +
-          `| ${floor.toFixed(2)} | ${(r.e2eSec / floor).toFixed(2)} | ${r.rssMb.toFixed(0)} | ${((r.e2eSec / info.durationSec) * EPISODE_SEC / 60).toFixed(1)} min |`,
+          `| ${floor.toFixed(2)} | ${(r.e2eSec / floor).toFixed(2)} | ${r.rssMb.toFixed(0)} | ${r.identities} | ${((r.e2eSec / info.durationSec) * EPISODE_SEC / 60).toFixed(1)} min |`,
       );
       console.error(rows[rows.length - 1]);
     }
   }
-  console.log('| clip | pack | ort threads | end to end (s) | × real time | stages (s) | CPU s: pipeline / ffmpeg | in detector / embedder (s) | decode floor (s) | e2e ÷ floor | peak RSS (MB) | 44-min episode |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| clip | pack | ort threads | end to end (s) | × real time | stages (s) | CPU s: pipeline / ffmpeg | in detector / embedder (s) | decode floor (s) | e2e ÷ floor | peak RSS (MB) | identities | 44-min episode |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
 }
 

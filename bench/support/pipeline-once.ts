@@ -11,6 +11,8 @@ import { pipelineSettingsSchema } from '../../shared/schema/settings';
 import type { LoadedPack } from '../../electron/models/types';
 import { runPipeline } from '../../electron/pipeline/orchestrator';
 import { sidePaths } from '../../electron/pipeline/sidefiles';
+import { episodeArtifacts } from '../../electron/store/artifacts';
+import { Workspace } from '../../electron/store/workspace';
 
 /** Wraps the pack's models to add up the time spent inside them (everything else passes through). */
 function timed(pack: LoadedPack, clock: { det: number; emb: number }): LoadedPack {
@@ -59,9 +61,10 @@ try {
   const cpuSec = (cpu.user + cpu.system) / 1e6, ffmpegCpuSec = childCpuSec() - kids0;
   if (!result.report.ok) throw new Error('bench run produced invalid artifacts');
   const meta = JSON.parse(await readFile(join(root, sidePaths('bench-s01e01').detectMeta), 'utf8')) as { frames: unknown[] };
+  const identities = (await episodeArtifacts(new Workspace(root), 'bench-s01e01').readIdentities()).identities.length;
   const samples = JSON.parse(await readFile(join(root, sidePaths('bench-s01e01').trackSamples), 'utf8')) as { samples: unknown[] };
   console.log(JSON.stringify({
-    e2eSec, cpuSec, ffmpegCpuSec, frames: meta.frames.length, faces: samples.samples.length, detMs: clock.det, embMs: clock.emb,
+    e2eSec, cpuSec, ffmpegCpuSec, frames: meta.frames.length, faces: samples.samples.length, identities, detMs: clock.det, embMs: clock.emb,
     stages: Object.fromEntries(result.stages.map((s) => [s.stage, s.elapsedSec])),
     rssMb: process.resourceUsage().maxRSS / 1024,
   }));

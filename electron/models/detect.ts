@@ -3,7 +3,7 @@
 import * as ort from 'onnxruntime-node';
 import type { DetectorSpec } from './manifest';
 import { nms } from './nms';
-import { imageToTensor } from './preprocess';
+import { imageToBytes, imageToTensor } from './preprocess';
 import { clipBox, outputData } from './session-io';
 import type { RawDetection, RgbImage } from './types';
 
@@ -36,11 +36,21 @@ export async function detectEach(
   const threshold = opts.minConfidence ?? spec.scoreThreshold;
   const results: RawDetection[][] = [];
   // One input buffer for the whole batch: the session is done with it once `run` resolves.
-  let buffer: Float32Array | undefined;
+  let floats: Float32Array | undefined;
+  let bytes: Uint8Array | undefined;
   for (const img of images) {
-    const prep = imageToTensor(img, spec.input, spec.input.size, buffer);
-    buffer = prep.data;
-    const res = await session.run({ [spec.input.name]: new ort.Tensor('float32', prep.data, prep.dims) });
+    let prep: { dims: number[]; scaleX: number; scaleY: number };
+    let input: ort.Tensor;
+    if (spec.input.dtype === 'uint8') {
+      const p = imageToBytes(img, spec.input, spec.input.size, bytes);
+      input = new ort.Tensor('uint8', (bytes = p.data), p.dims);
+      prep = p;
+    } else {
+      const p = imageToTensor(img, spec.input, spec.input.size, floats);
+      input = new ort.Tensor('float32', (floats = p.data), p.dims);
+      prep = p;
+    }
+    const res = await session.run({ [spec.input.name]: input });
     const t: Tensors = {};
     for (const name of outputs) t[name] = outputData(res, name, file);
     results.push(finishDetections(decode(t, threshold), prep.scaleX, prep.scaleY, img, spec.nmsThreshold, perm, opts.minFaceSize));

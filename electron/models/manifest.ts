@@ -40,6 +40,10 @@ export const TensorInputSchema = z
     std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
     /** letterbox: keep aspect, pad right/bottom (insightface's det_img layout); stretch: plain resize. */
     resize: z.enum(['letterbox', 'stretch']).default('letterbox'),
+    /** uint8 (detectors, NHWC only; absent = float32): the model takes the pixels as bytes and normalises inside its
+     *  graph (mean / std then describe what the graph does), so a frame ffmpeg already scaled goes in
+     *  without a JavaScript pass over its pixels. */
+    dtype: z.enum(['float32', 'uint8']).optional(),
   })
   .strict();
 export type TensorInput = z.infer<typeof TensorInputSchema>;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { imageToTensor } from './preprocess';
+import { imageToBytes, imageToTensor } from './preprocess';
 
 const spec = { layout: 'NCHW' as const, channelOrder: 'BGR' as const, mean: [127, 127, 127] as [number, number, number], std: [128, 128, 128] as [number, number, number], resize: 'letterbox' as const };
 
@@ -45,4 +45,32 @@ test('same-size path, NHWC and RGB: a narrower frame is normalised in place and 
       }
     }
   }
+});
+
+test('bytes for a graph that normalises itself: the same pixels and padding as the float path, before normalising', () => {
+  const rgb = { ...spec, layout: 'NHWC' as const, channelOrder: 'RGB' as const };
+  for (const [w, h] of [[8, 3], [6, 4]]) {
+    const data = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 37) % 256);
+    const img = { data, width: w, height: h };
+    const b = imageToBytes(img, rgb, [8, 4]);
+    const f = imageToTensor(img, rgb, [8, 4]);
+    assert.deepEqual(b.dims, [1, 4, 8, 3]);
+    assert.deepEqual([b.scaleX, b.scaleY], [f.scaleX, f.scaleY]);
+    b.data.forEach((v, i) => assert.equal((v - 127) / 128, f.data[i], `${w}×${h} element ${i}`));
+  }
+  // A reused buffer holding an older frame: the padding is written again, not left over.
+  const out = new Uint8Array(8 * 4 * 3).fill(200);
+  const b = imageToBytes({ data: new Uint8Array(6 * 4 * 3).fill(9), width: 6, height: 4 }, rgb, [8, 4], out);
+  assert.equal(b.data, out);
+  assert.deepEqual([...new Set(b.data)].sort((x, y) => x - y), [0, 9]);
+});
+
+test('bytes through the resampling path are the float path rounded; NCHW bytes are refused', () => {
+  const rgb = { ...spec, layout: 'NHWC' as const, channelOrder: 'BGR' as const, resize: 'stretch' as const };
+  const data = Uint8Array.from({ length: 5 * 3 * 3 }, (_, i) => (i * 53) % 256);
+  const img = { data, width: 5, height: 3 };
+  const b = imageToBytes(img, rgb, [8, 4]);
+  const f = imageToTensor(img, { ...rgb, mean: [0, 0, 0], std: [1, 1, 1] }, [8, 4]);
+  b.data.forEach((v, i) => assert.equal(v, Math.round(f.data[i])));
+  assert.throws(() => imageToBytes(img, spec, [8, 4]), /uint8 input must be NHWC/);
 });

@@ -113,6 +113,37 @@ function copyNormalised(
   }
 }
 
+export interface PreparedBytes {
+  data: Uint8Array;
+  dims: number[];
+  scaleX: number;
+  scaleY: number;
+}
+
+/**
+ * Image → uint8 NHWC input for a model that normalises inside its graph: a frame already at the
+ * model's size (ffmpeg scaled it) is copied row by row and padded with black, the same padding the
+ * float path writes as (0 − mean) / std; any other image is resized like imageToTensor and rounded.
+ */
+export function imageToBytes(img: RgbImage, spec: InputSpec, size: readonly [number, number], out?: Uint8Array): PreparedBytes {
+  if (spec.layout !== 'NHWC') throw new Error(`imageToBytes: a uint8 input must be NHWC, not ${spec.layout}`);
+  const [W, H] = size;
+  const data = out?.length === W * H * 3 ? out : new Uint8Array(W * H * 3);
+  const dims = [1, H, W, 3];
+  const { width: w, height: h, data: src } = img;
+  const fits = w <= W && h <= H && (spec.resize === 'stretch' ? w === W && h === H : w === W || h === H);
+  if (fits && spec.channelOrder === 'RGB' && src.length >= w * h * 3) {
+    if (w === W) data.set(src.subarray(0, w * h * 3));
+    else for (let y = 0; y < h; y++) data.set(src.subarray(y * w * 3, (y + 1) * w * 3), y * W * 3);
+    if (w < W) for (let y = 0; y < h; y++) data.fill(0, (y * W + w) * 3, (y + 1) * W * 3);
+    data.fill(0, h * W * 3);
+    return { data, dims, scaleX: 1, scaleY: 1 };
+  }
+  const t = imageToTensor(img, { ...spec, mean: [0, 0, 0], std: [1, 1, 1] }, size);
+  for (let i = 0; i < data.length; i++) data[i] = Math.min(255, Math.max(0, Math.round(t.data[i])));
+  return { data, dims, scaleX: t.scaleX, scaleY: t.scaleY };
+}
+
 /** Several same-size images (e.g. 112×112 aligned crops) stacked into one batch tensor. */
 export function batchToTensor(imgs: RgbImage[], spec: InputSpec, size: readonly [number, number]): { data: Float32Array; dims: number[] } {
   const per = size[0] * size[1] * 3;

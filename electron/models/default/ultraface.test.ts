@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { packageFile, FACEPLUGIN } from '../../../models/convert/targets';
 import { iou } from '../../../shared/geometry';
-import { imageToTensor } from '../preprocess';
+import { imageToBytes, imageToTensor } from '../preprocess';
 import { loadEvalPack, readRgb, EVAL_DIR } from '../eval-pack';
 import { decodeAll } from '../../pipeline/decode';
 import { openDefaultPack } from './index';
@@ -16,11 +16,14 @@ import { decodeUltraFace, ultrafacePriors } from './ultraface';
 test('decoding the cut graph with JS priors gives the published 320×240 graph\'s boxes', async () => {
   const published = await ort.InferenceSession.create(packageFile(FACEPLUGIN, 'model/fr_detect.onnx'));
   const cut = await ort.InferenceSession.create(join(import.meta.dirname, '../../../models/generated/default/ultraface.onnx'));
-  const img = await readRgb(join(EVAL_DIR, 'scenes/two_people.jpg'));
+  const photo = await readRgb(join(EVAL_DIR, 'scenes/two_people.jpg'));
+  // The cut graph takes the pixels as bytes and normalises them itself; the published one takes them
+  // normalised in JS. Both get the same 320×240 pixels.
+  const px = imageToBytes(photo, { layout: 'NHWC', channelOrder: 'RGB', mean: [0, 0, 0], std: [1, 1, 1], resize: 'stretch' }, [320, 240]);
+  const img = { width: 320, height: 240, data: px.data };
   const t = imageToTensor(img, { layout: 'NCHW', channelOrder: 'RGB', mean: [127, 127, 127], std: [128, 128, 128], resize: 'stretch' }, [320, 240]);
-  const x = new ort.Tensor('float32', t.data, t.dims);
-  const a = await published.run({ input: x });
-  const b = await cut.run({ input: x });
+  const a = await published.run({ input: new ort.Tensor('float32', t.data, t.dims) });
+  const b = await cut.run({ input: new ort.Tensor('uint8', px.data, px.dims) });
   const dets = decodeUltraFace(b.scores.data as Float32Array, b.loc.data as Float32Array, ultrafacePriors(320, 240), 320, 240, -1);
   const boxes = a.boxes.data as Float32Array;
   assert.equal(dets.length, 4420);
