@@ -4,8 +4,9 @@
 // Hand-written: there is no maintained JS port of PySceneDetect, and the maths is ~40 lines.
 import type { RgbImage } from '../models/types';
 
-/** Target width of the downscaled analysis image (PySceneDetect auto-downscales to ~256 px). */
-const ANALYSIS_WIDTH = 160;
+/** Widest downscaled analysis image: the detector's 448-px frames are sampled every third pixel, which
+ *  finds the same cuts as every second at half the cost (docs/DECISIONS.md, "Pipeline CPU"). */
+const ANALYSIS_WIDTH = 128;
 
 export interface SceneCutOptions {
   threshold: number;
