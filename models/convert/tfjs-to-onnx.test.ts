@@ -4,17 +4,20 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import type { RgbImage } from '../../electron/models/types';
+import { dot } from '../../shared/vec';
 import { tfjsParity } from './parity';
 import { HUMAN_MODELS, packageFile } from './targets';
 import { halfToFloat } from './tfjs-graph';
 import { convertTfjsToOnnx, transposeConst } from './tfjs-to-onnx';
 
 const PHOTO = join(import.meta.dirname, '../../../shared/eval/faces/celeb-madonna/1.jpg');
+const OTHER = join(import.meta.dirname, '../../../shared/eval/faces/celeb-jerry-seinfeld/1.jpg');
 
-async function photoAt(size: number): Promise<RgbImage> {
-  const { data, info } = await sharp(PHOTO).resize(size, size, { fit: 'fill' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+async function photoAt(size: number, file = PHOTO): Promise<RgbImage> {
+  const { data, info } = await sharp(file).resize(size, size, { fit: 'fill' }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data), width: info.width, height: info.height };
 }
 
@@ -36,6 +39,32 @@ test('MobileFace (Pad, relu6-style Maximum/Minimum, flatten + MatMul) matches tf
   const onnx = convertTfjsToOnnx(model('mobileface'), { inputName: 'input' });
   const diff = await tfjsParity(model('mobileface'), onnx, [await photoAt(112)], (v) => v);
   assert.ok(diff <= 1e-3, `max abs diff ${diff}`);
+});
+
+test('MobileFaceNet (fused depthwise, PReLU as Abs/Sub/Mul, Squeeze, L2 norm by Square/Sum/Rsqrt) matches tfjs within 1e-5', async () => {
+  const onnx = convertTfjsToOnnx(model('mobilefacenet'), { inputName: 'input' });
+  const diff = await tfjsParity(model('mobilefacenet'), onnx, [await photoAt(112), await photoAt(112, OTHER)], (v) => (v - 127.5) / 128);
+  assert.ok(diff <= 1e-5, `max abs diff ${diff}`);
+});
+
+test('MobileFaceNet as shipped gives two different people near-identical embeddings (why it is no candidate)', async () => {
+  const session = await ort.InferenceSession.create(convertTfjsToOnnx(model('mobilefacenet'), { inputName: 'input' }));
+  try {
+    const embed = async (img: RgbImage) => {
+      const x = Float32Array.from(img.data, (v) => (v - 127.5) / 128);
+      return (await session.run({ input: new ort.Tensor('float32', x, [1, 112, 112, 3]) })).embeddings.data as Float32Array;
+    };
+    const [a, b] = [await embed(await photoAt(112)), await embed(await photoAt(112, OTHER))];
+    assert.ok(dot(a, b) > 0.99, `cosine ${dot(a, b)}`);
+  } finally {
+    await session.release();
+  }
+});
+
+test('FaceRes-deep (224×224, pixels 0…255, 1024-d global pooling) matches tfjs within 1e-4', async () => {
+  const onnx = convertTfjsToOnnx(model('faceres-deep'), { inputName: 'input', outputs: ['global_pooling/Mean'] });
+  const diff = await tfjsParity(model('faceres-deep'), onnx, [await photoAt(224)], (v) => v);
+  assert.ok(diff <= 1e-4, `max abs diff ${diff}`);
 });
 
 test('conversion is deterministic (same bytes twice)', () => {

