@@ -12,8 +12,8 @@ import { evalPhotos, readRgb } from '../electron/models/default/eval-data';
 import { pairScores, rank1, rocAuc, tarAtFar } from '../electron/models/default/metrics';
 import type { EmbedderSpec } from '../electron/models/manifest';
 import type { RgbImage } from '../electron/models/types';
-import { convertTfjsToOnnx } from '../models/convert/tfjs-to-onnx';
-import { CANDIDATE_TARGETS, DEFAULT_TARGETS, packageFile, type Target } from '../models/convert/targets';
+import { CANDIDATES, candidateModel, candidateTarget } from '../models/convert/candidates';
+import { packageFile } from '../models/convert/targets';
 import { tfjsParity } from '../models/convert/parity';
 import { evalDetection } from './eval-detection';
 
@@ -28,42 +28,26 @@ interface Candidate {
   note: string;
 }
 
-const input = (name: string, size: number, layout: 'NCHW' | 'NHWC', mean: number, std: number) => ({
-  name, size: [size, size] as [number, number], layout, channelOrder: 'RGB' as const,
-  mean: [mean, mean, mean] as [number, number, number], std: [std, std, std] as [number, number, number], resize: 'stretch' as const,
-});
-
+/** Every npm-shippable candidate (with and without the flip test for the 112-px ones), converted and
+ *  parity-checked against tfjs on the first aligned crops, then the reference when it is present. */
 async function candidates(crops: RgbImage[], crops224: RgbImage[]): Promise<Candidate[]> {
   const out: Candidate[] = [];
-  const fr = DEFAULT_TARGETS.find((t) => t.file === 'fr_feature.onnx')!;
-  const frSpec = (flip: boolean): EmbedderSpec => ({ kind: 'arcface', file: 'x', input: input('input', 112, 'NCHW', 127, 128), output: 'output', dim: 512, params: { flip } });
-  for (const flip of [false, true]) {
-    out.push({ name: `fr_feature${flip ? ' + flip' : ''}`, model: packageFile(fr.pkg, fr.source), spec: frSpec(flip), parity: 'shipped as ONNX', note: 'faceplugin, 512-d' });
+  for (const [name, c] of Object.entries(CANDIDATES)) {
+    const t = candidateTarget(c);
+    const model = candidateModel(c);
+    const { mean, std, size } = c.spec.input;
+    const parity = typeof model === 'string'
+      ? 'shipped as ONNX'
+      : (await tfjsParity(packageFile(t.pkg, t.source), model, (size[0] === 224 ? crops224 : crops).slice(0, 2), (v) => (v - mean[0]) / std[0])).toExponential(1);
+    for (const flip of size[0] === 112 ? [false, true] : [false]) {
+      out.push({ name: `${name}${flip ? ' + flip' : ''}`, model, spec: { ...c.spec, params: { flip } }, parity, note: c.note });
+    }
   }
-  const conv = async (t: Target, sample: RgbImage[], norm: (v: number) => number) => {
-    const bytes = convertTfjsToOnnx(packageFile(t.pkg, t.source), { inputName: t.inputName, outputs: t.outputs });
-    const p = await tfjsParity(packageFile(t.pkg, t.source), bytes, sample, norm);
-    return { bytes, parity: p.toExponential(1) };
-  };
-  const mf = CANDIDATE_TARGETS.find((t) => t.file === 'mobileface.onnx')!;
-  const mfc = await conv(mf, crops.slice(0, 4), (v) => v);
-  for (const flip of [false, true]) {
-    out.push({
-      name: `human mobileface${flip ? ' + flip' : ''}`, model: mfc.bytes, parity: mfc.parity, note: 'converted, 256-d',
-      spec: { kind: 'arcface', file: 'x', input: input('input', 112, 'NHWC', 0, 1), output: 'batchnorm0/add_1', dim: 256, params: { flip } },
-    });
-  }
-  const frs = CANDIDATE_TARGETS.find((t) => t.file === 'faceres.onnx')!;
-  const frsc = await conv(frs, crops224.slice(0, 2), (v) => v / 255);
-  out.push({
-    name: 'human faceres', model: frsc.bytes, parity: frsc.parity, note: 'converted, 1024-d, ArcFace crop at 224',
-    spec: { kind: 'arcface', file: 'x', input: input('input', 224, 'NHWC', 0, 255), output: 'global_pooling/Mean', dim: 1024, params: { flip: false } },
-  });
   const ref = join(EVAL, 'models/mobilefacenet.onnx');
   if (existsSync(ref)) {
     out.push({
       name: 'mobilefacenet.onnx (reference, not shipped)', model: ref, parity: 'n/a', note: '../shared/eval, 128-d',
-      spec: { kind: 'arcface', file: 'x', input: input('input', 112, 'NCHW', 127.5, 128), output: 'output', dim: 128, params: { flip: false } },
+      spec: { kind: 'arcface', file: 'x', input: { name: 'input', size: [112, 112], layout: 'NCHW', channelOrder: 'RGB', mean: [127.5, 127.5, 127.5], std: [128, 128, 128], resize: 'stretch' }, output: 'output', dim: 128, params: { flip: false } },
     });
   }
   return out;
@@ -86,7 +70,7 @@ async function main(): Promise<void> {
     lms.push(best ? best.landmarks : guessLandmarks(img));
   }
   const detMs = (performance.now() - t0) / imgs.length;
-  console.log(`Detector ${pack.detector.modelId}: found a face in ${imgs.length - missed}/${imgs.length} photos, ${detMs.toFixed(1)} ms per photo (scales ${JSON.stringify((pack.manifest.detector.params as { scales: unknown }).scales)}).\n`);
+  console.log(`Detector ${pack.detector.modelId}: found a face in ${imgs.length - missed}/${imgs.length} photos, ${detMs.toFixed(1)} ms per photo (input ${pack.manifest.detector.input.size.join('×')}).\n`);
   const crops = imgs.map((img, i) => alignFace(img, lms[i], 112));
   const crops224 = imgs.map((img, i) => alignFace(img, lms[i], 224));
   console.log('| embedder | AUC | TAR@FAR=1% | TAR@FAR=0.1% | rank-1 | ms/face | parity max abs diff | notes |\n|---|---|---|---|---|---|---|---|');

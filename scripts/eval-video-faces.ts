@@ -1,4 +1,5 @@
-// `npm run eval:video-faces [-- --pack id --models-dir dir --detector-pack id --detector-models-dir dir --json file]`
+// `npm run eval:video-faces [-- --pack id --models-dir dir --detector-pack id --detector-models-dir dir
+//   --candidate name [--ensemble] --json file]`
 // Face verification on what the product sees: the faces of eval/video-faces.json (scripts/eval-real/
 // video-faces.ts) are cut from the real clips (../shared/eval/videos), re-detected by the detector pack
 // inside a box enlarged around the labeled one (the face with the best IoU to the label is kept; when
@@ -6,6 +7,9 @@
 // counts — and counts against the detector), aligned with those five points (ArcFace template), embedded
 // by the embedder pack, and scored over the same/different pairs: ROC-AUC, TAR at FAR 1 % and 0.1 %.
 // --detector-pack swaps the landmark source alone (e.g. SCRFD's points feeding the default embedder).
+// --candidate swaps the embedder for one of models/convert/candidates.ts (converted from its npm
+// package); with --ensemble the pack's embedder and the candidate both embed each face, and the face's
+// vector is the two L2-normalised embeddings concatenated (renormalised).
 //
 // `npm run eval:video-faces -- --build` re-samples eval/video-faces.json from eval/labels (seeded).
 import { parseArgs } from 'node:util';
@@ -16,7 +20,8 @@ import { rocAuc, tarAtFar, type PairScores } from '../electron/models/default/me
 import { dot } from '../shared/vec';
 import { loadPack, REPO_ROOT } from '../electron/models/pack';
 import { loadEvalPack, EVAL_DIR } from '../electron/models/eval-pack';
-import type { LoadedPack, RgbImage } from '../electron/models/types';
+import type { FaceEmbedder, LoadedPack, RgbImage } from '../electron/models/types';
+import { openCandidate } from '../models/convert/candidates';
 import { decodeFrames, probeVideo } from '../electron/pipeline/decode';
 import { writeFileAtomic } from '../electron/store/atomic';
 import { readJson, writeJson } from '../electron/store/json';
@@ -77,7 +82,20 @@ function guessLandmarks(b: readonly number[]): number[] {
 
 interface Embedded { vec: Float32Array; found: boolean; iou: number }
 
-async function embedClip(clip: string, faces: VideoFace[], det: LoadedPack, emb: LoadedPack): Promise<Embedded[]> {
+/** One vector per face: each embedder on its own aligned crop, concatenated when there are several. */
+async function embedAll(img: RgbImage, lm: number[], embs: FaceEmbedder[]): Promise<Float32Array> {
+  const parts = await Promise.all(embs.map(async (e) => (await e.embed([alignFace(img, lm, e.inputSize)]))[0]));
+  if (parts.length === 1) return parts[0];
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    for (let k = 0; k < p.length; k++) out[at + k] = p[k] / Math.sqrt(parts.length);
+    at += p.length;
+  }
+  return out;
+}
+
+async function embedClip(clip: string, faces: VideoFace[], det: LoadedPack, embs: FaceEmbedder[]): Promise<Embedded[]> {
   const video = join(EVAL_DIR, 'videos', `${clip}.mp4`);
   const info = await probeVideo(video);
   const byFrame = new Map<number, number[]>();
@@ -98,8 +116,7 @@ async function embedClip(clip: string, faces: VideoFace[], det: LoadedPack, emb:
       const best = dets.map((d) => ({ d, v: iou(d.bbox, local) })).sort((p, q) => q.v - p.v)[0];
       const found = best !== undefined && best.v >= MIN_IOU;
       const lm = found ? best.d.landmarks.map((v, k) => v + (k % 2 === 0 ? x0 : y0)) : guessLandmarks(b);
-      const [vec] = await emb.embedder.embed([alignFace(fr.image, lm, emb.embedder.inputSize)]);
-      out[i] = { vec, found, iou: best?.v ?? 0 };
+      out[i] = { vec: await embedAll(fr.image, lm, embs), found, iou: best?.v ?? 0 };
     }
   }
   const missing = out.findIndex((e) => e === undefined);
@@ -117,9 +134,17 @@ function scores(ps: PairScores) {
   return { same: ps.same.length, diff: ps.diff.length, auc: rocAuc(ps), tarFar1: f1.tar, thrFar1: f1.threshold, tarFar01: f01.tar, thrFar01: f01.threshold };
 }
 
-async function evaluate(values: { pack?: string; 'models-dir'?: string; 'detector-pack'?: string; 'detector-models-dir'?: string; json?: string }): Promise<void> {
+interface EvalOptions {
+  pack?: string; 'models-dir'?: string; 'detector-pack'?: string; 'detector-models-dir'?: string;
+  candidate?: string; ensemble?: boolean; json?: string;
+}
+
+async function evaluate(values: EvalOptions): Promise<void> {
   const set = await readJson(SET_PATH, videoFacesDocSchema);
+  if (values.ensemble && !values.candidate) throw new Error('--ensemble needs --candidate <name>');
   const emb = await openPack(values.pack!, values['models-dir']);
+  const cand = values.candidate ? await openCandidate(values.candidate) : undefined;
+  const embs = cand ? (values.ensemble ? [emb.embedder, cand] : [cand]) : [emb.embedder];
   const detId = values['detector-pack'] ?? values.pack!;
   const det = detId === values.pack && !values['detector-models-dir'] ? emb : await openPack(detId, values['detector-models-dir'] ?? values['models-dir']);
   try {
@@ -128,7 +153,7 @@ async function evaluate(values: { pack?: string; 'models-dir'?: string; 'detecto
     const clips = [...new Set(set.faces.map((f) => f.clip))];
     for (const clip of clips) {
       const idx = set.faces.map((f, i) => (f.clip === clip ? i : -1)).filter((i) => i >= 0);
-      const e = await embedClip(clip.replace(/\.mp4$/, ''), idx.map((i) => set.faces[i]), det, emb);
+      const e = await embedClip(clip.replace(/\.mp4$/, ''), idx.map((i) => set.faces[i]), det, embs);
       idx.forEach((i, k) => { vecs[i] = e[k].vec; found[i] = e[k].found; });
     }
     const pairsOf = (keep: (i: number) => boolean): PairScores => ({
@@ -141,17 +166,19 @@ async function evaluate(values: { pack?: string; 'models-dir'?: string; 'detecto
       redetected: found.filter((v, i) => v && r.keep(i)).length,
       ...scores(pairsOf(r.keep)),
     }));
-    const title = `embedder ${emb.id} (${emb.embedder.modelId}, ${emb.embedder.dim}-d), landmarks from ${det.id} (${det.detector.modelId})`;
+    const embName = embs.map((e) => `${e.modelId}, ${e.dim}-d`).join(' + ');
+    const title = `embedder ${cand ? embName : `${emb.id} (${embName})`}, landmarks from ${det.id} (${det.detector.modelId})`;
     console.log(`### eval:video-faces — ${title}\n`);
     console.log('| clip | faces (re-detected) | same / different pairs | AUC | TAR@FAR1% (thr) | TAR@FAR0.1% (thr) |\n|---|---|---|---|---|---|');
     for (const r of rows) {
       console.log(`| ${r.clip} | ${r.faces} (${r.redetected}) | ${r.same} / ${r.diff} | ${r.auc.toFixed(3)} | ${r.tarFar1.toFixed(3)} (${r.thrFar1.toFixed(3)}) | ${r.tarFar01.toFixed(3)} (${r.thrFar01.toFixed(3)}) |`);
     }
-    const jsonPath = resolve(values.json ?? join('.cache/eval-video-faces', `${emb.id}--${det.id}.json`));
-    await writeJson(jsonPath, { title, embedder: emb.embedder.modelId, detector: det.detector.modelId, rows }, z.unknown());
+    const embId = cand ? [...(values.ensemble ? [emb.id] : []), values.candidate!.replace(/\W+/g, '-')].join('+') : emb.id;
+    const jsonPath = resolve(values.json ?? join('.cache/eval-video-faces', `${embId}--${det.id}.json`));
+    await writeJson(jsonPath, { title, embedder: embs.map((e) => e.modelId).join(' + '), detector: det.detector.modelId, rows }, z.unknown());
     console.log(`\nJSON: ${jsonPath}`);
   } finally {
-    await Promise.allSettled([emb.detector.dispose(), emb.embedder.dispose(), ...(det !== emb ? [det.detector.dispose(), det.embedder.dispose()] : [])]);
+    await Promise.allSettled([emb.detector.dispose(), emb.embedder.dispose(), ...(cand ? [cand.dispose()] : []), ...(det !== emb ? [det.detector.dispose(), det.embedder.dispose()] : [])]);
   }
 }
 
@@ -163,6 +190,8 @@ async function main(): Promise<void> {
       'models-dir': { type: 'string' },
       'detector-pack': { type: 'string' },
       'detector-models-dir': { type: 'string' },
+      candidate: { type: 'string' },
+      ensemble: { type: 'boolean', default: false },
       json: { type: 'string' },
     },
   });
