@@ -1,4 +1,4 @@
-// `npm run eval:pipeline [-- --seed n --duration s --fps n --thresh x --linkage l --no-swap --out dir --pack id --sweep x,y
+// `npm run eval:pipeline [-- --seed n --duration s --fps n --thresh x --linkage l --no-swap --out dir --pack id --models-dir dir --sweep x,y
 //   --stride n --analyze-fps f --match-thresh x --reuse-video]`
 // Composes a synthetic episode from the labeled photos (scripts/synth/compose.ts), runs the whole
 // pipeline on it (electron/pipeline/orchestrator.ts runPipeline; --pack, default the eval pack: SCRFD-500M + MobileFaceNet)
@@ -107,6 +107,8 @@ async function main(): Promise<void> {
       'score-only': { type: 'boolean', default: false },
       /** Pack id (models/packs/<id>.json); the eval pack by default. */
       pack: { type: 'string', default: 'eval' },
+      /** Folder of a user-location pack's files (e.g. a test-only candidate pack). */
+      'models-dir': { type: 'string' },
       /** Extra thresholds for the re-cluster sweep, comma-separated. */
       sweep: { type: 'string', default: '' },
       /** Analysis rate overrides (unset = the settings defaults). */
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
   if (!LINKAGES.includes(linkage)) throw new Error(`--linkage must be one of ${LINKAGES.join(', ')}`);
   const out = resolve(values.out!);
   const wsDir = join(out, 'workspace');
-  const pack = values.pack === 'eval' ? await loadEvalPack() : await loadPack({ packId: values.pack!, device: 'cpu' });
+  const pack = values.pack === 'eval' ? await loadEvalPack() : await loadPack({ packId: values.pack!, device: 'cpu', ...(values['models-dir'] ? { userModelDir: resolve(values['models-dir']) } : {}) });
   console.log(`pack ${pack.id} (${pack.embedder.modelId}), default cluster thresh ${pack.defaultClusterThresh}`);
   const ws = new Workspace(wsDir);
   let truth: Truth;
