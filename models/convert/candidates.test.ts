@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { alignFace } from '../../electron/models/align';
 import { openDefaultPack } from '../../electron/models/default/index';
 import { readRgb } from '../../electron/models/default/eval-data';
+import { readPackManifest } from '../../electron/models/manifest';
 import { loadPack, REPO_ROOT } from '../../electron/models/pack';
 import { dot } from '../../shared/vec';
 import { openCandidate, writeCandidateDir } from './candidates';
@@ -52,6 +53,13 @@ test('the faceres-candidate pack loads from the folder writeCandidateDir fills (
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the faceres-candidate pack keeps the default pack\'s detector (spec and file hashes)', () => {
+  const read = (id: string) => readPackManifest(join(REPO_ROOT, 'models/packs', `${id}.json`));
+  const def = read('default'), cand = read('faceres-candidate');
+  assert.deepEqual(cand.detector, def.detector);
+  for (const k of ['ultraface', 'landmark68']) assert.deepEqual(cand.files[k].knownSha256, [def.files[k].sha256], k);
 });
 
 test('an unknown candidate name lists the known ones', async () => {
