@@ -1,6 +1,7 @@
 // Stage "harvest": for the faces the track stage sampled, decode those frames again, align each face
 // on its 5 landmarks, embed in batches, score quality, save JPEG crops (and, if asked, full frames),
-// then write faces.npy + faces.jsonl (row-aligned) and track_metrics.json (id_switches needs the
+// cut every track whose faces change person at a box jump (track-cuts.ts: tracks.jsonl is final only
+// here), then write faces.npy + faces.jsonl (row-aligned) and track_metrics.json (id_switches needs the
 // embeddings, so the metrics are finished here).
 //
 // Why a second, selective decode instead of keeping frames from the first pass: which frames are
@@ -25,6 +26,8 @@ import { checkAborted, type StageContext, type SettingKey } from './context';
 import { decodeFrames, type DecodedFrame } from './decode';
 import { OverlappedBatches } from './overlap';
 import { faceQuality, rejectionReason } from './quality';
+import { cutAtPersonChanges, cutCount, metricsAfterCuts, type TrackCuts } from './track-cuts';
+import { jumpFrames } from './cleanup/split-tracks';
 import { analysedFrames, detectMetaSchema, sidePaths, trackSamplesSchema, type DetectMeta, type Sample, type TrackSamples } from './sidefiles';
 
 export const EMBED_BATCH = 16;
@@ -264,15 +267,19 @@ function facesOf(done: Harvested[], qualityGate: number): Face[] {
   });
 }
 
-/** track_metrics.json: the track stage's metrics, finished with id_switches and the whole run's speed. */
-function trackMetricsOf(epId: string, pack: LoadedPack, meta: DetectMeta, ts: TrackSamples, faces: Face[], done: Harvested[], harvestSec: number): TrackMetrics {
+/**
+ * track_metrics.json: the track stage's metrics over the cut tracks, finished with id_switches and the
+ * whole run's speed. id_switches = the person changes the harvest found and cut inside the tracker's
+ * tracks, plus those countIdSwitches still sees along the cut tracks (near-frontal faces only).
+ */
+function trackMetricsOf(epId: string, pack: LoadedPack, meta: DetectMeta, ts: TrackSamples, cut: TrackCuts, done: Harvested[], harvestSec: number): TrackMetrics {
   const elapsed = meta.decode_detect_sec + ts.metrics.track_sec + harvestSec;
   const { track_sec: _unused, ...tm } = ts.metrics;
   return {
     ep_id: epId,
-    ...tm,
-    id_switches: countIdSwitches(
-      faces.map((f, i) => ({ ...f, pose: done[i].quality.pose })),
+    ...metricsAfterCuts(tm, cut.tracks, cut.splits, meta.video.duration_sec),
+    id_switches: cutCount(cut.splits) + countIdSwitches(
+      cut.faces.map((f, i) => ({ ...f, pose: done[i].quality.pose })),
       done.map((d) => d.embedding),
       pack.defaultClusterThresh,
     ),
@@ -293,7 +300,6 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
   const meta = await readJson(ctx.workspace.abs(side.detectMeta), detectMetaSchema);
   const ts = await readJson(ctx.workspace.abs(side.trackSamples), trackSamplesSchema);
   const art = episodeArtifacts(ctx.workspace, ctx.epId);
-  const tracks = await art.readTracks();
   const { width: W, height: H } = meta.video;
   const video = videoPath ?? meta.video.path;
   const { embedder } = pack;
@@ -322,14 +328,25 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
   }
 
   const dim = embedder.dim;
-  const faces = facesOf(done, s.qualityGate);
-  const metrics = trackMetricsOf(ctx.epId, pack, meta, ts, faces, done, (performance.now() - started) / 1000);
+  const cut = cutAtPersonChanges({
+    tracks: ts.tracks ?? (await art.readTracks()),
+    faces: facesOf(done, s.qualityGate),
+    embeddings: done.map((d) => d.embedding),
+    probe: done.map((d) => Boolean(d.sample.probe)),
+    jumps: jumpFrames(ts.samples),
+    clusterThresh: pack.defaultClusterThresh,
+  });
+  for (const i of cut.dropped) if (done[i].crop) written.delete(ctx.workspace.resolveManifestRef(ctx.epId, done[i].crop));
+  const harvested = cut.order.map((i) => done[i]);
+  const faces = cut.faces;
+  for (const sp of cut.splits) ctx.log('info', `harvest: ${sp.from} changes person at frame ${sp.cutFrames.join(', ')} (cosine ${sp.cosines.map((c) => c.toFixed(2)).join(', ')}): cut into ${sp.into.join(' + ')}`);
+  const metrics = trackMetricsOf(ctx.epId, pack, meta, ts, cut, harvested, (performance.now() - started) / 1000);
   // The store writes faces.npy, faces.jsonl and embeddings_meta.json (model id, dim), then the
   // metrics; each file atomically. A cancel between them leaves files whose row counts disagree,
   // which validation reports and run_state (not updated for this stage) re-runs.
+  await art.writeTracks(cut.tracks);
   await art.writeFaces(faces, { modelId: embedder.modelId, embeddingDim: dim });
   await art.writeTrackMetrics(metrics);
-  if (tracks.length !== metrics.tracks_born) ctx.log('warn', `harvest: tracks.jsonl has ${tracks.length} tracks, track stage reported ${metrics.tracks_born}`);
   // Only now that the new manifests reference the new files, remove crops/frames of earlier runs.
   await pruneStale(ctx.workspace.abs(ctx.paths.cropsDir), written);
   await pruneStale(ctx.workspace.abs(ctx.paths.framesDir), written);

@@ -120,7 +120,8 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
     {
       name: 'harvest',
       settings: harvestReads,
-      inputs: [p.tracks, side.trackSamples, side.detectMeta],
+      // The tracker's tracks come in track_samples.json: tracks.jsonl is the harvest's own output (it cuts tracks).
+      inputs: [side.trackSamples, side.detectMeta],
       usesVideo: true,
       artifacts: writtenBy('harvest'),
       sideFiles: [],

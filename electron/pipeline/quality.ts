@@ -85,8 +85,11 @@ export function faceQuality(args: {
   return { conf, size, sharpness, pose, quality };
 }
 
+/** rejection_reason of a face whose pose is too far from frontal to compare with the track's other faces. */
+export const POSE_REJECTION = 'pose_too_extreme';
+
 export function rejectionReason(q: QualityParts, gate: number): string | undefined {
-  if (q.pose < POSE_REJECT) return 'pose_too_extreme';
+  if (q.pose < POSE_REJECT) return POSE_REJECTION;
   if (q.quality < gate) return 'low_quality';
   return undefined;
 }

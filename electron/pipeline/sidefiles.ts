@@ -5,8 +5,10 @@
 //   video {path, width, height, duration_sec, fps}, analysed frames as [frame_idx, ts_s] pairs (the
 //   tracker must step on frames without detections too), scene_cuts [{frame_idx, ts_s, score, ratio}],
 //   detector model id/family, device, and wall-clock seconds of the stage.
-// track_samples.json — written by the track stage with tracks.jsonl: the faces chosen for harvest
-//   (per track, spacing + cap applied) and the tracker half of track_metrics.json.
+// track_samples.json — written by the track stage with tracks.jsonl: the tracks as the tracker made
+//   them, the faces chosen for harvest (per track, spacing + cap applied, plus the faces after each box
+//   jump) and the tracker half of track_metrics.json. The harvest reads its tracks, not tracks.jsonl,
+//   which it rewrites when it cuts a track at a change of person.
 // track_remap.json — written by the track stage when it replaces the tracks of an episode whose
 //   identities.json has locked or labeled identities: their old track ids → the matching new ones,
 //   and the tracks left without a match (schema and rules: remap.ts).
@@ -18,6 +20,7 @@
 //   fingerprint matches and whose outputs exist and validate is skipped.
 import { z } from 'zod';
 import { episodePaths } from '../../shared/layout';
+import { trackSchema } from '../../shared/schema/tracks';
 import { bboxSchema, finite, landmarksSchema, nonNegInt, trackIdSchema, unit } from '../../shared/schema/common';
 
 export const sidePaths = (epId: string) => {
@@ -64,6 +67,10 @@ export const sampleSchema = z.strictObject({
   bbox: bboxSchema,
   landmarks: landmarksSchema,
   conf: unit,
+  /** The track's box jumped to this face (track.ts jumpStarts): the harvest may cut the track here. */
+  jump: z.literal(true).optional(),
+  /** Sampled only for the appearance check after a jump: the harvest keeps its face only in a track it cuts. */
+  probe: z.literal(true).optional(),
 });
 export type Sample = z.infer<typeof sampleSchema>;
 
@@ -82,6 +89,8 @@ export type TrackerMetrics = z.infer<typeof trackerMetricsSchema>;
 
 export const trackSamplesSchema = z.strictObject({
   ep_id: z.string(),
+  /** The tracks as the tracker made them, before the harvest cut any (absent in files of older runs: tracks.jsonl then). */
+  tracks: z.array(trackSchema).optional(),
   samples: z.array(sampleSchema),
   metrics: trackerMetricsSchema,
 });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { Detection } from '../../shared/schema/detections';
 import { defaultPipelineSettings } from '../../shared/schema/settings';
 import { trackSchema } from '../../shared/schema/tracks';
-import { analysedRate, buildTracks, pickSamples, SHORT_TRACK_SEC, trackBufferFrames } from './track';
+import { analysedRate, buildTracks, jumpStarts, pickSamples, SHORT_TRACK_SEC, trackBufferFrames } from './track';
 
 const W = 640, H = 360, FPS = 10;
 const settings = defaultPipelineSettings();
@@ -151,4 +151,18 @@ test('trackBufferSec bridges the same gap in seconds at any analysed rate; track
   assert.equal(at(24, 2.8)({ trackBuffer: 3 }), 2);
   assert.equal(at(6, 3.5)({ trackBuffer: 30 }), 1);
   assert.ok(Math.abs(analysedRate(Array.from({ length: 50 }, (_, i) => [i * 3, i / 8] as [number, number])) - 8) < 1e-9);
+});
+
+test('a box that jumps (low overlap, or a missed analysed frame) is sampled twice from the jump on, flagged', () => {
+  const dets: Detection[] = [];
+  for (let f = 0; f < 10; f++) dets.push(det(f, [100, 100, 180, 180]));
+  // Frame 10: the box moves by half its width (IoU 1/3 with the last); frames 11–19 stay there.
+  for (let f = 10; f < 20; f++) dets.push(det(f, [140, 100, 220, 180]));
+  const { tracks, samples } = run(dets, 20, [], { faceSampleSpacingSec: 1, maxFacesPerTrack: 20 });
+  assert.equal(tracks.length, 1);
+  assert.deepEqual(samples.map((s) => s.frame_idx), [0, 10, 11]);
+  assert.deepEqual(samples.map((s) => [s.jump ?? false, s.probe ?? false]), [[false, false], [true, false], [false, true]]);
+  // Thumbnails are the spaced samples only; the probe is harvested for the appearance check.
+  assert.equal(tracks[0].sample_thumbs.length, 2);
+  assert.deepEqual(jumpStarts([0, 1, 3, 4], [[0, 0, 10, 10], [0, 0, 10, 10], [0, 0, 10, 10], [6, 0, 16, 10]]), [2, 3]);
 });

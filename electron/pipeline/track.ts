@@ -8,6 +8,7 @@ import type { PipelineSettings } from '../../shared/schema/settings';
 import { readJson, writeJson } from '../store/json';
 import { episodeArtifacts } from '../store/artifacts';
 import type { TrackBoxes, Box } from '../../shared/cluster/trackmatch';
+import { iou } from '../../shared/geometry';
 import { ByteTracker } from './bytetrack';
 import { checkAborted, type StageContext, type SettingKey } from './context';
 import { remapHumanWork } from './remap';
@@ -61,6 +62,40 @@ export function pickSamples<T extends { ts_s: number }>(dets: T[], spacingSec: n
   return Array.from({ length: cap }, (_, i) => spaced[Math.round((i * (spaced.length - 1)) / (cap - 1))]);
 }
 
+/**
+ * A track's box "jumps" where it overlaps its previous box by less than JUMP_IOU, or where the track
+ * missed an analysed frame and was found again: there the tracker may have moved to another face (a
+ * pan, a lost track re-found on someone else). On the labeled real clips every person change inside a
+ * track is such a jump, and 3 % of the steps of healthy tracks (docs/DECISIONS.md).
+ */
+export const JUMP_IOU = 0.5;
+/** Faces harvested from each jump on, beyond the spaced samples: the appearance check needs two faces of a new person. */
+export const JUMP_SAMPLES = 2;
+
+/** Indices of a track's detections that start after a jump; `seqs` are their analysed-frame positions. */
+export function jumpStarts(seqs: readonly number[], boxes: ReadonlyArray<readonly number[]>): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < seqs.length; i++) {
+    if (seqs[i] - seqs[i - 1] > 1 || iou(boxes[i - 1] as Box, boxes[i] as Box) < JUMP_IOU) out.push(i);
+  }
+  return out;
+}
+
+/** Indices of the detections to harvest: the spaced ones (pickSamples) plus JUMP_SAMPLES from each jump on, in time order. */
+export function samplesWithJumps(picked: ReadonlySet<number>, jumps: readonly number[], n: number): number[] {
+  const out = new Set(picked);
+  for (const j of jumps) for (let k = j; k < Math.min(n, j + JUMP_SAMPLES); k++) out.add(k);
+  return [...out].sort((a, b) => a - b);
+}
+
+/** track_metrics.json longest_tracks: the five longest by frame span, ties by id. */
+export function longestTracks(tracks: readonly Pick<Track, 'track_id' | 'frame_span'>[]): Array<{ track_id: string; length: number }> {
+  return tracks
+    .map((t) => ({ track_id: t.track_id, length: t.frame_span[1] - t.frame_span[0] + 1 }))
+    .sort((a, b) => b.length - a.length || (a.track_id < b.track_id ? -1 : 1))
+    .slice(0, 5);
+}
+
 /** Analysed frames per second: the median step between analysed frames (robust to a ragged end). */
 export function analysedRate(frames: ReadonlyArray<readonly [number, number]>): number {
   const steps: number[] = [];
@@ -101,7 +136,7 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
 
   const raw = tracker
     .confirmedTracks()
-    .map((t) => ({ dets: t.members.map(([seq, di]) => frameDets[seq][di]), aliveAtEnd: t.aliveAtEnd }))
+    .map((t) => ({ dets: t.members.map(([seq, di]) => frameDets[seq][di]), seqs: t.members.map(([seq]) => seq), aliveAtEnd: t.aliveAtEnd }))
     .sort((a, b) => a.dets[0].frame_idx - b.dets[0].frame_idx || a.dets[0].bbox[0] - b.dets[0].bbox[0]);
 
   const tracks: Track[] = [];
@@ -113,7 +148,11 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
     const trackId = formatTrackId(i + 1);
     const first = t.dets[0];
     const last = t.dets[t.dets.length - 1];
-    const picked = pickSamples(t.dets, s.faceSampleSpacingSec, s.maxFacesPerTrack);
+    const spaced = new Set(pickSamples(t.dets, s.faceSampleSpacingSec, s.maxFacesPerTrack));
+    const jumps = jumpStarts(t.seqs, t.dets.map((d) => d.bbox));
+    const jumpSet = new Set(jumps);
+    const spacedIdx = new Set(t.dets.flatMap((d, k) => (spaced.has(d) ? [k] : [])));
+    const pickedIdx = samplesWithJumps(spacedIdx, jumps, t.dets.length);
     for (const d of t.dets) perFrame.set(d.frame_idx, (perFrame.get(d.frame_idx) ?? 0) + 1);
     if (last.ts_s - first.ts_s < SHORT_TRACK_SEC) short++;
     tracks.push({
@@ -122,20 +161,18 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
       start_s: first.ts_s,
       end_s: last.ts_s,
       frame_span: [first.frame_idx, last.frame_idx],
-      sample_thumbs: s.saveCrops ? picked.map((d) => cropRef(trackId, d.frame_idx)) : [],
+      sample_thumbs: s.saveCrops ? [...spacedIdx].sort((a, b) => a - b).map((k) => cropRef(trackId, t.dets[k].frame_idx)) : [],
       stats: { detections: t.dets.length, avg_conf: t.dets.reduce((a, d) => a + d.conf, 0) / t.dets.length },
       schema_version: 'track_v1',
     });
     boxes.push({ track_id: trackId, boxes: t.dets.map((d) => ({ frame_idx: d.frame_idx, bbox: d.bbox as unknown as Box })) });
-    for (const d of picked) {
-      samples.push({ track_id: trackId, frame_idx: d.frame_idx, ts_s: d.ts_s, bbox: d.bbox, landmarks: d.landmarks, conf: d.conf });
+    for (const k of pickedIdx) {
+      const d = t.dets[k];
+      samples.push({ track_id: trackId, frame_idx: d.frame_idx, ts_s: d.ts_s, bbox: d.bbox, landmarks: d.landmarks, conf: d.conf, ...(jumpSet.has(k) ? { jump: true } : {}), ...(spacedIdx.has(k) ? {} : { probe: true }) });
     }
   });
 
-  const longest = tracks
-    .map((t) => ({ track_id: t.track_id, length: t.frame_span[1] - t.frame_span[0] + 1 }))
-    .sort((a, b) => b.length - a.length || (a.track_id < b.track_id ? -1 : 1))
-    .slice(0, 5);
+  const longest = longestTracks(tracks);
   const nFrames = input.frames.length;
   let concurrent = 0;
   for (const c of perFrame.values()) concurrent += c;
@@ -186,7 +223,7 @@ export async function trackEpisode(ctx: StageContext): Promise<BuildTracksResult
   await writeJson(
     ctx.workspace.abs(side.trackSamples),
     // total_frames counts every analysed frame, the static ones the detector skipped included.
-    { ep_id: ctx.epId, samples: result.samples, metrics: { ...result.metrics, total_frames: analysedFrames(meta), track_sec: (performance.now() - started) / 1000 } },
+    { ep_id: ctx.epId, tracks: result.tracks, samples: result.samples, metrics: { ...result.metrics, total_frames: analysedFrames(meta), track_sec: (performance.now() - started) / 1000 } },
     trackSamplesSchema,
   );
   ctx.progress({ stage: 'track', done: meta.frames.length, total: meta.frames.length });

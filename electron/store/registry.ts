@@ -50,7 +50,7 @@ const noSchema = () => null;
 /** The pipeline's artifacts (spec §1), in the order validate reports them. */
 export const ARTIFACTS = {
   detections: { path: 'detections', format: 'jsonl', writtenBy: ['detect'], schema: (epId: string) => forEpisode(detectionSchema, epId) },
-  tracks: { path: 'tracks', format: 'jsonl', writtenBy: ['track', 'cleanup'], schema: (epId: string) => forEpisode(trackSchema, epId) },
+  tracks: { path: 'tracks', format: 'jsonl', writtenBy: ['track', 'harvest', 'cleanup'], schema: (epId: string) => forEpisode(trackSchema, epId) },
   trackMetrics: { path: 'trackMetrics', format: 'json', writtenBy: ['harvest', 'cleanup'], schema: (epId: string) => forEpisode(trackMetricsSchema, epId) },
   faces: { path: 'faces', format: 'jsonl', writtenBy: ['harvest', 'cleanup'], schema: (_epId: string, dim: number) => faceSchema(dim) },
   facesNpy: { path: 'facesNpy', format: 'npy', writtenBy: ['harvest', 'cleanup'], schema: noSchema },

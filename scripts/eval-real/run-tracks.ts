@@ -1,16 +1,20 @@
 // A finished run's tracks with every box they hold. tracks.jsonl keeps only spans and counts, so the
 // boxes come from re-running the deterministic track stage (buildTracks) on detections.jsonl with the
-// settings run_state.json recorded; the result is checked against tracks.jsonl and refused (null)
-// when it differs, e.g. after cleanup split tracks.
+// settings run_state.json recorded; the result is checked against the tracker's tracks (track_samples.json,
+// else tracks.jsonl) and refused (null) when it differs, e.g. after cleanup split tracks. The harvest's
+// cuts (a tracker track whose faces changed person) are found from which track each face was sampled
+// for, and applied like cleanup's splits.
 import type { Track } from '../../shared/schema/tracks';
 import { defaultPipelineSettings, type PipelineSettings } from '../../shared/schema/settings';
 import type { TrackBoxes } from '../../shared/cluster/trackmatch';
 import { buildTracks } from '../../electron/pipeline/track';
-import { detectMetaSchema, runStateSchema, sidePaths, type DetectMeta } from '../../electron/pipeline/sidefiles';
+import { detectMetaSchema, runStateSchema, sidePaths, trackSamplesSchema, type DetectMeta, type Sample } from '../../electron/pipeline/sidefiles';
 import { readJson } from '../../electron/store/json';
 import { episodeArtifacts } from '../../electron/store/artifacts';
 import type { Workspace } from '../../electron/store/workspace';
 import type { Detection } from '../../shared/schema/detections';
+import type { Face } from '../../shared/schema/faces';
+import { existsSync } from 'node:fs';
 import type { TrackSplit } from '../../electron/pipeline/cleanup/split-tracks';
 
 /** Settings the given stage recorded in run_state.json (JSON nulls dropped: they stand for unset). */
@@ -38,10 +42,35 @@ export async function rebuildTrackBoxes(ws: Workspace, epId: string, run: RunDet
     epId, detections: run.detections, frames: meta.frames, cutFrames: meta.scene_cuts.map((c) => c.frame_idx),
     width: meta.video.width, height: meta.video.height, durationSec: meta.video.duration_sec, settings,
   });
-  const same = built.tracks.length === tracks.length && built.tracks.every((t, i) =>
-    t.track_id === tracks[i].track_id && t.frame_span[0] === tracks[i].frame_span[0] && t.frame_span[1] === tracks[i].frame_span[1]
-    && t.stats.detections === tracks[i].stats.detections);
-  return same ? built.boxes : null;
+  const samplesAbs = ws.abs(sidePaths(epId).trackSamples);
+  const ts = existsSync(samplesAbs) ? await readJson(samplesAbs, trackSamplesSchema) : null;
+  const raw = ts?.tracks ?? tracks;
+  const same = built.tracks.length === raw.length && built.tracks.every((t, i) =>
+    t.track_id === raw[i].track_id && t.frame_span[0] === raw[i].frame_span[0] && t.frame_span[1] === raw[i].frame_span[1]
+    && t.stats.detections === raw[i].stats.detections);
+  if (!same) return null;
+  if (!ts?.tracks) return built.boxes;
+  return applySplits(built.boxes, harvestSplits(ts.samples, await episodeArtifacts(ws, epId).readFaces(), tracks), tracks);
+}
+
+/**
+ * The harvest's cuts: each final track's faces were sampled (track_samples.json) for one tracker track,
+ * its parent; a parent with parts other than itself was cut at the first frame of each later part.
+ */
+export function harvestSplits(samples: ReadonlyArray<Pick<Sample, 'track_id' | 'frame_idx' | 'bbox'>>, faces: ReadonlyArray<Pick<Face, 'track_id' | 'frame_idx' | 'bbox'>>, tracks: readonly Track[]): TrackSplit[] {
+  const key = (f: { frame_idx: number; bbox: readonly number[] }) => `${f.frame_idx}@${f.bbox.join(',')}`;
+  const sampledFor = new Map(samples.map((s) => [key(s), s.track_id]));
+  const parentOf = new Map<string, string>();
+  for (const f of faces) parentOf.set(f.track_id, sampledFor.get(key(f)) ?? f.track_id);
+  const parts = new Map<string, Track[]>();
+  for (const t of tracks) {
+    const p = parentOf.get(t.track_id) ?? t.track_id;
+    parts.set(p, [...(parts.get(p) ?? []), t]);
+  }
+  return [...parts].filter(([p, ts]) => ts.length > 1 || ts[0].track_id !== p).map(([from, ts]) => {
+    const into = [...ts].sort((a, b) => a.frame_span[0] - b.frame_span[0]);
+    return { from, into: into.map((t) => t.track_id), cutFrames: into.slice(1).map((t) => t.frame_span[0]), cosines: [] };
+  });
 }
 
 /**

@@ -25,10 +25,10 @@ import { resolveClusterThresh } from '../cluster';
 import { readIdentities } from '../identities';
 import { readEpisodeFaces, readTracks } from '../pool';
 import { episodeArtifacts, type EpisodeArtifacts } from '../../store/artifacts';
-import { detectMetaSchema, sidePaths } from '../sidefiles';
+import { detectMetaSchema, sidePaths, trackSamplesSchema } from '../sidefiles';
 import { reembedFaces, STRICT_GATE_MARGIN } from './reembed';
 import { applySplitsToIdentities, pool, reclusterEpisode, recount, type ReclusterInput } from './recluster';
-import { splitTracks, type SplitOptions, type SplitResult, type TrackSplit } from './split-tracks';
+import { CUT_BOUND_FRACTION, jumpFrames, splitTracks, type SplitOptions, type SplitResult, type TrackSplit } from './split-tracks';
 import { isEmptyConstraints, translateConstraints } from '../../../shared/cluster/reviewer-constraints';
 import { readConstraints } from '../../store/constraints';
 import { identityChanges, type IdentityChange } from './changes';
@@ -139,7 +139,10 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
   let reembeddedFaces: string[] = [];
 
   if (actions.includes('split_tracks')) {
-    const r = splitStep(ctx, tracks, faces, rows, dim, { splitCosine: opts.splitCosine ?? clusterThresh, protectedTracks: lockedTracks }, progress);
+    // Where the tracker's jumps are known, the same cut as the harvest's (split-tracks.ts).
+    const jumps = await trackerJumps(ctx, faces);
+    const splitCosine = opts.splitCosine ?? (jumps ? CUT_BOUND_FRACTION * clusterThresh : clusterThresh);
+    const r = splitStep(ctx, tracks, faces, rows, dim, { splitCosine, protectedTracks: lockedTracks, ...(jumps ? { candidates: jumps } : {}) }, progress);
     ({ tracks, faces, splits } = r);
     Object.assign(splitSummary, r.summary);
   }
@@ -228,6 +231,14 @@ async function readCleanupInputs(ctx: StageContext) {
   const videoSize = existsSync(detectMetaPath) ? (await readJson(detectMetaPath, detectMetaSchema)).video : null;
   const before = snapshot(tracks0, faces0, previous);
   return { tracks0, faces0, rows0, dim0, art, meta, previous, constraints0, videoSize, before };
+}
+
+/** The tracker's jumps by the track each jump's face is in now; undefined for episodes tracked before the track stage recorded them. */
+async function trackerJumps(ctx: StageContext, faces: readonly Face[]): Promise<Map<string, number[]> | undefined> {
+  const path = ctx.workspace.abs(sidePaths(ctx.epId).trackSamples);
+  if (!existsSync(path)) return undefined;
+  const doc = await readJson(path, trackSamplesSchema);
+  return doc.tracks ? jumpFrames(doc.samples, faces) : undefined;
 }
 
 /** Clustering threshold, linkage and minimum cluster size: the options', else identities.json's, else the settings'. */

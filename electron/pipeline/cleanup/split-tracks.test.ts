@@ -135,3 +135,15 @@ test('changePoints: a box jump lets a single face be cut off', () => {
   assert.deepEqual(changePoints([e(0), e(0), e(0), e(1)], [still, still, still, still], 0.3).at, []);
   assert.deepEqual(changePoints([e(0), e(0), e(0), e(1)], [still, still, still, moved], 0.3).at, [3]);
 });
+
+test('at the tracker\'s jumps only: a change of person on two faces is cut, a head turn or one odd face is not', () => {
+  const unit = (...v: number[]) => { const n = Math.hypot(...v); return Float32Array.from(v.map((x) => x / n)); };
+  const A = unit(1, 0, 0), A2 = unit(0.8, 0.6, 0), B = unit(0, 0, 1);
+  const box = [0, 0, 0.1, 0.1];
+  // A A A2 | B B with the jump at index 3: cut there, cosine between the stretches below the bar.
+  assert.deepEqual(changePoints([A, A, A2, B, B], [box, box, box, box, box], 0.2, [3]).at, [3]);
+  // The same faces with the jump at index 2 (the head turn): A2 joins its side, B B is not a jump stretch.
+  assert.deepEqual(changePoints([A, A, A2, B, B], [box, box, box, box, box], 0.2, [2]).at, []);
+  // One odd face after a jump does not stand alone.
+  assert.deepEqual(changePoints([A, A, A, B], [box, box, box, box], 0.2, [3]).at, []);
+});

@@ -11,12 +11,34 @@
 // jump the cosine bar is also raised by JUMP_COSINE_BONUS. Hand-written: no maintained JS change-point
 // library works on vector series.
 //
+// With the tracker's jumps (`candidates`: frames where a track's box jumped, track_samples.json `jump`),
+// a track is cut only at those frames: the segments start as the stretches between jumps, merge while
+// they look like one person, and a stretch needs MIN_SEGMENT faces to stand alone (faces not rejected for
+// their pose: motion blur after a pan must not hide a new person). This is how
+// the harvest (electron/pipeline/harvest.ts) and cleanup both cut: one face of a person in profile can
+// sit at cosine 0.1 to their frontal faces with the default embedder, so change points anywhere along a
+// continuous box cut healthy tracks at head turns, while a box that jumps (a pan, a re-found track) is
+// where the tracker can have moved to another face. Without candidates (episodes tracked before the
+// track stage recorded its jumps), every face may start a segment, as described above.
+//
 // Output: every split track is replaced (in place, in tracks.jsonl order) by one new track per segment,
-// ids continuing after the largest existing track id; faces move to the new ids (rows of faces.jsonl /
-// faces.npy stay where they are); crops stay where they are (crop_path is a reference, not an owner).
+// ids continuing after the largest existing track id (the first segment keeps the parent's id with
+// `keepFirstId`); faces move to the new ids (rows of faces.jsonl / faces.npy stay where they are);
+// crops stay where they are (crop_path is a reference, not an owner).
 import { formatTrackId, trackIdNumber, type Face, type Track } from '../../../shared/schema';
 import { cosine, norm } from '../../../shared/vec';
 import { frameIdxOfRef } from '../../../shared/layout';
+import { POSE_REJECTION } from '../quality';
+
+/**
+ * The cut bound at the tracker's jumps, as a fraction of the pack's clustering threshold. That threshold
+ * is where pooled tracks of two people stop merging (about their 99th percentile); a cut rests on a few
+ * faces after a pan and clustering does not undo it, so it asks for a clearly larger distance. On the
+ * labeled real clips (default pack, threshold 0.33 → bound 0.21) the two faces after a change of person
+ * sit at cosine 0.07 and 0.20 to the stretch before, and every healthy track survives; at 0.5 × the
+ * threshold the Ross → Joey pan stays uncut (docs/DECISIONS.md).
+ */
+export const CUT_BOUND_FRACTION = 0.65;
 
 export const MIN_SEGMENT = 2;
 export const JUMP_COSINE_BONUS = 0.15;
@@ -33,6 +55,28 @@ export interface SplitOptions {
    * these tracks are cut (each at that frame, every face from it on going to the second part).
    */
   forced?: ReadonlyMap<string, number>;
+  /** Track id → frames where its box jumped (jumpFrames): the only places it may be cut; a track not listed is never cut. */
+  candidates?: ReadonlyMap<string, readonly number[]>;
+  /** The first segment of a split track keeps the track's id (the pipeline: reviewed identities name it). */
+  keepFirstId?: boolean;
+}
+
+type Sampled = { track_id: string; frame_idx: number; bbox: readonly number[] };
+
+/**
+ * Track id → frames of its samples flagged as jumps (track_samples.json), in the samples' order. With
+ * `faces`, each jump goes to the track its face is in now (the harvest or a cleanup may have cut the
+ * track it was sampled for since); a jump without a face is left out.
+ */
+export function jumpFrames(samples: ReadonlyArray<Sampled & { jump?: boolean }>, faces?: readonly Sampled[]): Map<string, number[]> {
+  const key = (f: Sampled) => `${f.frame_idx}@${f.bbox.join(',')}`;
+  const now = faces && new Map(faces.map((f) => [key(f), f.track_id]));
+  const out = new Map<string, number[]>();
+  for (const smp of samples) {
+    const track = now ? now.get(key(smp)) : smp.track_id;
+    if (smp.jump && track) out.set(track, [...(out.get(track) ?? []), smp.frame_idx]);
+  }
+  return out;
 }
 
 export interface TrackSplit {
@@ -65,17 +109,29 @@ function boxJump(a: Box, b: Box): boolean {
 /** Cosine of two segments' summed embeddings; an empty segment counts as the same look (no cut). */
 const segmentCosine = (a: Float64Array, b: Float64Array) => (norm(a) > 0 && norm(b) > 0 ? cosine(a, b) : 1);
 
+/** Segments [start, end) of `n` faces starting at 0 and at each of `starts`, with the sum of their vectors. */
+function initialSegments(vectors: readonly Float32Array[], starts: readonly number[]) {
+  const bounds = [...new Set([0, ...starts.filter((k) => k > 0 && k < vectors.length), vectors.length])].sort((a, b) => a - b);
+  return bounds.slice(0, -1).map((start, j) => {
+    const sum = new Float64Array(vectors[0].length);
+    for (let i = start; i < bounds[j + 1]; i++) for (let k = 0; k < sum.length; k++) sum[k] += vectors[i][k];
+    return { start, end: bounds[j + 1], sum };
+  });
+}
+
 /**
  * Indices (into `vectors`) where a new segment starts, sorted, with the cosine between the means of the
  * two segments at each cut. `vectors[i]` are unit-norm, in time order; `boxes[i]` the matching boxes.
+ * `only`: the indices where a segment may start (the tracker's jumps); each stretch between them starts
+ * as one segment, and a stretch shorter than MIN_SEGMENT always joins a neighbour.
  */
-export function changePoints(vectors: readonly Float32Array[], boxes: readonly Box[], splitCosine: number): { at: number[]; cosines: number[] } {
+export function changePoints(vectors: readonly Float32Array[], boxes: readonly Box[], splitCosine: number, only?: readonly number[]): { at: number[]; cosines: number[] } {
   const n = vectors.length;
   const dim = n ? vectors[0].length : 0;
   const jumps = new Set<number>();
-  for (let i = 1; i < n; i++) if (boxJump(boxes[i - 1], boxes[i])) jumps.add(i);
-  // Segments as [start, end) with the sum of their vectors; start with one face each.
-  let segs = vectors.map((v, i) => ({ start: i, end: i + 1, sum: Float64Array.from(v) }));
+  if (!only) for (let i = 1; i < n; i++) if (boxJump(boxes[i - 1], boxes[i])) jumps.add(i);
+  // Segments as [start, end) with the sum of their vectors; without `only`, one face each.
+  let segs = n ? initialSegments(vectors, only ?? vectors.map((_, i) => i)) : [];
   const barAt = (start: number) => splitCosine + (jumps.has(start) ? JUMP_COSINE_BONUS : 0);
   const merge = (j: number) => {
     const a = segs[j], b = segs[j + 1];
@@ -105,6 +161,16 @@ export function changePoints(vectors: readonly Float32Array[], boxes: readonly B
     at: segs.slice(1).map((s) => s.start),
     cosines: segs.slice(1).map((s, j) => segmentCosine(segs[j].sum, s.sum)),
   };
+}
+
+/** Indices into `frames` (a track's accepted faces, time order) of the first face at or after each jump frame, inside the track. */
+function candidateStarts(jumps: readonly number[] | undefined, frames: readonly number[]): number[] {
+  const out = new Set<number>();
+  for (const j of jumps ?? []) {
+    const k = frames.findIndex((f) => f >= j);
+    if (k > 0) out.add(k);
+  }
+  return [...out].sort((a, b) => a - b);
 }
 
 /** Linear time within a track, from its frame_span and start_s/end_s (exact at both ends). */
@@ -197,13 +263,16 @@ export function splitTracks(tracks: readonly Track[], faces: readonly Face[], ro
   for (const track of tracks) {
     const members = (facesOf.get(track.track_id) ?? []).slice().sort((a, b) => faces[a].frame_idx - faces[b].frame_idx || a - b);
     const forcedAt = opts.forced?.get(track.track_id);
-    // A reviewer's cut judges every face (they saw them all); change points only the accepted ones.
-    const accepted = forcedAt === undefined ? members.filter((i) => !faces[i].rejection_reason) : members;
-    if (opts.forced ? forcedAt === undefined : opts.protectedTracks.has(track.track_id) || accepted.length < 2) {
+    // A reviewer's cut judges every face (they saw them all); change points only the accepted ones, or
+    // at the tracker's jumps every face not rejected for its pose (faces after a pan are often blurred).
+    const counts = (f: Face) => (forcedAt !== undefined ? true : opts.candidates ? f.rejection_reason !== POSE_REJECTION : !f.rejection_reason);
+    const accepted = members.filter((i) => counts(faces[i]));
+    const only = opts.candidates && candidateStarts(opts.candidates.get(track.track_id), accepted.map((i) => faces[i].frame_idx));
+    if (opts.forced ? forcedAt === undefined : opts.protectedTracks.has(track.track_id) || accepted.length < 2 || only?.length === 0) {
       outTracks.push(track);
       continue;
     }
-    const cp = forcedAt === undefined ? changePoints(accepted.map(row), accepted.map((i) => faces[i].bbox), opts.splitCosine) : forcedCut(track.track_id, forcedAt, accepted.map((i) => faces[i].frame_idx));
+    const cp = forcedAt === undefined ? changePoints(accepted.map(row), accepted.map((i) => faces[i].bbox), opts.splitCosine, only) : forcedCut(track.track_id, forcedAt, accepted.map((i) => faces[i].frame_idx));
     if (cp.at.length === 0) {
       outTracks.push(track);
       continue;
@@ -216,7 +285,7 @@ export function splitTracks(tracks: readonly Track[], faces: readonly Face[], ro
     let detLeft = track.stats.detections;
     const into: string[] = [];
     spans.forEach(([a, b], s) => {
-      const id = formatTrackId(nextId++);
+      const id = s === 0 && opts.keepFirstId ? track.track_id : formatTrackId(nextId++);
       into.push(id);
       // The tracker's per-detection list is not kept, so detections are shared out by span length
       // (each ≥ 1, summing to the original) and avg_conf is the parent's.

@@ -17,6 +17,7 @@ import type { Workspace } from '../../store/workspace';
 import { checkAborted, type StageContext } from '../context';
 import { writeIdentityThumbs } from '../identities';
 import { sidePaths, trackSamplesSchema } from '../sidefiles';
+import { longestTracks } from '../track';
 import { createBackup, recordAfter, undoLastCleanup, type BackupRef } from './backup';
 import { pool } from './recluster';
 import type { TrackSplit } from './split-tracks';
@@ -49,16 +50,17 @@ function relocateCrops(faces: readonly Face[], tracks: readonly Track[], splits:
 }
 
 /**
- * track_samples.json (the track stage's list of faces for harvest) follows the split, so a later
- * pipeline re-run that re-harvests (tracks.jsonl changed) produces faces for the new track ids. Each
- * sample goes where its face went; a sample without a face row goes to the new track whose span holds it.
+ * track_samples.json (the track stage's list of faces for harvest, and its tracks) follows the split,
+ * so a later pipeline re-run that re-harvests produces faces for the new track ids. Each sample goes
+ * where its face went (the face of the same frame and box: the harvest may have cut the sample's track
+ * already); a sample without a face row goes to the new track whose span holds it.
  */
 async function remapTrackSamples(
   ws: Workspace,
   epId: string,
   before: readonly Face[],
   after: readonly Face[],
-  tracks: readonly { track_id: string; frame_span: [number, number] }[],
+  tracks: readonly Track[],
   splits: readonly TrackSplit[],
   longest: { track_id: string; length: number }[],
 ): Promise<void> {
@@ -66,17 +68,18 @@ async function remapTrackSamples(
   if (!existsSync(path)) return;
   const doc = await readJson(path, trackSamplesSchema);
   const moved = new Map<string, string>();
-  before.forEach((f, i) => moved.set(`${f.track_id}@${f.frame_idx}`, after[i].track_id));
+  const key = (frame: number, bbox: readonly number[]) => `${frame}@${bbox.join(',')}`;
+  before.forEach((f, i) => moved.set(key(f.frame_idx, f.bbox), after[i].track_id));
   const into = new Map(splits.map((s) => [s.from, s.into]));
   const span = new Map(tracks.map((t) => [t.track_id, t.frame_span]));
   const samples = doc.samples.map((smp) => {
+    const byFace = moved.get(key(smp.frame_idx, smp.bbox));
     const parts = into.get(smp.track_id);
-    if (!parts) return smp;
-    const byFace = moved.get(`${smp.track_id}@${smp.frame_idx}`);
+    if (!parts) return byFace ? { ...smp, track_id: byFace } : smp;
     const bySpan = parts.find((t) => smp.frame_idx >= span.get(t)![0] && smp.frame_idx <= span.get(t)![1]) ?? parts.at(-1)!;
     return { ...smp, track_id: byFace ?? bySpan };
   });
-  await writeJson(path, { ...doc, samples, metrics: { ...doc.metrics, longest_tracks: longest } }, trackSamplesSchema);
+  await writeJson(path, { ...doc, ...(doc.tracks ? { tracks: [...tracks] } : {}), samples, metrics: { ...doc.metrics, longest_tracks: longest } }, trackSamplesSchema);
 }
 export interface EpisodeEdit {
   /** What is written, for messages ("cleanup", "split of track-00010"). */
@@ -118,10 +121,7 @@ export async function commitEpisodeEdit(ctx: StageContext, e: EpisodeEdit): Prom
     checkAborted(ctx.signal);
     if (e.splits.length) {
       await art.writeTracks(tracks);
-      const longest = tracks
-        .map((t) => ({ track_id: t.track_id, length: t.frame_span[1] - t.frame_span[0] + 1 }))
-        .sort((a, b) => b.length - a.length || (a.track_id < b.track_id ? -1 : 1))
-        .slice(0, 5);
+      const longest = longestTracks(tracks);
       if (await art.exists('trackMetrics')) await art.writeTrackMetrics({ ...(await art.readTrackMetrics()), longest_tracks: longest });
       await remapTrackSamples(ws, epId, e.faces0, faces, tracks, e.splits, longest);
     }
