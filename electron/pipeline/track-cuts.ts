@@ -10,7 +10,7 @@
 import type { Face } from '../../shared/schema/faces';
 import type { Track } from '../../shared/schema/tracks';
 import { formatFaceId } from '../../shared/schema/common';
-import { CUT_BOUND_FRACTION, splitTracks, type TrackSplit } from './cleanup/split-tracks';
+import { CUT_BOUND_FRACTION, STEADY_CUT_FRACTION, splitTracks, type TrackSplit } from './cleanup/split-tracks';
 import type { TrackerMetrics } from './sidefiles';
 import { longestTracks, SHORT_TRACK_SEC } from './track';
 
@@ -51,7 +51,7 @@ export function cutAtPersonChanges(input: CutInput): TrackCuts {
   const rows = new Float32Array(faces.length * dim);
   embeddings.forEach((e, i) => rows.set(e, i * dim));
   const bound = CUT_BOUND_FRACTION * input.clusterThresh;
-  const r = splitTracks(input.tracks, faces, rows, dim, { splitCosine: bound, protectedTracks: new Set(), candidates: input.jumps, keepFirstId: true });
+  const r = splitTracks(input.tracks, faces, rows, dim, { splitCosine: bound, steadyCosine: STEADY_CUT_FRACTION * input.clusterThresh, protectedTracks: new Set(), candidates: input.jumps, keepFirstId: true });
   const wasCut = new Set(r.splits.map((s) => s.from));
   const keep = (i: number) => !input.probe[i] || wasCut.has(faces[i].track_id);
   const order = r.faces.flatMap((_, i) => (keep(i) ? [i] : [])).sort((a, b) => {

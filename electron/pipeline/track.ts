@@ -88,6 +88,18 @@ export function samplesWithJumps(picked: ReadonlySet<number>, jumps: readonly nu
   return [...out].sort((a, b) => a - b);
 }
 
+/** The faces of one track to harvest: the spaced samples, plus JUMP_SAMPLES from each jump on (`probe` when not spaced). */
+function samplesOf(trackId: string, dets: readonly Detection[], seqs: readonly number[], s: Pick<PipelineSettings, 'faceSampleSpacingSec' | 'maxFacesPerTrack'>): Sample[] {
+  const spaced = new Set(pickSamples([...dets], s.faceSampleSpacingSec, s.maxFacesPerTrack));
+  const spacedIdx = new Set(dets.flatMap((d, k) => (spaced.has(d) ? [k] : [])));
+  const jumps = jumpStarts(seqs, dets.map((d) => d.bbox));
+  const jumpSet = new Set(jumps);
+  return samplesWithJumps(spacedIdx, jumps, dets.length).map((k) => {
+    const d = dets[k];
+    return { track_id: trackId, frame_idx: d.frame_idx, ts_s: d.ts_s, bbox: d.bbox, landmarks: d.landmarks, conf: d.conf, ...(jumpSet.has(k) ? { jump: true as const } : {}), ...(spacedIdx.has(k) ? {} : { probe: true as const }) };
+  });
+}
+
 /** track_metrics.json longest_tracks: the five longest by frame span, ties by id. */
 export function longestTracks(tracks: readonly Pick<Track, 'track_id' | 'frame_span'>[]): Array<{ track_id: string; length: number }> {
   return tracks
@@ -148,11 +160,7 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
     const trackId = formatTrackId(i + 1);
     const first = t.dets[0];
     const last = t.dets[t.dets.length - 1];
-    const spaced = new Set(pickSamples(t.dets, s.faceSampleSpacingSec, s.maxFacesPerTrack));
-    const jumps = jumpStarts(t.seqs, t.dets.map((d) => d.bbox));
-    const jumpSet = new Set(jumps);
-    const spacedIdx = new Set(t.dets.flatMap((d, k) => (spaced.has(d) ? [k] : [])));
-    const pickedIdx = samplesWithJumps(spacedIdx, jumps, t.dets.length);
+    const picked = samplesOf(trackId, t.dets, t.seqs, s);
     for (const d of t.dets) perFrame.set(d.frame_idx, (perFrame.get(d.frame_idx) ?? 0) + 1);
     if (last.ts_s - first.ts_s < SHORT_TRACK_SEC) short++;
     tracks.push({
@@ -161,15 +169,12 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
       start_s: first.ts_s,
       end_s: last.ts_s,
       frame_span: [first.frame_idx, last.frame_idx],
-      sample_thumbs: s.saveCrops ? [...spacedIdx].sort((a, b) => a - b).map((k) => cropRef(trackId, t.dets[k].frame_idx)) : [],
+      sample_thumbs: s.saveCrops ? picked.filter((smp) => !smp.probe).map((smp) => cropRef(trackId, smp.frame_idx)) : [],
       stats: { detections: t.dets.length, avg_conf: t.dets.reduce((a, d) => a + d.conf, 0) / t.dets.length },
       schema_version: 'track_v1',
     });
     boxes.push({ track_id: trackId, boxes: t.dets.map((d) => ({ frame_idx: d.frame_idx, bbox: d.bbox as unknown as Box })) });
-    for (const k of pickedIdx) {
-      const d = t.dets[k];
-      samples.push({ track_id: trackId, frame_idx: d.frame_idx, ts_s: d.ts_s, bbox: d.bbox, landmarks: d.landmarks, conf: d.conf, ...(jumpSet.has(k) ? { jump: true } : {}), ...(spacedIdx.has(k) ? {} : { probe: true }) });
-    }
+    samples.push(...picked);
   });
 
   const longest = longestTracks(tracks);

@@ -41,18 +41,17 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The person of every box of every tracker track (track stage replayed), in frame order. */
-function trackerPeople(): Map<string, Array<{ frame: number; seq: number; person: string | null }>> {
+function trackerPeople(): Map<string, Array<{ frame: number; person: string | null }>> {
   const { meta } = run;
   const built = buildTracks({
     epId: EP, detections: run.detections, frames: meta.frames, cutFrames: meta.scene_cuts.map((c) => c.frame_idx),
     width: meta.video.width, height: meta.video.height, durationSec: meta.video.duration_sec, settings: defaultPipelineSettings(),
   });
   const tsOf = new Map(meta.frames.map(([f, t]) => [f, t]));
-  const seqOf = new Map(meta.frames.map(([f], i) => [f, i]));
-  const out = new Map<string, Array<{ frame: number; seq: number; person: string | null }>>();
+  const out = new Map<string, Array<{ frame: number; person: string | null }>>();
   for (const t of built.boxes) {
     const p = labelBoxes(doc, t.boxes.map((b) => ({ ts: tsOf.get(b.frame_idx)!, bbox: b.bbox as Box })));
-    out.set(t.track_id, t.boxes.map((b, i) => ({ frame: b.frame_idx, seq: seqOf.get(b.frame_idx)!, person: p[i] })));
+    out.set(t.track_id, t.boxes.map((b, i) => ({ frame: b.frame_idx, person: p[i] })));
   }
   return out;
 }
@@ -64,26 +63,25 @@ test('Friends pan: every tracker track carrying two people is cut at the labeled
   const art = episodeArtifacts(ws, EP);
   const ts = await readJson(ws.abs(sidePaths(EP).trackSamples), trackSamplesSchema);
   const splits = harvestSplits(ts.samples, await art.readFaces(), await art.readTracks());
-  // Tracker tracks with two people on ≥ 2 boxes each, and the first box of the second person.
+  // Tracker tracks with two people on ≥ 2 boxes each, and the frame of the second person's first box.
   const mixed = new Map<string, number>();
   for (const [t, boxes] of people) {
     const counts = new Map<string, number>();
     for (const b of boxes) if (named(b.person)) counts.set(b.person, (counts.get(b.person) ?? 0) + 1);
     if ([...counts.values()].filter((n) => n >= 2).length < 2) continue;
     const first = boxes.find((b) => named(b.person))!.person;
-    mixed.set(t, boxes.find((b) => named(b.person) && b.person !== first)!.seq);
+    mixed.set(t, boxes.find((b) => named(b.person) && b.person !== first)!.frame);
   }
   assert.ok(mixed.size >= 2, `the pan makes at least two mixed tracker tracks (found ${[...mixed.keys()].join(', ')})`);
   assert.deepEqual(splits.map((s) => s.from).sort(), [...mixed.keys()].sort(), 'cut tracks = tracker tracks carrying two people');
-  const seqOf = new Map(run.meta.frames.map(([f], i) => [f, i]));
   for (const s of splits) {
     const change = mixed.get(s.from)!;
     const boxes = people.get(s.from)!;
-    for (const c of s.cutFrames) {
-      // The cut lies between the last box before the change and the change itself (a gap in the track counts as the change).
-      const lastBefore = boxes.filter((b) => b.seq < change).at(-1)!.seq;
-      assert.ok(seqOf.get(c)! > lastBefore - 1 && seqOf.get(c)! <= change + 1, `${s.from}: cut at analysed frame ${seqOf.get(c)}, labeled change at ${change} (last box before it ${lastBefore})`);
-    }
+    const lastBefore = boxes.filter((b) => b.frame < change).at(-1)!.frame;
+    // Each part starts at a frame of the source video: the cut lies after the last box of the first
+    // person and at or before the first box of the second (a gap in the track lies between them).
+    assert.equal(s.cutFrames.length, 1, `${s.from}: cut at frames ${s.cutFrames.join(', ')}`);
+    assert.ok(s.cutFrames[0] > lastBefore && s.cutFrames[0] <= change, `${s.from}: cut at frame ${s.cutFrames[0]}, labeled change at frame ${change} (last box before it at ${lastBefore})`);
   }
   const metrics = await art.readTrackMetrics();
   assert.ok(metrics.id_switches >= splits.length, `id_switches ${metrics.id_switches} counts the ${splits.length} cuts`);

@@ -28,7 +28,7 @@ import { episodeArtifacts, type EpisodeArtifacts } from '../../store/artifacts';
 import { detectMetaSchema, sidePaths, trackSamplesSchema } from '../sidefiles';
 import { reembedFaces, STRICT_GATE_MARGIN } from './reembed';
 import { applySplitsToIdentities, pool, reclusterEpisode, recount, type ReclusterInput } from './recluster';
-import { CUT_BOUND_FRACTION, jumpFrames, splitTracks, type SplitOptions, type SplitResult, type TrackSplit } from './split-tracks';
+import { CUT_BOUND_FRACTION, STEADY_CUT_FRACTION, jumpFrames, splitTracks, type SplitOptions, type SplitResult, type TrackSplit } from './split-tracks';
 import { isEmptyConstraints, translateConstraints } from '../../../shared/cluster/reviewer-constraints';
 import { readConstraints } from '../../store/constraints';
 import { identityChanges, type IdentityChange } from './changes';
@@ -142,7 +142,8 @@ export async function runCleanup(opts: CleanupOptions): Promise<CleanupResult> {
     // Where the tracker's jumps are known, the same cut as the harvest's (split-tracks.ts).
     const jumps = await trackerJumps(ctx, faces);
     const splitCosine = opts.splitCosine ?? (jumps ? CUT_BOUND_FRACTION * clusterThresh : clusterThresh);
-    const r = splitStep(ctx, tracks, faces, rows, dim, { splitCosine, protectedTracks: lockedTracks, ...(jumps ? { candidates: jumps } : {}) }, progress);
+    const tracker = jumps ? { candidates: jumps, steadyCosine: STEADY_CUT_FRACTION * clusterThresh } : {};
+    const r = splitStep(ctx, tracks, faces, rows, dim, { splitCosine, protectedTracks: lockedTracks, ...tracker }, progress);
     ({ tracks, faces, splits } = r);
     Object.assign(splitSummary, r.summary);
   }

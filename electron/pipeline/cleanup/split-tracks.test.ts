@@ -141,9 +141,9 @@ test('at the tracker\'s jumps only: a change of person on two faces is cut, a he
   const A = unit(1, 0, 0), A2 = unit(0.8, 0.6, 0), B = unit(0, 0, 1);
   const box = [0, 0, 0.1, 0.1];
   // A A A2 | B B with the jump at index 3: cut there, cosine between the stretches below the bar.
-  assert.deepEqual(changePoints([A, A, A2, B, B], [box, box, box, box, box], 0.2, [3]).at, [3]);
+  assert.deepEqual(changePoints([A, A, A2, B, B], [box, box, box, box, box], 0.2, { jumps: [3], steadyCosine: -1 }).at, [3]);
   // The same faces with the jump at index 2 (the head turn): A2 joins its side, B B is not a jump stretch.
-  assert.deepEqual(changePoints([A, A, A2, B, B], [box, box, box, box, box], 0.2, [2]).at, []);
+  assert.deepEqual(changePoints([A, A, A2, B, B], [box, box, box, box, box], 0.2, { jumps: [2], steadyCosine: -1 }).at, []);
   // One odd face after a jump does not stand alone.
-  assert.deepEqual(changePoints([A, A, A, B], [box, box, box, box], 0.2, [3]).at, []);
+  assert.deepEqual(changePoints([A, A, A, B], [box, box, box, box], 0.2, { jumps: [3], steadyCosine: -1 }).at, []);
 });

@@ -39,6 +39,12 @@ import { POSE_REJECTION } from '../quality';
  * threshold the Ross → Joey pan stays uncut (docs/DECISIONS.md).
  */
 export const CUT_BOUND_FRACTION = 0.65;
+/**
+ * The bar between two jumps, as the same fraction: appearance alone must be more decisive there (a face
+ * swapped in place, a missed scene cut). On the labeled real clips no healthy track is cut between jumps
+ * even at 1.0 × the threshold (docs/DECISIONS.md).
+ */
+export const STEADY_CUT_FRACTION = 0.5;
 
 export const MIN_SEGMENT = 2;
 export const JUMP_COSINE_BONUS = 0.15;
@@ -55,8 +61,13 @@ export interface SplitOptions {
    * these tracks are cut (each at that frame, every face from it on going to the second part).
    */
   forced?: ReadonlyMap<string, number>;
-  /** Track id → frames where its box jumped (jumpFrames): the only places it may be cut; a track not listed is never cut. */
+  /**
+   * The tracker's view: track id → frames where its box jumped (jumpFrames). A track is then cut below
+   * splitCosine at those frames and only below `steadyCosine` elsewhere.
+   */
   candidates?: ReadonlyMap<string, readonly number[]>;
+  /** The bar between two jumps (with `candidates`); lower than splitCosine. */
+  steadyCosine?: number;
   /** The first segment of a split track keeps the track's id (the pipeline: reviewed identities name it). */
   keepFirstId?: boolean;
 }
@@ -109,30 +120,22 @@ function boxJump(a: Box, b: Box): boolean {
 /** Cosine of two segments' summed embeddings; an empty segment counts as the same look (no cut). */
 const segmentCosine = (a: Float64Array, b: Float64Array) => (norm(a) > 0 && norm(b) > 0 ? cosine(a, b) : 1);
 
-/** Segments [start, end) of `n` faces starting at 0 and at each of `starts`, with the sum of their vectors. */
-function initialSegments(vectors: readonly Float32Array[], starts: readonly number[]) {
-  const bounds = [...new Set([0, ...starts.filter((k) => k > 0 && k < vectors.length), vectors.length])].sort((a, b) => a - b);
-  return bounds.slice(0, -1).map((start, j) => {
-    const sum = new Float64Array(vectors[0].length);
-    for (let i = start; i < bounds[j + 1]; i++) for (let k = 0; k < sum.length; k++) sum[k] += vectors[i][k];
-    return { start, end: bounds[j + 1], sum };
-  });
-}
-
 /**
  * Indices (into `vectors`) where a new segment starts, sorted, with the cosine between the means of the
  * two segments at each cut. `vectors[i]` are unit-norm, in time order; `boxes[i]` the matching boxes.
- * `only`: the indices where a segment may start (the tracker's jumps); each stretch between them starts
- * as one segment, and a stretch shorter than MIN_SEGMENT always joins a neighbour.
+ * `tracker`: the indices where the tracker's box jumped; two neighbouring segments then stay apart
+ * below `splitCosine` at a jump and only below `steadyCosine` elsewhere, and a segment shorter than
+ * MIN_SEGMENT always joins a neighbour.
  */
-export function changePoints(vectors: readonly Float32Array[], boxes: readonly Box[], splitCosine: number, only?: readonly number[]): { at: number[]; cosines: number[] } {
+export function changePoints(vectors: readonly Float32Array[], boxes: readonly Box[], splitCosine: number, tracker?: { jumps: readonly number[]; steadyCosine: number }): { at: number[]; cosines: number[] } {
   const n = vectors.length;
   const dim = n ? vectors[0].length : 0;
   const jumps = new Set<number>();
-  if (!only) for (let i = 1; i < n; i++) if (boxJump(boxes[i - 1], boxes[i])) jumps.add(i);
-  // Segments as [start, end) with the sum of their vectors; without `only`, one face each.
-  let segs = n ? initialSegments(vectors, only ?? vectors.map((_, i) => i)) : [];
-  const barAt = (start: number) => splitCosine + (jumps.has(start) ? JUMP_COSINE_BONUS : 0);
+  if (!tracker) for (let i = 1; i < n; i++) if (boxJump(boxes[i - 1], boxes[i])) jumps.add(i);
+  const trackerJumps = new Set(tracker?.jumps);
+  // Segments as [start, end) with the sum of their vectors; start with one face each.
+  let segs = vectors.map((v, i) => ({ start: i, end: i + 1, sum: Float64Array.from(v) }));
+  const barAt = (start: number) => (tracker ? (trackerJumps.has(start) ? splitCosine : tracker.steadyCosine) : splitCosine + (jumps.has(start) ? JUMP_COSINE_BONUS : 0));
   const merge = (j: number) => {
     const a = segs[j], b = segs[j + 1];
     const sum = new Float64Array(dim);
@@ -267,12 +270,12 @@ export function splitTracks(tracks: readonly Track[], faces: readonly Face[], ro
     // at the tracker's jumps every face not rejected for its pose (faces after a pan are often blurred).
     const counts = (f: Face) => (forcedAt !== undefined ? true : opts.candidates ? f.rejection_reason !== POSE_REJECTION : !f.rejection_reason);
     const accepted = members.filter((i) => counts(faces[i]));
-    const only = opts.candidates && candidateStarts(opts.candidates.get(track.track_id), accepted.map((i) => faces[i].frame_idx));
-    if (opts.forced ? forcedAt === undefined : opts.protectedTracks.has(track.track_id) || accepted.length < 2 || only?.length === 0) {
+    if (opts.forced ? forcedAt === undefined : opts.protectedTracks.has(track.track_id) || accepted.length < 2) {
       outTracks.push(track);
       continue;
     }
-    const cp = forcedAt === undefined ? changePoints(accepted.map(row), accepted.map((i) => faces[i].bbox), opts.splitCosine, only) : forcedCut(track.track_id, forcedAt, accepted.map((i) => faces[i].frame_idx));
+    const tracker = opts.candidates && { jumps: candidateStarts(opts.candidates.get(track.track_id), accepted.map((i) => faces[i].frame_idx)), steadyCosine: opts.steadyCosine ?? -1 };
+    const cp = forcedAt === undefined ? changePoints(accepted.map(row), accepted.map((i) => faces[i].bbox), opts.splitCosine, tracker) : forcedCut(track.track_id, forcedAt, accepted.map((i) => faces[i].frame_idx));
     if (cp.at.length === 0) {
       outTracks.push(track);
       continue;
