@@ -1,5 +1,5 @@
 // Harvest building blocks on real photos with the real eval models: quality cues react to blur and
-// pose, and id_switches counts a change of person inside a track.
+// pose, and id_switches counts a change of person inside a track (the harvest's cut, track-cuts.ts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -7,8 +7,12 @@ import sharp from 'sharp';
 import { alignFace } from '../models/align';
 import { EVAL_DIR, loadEvalPack, readRgb } from '../models/eval-pack';
 import type { LoadedPack, RawDetection, RgbImage } from '../models/types';
-import { countIdSwitches, cropBox, SWITCH_FRONTAL_POSE } from './harvest';
-import { faceQuality, poseScore, rejectionReason } from './quality';
+import { cropBox } from './harvest';
+import { faceQuality, poseScore, POSE_REJECTION, rejectionReason } from './quality';
+import { cutAtPersonChanges, cutCount } from './track-cuts';
+import { formatFaceId } from '../../shared/schema/common';
+import type { Face } from '../../shared/schema/faces';
+import type { Track } from '../../shared/schema/tracks';
 
 let pack: LoadedPack;
 before(async () => {
@@ -59,25 +63,35 @@ test('quality: landmarks of a profile (nose beyond an eye) are rejected as pose_
   assert.equal(rejectionReason(q, 0.35), 'pose_too_extreme');
 });
 
-test('id_switches: a change of person that persists inside one track counts once; blips, poses and other tracks do not', async () => {
+test('id_switches: a change of person that persists inside one track is cut and counted once; blips, poses and other tracks are not', async () => {
   const [a1, a2, a3] = await Promise.all(['1', '2', '3'].map((n) => embedPhoto(`celeb-madonna/${n}.jpg`)));
   const [b1, b2] = await Promise.all(['1', '3'].map((n) => embedPhoto(`celeb-mindy-kaling/${n}.jpg`)));
-  for (const p of ['celeb-madonna/1.jpg', 'celeb-madonna/2.jpg', 'celeb-madonna/3.jpg', 'celeb-mindy-kaling/1.jpg', 'celeb-mindy-kaling/3.jpg']) {
-    const pose = poseScore((await topFace(await readRgb(photo(p)))).landmarks).pose;
-    assert.ok(pose >= SWITCH_FRONTAL_POSE, `${p} is near-frontal (pose ${pose})`);
-  }
-  const t = pack.defaultClusterThresh;
-  const one = (id: string, reason?: string, pose = 0.9) => ({ track_id: id, pose, ...(reason ? { rejection_reason: reason } : {}) });
-  const T1 = 'track-00001';
-  assert.equal(countIdSwitches([one(T1), one(T1)], [a1, a2], t), 0);
-  assert.equal(countIdSwitches([one(T1), one(T1), one(T1), one(T1)], [a1, a2, b1, b2], t), 1, 'A A B B: one switch');
-  assert.equal(countIdSwitches([one(T1), one(T1), one(T1), one(T1), one(T1), one(T1)], [a1, a2, b1, b2, a3, a1], t), 2, 'A A B B A A: two');
-  assert.equal(countIdSwitches([one(T1), one(T1), one(T1)], [a1, a2, b1], t), 0, 'one odd face at the end has not persisted');
-  assert.equal(countIdSwitches([one(T1), one(T1), one(T1), one(T1)], [a1, b1, a2, a3], t), 0, 'a blip');
-  assert.equal(countIdSwitches([one(T1), one(T1), one('track-00002'), one('track-00002')], [a1, a2, b1, b2], t), 0, 'across tracks');
-  // Rejected and non-frontal faces are not compared at all.
-  assert.equal(countIdSwitches([one(T1), one(T1, 'low_quality'), one(T1, 'low_quality'), one(T1)], [a1, b1, b2, a2], t), 0);
-  assert.equal(countIdSwitches([one(T1), one(T1), one(T1, undefined, 0.3), one(T1, undefined, 0.3)], [a1, a2, b1, b2], t), 0);
+  const T1 = 'track-00001', T2 = 'track-00002';
+  /** The id_switches of faces (track, embedding, rejection) in time order, 10 frames apart; `jumps`: frames where the box jumped. */
+  const switches = (list: Array<[string, Float32Array, string?]>, jumps: Array<[string, number]> = []) => {
+    const faces = list.map(([track_id, e, reason], i): Face => ({
+      face_id: formatFaceId(i + 1), track_id, frame_idx: 10 * i, bbox: [0.1, 0.1, 0.2, 0.2], landmarks: Array(10).fill(0.15),
+      embedding: Array.from(e), quality_score: 0.8, crop_path: '', ...(reason ? { rejection_reason: reason } : {}),
+    }));
+    const tracks = [...new Set(list.map(([t]) => t))].map((track_id): Track => {
+      const fr = faces.filter((f) => f.track_id === track_id).map((f) => f.frame_idx);
+      return { track_id, ep_id: 'syn-s01e01', start_s: fr[0] / 10, end_s: fr.at(-1)! / 10, frame_span: [fr[0], fr.at(-1)!], sample_thumbs: [], stats: { detections: fr.length, avg_conf: 0.9 }, schema_version: 'track_v1' };
+    });
+    const byTrack = new Map<string, number[]>();
+    for (const [t, f] of jumps) byTrack.set(t, [...(byTrack.get(t) ?? []), f]);
+    const cut = cutAtPersonChanges({ tracks, faces, embeddings: list.map(([, e]) => e), probe: list.map(() => false), jumps: byTrack, clusterThresh: pack.defaultClusterThresh });
+    return cutCount(cut.splits);
+  };
+  assert.equal(switches([[T1, a1], [T1, a2]]), 0);
+  assert.equal(switches([[T1, a1], [T1, a2], [T1, b1], [T1, b2]]), 1, 'A A B B: one switch');
+  assert.equal(switches([[T1, a1], [T1, a2], [T1, b1], [T1, b2]], [[T1, 20]]), 1, 'A A B B at a box jump: one switch');
+  assert.equal(switches([[T1, a1], [T1, a2], [T1, b1], [T1, b2], [T1, a3], [T1, a1]]), 2, 'A A B B A A: two');
+  assert.equal(switches([[T1, a1], [T1, a2], [T1, b1]]), 0, 'one odd face at the end has not persisted');
+  assert.equal(switches([[T1, a1], [T1, b1], [T1, a2], [T1, a3]]), 0, 'a blip');
+  assert.equal(switches([[T1, a1], [T1, a2], [T2, b1], [T2, b2]]), 0, 'across tracks');
+  // Faces rejected for their pose are not compared; blurred (low-quality) faces are.
+  assert.equal(switches([[T1, a1], [T1, b1, POSE_REJECTION], [T1, b2, POSE_REJECTION], [T1, a2]]), 0);
+  assert.equal(switches([[T1, a1], [T1, a2], [T1, b1, 'low_quality'], [T1, b2, 'low_quality']]), 1);
 });
 
 test('crop boxes are squares around the face, clipped to the frame', () => {

@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { cropRef, frameRef } from '../../shared/layout';
 import { formatFaceId } from '../../shared/schema/common';
-import { dot } from '../../shared/vec';
 import type { Face } from '../../shared/schema/faces';
 import type { TrackMetrics } from '../../shared/schema/tracks';
 import { episodeArtifacts } from '../store/artifacts';
@@ -56,66 +55,6 @@ export function cropBox(bboxPx: readonly number[], W: number, H: number): { left
   return { left, top, width, height };
 }
 
-
-/** id_switches compares only faces whose pose cue (quality.ts poseScore) is at least this: |yaw| ≲ 0.4. */
-export const SWITCH_FRONTAL_POSE = 0.5;
-/** …and counts a switch only after this many consecutive near-frontal faces disagree with the track. */
-export const SWITCH_PERSIST = 2;
-
-/**
- * id_switches (track_metrics.json), pose-aware: within one track (faces in time order), take the
- * near-frontal faces (pose ≥ SWITCH_FRONTAL_POSE) that passed the quality gate — the default pack's
- * embedder puts a frontal and a three-quarter view of one person at cosine ≈ 0.07, so comparing
- * across poses counts head turns. Each is compared with the running mean of the track's near-frontal
- * faces so far; a switch is counted when SWITCH_PERSIST consecutive ones fall below the pack's
- * calibrated same-person threshold (LoadedPack.defaultClusterThresh, not settings.clusterThresh: the
- * harvest must not re-run for a clustering knob) and agree with each other — a new person persists,
- * a blip (blur, occlusion, an odd frame) does not. The running mean then restarts from those faces.
- * Faces must be sorted by track, then frame.
- */
-export function countIdSwitches(
-  faces: Array<{ track_id: string; rejection_reason?: string; pose: number }>,
-  embeddings: Float32Array[],
-  thresh: number,
-): number {
-  let n = 0;
-  let track = '';
-  let ref: Float32Array | null = null;
-  let pending: number[] = [];
-  const cos = (v: Float32Array, sum: Float32Array) => dot(v, sum) / Math.max(1e-12, Math.sqrt(dot(sum, sum)));
-  const restart = (idx: number[]) => {
-    ref = new Float32Array(embeddings[idx[0]].length);
-    for (const i of idx) for (let k = 0; k < ref.length; k++) ref[k] += embeddings[i][k];
-  };
-  for (let i = 0; i < faces.length; i++) {
-    const f = faces[i];
-    if (f.track_id !== track) {
-      track = f.track_id;
-      ref = null;
-      pending = [];
-    }
-    if (f.rejection_reason || !(f.pose >= SWITCH_FRONTAL_POSE)) continue;
-    if (!ref) {
-      restart([i]);
-      continue;
-    }
-    const r: Float32Array = ref;
-    if (cos(embeddings[i], r) >= thresh) {
-      for (let k = 0; k < r.length; k++) r[k] += embeddings[i][k];
-      pending = [];
-      continue;
-    }
-    // Disagreeing faces must also agree among themselves to be one new person.
-    if (pending.length && dot(embeddings[i], embeddings[pending[pending.length - 1]]) < thresh) pending = [];
-    pending.push(i);
-    if (pending.length >= SWITCH_PERSIST) {
-      n++;
-      restart(pending);
-      pending = [];
-    }
-  }
-  return n;
-}
 
 /** Crop encodes and atomic writes in flight at once: their fsyncs overlap instead of queueing one by one. */
 const CROP_WRITES_IN_FLIGHT = 16;
@@ -269,20 +208,16 @@ function facesOf(done: Harvested[], qualityGate: number): Face[] {
 
 /**
  * track_metrics.json: the track stage's metrics over the cut tracks, finished with id_switches and the
- * whole run's speed. id_switches = the person changes the harvest found and cut inside the tracker's
- * tracks, plus those countIdSwitches still sees along the cut tracks (near-frontal faces only).
+ * whole run's speed. id_switches = the changes of person the harvest found inside the tracker's tracks
+ * (and cut): every one a switch the tracker made, judged by the same rule cleanup uses.
  */
-function trackMetricsOf(epId: string, pack: LoadedPack, meta: DetectMeta, ts: TrackSamples, cut: TrackCuts, done: Harvested[], harvestSec: number): TrackMetrics {
+function trackMetricsOf(epId: string, pack: LoadedPack, meta: DetectMeta, ts: TrackSamples, cut: TrackCuts, harvestSec: number): TrackMetrics {
   const elapsed = meta.decode_detect_sec + ts.metrics.track_sec + harvestSec;
   const { track_sec: _unused, ...tm } = ts.metrics;
   return {
     ep_id: epId,
     ...metricsAfterCuts(tm, cut.tracks, cut.splits, meta.video.duration_sec),
-    id_switches: cutCount(cut.splits) + countIdSwitches(
-      cut.faces.map((f, i) => ({ ...f, pose: done[i].quality.pose })),
-      done.map((d) => d.embedding),
-      pack.defaultClusterThresh,
-    ),
+    id_switches: cutCount(cut.splits),
     analyzed_fps: elapsed > 0 ? analysedFrames(meta) / elapsed : 0,
     elapsed_sec: elapsed,
     device: pack.device,
@@ -337,10 +272,9 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
     clusterThresh: pack.defaultClusterThresh,
   });
   for (const i of cut.dropped) if (done[i].crop) written.delete(ctx.workspace.resolveManifestRef(ctx.epId, done[i].crop));
-  const harvested = cut.order.map((i) => done[i]);
   const faces = cut.faces;
   for (const sp of cut.splits) ctx.log('info', `harvest: ${sp.from} changes person at frame ${sp.cutFrames.join(', ')} (cosine ${sp.cosines.map((c) => c.toFixed(2)).join(', ')}): cut into ${sp.into.join(' + ')}`);
-  const metrics = trackMetricsOf(ctx.epId, pack, meta, ts, cut, harvested, (performance.now() - started) / 1000);
+  const metrics = trackMetricsOf(ctx.epId, pack, meta, ts, cut, (performance.now() - started) / 1000);
   // The store writes faces.npy, faces.jsonl and embeddings_meta.json (model id, dim), then the
   // metrics; each file atomically. A cancel between them leaves files whose row counts disagree,
   // which validation reports and run_state (not updated for this stage) re-runs.

@@ -30,9 +30,8 @@ export const trackMetricsSchema = z.strictObject({
   tracks_born: nonNegInt,
   tracks_lost: nonNegInt,
   /**
-   * Pose-aware identity discontinuities inside tracks: ≥ 2 consecutive near-frontal accepted faces
-   * (pose cue ≥ 0.5) below the pack's same-person threshold against the track's running mean of
-   * near-frontal faces count one switch (definition: countIdSwitches in electron/pipeline/harvest.ts).
+   * Changes of person inside the tracker's tracks, each found and cut by the harvest (the stretches of
+   * ≥ 2 faces either side below the same-person bar; definition: electron/pipeline/track-cuts.ts).
    */
   id_switches: nonNegInt,
   longest_tracks: z.array(z.strictObject({ track_id: trackIdSchema, length: nonNegInt })).max(5),

@@ -152,9 +152,17 @@ export function changePoints(vectors: readonly Float32Array[], boxes: readonly B
     if (best < 0) break;
     merge(best);
   }
-  // Too-short segments join their more similar neighbour unless a box jump sets them apart.
+  // Too-short segments join their more similar neighbour unless a box jump sets them apart; one between
+  // two neighbours that look alike is a blip (a blurred or odd face) and joins both.
+  const isShort = (s: { start: number; end: number }, idx: number) => s.end - s.start < MIN_SEGMENT && !((idx === 0 || jumps.has(s.start)) && (idx === segs.length - 1 || jumps.has(s.end)));
   for (;;) {
-    const j = segs.findIndex((s, idx) => s.end - s.start < MIN_SEGMENT && !((idx === 0 || jumps.has(s.start)) && (idx === segs.length - 1 || jumps.has(s.end))));
+    const blip = segs.findIndex((s, idx) => idx > 0 && idx + 1 < segs.length && isShort(s, idx) && segmentCosine(segs[idx - 1].sum, segs[idx + 1].sum) >= barAt(segs[idx + 1].start));
+    if (blip >= 0) {
+      merge(blip);
+      merge(blip - 1);
+      continue;
+    }
+    const j = segs.findIndex(isShort);
     if (j < 0 || segs.length < 2) break;
     const left = j > 0 ? segmentCosine(segs[j - 1].sum, segs[j].sum) : -Infinity;
     const right = j + 1 < segs.length ? segmentCosine(segs[j].sum, segs[j + 1].sum) : -Infinity;
