@@ -5,8 +5,8 @@
 // so it follows whichever embedder the pack has.
 //
 // The faces sampled only for this check (track_samples.json `probe`) stay in faces.jsonl only in the
-// tracks that were cut (they are the evidence, and a short new part may have no other face): every
-// other track is pooled from exactly the faces it had without the check.
+// parts cut off a track (they are the evidence, and a short new part may have no other face): every
+// track the tracker made, or its first part, is pooled from exactly the faces it had without the check.
 import type { Face } from '../../shared/schema/faces';
 import type { Track } from '../../shared/schema/tracks';
 import { formatFaceId } from '../../shared/schema/common';
@@ -34,7 +34,7 @@ export interface TrackCuts {
   faces: Face[];
   /** faces[i] was input face order[i] (so embeddings and crops follow). */
   order: number[];
-  /** Input faces left out: probes of tracks that were not cut. */
+  /** Input faces left out: probes outside the parts cut off a track. */
   dropped: number[];
   splits: TrackSplit[];
 }
@@ -52,8 +52,10 @@ export function cutAtPersonChanges(input: CutInput): TrackCuts {
   embeddings.forEach((e, i) => rows.set(e, i * dim));
   const bound = CUT_BOUND_FRACTION * input.clusterThresh;
   const r = splitTracks(input.tracks, faces, rows, dim, { splitCosine: bound, steadyCosine: STEADY_CUT_FRACTION * input.clusterThresh, protectedTracks: new Set(), candidates: input.jumps, keepFirstId: true });
-  const wasCut = new Set(r.splits.map((s) => s.from));
-  const keep = (i: number) => !input.probe[i] || wasCut.has(faces[i].track_id);
+  // A probe stays only in a part cut off a track (a new id): the evidence of the new person, and
+  // often its only faces. Every track as the tracker made it keeps exactly its spaced faces.
+  const before = new Set(input.tracks.map((t) => t.track_id));
+  const keep = (i: number) => !input.probe[i] || !before.has(r.faces[i].track_id);
   const order = r.faces.flatMap((_, i) => (keep(i) ? [i] : [])).sort((a, b) => {
     const fa = r.faces[a], fb = r.faces[b];
     return fa.track_id < fb.track_id ? -1 : fa.track_id > fb.track_id ? 1 : fa.frame_idx - fb.frame_idx;
