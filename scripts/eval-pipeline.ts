@@ -1,5 +1,5 @@
 // `npm run eval:pipeline [-- --seed n --duration s --fps n --thresh x --linkage l --no-swap --out dir --pack id --models-dir dir --sweep x,y
-//   --stride n --analyze-fps f --match-thresh x --reuse-video]`
+//   --stride n --analyze-fps f --match-thresh x --static-motion m --reuse-video]`
 // Composes a synthetic episode from the labeled photos (scripts/synth/compose.ts), runs the whole
 // pipeline on it (electron/pipeline/orchestrator.ts runPipeline; --pack, default the eval pack: SCRFD-500M + MobileFaceNet)
 // and scores tracks and identities against the ground truth (scripts/synth/metrics.ts), then re-clusters
@@ -49,7 +49,7 @@ function report(label: string, s: EpisodeScores, truthPeople: number): string {
   ].join('\n');
 }
 
-async function composeAndRun(out: string, wsDir: string, values: { seed?: string; duration?: string; fps?: string; thresh?: string; 'no-swap'?: boolean; stride?: string; 'analyze-fps'?: string; 'match-thresh'?: string; 'reuse-video'?: boolean }, linkage: Linkage, pack: LoadedPack): Promise<Truth> {
+async function composeAndRun(out: string, wsDir: string, values: { seed?: string; duration?: string; fps?: string; thresh?: string; 'no-swap'?: boolean; stride?: string; 'analyze-fps'?: string; 'match-thresh'?: string; 'static-motion'?: string; 'reuse-video'?: boolean }, linkage: Linkage, pack: LoadedPack): Promise<Truth> {
   rmSync(wsDir, { recursive: true, force: true });
   let t = performance.now();
   // --reuse-video: analyse the last composed episode again (comparing analysis rates on one video).
@@ -76,6 +76,7 @@ async function composeAndRun(out: string, wsDir: string, values: { seed?: string
     ...(values.stride ? { stride: Number(values.stride) } : {}),
     ...(values['analyze-fps'] ? { analyzeFps: Number(values['analyze-fps']) } : {}),
     ...(values['match-thresh'] ? { matchThresh: Number(values['match-thresh']) } : {}),
+    ...(values['static-motion'] ? { staticShotMotion: Number(values['static-motion']) } : {}),
     ...(values.thresh ? { clusterThresh: Number(values.thresh) } : {}),
   };
   t = performance.now();
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
       stride: { type: 'string' },
       'analyze-fps': { type: 'string' },
       'match-thresh': { type: 'string' },
+      'static-motion': { type: 'string' },
       /** Re-use the episode already composed in --out instead of composing again. */
       'reuse-video': { type: 'boolean', default: false },
     },

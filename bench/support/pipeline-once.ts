@@ -48,7 +48,8 @@ function childCpuSec(): number {
 }
 
 const [video, packId = 'default'] = process.argv.slice(2);
-const settings = pipelineSettingsSchema.parse({ packId });
+// SCREENALYTICS_BENCH_SETTINGS: a JSON object of settings over the defaults (e.g. {"staticShotMotion":0}).
+const settings = pipelineSettingsSchema.parse({ ...JSON.parse(process.env.SCREENALYTICS_BENCH_SETTINGS || '{}'), packId });
 const root = await mkdtemp(join(tmpdir(), 'sa-bench-'));
 const pack = packId === 'eval' ? await loadEvalPack() : await loadPack({ packId, device: settings.device });
 const clock = { det: 0, emb: 0 };
