@@ -24,7 +24,8 @@ const EP = 'interview-s01e01';
 let root = '';
 let pack: LoadedPack;
 const art = () => episodeArtifacts(new Workspace(root), EP);
-const STRICT = { stride: 3, packId: 'eval', matchThresh: 0.3 } as const;
+// Every fragment is kept (minTrackDetections 1): the test is about carrying work onto fragments.
+const STRICT = { stride: 3, packId: 'eval', matchThresh: 0.3, minTrackDetections: 1 } as const;
 const run = (settings: RunOptions['settings'], extra: Partial<RunOptions> = {}) =>
   runPipeline({ videoPath: VIDEO, workspace: root, epId: EP, settings, loadPack: async () => pack, ...extra });
 

@@ -166,3 +166,15 @@ test('a box that jumps (low overlap, or a missed analysed frame) is sampled twic
   assert.equal(tracks[0].sample_thumbs.length, 2);
   assert.deepEqual(jumpStarts([0, 1, 3, 4], [[0, 0, 10, 10], [0, 0, 10, 10], [0, 0, 10, 10], [6, 0, 16, 10]]), [2, 3]);
 });
+
+test('a face seen on fewer than minTrackDetections analysed frames makes no track (a two-frame blip at the edge)', () => {
+  const dets: Detection[] = [];
+  for (let f = 0; f < 20; f++) dets.push(det(f, [100, 100, 180, 180]));
+  dets.push(det(7, [580, 40, 638, 110]), det(8, [582, 40, 639, 110]));
+  const kept = run(dets, 20);
+  assert.equal(settings.minTrackDetections, 3);
+  assert.deepEqual(kept.tracks.map((t) => t.stats.detections), [20], 'the blip is dropped, the long track kept');
+  assert.ok(kept.samples.every((s) => s.track_id === 'track-00001'));
+  const all = run(dets, 20, [], { minTrackDetections: 1 });
+  assert.deepEqual(all.tracks.map((t) => t.stats.detections).sort((a, b) => a - b), [2, 20], 'kept when asked for every track');
+});

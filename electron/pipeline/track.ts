@@ -30,7 +30,7 @@ export interface BuildTracksInput {
   settings: Pick<
     PipelineSettings,
     | 'trackThresh' | 'matchThresh' | 'trackBuffer' | 'trackBufferSec' | 'newTrackThresh' | 'faceSampleSpacingSec'
-    | 'maxFacesPerTrack' | 'saveCrops'
+    | 'maxFacesPerTrack' | 'saveCrops' | 'minTrackDetections'
   >;
 }
 
@@ -149,6 +149,7 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
   const raw = tracker
     .confirmedTracks()
     .map((t) => ({ dets: t.members.map(([seq, di]) => frameDets[seq][di]), seqs: t.members.map(([seq]) => seq), aliveAtEnd: t.aliveAtEnd }))
+    .filter((t) => t.dets.length >= s.minTrackDetections)
     .sort((a, b) => a.dets[0].frame_idx - b.dets[0].frame_idx || a.dets[0].bbox[0] - b.dets[0].bbox[0]);
 
   const tracks: Track[] = [];
@@ -201,7 +202,7 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
 }
 
 /** Settings the track stage reads (ByteTrack and face sampling): its run_state fingerprint. */
-export const reads = ['trackThresh', 'matchThresh', 'trackBuffer', 'trackBufferSec', 'newTrackThresh', 'faceSampleSpacingSec', 'maxFacesPerTrack', 'saveCrops'] as const satisfies readonly SettingKey[];
+export const reads = ['trackThresh', 'matchThresh', 'trackBuffer', 'trackBufferSec', 'newTrackThresh', 'minTrackDetections', 'faceSampleSpacingSec', 'maxFacesPerTrack', 'saveCrops'] as const satisfies readonly SettingKey[];
 
 export async function trackEpisode(ctx: StageContext): Promise<BuildTracksResult> {
   const started = performance.now();

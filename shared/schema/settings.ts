@@ -44,6 +44,10 @@ export const pipelineSettingsSchema = z.strictObject({
   trackBuffer: z.number().int().min(0).optional().describe('tracker: lost-track buffer in analysed frames (wins over track-buffer-sec)'),
   /** ByteTrack: unmatched detections ≥ newTrackThresh start a new track. */
   newTrackThresh: z.number().min(0).max(1).default(0.6).describe('tracker: unmatched detections at least this confident start a track'),
+  /** Tracks seen on fewer analysed frames are dropped (their detections stay in detections.jsonl): a face
+   *  caught for a frame or two — a head at the frame's edge, a passer-by — is too brief to review or to
+   *  embed well, and became an identity of its own (docs/DECISIONS.md, "Shortest track"). */
+  minTrackDetections: z.number().int().min(1).default(3).describe('tracker: a track needs at least this many analysed frames with its face (1 = keep every track)'),
   /** Scene cuts: minimum HSV content value (mean per-channel delta, 0–255) of a cut; 0 disables cut detection. */
   sceneCutThreshold: z.number().nonnegative().default(15).describe('scene cuts: smallest HSV content value of a cut (0 = no cut detection)'),
   /** Scene cuts: the content value must also be this many times its local background (median of neighbours). */

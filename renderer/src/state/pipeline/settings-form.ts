@@ -16,6 +16,7 @@ export const LABELS: Record<SettingKey, string> = {
   trackBufferSec: 'Keep a lost track (s)',
   trackBuffer: 'Keep a lost track (frames)',
   newTrackThresh: 'New-track confidence',
+  minTrackDetections: 'Shortest track (frames)',
   sceneCutThreshold: 'Cut threshold',
   sceneCutAdaptiveRatio: 'Cut ratio',
   staticShotMotion: 'Static-shot motion',
@@ -37,7 +38,7 @@ export const MAIN_KEYS: readonly SettingKey[] = ['analyzeFps', 'stride', 'saveFr
 export const ADVANCED_GROUPS: ReadonlyArray<{ title: string; keys: readonly SettingKey[] }> = [
   { title: 'Detection', keys: ['device', 'minFaceSize', 'minConfidence', 'staticShotMotion'] },
   { title: 'Faces', keys: ['maxFacesPerTrack', 'faceSampleSpacingSec', 'qualityGate'] },
-  { title: 'Tracking', keys: ['trackThresh', 'matchThresh', 'newTrackThresh', 'trackBufferSec', 'trackBuffer'] },
+  { title: 'Tracking', keys: ['trackThresh', 'matchThresh', 'newTrackThresh', 'trackBufferSec', 'trackBuffer', 'minTrackDetections'] },
   { title: 'Scene cuts', keys: ['sceneCutThreshold', 'sceneCutAdaptiveRatio', 'minSceneLenSec'] },
   { title: 'Clustering', keys: ['clusterThresh', 'minClusterSize', 'linkage'] },
 ];
