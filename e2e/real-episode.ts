@@ -95,7 +95,8 @@ export const majority = (names: readonly (string | null)[]) => {
 /**
  * Who is who in the Friends run, from the eval labels (eval/README.md): each identity's and track's
  * majority person, another person's track clustered into a Joey identity (Chandler's in the issue),
- * and the track that follows the camera from Joey to Ross — the clip's known mistakes.
+ * and a track holding two people (the camera pan from Joey to Ross, which the harvest now cuts) — the
+ * clip's known mistakes.
  */
 export async function friendsCast(workspace: string, epId: string) {
   const { rows, person } = await facePeople(workspace, epId);
@@ -116,7 +117,7 @@ export async function friendsCast(workspace: string, epId: string) {
   });
   const identityOfPerson = (name: string, not?: string) =>
     doc.identities.filter((i) => i.identity_id !== not && whoIdentity(i) === name).sort((a, b) => b.track_ids.length - a.track_ids.length)[0];
-  return { intruder, panTrack, identityOfPerson, personOfFace: (i: number) => person[i] };
+  return { intruder, panTrack, identityOfPerson, personOfTrack: whoTrack, personOfFace: (i: number) => person[i] };
 }
 
 /** Faces of the episode (faces.jsonl order = faces.npy rows) with their embeddings. */
