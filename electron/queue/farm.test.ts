@@ -121,7 +121,9 @@ test('kill -9 a worker mid-episode: the stalled job is finished once by another 
   servers.push(redis);
   const root = await tempDir('sa-kill-');
   const ep = 'eval-s02e01';
-  const add = await runCli(['queue', 'add', CLIPS[2], '--workspace', root, '--redis', redis.url, '--ep', ep, ...fast(2)]);
+  // The 82-s TV scene: long enough that the job is seen mid-run before it finishes (a 15-s clip at this
+  // rate can finish between two polls).
+  const add = await runCli(['queue', 'add', CLIPS[5], '--workspace', root, '--redis', redis.url, '--ep', ep, ...fast(2)]);
   assert.equal(add.code, 0, add.stderr);
   const q = new EpisodeQueue({ redis_url: redis.url, queue: 'screenalytics' });
   try {
