@@ -31,6 +31,12 @@ function axisTable(src: number, dst: number) {
   return { i0, i1, w };
 }
 
+/** The size the image's pixels take inside the W × H input: all of it (stretch), or aspect kept (letterbox). */
+function contentSize(w: number, h: number, [W, H]: readonly [number, number], resize: InputSpec['resize']): [number, number] {
+  if ((resize ?? 'letterbox') !== 'letterbox') return [W, H];
+  return h / w > H / W ? [Math.max(1, Math.floor(H / (h / w))), H] : [W, Math.max(1, Math.floor(W * (h / w)))];
+}
+
 /** `out`, when given and of the tensor's length, is filled instead of a new buffer (callers reuse one per session). */
 export function imageToTensor(img: RgbImage, spec: InputSpec, size: readonly [number, number], out?: Float32Array): PreparedInput {
   const [W, H] = size;
@@ -38,16 +44,7 @@ export function imageToTensor(img: RgbImage, spec: InputSpec, size: readonly [nu
   if (w <= 0 || h <= 0 || src.length < w * h * 3) {
     throw new Error(`imageToTensor: image buffer ${src.length} B does not hold ${w}×${h} RGB`);
   }
-  let newW = W, newH = H;
-  if ((spec.resize ?? 'letterbox') === 'letterbox') {
-    if (h / w > H / W) {
-      newH = H;
-      newW = Math.max(1, Math.floor(H / (h / w)));
-    } else {
-      newW = W;
-      newH = Math.max(1, Math.floor(W * (h / w)));
-    }
-  }
+  const [newW, newH] = contentSize(w, h, size, spec.resize);
   const plane = W * H;
   const data = out?.length === plane * 3 ? out : new Float32Array(plane * 3);
   const nchw = spec.layout === 'NCHW';
@@ -131,8 +128,8 @@ export function imageToBytes(img: RgbImage, spec: InputSpec, size: readonly [num
   const data = out?.length === W * H * 3 ? out : new Uint8Array(W * H * 3);
   const dims = [1, H, W, 3];
   const { width: w, height: h, data: src } = img;
-  const fits = w <= W && h <= H && (spec.resize === 'stretch' ? w === W && h === H : w === W || h === H);
-  if (fits && spec.channelOrder === 'RGB' && src.length >= w * h * 3) {
+  const [newW, newH] = contentSize(w, h, size, spec.resize);
+  if (newW === w && newH === h && spec.channelOrder === 'RGB' && src.length >= w * h * 3) {
     if (w === W) data.set(src.subarray(0, w * h * 3));
     else for (let y = 0; y < h; y++) data.set(src.subarray(y * w * 3, (y + 1) * w * 3), y * W * 3);
     if (w < W) for (let y = 0; y < h; y++) data.fill(0, (y * W + w) * 3, (y + 1) * W * 3);
