@@ -17,7 +17,7 @@ import { writeNpy } from '../electron/store/npy';
 import { Workspace } from '../electron/store/workspace';
 import { episodeArtifacts } from '../electron/store/artifacts';
 import type { FaceCutout } from '../scripts/synth/faces';
-import { cropBox } from '../electron/pipeline/harvest';
+import { cropBox } from '../electron/pipeline/face-crop';
 import { faceQuality, rejectionReason } from '../electron/pipeline/quality';
 import { detectMetaSchema, sidePaths } from '../electron/pipeline/sidefiles';
 

@@ -77,12 +77,15 @@ export class ByteTracker {
   private framesSinceReset = 0;
   /** Every track ever created (internal), for the final report. */
   readonly all: STrack[] = [];
+  /** Tracks ended since the last takeEnded(): none of them gets another member. */
+  private ended: STrack[] = [];
 
   constructor(private readonly opts: TrackerOptions) {}
 
   /** A scene cut: every current track ends; the next frame starts fresh. */
   reset(): void {
     for (const t of this.tracks) t.state = State.Removed;
+    this.ended.push(...this.tracks);
     this.tracks = [];
     this.framesSinceReset = 0;
   }
@@ -151,8 +154,20 @@ export class ByteTracker {
     for (const t of this.tracks) {
       if (t.state === State.Lost && seq - t.lastFrame > this.opts.trackBuffer) t.state = State.Removed;
     }
+    this.ended.push(...this.tracks.filter((t) => t.state === State.Removed));
     this.tracks = this.tracks.filter((t) => t.state !== State.Removed);
     return { assignment };
+  }
+
+  /**
+   * Tracks that ended (lost too long, unconfirmed and unmatched, or a scene cut) since the last call,
+   * with `all` also every track still running: their members are final, so a caller streaming over
+   * the video can finish their work without waiting for the end. `confirmed` = ever confirmed.
+   */
+  takeEnded(all = false): Array<{ uid: number; members: Array<[number, number]>; confirmed: boolean }> {
+    const out = all ? [...this.ended, ...this.tracks] : this.ended;
+    this.ended = [];
+    return out.map((t) => ({ uid: t.uid, members: t.members, confirmed: t.activated }));
   }
 
   /** Tracks that were ever confirmed, each with its [frameSeq, detIndex] members in order. */

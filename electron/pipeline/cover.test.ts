@@ -16,7 +16,7 @@ import { readJson } from '../store/json';
 import { formatReport, validateEpisode } from '../store/validate';
 import { Workspace } from '../store/workspace';
 import { pickCover, staleCovers } from './cover';
-import { CROP_MAX, CROP_MIN } from './harvest';
+import { CROP_MAX, CROP_MIN } from './face-crop';
 import { THUMB_SIZE } from './identities';
 import { runPipeline } from './orchestrator';
 import { poseScore } from './quality';

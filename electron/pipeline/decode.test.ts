@@ -8,7 +8,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EVAL_DIR } from '../models/eval-pack';
-import { decodeAll, decodeFrames, DecodeError, probeVideo } from './decode';
+import { decodeAll, decodeFrames, decodeYuvFrames, DecodeError, probeVideo } from './decode';
+import { yuvToRgb, type YuvImage } from './yuv';
 import { describeFfmpeg, locateFfmpeg } from './ffmpeg';
 
 const run = promisify(execFile);
@@ -139,5 +140,34 @@ test('onlyFrames and fit: exactly the asked frames, shrunk inside ffmpeg with th
     // Same picture: the mean brightness of the shrunk frame is the full frame's within a grey level.
     const mean = (d: Uint8Array) => d.reduce((a, v) => a + v, 0) / d.length;
     assert.ok(Math.abs(mean(small[i].image.data) - mean(full[i].image.data)) < 1, `frame ${full[i].frameIdx}`);
+  }
+});
+
+test('yuv: the same decode hands over each kept frame at full size as YUV 4:2:0, and converted it matches ffmpeg\'s RGB', async () => {
+  const file = join(VIDEOS, 'tv_dinner_scene.mp4');
+  const info = await probeVideo(file);
+  assert.equal(info.colorSpace, 'bt709');
+  const want = new Set([0, 250, 1500]);
+  const rgb = await decodeAll(file, { onlyFrames: want });
+  const both = await decodeAll(file, { onlyFrames: want, fit: [448, 256], yuv: true });
+  const small = await decodeAll(file, { onlyFrames: want, fit: [448, 256] });
+  const yuvOnly: Array<{ frameIdx: number; yuv: YuvImage }> = [];
+  for await (const f of decodeYuvFrames(file, { onlyFrames: want })) yuvOnly.push(f);
+  assert.deepEqual(both.map((f) => f.frameIdx), [...want]);
+  assert.deepEqual(yuvOnly.map((f) => f.frameIdx), [...want]);
+  for (const [i, f] of both.entries()) {
+    // The split does not change the shrunk RGB the detector gets.
+    assert.deepEqual(f.image.data, small[i].image.data, `shrunk frame ${f.frameIdx}`);
+    assert.equal(f.yuv!.data.length, 1280 * 720 * 1.5);
+    assert.deepEqual(f.yuv!.data, yuvOnly[i].yuv.data, `yuv of frame ${f.frameIdx} from both runs`);
+    const conv = yuvToRgb(f.yuv!).data;
+    let sum = 0, max = 0;
+    for (let k = 0; k < conv.length; k++) {
+      const d = Math.abs(conv[k] - rgb[i].image.data[k]);
+      sum += d;
+      max = Math.max(max, d);
+    }
+    // swscale rounds in fixed point; a wrong matrix (BT.601 on this BT.709 file) is off by up to 15.
+    assert.ok(sum / conv.length < 1.5 && max <= 4, `frame ${f.frameIdx}: mean |Δ| ${(sum / conv.length).toFixed(2)}, max ${max}`);
   }
 });

@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type { RgbImage } from '../models/types';
 import { locateFfmpeg } from './ffmpeg';
+import { yuv420Bytes, type YuvImage } from './yuv';
 
 const execFileP = promisify(execFile);
 
@@ -26,6 +27,9 @@ export interface VideoInfo {
   /** Frame count from the container, when it states one. */
   nbFrames: number | null;
   hasAudio: boolean;
+  /** ffprobe's color_space and color_range of the video stream ('' when the file does not say). */
+  colorSpace: string;
+  colorRange: string;
 }
 
 export interface DecodedFrame {
@@ -34,6 +38,8 @@ export interface DecodedFrame {
   tsS: number;
   /** The frame, at the video's size or shrunk to `fit`. */
   image: RgbImage;
+  /** With `yuv`: the same frame at the video's size, as YUV 4:2:0. */
+  yuv?: YuvImage;
 }
 
 /** Frames read ahead of the consumer: enough to keep ffmpeg busy through an inference batch. */
@@ -47,6 +53,8 @@ export interface DecodeOptions {
   onlyFrames?: ReadonlySet<number>;
   /** Shrink frames (inside ffmpeg, aspect kept, never enlarged) to fit this [width, height]. */
   fit?: readonly [number, number];
+  /** Also hand over each kept frame at the video's size as YUV 4:2:0 (`DecodedFrame.yuv`), from the same decode. */
+  yuv?: boolean;
   signal?: AbortSignal;
   /** Reuse an earlier probe. */
   info?: VideoInfo;
@@ -71,7 +79,7 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   try {
     ({ stdout } = await execFileP(ffprobe, [
       '-v', 'error', '-show_entries',
-      'stream=codec_type,width,height,avg_frame_rate,r_frame_rate,nb_frames,duration:format=duration',
+      'stream=codec_type,width,height,avg_frame_rate,r_frame_rate,nb_frames,duration,color_space,color_range:format=duration',
       '-of', 'json', path,
     ], { maxBuffer: 4 << 20 }));
   } catch (err) {
@@ -102,6 +110,8 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
     fps,
     nbFrames: Number.isFinite(nb) && nb > 0 ? nb : null,
     hasAudio: streams.some((s) => s.codec_type === 'audio'),
+    colorSpace: typeof video.color_space === 'string' && video.color_space !== 'unknown' ? video.color_space : '',
+    colorRange: typeof video.color_range === 'string' && video.color_range !== 'unknown' ? video.color_range : '',
   };
 }
 
@@ -135,21 +145,27 @@ export function selectExpr(stride: number, opts: Pick<DecodeOptions, 'analyzeFps
 interface ShowInfoLine { instance: number; n: number; ts: number }
 const SHOWINFO = /Parsed_showinfo_(\d+).*\bn:\s*(\d+)\s+pts:\s*-?\d+\s+pts_time:(-?[\d.eE+-]+)/;
 
+/** What one ffmpeg run writes: RGB (shrunk to the given size) on pipe 1, and/or the full frame as YUV 4:2:0. */
+interface Outputs { rgb?: readonly [number, number]; yuv: boolean }
+
 /**
- * ffmpeg arguments: showinfo before and after select/scale, so each kept frame maps back to its index
- * in the video. One decoding thread: the models keep the other core busy, and on two cores ffmpeg's
+ * ffmpeg arguments: showinfo before and after select, so each kept frame maps back to its index in
+ * the video. One decoding thread: the models keep the other core busy, and on two cores ffmpeg's
  * frame threads cost more CPU than they save (docs/DECISIONS.md). `maxFrames` (a known frame list)
- * stops ffmpeg after the last wanted frame instead of decoding to the end.
+ * stops ffmpeg after the last wanted frame instead of decoding to the end. RGB and YUV together are
+ * split after select: one decode feeds both pipes (RGB on 1, YUV on 3).
  */
-function ffmpegArgs(path: string, select: string, info: VideoInfo, outW: number, outH: number, maxFrames?: number): string[] {
-  const filters = ['showinfo=checksum=0', ...(select ? [`select='${select}'`] : []),
-    ...(outW !== info.width || outH !== info.height ? [`scale=${outW}:${outH}:flags=bilinear`] : []), 'showinfo=checksum=0'];
-  return [
-    '-hide_banner', '-nostdin', '-loglevel', 'level+info', '-threads', '1',
-    '-i', path, '-map', '0:v:0', '-an', '-sn',
-    '-vf', filters.join(','), '-vsync', '0', ...(maxFrames ? ['-frames:v', String(maxFrames)] : []),
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
-  ];
+function ffmpegArgs(path: string, select: string, info: VideoInfo, out: Outputs, maxFrames?: number): string[] {
+  const head = ['showinfo=checksum=0', ...(select ? [`select='${select}'`] : []), 'showinfo=checksum=0'].join(',');
+  const scale = out.rgb && (out.rgb[0] !== info.width || out.rgb[1] !== info.height) ? `scale=${out.rgb[0]}:${out.rgb[1]}:flags=bilinear` : 'null';
+  const raw = (pixFmt: string, pipe: number) => [...(maxFrames ? ['-frames:v', String(maxFrames)] : []), '-f', 'rawvideo', '-pix_fmt', pixFmt, `pipe:${pipe}`];
+  let outputs: string[];
+  if (out.rgb && out.yuv) {
+    outputs = ['-filter_complex', `[0:v:0]${head},split=2[a][b];[a]${scale}[rgb];[b]null[yuv]`, '-vsync', '0', '-map', '[rgb]', ...raw('rgb24', 1), '-map', '[yuv]', ...raw('yuv420p', 3)];
+  } else {
+    outputs = ['-map', '0:v:0', '-vf', out.rgb ? `${head},${scale}` : head, '-vsync', '0', ...raw(out.rgb ? 'rgb24' : 'yuv420p', 1)];
+  }
+  return ['-hide_banner', '-nostdin', '-loglevel', 'level+info', '-threads', '1', '-i', path, '-an', '-sn', ...outputs];
 }
 
 /**
@@ -196,8 +212,8 @@ function stderrWatcher() {
 }
 
 interface FfmpegRun {
-  /** The next whole frame, or null once ffmpeg's output has ended. */
-  nextFrame(): Promise<Uint8Array | null>;
+  /** The next whole frame of every output stream, or null once ffmpeg's output has ended. */
+  nextFrame(): Promise<Uint8Array[] | null>;
   /** Bytes of an incomplete last frame (known once exited). */
   trailingBytes(): number;
   exited: Promise<number | null>;
@@ -206,9 +222,9 @@ interface FfmpegRun {
 }
 
 /** ffmpeg run and read by decode-worker.mjs; its stderr goes to `stderr` as text. */
-function runFfmpeg(ffmpeg: string, args: string[], frameBytes: number, stderr: { onText(t: string): void; onEnd(): void }): FfmpegRun {
+function runFfmpeg(ffmpeg: string, args: string[], frameBytes: number[], stderr: { onText(t: string): void; onEnd(): void }): FfmpegRun {
   const worker = new Worker(new URL('./decode-worker.mjs', import.meta.url), { workerData: { ffmpeg, args, frameBytes, maxAhead: READ_AHEAD } });
-  const queue: Uint8Array[] = [];
+  const queue: Uint8Array[][] = [];
   let ended = false;
   let trailing = 0;
   let wake: (() => void) | null = null;
@@ -220,7 +236,7 @@ function runFfmpeg(ffmpeg: string, args: string[], frameBytes: number, stderr: {
     stderr.onEnd();
     resolveExit(code);
   };
-  worker.on('message', (m: { t: 'frame'; data: Uint8Array } | { t: 'stderr'; text: string } | { t: 'close'; code: number | null; filled: number }) => {
+  worker.on('message', (m: { t: 'frame'; data: Uint8Array[] } | { t: 'stderr'; text: string } | { t: 'close'; code: number | null; filled: number }) => {
     if (m.t === 'frame') queue.push(m.data);
     else if (m.t === 'stderr') stderr.onText(m.text);
     else {
@@ -270,15 +286,32 @@ function assertNotTruncated(path: string, info: VideoInfo, stride: number, analy
  * input (after yielding what decoded, so callers must treat the run as failed and not write outputs).
  */
 export async function* decodeFrames(path: string, opts: DecodeOptions = {}): AsyncGenerator<DecodedFrame> {
-  const stride = Math.max(1, Math.floor(opts.stride ?? 1));
   const info = opts.info ?? (await probeVideo(path));
-  const { ffmpeg } = locateFfmpeg();
   const [outW, outH] = fitSize(info.width, info.height, opts.fit);
-  const frameBytes = outW * outH * 3;
-  const select = selectExpr(stride, opts);
+  for await (const f of decodeStreams(path, info, opts, { rgb: [outW, outH], yuv: Boolean(opts.yuv) })) {
+    const image = { data: f.data[0], width: outW, height: outH };
+    yield { frameIdx: f.frameIdx, tsS: f.tsS, image, ...(opts.yuv ? { yuv: yuvImage(info, f.data[1]) } : {}) };
+  }
+}
+
+/** Like decodeFrames, but only the full frames as YUV 4:2:0 (the harvest, which converts only the faces). */
+export async function* decodeYuvFrames(path: string, opts: Omit<DecodeOptions, 'fit' | 'yuv'> = {}): AsyncGenerator<{ frameIdx: number; tsS: number; yuv: YuvImage }> {
+  const info = opts.info ?? (await probeVideo(path));
+  for await (const f of decodeStreams(path, info, opts, { yuv: true })) yield { frameIdx: f.frameIdx, tsS: f.tsS, yuv: yuvImage(info, f.data[0]) };
+}
+
+function yuvImage(info: VideoInfo, data: Uint8Array): YuvImage {
+  return { data, width: info.width, height: info.height, matrix: info.colorSpace === 'bt709' ? 'bt709' : 'bt601', fullRange: info.colorRange === 'pc' };
+}
+
+/** One ffmpeg run: each kept frame's bytes on every output (in Outputs order), with its index and time. */
+async function* decodeStreams(path: string, info: VideoInfo, opts: DecodeOptions, out: Outputs): AsyncGenerator<{ frameIdx: number; tsS: number; data: Uint8Array[] }> {
+  const stride = Math.max(1, Math.floor(opts.stride ?? 1));
+  const { ffmpeg } = locateFfmpeg();
+  const frameBytes = [...(out.rgb ? [out.rgb[0] * out.rgb[1] * 3] : []), ...(out.yuv ? [yuv420Bytes(info.width, info.height)] : [])];
   const watcher = stderrWatcher();
   const { indexByPts, errors, waitKept } = watcher;
-  const reader = runFfmpeg(ffmpeg, ffmpegArgs(path, select, info, outW, outH, opts.onlyFrames?.size), frameBytes, watcher);
+  const reader = runFfmpeg(ffmpeg, ffmpegArgs(path, selectExpr(stride, opts), info, out, opts.onlyFrames?.size), frameBytes, watcher);
 
   const onAbort = () => reader.kill();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -292,7 +325,7 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
       const k = await waitKept(n);
       if (k === undefined || k.frameIdx < 0) throw new DecodeError(`${path}: ffmpeg gave no timestamp for output frame ${n}`);
       lastTs = k.ts;
-      yield { frameIdx: k.frameIdx, tsS: Math.max(0, k.ts), image: { data, width: outW, height: outH } };
+      yield { frameIdx: k.frameIdx, tsS: Math.max(0, k.ts), data };
     }
     const code = await reader.exited;
     if (opts.signal?.aborted) throw abortError();

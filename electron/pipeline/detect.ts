@@ -4,10 +4,12 @@ import type { Detection } from '../../shared/schema/detections';
 import { episodeArtifacts } from '../store/artifacts';
 import { writeJson } from '../store/json';
 import type { RawDetection, RgbImage } from '../models/types';
+import type { YuvImage } from './yuv';
 import { checkAborted, type StageContext, type SettingKey } from './context';
 import { decodeFrames, probeVideo, type VideoInfo } from './decode';
+import { EarlyHarvest, type DetectedFrame, type EarlyFaces } from './early-harvest';
 import { OverlappedBatches } from './overlap';
-import { SceneCutDetector } from './scenecut';
+import { SceneCutDetector, type SceneCut } from './scenecut';
 import { detectMetaSchema, sidePaths, type DetectMeta } from './sidefiles';
 
 /** Frames per detector call: large enough to amortise the call, small enough to keep memory flat. */
@@ -58,7 +60,7 @@ export function estimateAnalysedFrames(info: VideoInfo, stride: number, analyzeF
 /** Settings the detect stage reads (decode, scene cuts and the detector): its run_state fingerprint. */
 export const reads = ['stride', 'analyzeFps', 'packId', 'modelsDir', 'minFaceSize', 'minConfidence', 'sceneCutThreshold', 'sceneCutAdaptiveRatio', 'minSceneLenSec', 'staticShotMotion'] as const satisfies readonly SettingKey[];
 
-interface AnalysedFrame { frameIdx: number; tsS: number; image: RgbImage }
+interface AnalysedFrame { frameIdx: number; tsS: number; image: RgbImage; yuv?: YuvImage; scenePos: number }
 
 /** det_v1 rows of one detector batch: confidence and size gates, coordinates normalised. */
 function detectionRows(ctx: StageContext, frames: AnalysedFrame[], results: RawDetection[][], videoWidth: number): Detection[] {
@@ -83,7 +85,39 @@ function detectionRows(ctx: StageContext, frames: AnalysedFrame[], results: RawD
   return rows;
 }
 
-export async function detectEpisode(ctx: StageContext, videoPath: string): Promise<DetectMeta> {
+/**
+ * Detected frames wait here until their scene-cut decision is final, then go to the early harvest in
+ * order (the tracker must be reset before a scene's first frame).
+ */
+class EarlyQueue {
+  private readonly queue: Array<DetectedFrame & { scenePos: number }> = [];
+  private readonly cutFrames = new Set<number>();
+  constructor(private readonly harvest: EarlyHarvest, private readonly scenes: SceneCutDetector) {}
+
+  async add(frames: AnalysedFrame[], rows: Detection[]): Promise<void> {
+    for (const f of frames) this.queue.push({ frameIdx: f.frameIdx, tsS: f.tsS, yuv: f.yuv!, dets: rows.filter((r) => r.frame_idx === f.frameIdx), cut: false, scenePos: f.scenePos });
+    await this.release(this.scenes.settle());
+  }
+
+  async finish(): Promise<EarlyFaces> {
+    await this.release({ decided: Infinity, cuts: this.scenes.finish() });
+    return this.harvest.finish();
+  }
+
+  private async release(s: { decided: number; cuts: readonly SceneCut[] }): Promise<void> {
+    for (const c of s.cuts) this.cutFrames.add(c.frame_idx);
+    while (this.queue.length && this.queue[0].scenePos < s.decided) {
+      const f = this.queue.shift()!;
+      await this.harvest.frame({ ...f, cut: this.cutFrames.has(f.frameIdx) });
+    }
+  }
+}
+
+/**
+ * With `harvestEarly`, the faces the harvest will sample are also cropped and embedded here, from
+ * full-resolution frames of the same decode (early-harvest.ts); they are returned for this run's harvest.
+ */
+export async function detectEpisode(ctx: StageContext, videoPath: string, opts: { harvestEarly?: boolean } = {}): Promise<{ meta: DetectMeta; early?: EarlyFaces }> {
   const pack = ctx.pack;
   if (!pack) throw new Error('detect: no model pack loaded');
   const s = ctx.settings;
@@ -92,30 +126,41 @@ export async function detectEpisode(ctx: StageContext, videoPath: string): Promi
   const total = estimateAnalysedFrames(info, s.stride, s.analyzeFps);
   const scenes = new SceneCutDetector({ threshold: s.sceneCutThreshold, adaptiveRatio: s.sceneCutAdaptiveRatio, minSceneLenSec: s.minSceneLenSec });
   const thinning = new StaticThinning(s.staticShotMotion);
+  const early = opts.harvestEarly ? new EarlyHarvest(pack, s) : null;
+  const earlyQueue = early ? new EarlyQueue(early, scenes) : null;
   const rows: Detection[] = [];
   const frames: Array<[number, number]> = [];
+  let scenePos = 0;
   ctx.progress({ stage: 'detect', done: 0, total });
   const detector = new OverlappedBatches<AnalysedFrame>(DETECT_BATCH, async (batch) => {
     const results = await pack.detector.detect(batch.map((f) => f.image), {
       minConfidence: s.minConfidence,
       minFaceSize: s.minFaceSize * (batch[0].image.width / info.width),
     });
-    rows.push(...detectionRows(ctx, batch, results, info.width));
+    const batchRows = detectionRows(ctx, batch, results, info.width);
+    rows.push(...batchRows);
+    await earlyQueue?.add(batch, batchRows);
     const seen = frames.length + thinning.skipped;
     ctx.progress({ stage: 'detect', done: seen, total: Math.max(total, seen) });
   });
+  let earlyFaces: EarlyFaces | undefined;
   try {
-    for await (const f of decodeFrames(videoPath, { stride: s.stride, analyzeFps: s.analyzeFps, fit: pack.detector.inputSize, signal: ctx.signal, info })) {
+    for await (const f of decodeFrames(videoPath, { stride: s.stride, analyzeFps: s.analyzeFps, fit: pack.detector.inputSize, yuv: Boolean(early), signal: ctx.signal, info })) {
       checkAborted(ctx.signal);
       // Every analysed frame feeds the scene cuts, which need the full rate; the detector may skip it.
       scenes.push(f.image, f.tsS, f.frameIdx);
-      if (thinning.skip(scenes.lastValue)) continue;
+      if (thinning.skip(scenes.lastValue)) {
+        scenePos++;
+        continue;
+      }
       frames.push([f.frameIdx, f.tsS]);
-      await detector.add(f);
+      await detector.add({ ...f, scenePos: scenePos++ });
     }
     await detector.finish();
+    earlyFaces = await earlyQueue?.finish();
   } finally {
     await detector.settle();
+    await early?.settle();
   }
   checkAborted(ctx.signal);
   if (frames.length === 0) throw new Error(`${videoPath}: no frames decoded`);
@@ -136,6 +181,6 @@ export async function detectEpisode(ctx: StageContext, videoPath: string): Promi
   await episodeArtifacts(ctx.workspace, ctx.epId).writeDetections(rows);
   await writeJson(ctx.workspace.abs(sidePaths(ctx.epId).detectMeta), meta, detectMetaSchema);
   ctx.progress({ stage: 'detect', done: frames.length, total: frames.length });
-  ctx.log('info', `detect: ${frames.length} frames analysed (${thinning.skipped} static frames skipped), ${rows.length} detections, ${meta.scene_cuts.length} scene cuts`);
-  return meta;
+  ctx.log('info', `detect: ${frames.length} frames analysed (${thinning.skipped} static frames skipped), ${rows.length} detections, ${meta.scene_cuts.length} scene cuts${earlyFaces ? `, ${earlyFaces.size} faces harvested` : ''}`);
+  return { meta, early: earlyFaces };
 }

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { alignFace } from '../models/align';
 import { EVAL_DIR, loadEvalPack, readRgb } from '../models/eval-pack';
 import type { LoadedPack, RawDetection, RgbImage } from '../models/types';
-import { cropBox } from './harvest';
+import { cropBox } from './face-crop';
 import { faceQuality, poseScore, POSE_REJECTION, rejectionReason } from './quality';
 import { cutAtPersonChanges, cutCount } from './track-cuts';
 import { formatFaceId } from '../../shared/schema/common';

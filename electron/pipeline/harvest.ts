@@ -1,17 +1,15 @@
-// Stage "harvest": for the faces the track stage sampled, decode those frames again, align each face
-// on its 5 landmarks, embed in batches, score quality, save JPEG crops (and, if asked, full frames),
-// cut every track whose faces change person at a box jump (track-cuts.ts: tracks.jsonl is final only
-// here), then write faces.npy + faces.jsonl (row-aligned) and track_metrics.json (id_switches needs the
-// embeddings, so the metrics are finished here).
+// Stage "harvest": for the faces the track stage sampled, the aligned crop, its embedding (batched),
+// its quality and the reviewer's JPEG crop (and, if asked, the full frame); it cuts every track whose
+// faces change person at a box jump (track-cuts.ts: tracks.jsonl is final only here), then writes
+// faces.npy + faces.jsonl (row-aligned) and track_metrics.json (id_switches needs the embeddings, so
+// the metrics are finished here).
 //
-// Why a second, selective decode instead of keeping frames from the first pass: which frames are
-// needed is only known once tracks are final, so one pass would have to hold a face-sized crop of
-// every detection (tv_dinner_scene: ~5k detections) in memory. Decoding again costs the decode time
-// alone, which bench/pipeline.bench.ts measures at a small fraction of detection time, and keeps
-// memory flat (one frame at a time; unneeded frames are skipped without a copy beyond the pipe).
+// In a full run the detection pass has already harvested the sampled faces while it had their frames
+// (early-harvest.ts: it tracks as it goes), so nothing is decoded twice. Faces it does not hold — a
+// re-run after the track settings changed, a resumed run, frame exports — are cut from a second,
+// selective decode of just their frames, with the same code (face-crop.ts), so both ways give the same faces.
 import { readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { cropRef, frameRef } from '../../shared/layout';
 import { formatFaceId } from '../../shared/schema/common';
 import type { Face } from '../../shared/schema/faces';
@@ -19,12 +17,14 @@ import type { TrackMetrics } from '../../shared/schema/tracks';
 import { episodeArtifacts } from '../store/artifacts';
 import { writeFileAtomic } from '../store/atomic';
 import { readJson } from '../store/json';
-import { alignFace } from '../models/align';
 import type { LoadedPack, RgbImage } from '../models/types';
 import { checkAborted, type StageContext, type SettingKey } from './context';
-import { decodeFrames, type DecodedFrame } from './decode';
+import { decodeYuvFrames } from './decode';
+import { cropFace, jpeg, type CroppedFace } from './face-crop';
+import { faceKey, type EarlyFaces } from './early-harvest';
 import { OverlappedBatches } from './overlap';
-import { faceQuality, rejectionReason } from './quality';
+import { rejectionReason } from './quality';
+import { yuvToRgb, type YuvImage } from './yuv';
 import { cutAtPersonChanges, cutCount, metricsAfterCuts, type TrackCuts } from './track-cuts';
 import { jumpFrames } from './cleanup/split-tracks';
 import { analysedFrames, detectMetaSchema, sidePaths, trackSamplesSchema, type DetectMeta, type Sample, type TrackSamples } from './sidefiles';
@@ -32,29 +32,6 @@ import { analysedFrames, detectMetaSchema, sidePaths, trackSamplesSchema, type D
 export const EMBED_BATCH = 16;
 /** Settings the harvest stage reads (embedder, quality gate, exports): its run_state fingerprint. */
 export const reads = ['packId', 'modelsDir', 'qualityGate', 'saveCrops', 'saveFrames'] as const satisfies readonly SettingKey[];
-
-/**
- * Crops are squares of CROP_SCALE × the larger bbox side, centred on the box, saved with their larger
- * side between CROP_MIN and CROP_MAX px. The review grid shows faces on cards of up to 160 CSS px:
- * CROP_MAX = 160 × devicePixelRatio 2 keeps every source pixel such a card can show, and a face
- * smaller than that in the video is enlarged (Lanczos) to CROP_MIN so a card never starts from fewer
- * pixels than it has CSS pixels. The spec fixes no crop size (artifacts-schema.md §1: crops are the
- * canonical track-level images); cleanup's re-embed maps landmarks by the saved size, so any size works.
- */
-const CROP_SCALE = 1.4;
-export const CROP_MIN = 160;
-export const CROP_MAX = 320;
-export function cropBox(bboxPx: readonly number[], W: number, H: number): { left: number; top: number; width: number; height: number } {
-  const cx = (bboxPx[0] + bboxPx[2]) / 2;
-  const cy = (bboxPx[1] + bboxPx[3]) / 2;
-  const side = Math.max(2, CROP_SCALE * Math.max(bboxPx[2] - bboxPx[0], bboxPx[3] - bboxPx[1]));
-  const left = Math.max(0, Math.round(cx - side / 2));
-  const top = Math.max(0, Math.round(cy - side / 2));
-  const width = Math.max(1, Math.min(W - left, Math.round(side)));
-  const height = Math.max(1, Math.min(H - top, Math.round(side)));
-  return { left, top, width, height };
-}
-
 
 /** Crop encodes and atomic writes in flight at once: their fsyncs overlap instead of queueing one by one. */
 const CROP_WRITES_IN_FLIGHT = 16;
@@ -80,17 +57,6 @@ export class WriteQueue {
   }
 }
 
-async function jpeg(img: RgbImage, quality: number, region?: ReturnType<typeof cropBox>): Promise<Buffer> {
-  let s = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
-  if (region) {
-    s = s.extract(region);
-    const side = Math.max(region.width, region.height);
-    const target = side > CROP_MAX ? CROP_MAX : side < CROP_MIN ? CROP_MIN : 0;
-    if (target) s = s.resize(target, target, { fit: 'inside', kernel: 'lanczos3' });
-  }
-  return s.jpeg({ quality }).toBuffer();
-}
-
 /** Deletes files under `dir` (two levels: <sub>/<file>) that are not in `keep` (workspace-absolute). */
 async function pruneStale(dir: string, keep: Set<string>): Promise<void> {
   const subs = await readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -107,8 +73,8 @@ async function pruneStale(dir: string, keep: Set<string>): Promise<void> {
   }
 }
 
-interface Pending { sample: Sample; aligned: RgbImage; quality: ReturnType<typeof faceQuality>; crop: string }
-type Harvested = Pending & { embedding: Float32Array };
+interface Harvested { sample: Sample; quality: CroppedFace['quality']; crop: string; embedding: Float32Array }
+type Pending = Omit<Harvested, 'embedding'> & { aligned: RgbImage };
 
 /** What the per-frame work of one harvest shares: the stage, the loaded pack, the video size and the crop/frame writes. */
 interface HarvestJob {
@@ -133,21 +99,45 @@ function samplesByFrame(samples: readonly Sample[]): Map<number, Sample[]> {
   return byFrame;
 }
 
-/** Decodes the sampled frames of `video` and embeds their faces in batches of EMBED_BATCH (overlapped with the decoding), into `done`. */
+/** Queues the atomic write of a face's crop (when crops are saved) and returns its crop_path ('' when not). */
+function writeCrop(job: HarvestJob, smp: Sample, bytes: Promise<Buffer> | Buffer | null): Promise<string> {
+  if (!job.settings.saveCrops || !bytes) return Promise.resolve('');
+  const crop = cropRef(smp.track_id, smp.frame_idx);
+  const abs = job.ctx.workspace.resolveManifestRef(job.ctx.epId, crop);
+  job.written.add(abs);
+  return job.writes.add(Promise.resolve(bytes).then((b) => writeFileAtomic(abs, b))).then(() => crop);
+}
+
+/** Faces the detection pass already harvested: their crops written under the final track ids, into `done`. */
+async function takeEarly(job: HarvestJob, samples: readonly Sample[], early: EarlyFaces, done: Harvested[]): Promise<Sample[]> {
+  const missing: Sample[] = [];
+  for (const smp of samples) {
+    const e = early.get(faceKey(smp.frame_idx, smp.bbox));
+    if (!e) {
+      missing.push(smp);
+      continue;
+    }
+    smp.landmarks = e.landmarks;
+    done.push({ sample: smp, quality: e.quality, crop: await writeCrop(job, smp, e.jpeg), embedding: e.embedding });
+  }
+  return missing;
+}
+
+/** Decodes the frames of `byFrame` and embeds their faces in batches of EMBED_BATCH (overlapped with the decoding), into `done`. */
 async function readFramesAndEmbed(job: HarvestJob, video: string, stride: number, byFrame: Map<number, Sample[]>, done: Harvested[], total: number): Promise<void> {
   const { ctx, W, H } = job;
   const embedder = new OverlappedBatches<Pending>(EMBED_BATCH, async (batch) => {
     const vecs = await job.pack.embedder.embed(batch.map((q) => q.aligned));
-    batch.forEach((q, i) => done.push({ ...q, embedding: vecs[i] }));
+    batch.forEach(({ aligned: _a, ...q }, i) => done.push({ ...q, embedding: vecs[i] }));
     ctx.progress({ stage: 'harvest', done: done.length, total });
   });
   try {
-    for await (const f of decodeFrames(video, { stride, onlyFrames: new Set(byFrame.keys()), signal: ctx.signal })) {
+    for await (const f of decodeYuvFrames(video, { stride, onlyFrames: new Set(byFrame.keys()), signal: ctx.signal })) {
       checkAborted(ctx.signal);
-      if (f.image.width !== W || f.image.height !== H) {
-        throw new Error(`${video}: frame size changed since detection (${f.image.width}×${f.image.height} vs ${W}×${H}); re-run detection`);
+      if (f.yuv.width !== W || f.yuv.height !== H) {
+        throw new Error(`${video}: frame size changed since detection (${f.yuv.width}×${f.yuv.height} vs ${W}×${H}); re-run detection`);
       }
-      for (const p of await harvestFrame(job, f, byFrame.get(f.frameIdx) ?? [])) await embedder.add(p);
+      for (const p of await harvestFrame(job, f.frameIdx, f.yuv, byFrame.get(f.frameIdx) ?? [])) await embedder.add(p);
     }
     await embedder.finish();
   } finally {
@@ -156,35 +146,45 @@ async function readFramesAndEmbed(job: HarvestJob, video: string, stride: number
 }
 
 /** Aligns and scores each sampled face of one frame, writing its crop (and the frame) when the settings ask. */
-async function harvestFrame(job: HarvestJob, f: DecodedFrame, frameSamples: Sample[]): Promise<Pending[]> {
+async function harvestFrame(job: HarvestJob, frameIdx: number, frame: YuvImage, frameSamples: Sample[]): Promise<Pending[]> {
   const out: Pending[] = [];
-  const { ctx, settings: s, W, H, writes, written } = job;
-  const boxesPx = frameSamples.map((smp) => [smp.bbox[0] * W, smp.bbox[1] * H, smp.bbox[2] * W, smp.bbox[3] * H]);
-  // Detection ran on a frame shrunk to the detector's input; where the detector can, the
-  // landmarks that steer alignment are measured again on the full-resolution face.
-  const detector = job.pack.detector;
-  const refined = detector.refineLandmarks ? await detector.refineLandmarks(f.image, boxesPx) : null;
-  for (const [k, smp] of frameSamples.entries()) {
-    const bboxPx = boxesPx[k];
-    const lmPx = refined?.[k] ?? smp.landmarks.map((v, i) => v * (i % 2 === 0 ? W : H));
-    if (refined) smp.landmarks = lmPx.map((v, i) => Math.min(1, Math.max(0, v / (i % 2 === 0 ? W : H))));
-    const aligned = alignFace(f.image, lmPx, job.pack.embedder.inputSize);
-    const quality = faceQuality({ conf: smp.conf, bboxPx, landmarksPx: lmPx, aligned });
-    let crop = '';
-    if (s.saveCrops) {
-      crop = cropRef(smp.track_id, smp.frame_idx);
-      const abs = ctx.workspace.resolveManifestRef(ctx.epId, crop);
-      await writes.add(jpeg(f.image, 90, cropBox(bboxPx, W, H)).then((b) => writeFileAtomic(abs, b)));
-      written.add(abs);
-    }
-    out.push({ sample: smp, aligned, quality, crop });
+  for (const smp of frameSamples) {
+    const c = await cropFace(job.pack, frame, smp, job.settings.saveCrops);
+    smp.landmarks = c.landmarks;
+    out.push({ sample: smp, aligned: c.aligned, quality: c.quality, crop: await writeCrop(job, smp, c.jpeg) });
   }
-  if (s.saveFrames) {
-    const abs = ctx.workspace.resolveManifestRef(ctx.epId, frameRef(f.frameIdx));
-    await writes.add(jpeg(f.image, 85).then((b) => writeFileAtomic(abs, b)));
-    written.add(abs);
+  if (job.settings.saveFrames) {
+    const abs = job.ctx.workspace.resolveManifestRef(job.ctx.epId, frameRef(frameIdx));
+    await job.writes.add(jpeg(yuvToRgb(frame), 85).then((b) => writeFileAtomic(abs, b)));
+    job.written.add(abs);
   }
   return out;
+}
+
+/**
+ * Every sampled face with its embedding and crop: those the detection pass harvested, the rest from a
+ * decoding pass over their frames. Returns once every crop is on disk (each written atomically),
+ * before the manifests that name them.
+ */
+async function gatherFaces(job: HarvestJob, samples: Sample[], video: string, stride: number, early: EarlyFaces | undefined): Promise<Harvested[]> {
+  const { ctx, writes } = job;
+  const done: Harvested[] = [];
+  try {
+    const missing = early && !job.settings.saveFrames ? await takeEarly(job, samples, early, done) : samples;
+    const byFrame = samplesByFrame(missing);
+    ctx.progress({ stage: 'harvest', done: done.length, total: samples.length });
+    ctx.log('info', `harvest: ${samples.length - missing.length} faces from the detection pass, ${byFrame.size} frames decoded again`);
+    if (byFrame.size) await readFramesAndEmbed(job, video, stride, byFrame, done, samples.length);
+  } finally {
+    // A cancel or failure lets the crop writes in flight finish (each is atomic), so none leaves a temp file.
+    await writes.drain().catch(() => undefined);
+  }
+  await writes.drain();
+  checkAborted(ctx.signal);
+  if (done.length !== samples.length) {
+    throw new Error(`harvest: decoded ${done.length} of ${samples.length} sampled faces from ${video}; the video changed since detection`);
+  }
+  return done;
 }
 
 /** Sorts `done` by track, then frame (in place: metrics read it in that order) and makes the faces.jsonl rows. */
@@ -226,8 +226,12 @@ function trackMetricsOf(epId: string, pack: LoadedPack, meta: DetectMeta, ts: Tr
   };
 }
 
-/** `videoPath` defaults to the one detection read (the orchestrator passes the current path, the file may have moved). */
-export async function harvestEpisode(ctx: StageContext, videoPath?: string): Promise<TrackMetrics> {
+/**
+ * `videoPath` defaults to the one detection read (the orchestrator passes the current path, the file
+ * may have moved); `early` = faces the detection pass of this run harvested (only its frames' faces
+ * not in it are decoded again).
+ */
+export async function harvestEpisode(ctx: StageContext, videoPath?: string, early?: EarlyFaces): Promise<TrackMetrics> {
   const pack = ctx.pack;
   if (!pack) throw new Error('harvest: no model pack loaded');
   const started = performance.now();
@@ -240,27 +244,11 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string): Pro
   const { embedder } = pack;
   const s = ctx.settings;
 
-  const byFrame = samplesByFrame(ts.samples);
   const total = ts.samples.length;
   ctx.progress({ stage: 'harvest', done: 0, total });
 
-  const done: Harvested[] = [];
   const written = new Set<string>();
-  const writes = new WriteQueue(CROP_WRITES_IN_FLIGHT);
-  if (byFrame.size) {
-    try {
-      await readFramesAndEmbed({ ctx, pack, settings: s, W, H, writes, written }, video, meta.stride, byFrame, done, total);
-    } finally {
-      // A cancel or failure lets the crop writes in flight finish (each is atomic), so none leaves a temp file.
-      await writes.drain().catch(() => undefined);
-    }
-  }
-  // Every crop is on disk (each written atomically) before the manifests that name them.
-  await writes.drain();
-  checkAborted(ctx.signal);
-  if (done.length !== total) {
-    throw new Error(`harvest: decoded ${done.length} of ${total} sampled faces from ${video}; the video changed since detection`);
-  }
+  const done = await gatherFaces({ ctx, pack, settings: s, W, H, writes: new WriteQueue(CROP_WRITES_IN_FLIGHT), written }, ts.samples, video, meta.stride, early);
 
   const dim = embedder.dim;
   const cut = cutAtPersonChanges({

@@ -23,6 +23,7 @@ import { trackEpisode, reads as trackReads } from './track';
 import { harvestEpisode, reads as harvestReads } from './harvest';
 import { poolEpisode, reads as poolReads } from './pool';
 import { clusterEpisode, reads as clusterReads } from './cluster';
+import type { EarlyFaces } from './early-harvest';
 import { detectMetaSchema, runStateSchema, sidePaths, trackSamplesSchema, type RunState } from './sidefiles';
 import { settlePendingReviewEdits } from '../store/review';
 
@@ -37,6 +38,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Re-run every stage even when run_state.json says it is up to date. */
   force?: boolean;
+  /** false: the harvest decodes its frames itself instead of taking the faces the detection pass harvested (tests compare the two). */
+  singlePass?: boolean;
   /** Injected pack loader (tests and benches); default loads settings.packId via models/pack. */
   loadPack?: (settings: PipelineSettings) => Promise<LoadedPack>;
 }
@@ -93,9 +96,15 @@ async function hashFile(path: string): Promise<string> {
   return h.digest('hex');
 }
 
-function stageDefs(epId: string, settings: PipelineSettings, videoPath: string): StageDef[] {
+/**
+ * The stages in order. A detection pass that runs hands the faces it harvested on the way to this
+ * run's harvest (early-harvest.ts), which then decodes only what is missing; frame exports take the
+ * harvest's own decoding pass.
+ */
+function stageDefs(epId: string, settings: PipelineSettings, videoPath: string, singlePass: boolean): StageDef[] {
   const p = episodePaths(epId);
   const side = sidePaths(epId);
+  let early: EarlyFaces | undefined;
   return [
     {
       name: 'detect',
@@ -105,7 +114,9 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
       artifacts: writtenBy('detect'),
       sideFiles: [{ path: side.detectMeta, check: (a) => readJson(a, detectMetaSchema) }],
       needsPack: true,
-      run: (ctx) => detectEpisode(ctx, videoPath),
+      run: async (ctx) => {
+        ({ early } = await detectEpisode(ctx, videoPath, { harvestEarly: singlePass && !settings.saveFrames }));
+      },
     },
     {
       name: 'track',
@@ -126,7 +137,10 @@ function stageDefs(epId: string, settings: PipelineSettings, videoPath: string):
       artifacts: writtenBy('harvest'),
       sideFiles: [],
       needsPack: true,
-      run: (ctx) => harvestEpisode(ctx, videoPath),
+      run: async (ctx) => {
+        await harvestEpisode(ctx, videoPath, early);
+        early = undefined;
+      },
     },
     {
       name: 'pool',
@@ -178,7 +192,7 @@ export async function runParsedPipeline(opts: Omit<RunOptions, 'settings'> & { s
   const runStatePath = ws.abs(side.runState);
   const state = await readRunState(runStatePath, side.runState, opts.epId, log);
   const videoHash = await hashVideo(opts.videoPath);
-  const defs = stageDefs(opts.epId, settings, opts.videoPath);
+  const defs = stageDefs(opts.epId, settings, opts.videoPath, opts.singlePass ?? true);
   let pack: LoadedPack | undefined;
   const ensurePack = async () => (pack ??= await loadPackLogged(opts.loadPack, settings, log));
   const ctx: StageContext = {

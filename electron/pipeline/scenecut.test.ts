@@ -41,3 +41,24 @@ test('content value: identical frames 0, black vs white large', () => {
   assert.equal(contentValue(black, black), 0);
   assert.equal(contentValue(black, white), 255 / 3); // only V changes, by 255
 });
+
+test('settle() while frames arrive decides exactly what finish() does, each frame once it has its look-ahead', async () => {
+  const opts = { threshold: s.sceneCutThreshold, adaptiveRatio: s.sceneCutAdaptiveRatio, minSceneLenSec: s.minSceneLenSec };
+  const streamed = new SceneCutDetector(opts);
+  const whole = new SceneCutDetector(opts);
+  let pushed = 0;
+  let lastDecided = 0;
+  for await (const f of decodeFrames(join(EVAL_DIR, 'videos', 'tv_dinner_scene.mp4'), { analyzeFps: 10, fit: [448, 256] })) {
+    streamed.push(f.image, f.tsS, f.frameIdx);
+    whole.push(f.image, f.tsS, f.frameIdx);
+    pushed++;
+    const { decided, cuts } = streamed.settle();
+    assert.ok(decided >= lastDecided && decided <= pushed);
+    assert.ok(cuts.every((c) => c.frame_idx <= f.frameIdx));
+    lastDecided = decided;
+  }
+  assert.ok(lastDecided < pushed, 'the last frames wait for finish()');
+  const all = whole.finish();
+  assert.ok(all.length > 20, `${all.length} cuts in the TV scene`);
+  assert.deepEqual(streamed.finish(), all);
+});

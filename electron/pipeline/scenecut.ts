@@ -71,8 +71,8 @@ const BACKGROUND_HALF_WINDOW = 6;
 /**
  * Feed analysed frames in order with `push`, then `finish()` returns the cuts. Decisions need a few
  * frames of look-ahead (PySceneDetect's AdaptiveDetector idea: a cut is a content value well above
- * its neighbourhood, not merely above a fixed level), so they are made at the end over the stored
- * values, which cost two numbers per frame.
+ * its neighbourhood, not merely above a fixed level): a frame's is final once BACKGROUND_HALF_WINDOW
+ * frames follow it (`settle()`), which is what lets the detection pass track faces as it goes.
  *
  * Two refinements over the fixed-threshold ContentDetector, both measured on the eval clips:
  * - the score also compares with the frame two back, because film cuts are often blended over two
@@ -87,6 +87,10 @@ export class SceneCutDetector {
   private readonly v2: number[] = [];
   private readonly frames: number[] = [];
   private readonly ts: number[] = [];
+  private readonly cuts: SceneCut[] = [];
+  /** Frames (push order) whose decision is made; frame 0 never starts a cut. */
+  private decided = 1;
+  private sceneStart: number | null = null;
 
   constructor(private readonly opts: SceneCutOptions & { adaptiveRatio?: number }) {}
 
@@ -105,23 +109,37 @@ export class SceneCutDetector {
     this.ts.push(tsS);
   }
 
+  /** Decides every frame that has its look-ahead; returns how many pushed frames are decided, and the cuts so far. */
+  settle(): { decided: number; cuts: readonly SceneCut[] } {
+    this.decideUpTo(this.v1.length - BACKGROUND_HALF_WINDOW);
+    return { decided: Math.min(this.decided, this.v1.length), cuts: this.cuts };
+  }
+
   finish(): SceneCut[] {
-    const cuts: SceneCut[] = [];
-    if (this.opts.threshold <= 0) return cuts;
+    this.decideUpTo(this.v1.length);
+    return [...this.cuts];
+  }
+
+  private decideUpTo(end: number): void {
+    if (this.opts.threshold <= 0) {
+      this.decided = Math.max(this.decided, end);
+      return;
+    }
+    if (!this.ts.length) return;
     const ratioMin = this.opts.adaptiveRatio ?? 3;
-    let sceneStart = this.ts[0] ?? 0;
-    for (let i = 1; i < this.v1.length; i++) {
+    this.sceneStart ??= this.ts[0];
+    for (let i = this.decided; i < end; i++) {
       const lo = Math.max(1, i - BACKGROUND_HALF_WINDOW);
       const hi = Math.min(this.v1.length - 1, i + BACKGROUND_HALF_WINDOW);
       const win = this.v1.slice(lo, hi + 1).sort((a, b) => a - b);
       const background = Math.max(1, win[Math.floor(win.length / 2)]);
       const score = Math.max(this.v1[i], this.v2[i]);
       const ratio = score / background;
-      if (score >= this.opts.threshold && ratio >= ratioMin && this.ts[i] - sceneStart >= this.opts.minSceneLenSec) {
-        cuts.push({ frame_idx: this.frames[i], ts_s: this.ts[i], score, ratio });
-        sceneStart = this.ts[i];
+      if (score >= this.opts.threshold && ratio >= ratioMin && this.ts[i] - this.sceneStart >= this.opts.minSceneLenSec) {
+        this.cuts.push({ frame_idx: this.frames[i], ts_s: this.ts[i], score, ratio });
+        this.sceneStart = this.ts[i];
       }
     }
-    return cuts;
+    this.decided = Math.max(this.decided, end);
   }
 }

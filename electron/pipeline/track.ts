@@ -89,7 +89,7 @@ export function samplesWithJumps(picked: ReadonlySet<number>, jumps: readonly nu
 }
 
 /** The faces of one track to harvest: the spaced samples, plus JUMP_SAMPLES from each jump on (`probe` when not spaced). */
-function samplesOf(trackId: string, dets: readonly Detection[], seqs: readonly number[], s: Pick<PipelineSettings, 'faceSampleSpacingSec' | 'maxFacesPerTrack'>): Sample[] {
+export function samplesOf(trackId: string, dets: readonly Detection[], seqs: readonly number[], s: Pick<PipelineSettings, 'faceSampleSpacingSec' | 'maxFacesPerTrack'>): Sample[] {
   const spaced = new Set(pickSamples([...dets], s.faceSampleSpacingSec, s.maxFacesPerTrack));
   const spacedIdx = new Set(dets.flatMap((d, k) => (spaced.has(d) ? [k] : [])));
   const jumps = jumpStarts(seqs, dets.map((d) => d.bbox));

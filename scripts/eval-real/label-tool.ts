@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import { buildTracks } from '../../electron/pipeline/track';
 import { decodeFrames } from '../../electron/pipeline/decode';
-import { cropBox } from '../../electron/pipeline/harvest';
+import { cropBox } from '../../electron/pipeline/face-crop';
 import { detectMetaSchema, sidePaths, type DetectMeta } from '../../electron/pipeline/sidefiles';
 import { episodeArtifacts } from '../../electron/store/artifacts';
 import { Workspace } from '../../electron/store/workspace';

@@ -19,7 +19,8 @@ import { alignFace } from '../../models/align';
 import type { LoadedPack, RgbImage } from '../../models/types';
 import type { Workspace } from '../../store/workspace';
 import { checkAborted } from '../context';
-import { cropBox, EMBED_BATCH } from '../harvest';
+import { EMBED_BATCH } from '../harvest';
+import { cropBox } from '../face-crop';
 import { faceQuality } from '../quality';
 
 /** The cleanup gate is the run's gate plus this, unless given. */
