@@ -18,6 +18,8 @@ const streams = fds.map((fd) => proc.stdio[fd]);
 /** Whole frames read per stream, not yet handed over. */
 const ready = frameBytes.map(() => []);
 const partial = frameBytes.map((n) => ({ buf: new Uint8Array(n), filled: 0 }));
+/** Frame buffers the consumer gave back (`recycle`): reused instead of allocating (and zeroing) new ones. */
+const spare = frameBytes.map(() => []);
 let outstanding = 0;
 
 function handOver() {
@@ -42,7 +44,7 @@ streams.forEach((s, i) => {
       off += take;
       if (p.filled < frameBytes[i]) continue;
       ready[i].push(p.buf);
-      p.buf = new Uint8Array(frameBytes[i]);
+      p.buf = spare[i].pop() ?? new Uint8Array(frameBytes[i]);
       p.filled = 0;
     }
     handOver();
@@ -60,6 +62,8 @@ parentPort.on('message', (m) => {
   if (m === 'ack') {
     outstanding--;
     if (outstanding < maxAhead) for (const s of streams) s.resume();
+  } else if (m?.t === 'recycle') {
+    m.data.forEach((d, i) => spare[i].length < maxAhead && spare[i].push(d));
   } else if (m === 'kill') {
     proc.kill('SIGKILL');
   }

@@ -40,6 +40,11 @@ export interface DecodedFrame {
   image: RgbImage;
   /** With `yuv`: the same frame at the video's size, as YUV 4:2:0. */
   yuv?: YuvImage;
+  /**
+   * Hands the frame's buffers back to the reader for the frames to come (no allocation, less garbage
+   * collection); `image` and `yuv` must not be used afterwards. Optional: an unreleased frame is collected.
+   */
+  release(): void;
 }
 
 /** Frames read ahead of the consumer: enough to keep ffmpeg busy through an inference batch. */
@@ -219,6 +224,8 @@ interface FfmpegRun {
   exited: Promise<number | null>;
   hasExited(): boolean;
   kill(): void;
+  /** Gives a frame's buffers (as nextFrame returned them) back to the reader thread. */
+  recycle(data: Uint8Array[]): void;
 }
 
 /** ffmpeg run and read by decode-worker.mjs; its stderr goes to `stderr` as text. */
@@ -265,6 +272,9 @@ function runFfmpeg(ffmpeg: string, args: string[], frameBytes: number[], stderr:
     exited,
     hasExited: () => ended,
     kill: () => worker.postMessage('kill'),
+    recycle: (data) => {
+      if (!ended) worker.postMessage({ t: 'recycle', data }, data.map((d) => d.buffer as ArrayBuffer));
+    },
   };
 }
 
@@ -290,14 +300,14 @@ export async function* decodeFrames(path: string, opts: DecodeOptions = {}): Asy
   const [outW, outH] = fitSize(info.width, info.height, opts.fit);
   for await (const f of decodeStreams(path, info, opts, { rgb: [outW, outH], yuv: Boolean(opts.yuv) })) {
     const image = { data: f.data[0], width: outW, height: outH };
-    yield { frameIdx: f.frameIdx, tsS: f.tsS, image, ...(opts.yuv ? { yuv: yuvImage(info, f.data[1]) } : {}) };
+    yield { frameIdx: f.frameIdx, tsS: f.tsS, image, ...(opts.yuv ? { yuv: yuvImage(info, f.data[1]) } : {}), release: f.release };
   }
 }
 
 /** Like decodeFrames, but only the full frames as YUV 4:2:0 (the harvest, which converts only the faces). */
-export async function* decodeYuvFrames(path: string, opts: Omit<DecodeOptions, 'fit' | 'yuv'> = {}): AsyncGenerator<{ frameIdx: number; tsS: number; yuv: YuvImage }> {
+export async function* decodeYuvFrames(path: string, opts: Omit<DecodeOptions, 'fit' | 'yuv'> = {}): AsyncGenerator<Omit<DecodedFrame, 'image' | 'yuv'> & { yuv: YuvImage }> {
   const info = opts.info ?? (await probeVideo(path));
-  for await (const f of decodeStreams(path, info, opts, { yuv: true })) yield { frameIdx: f.frameIdx, tsS: f.tsS, yuv: yuvImage(info, f.data[0]) };
+  for await (const f of decodeStreams(path, info, opts, { yuv: true })) yield { frameIdx: f.frameIdx, tsS: f.tsS, yuv: yuvImage(info, f.data[0]), release: f.release };
 }
 
 function yuvImage(info: VideoInfo, data: Uint8Array): YuvImage {
@@ -305,7 +315,7 @@ function yuvImage(info: VideoInfo, data: Uint8Array): YuvImage {
 }
 
 /** One ffmpeg run: each kept frame's bytes on every output (in Outputs order), with its index and time. */
-async function* decodeStreams(path: string, info: VideoInfo, opts: DecodeOptions, out: Outputs): AsyncGenerator<{ frameIdx: number; tsS: number; data: Uint8Array[] }> {
+async function* decodeStreams(path: string, info: VideoInfo, opts: DecodeOptions, out: Outputs): AsyncGenerator<{ frameIdx: number; tsS: number; data: Uint8Array[]; release(): void }> {
   const stride = Math.max(1, Math.floor(opts.stride ?? 1));
   const { ffmpeg } = locateFfmpeg();
   const frameBytes = [...(out.rgb ? [out.rgb[0] * out.rgb[1] * 3] : []), ...(out.yuv ? [yuv420Bytes(info.width, info.height)] : [])];
@@ -325,7 +335,12 @@ async function* decodeStreams(path: string, info: VideoInfo, opts: DecodeOptions
       const k = await waitKept(n);
       if (k === undefined || k.frameIdx < 0) throw new DecodeError(`${path}: ffmpeg gave no timestamp for output frame ${n}`);
       lastTs = k.ts;
-      yield { frameIdx: k.frameIdx, tsS: Math.max(0, k.ts), data };
+      let released = false;
+      const release = () => {
+        if (!released) reader.recycle(data);
+        released = true;
+      };
+      yield { frameIdx: k.frameIdx, tsS: Math.max(0, k.ts), data, release };
     }
     const code = await reader.exited;
     if (opts.signal?.aborted) throw abortError();

@@ -60,7 +60,7 @@ export function estimateAnalysedFrames(info: VideoInfo, stride: number, analyzeF
 /** Settings the detect stage reads (decode, scene cuts and the detector): its run_state fingerprint. */
 export const reads = ['stride', 'analyzeFps', 'packId', 'modelsDir', 'minFaceSize', 'minConfidence', 'sceneCutThreshold', 'sceneCutAdaptiveRatio', 'minSceneLenSec', 'staticShotMotion'] as const satisfies readonly SettingKey[];
 
-interface AnalysedFrame { frameIdx: number; tsS: number; image: RgbImage; yuv?: YuvImage; scenePos: number }
+interface AnalysedFrame { frameIdx: number; tsS: number; image: RgbImage; yuv?: YuvImage; scenePos: number; release(): void }
 
 /** det_v1 rows of one detector batch: confidence and size gates, coordinates normalised. */
 function detectionRows(ctx: StageContext, frames: AnalysedFrame[], results: RawDetection[][], videoWidth: number): Detection[] {
@@ -90,12 +90,14 @@ function detectionRows(ctx: StageContext, frames: AnalysedFrame[], results: RawD
  * order (the tracker must be reset before a scene's first frame).
  */
 class EarlyQueue {
-  private readonly queue: Array<DetectedFrame & { scenePos: number }> = [];
+  private readonly queue: Array<DetectedFrame & Pick<AnalysedFrame, 'scenePos'>> = [];
   private readonly cutFrames = new Set<number>();
   constructor(private readonly harvest: EarlyHarvest, private readonly scenes: SceneCutDetector) {}
 
   async add(frames: AnalysedFrame[], rows: Detection[]): Promise<void> {
-    for (const f of frames) this.queue.push({ frameIdx: f.frameIdx, tsS: f.tsS, yuv: f.yuv!, dets: rows.filter((r) => r.frame_idx === f.frameIdx), cut: false, scenePos: f.scenePos });
+    for (const f of frames) {
+      this.queue.push({ frameIdx: f.frameIdx, tsS: f.tsS, yuv: f.yuv!, dets: rows.filter((r) => r.frame_idx === f.frameIdx), cut: false, scenePos: f.scenePos, release: f.release });
+    }
     await this.release(this.scenes.settle());
   }
 
@@ -139,7 +141,8 @@ export async function detectEpisode(ctx: StageContext, videoPath: string, opts: 
     });
     const batchRows = detectionRows(ctx, batch, results, info.width);
     rows.push(...batchRows);
-    await earlyQueue?.add(batch, batchRows);
+    if (earlyQueue) await earlyQueue.add(batch, batchRows);
+    else for (const f of batch) f.release();
     const seen = frames.length + thinning.skipped;
     ctx.progress({ stage: 'detect', done: seen, total: Math.max(total, seen) });
   });
@@ -151,6 +154,7 @@ export async function detectEpisode(ctx: StageContext, videoPath: string, opts: 
       scenes.push(f.image, f.tsS, f.frameIdx);
       if (thinning.skip(scenes.lastValue)) {
         scenePos++;
+        f.release();
         continue;
       }
       frames.push([f.frameIdx, f.tsS]);
@@ -181,6 +185,6 @@ export async function detectEpisode(ctx: StageContext, videoPath: string, opts: 
   await episodeArtifacts(ctx.workspace, ctx.epId).writeDetections(rows);
   await writeJson(ctx.workspace.abs(sidePaths(ctx.epId).detectMeta), meta, detectMetaSchema);
   ctx.progress({ stage: 'detect', done: frames.length, total: frames.length });
-  ctx.log('info', `detect: ${frames.length} frames analysed (${thinning.skipped} static frames skipped), ${rows.length} detections, ${meta.scene_cuts.length} scene cuts${earlyFaces ? `, ${earlyFaces.size} faces harvested` : ''}`);
+  ctx.log('info', `detect: ${frames.length} frames analysed (${thinning.skipped} static frames skipped), ${rows.length} detections, ${meta.scene_cuts.length} scene cuts${earlyFaces ? `, ${earlyFaces.size} faces harvested (${early!.cropped} cropped)` : ''}`);
   return { meta, early: earlyFaces };
 }

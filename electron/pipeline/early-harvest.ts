@@ -42,6 +42,8 @@ export interface DetectedFrame {
   dets: Detection[];
   /** A scene starts here (the tracker is reset first). */
   cut: boolean;
+  /** Called once the frame's pixels are no longer needed (the decoder reuses its buffers). */
+  release?: () => void;
 }
 
 interface OpenTrack {
@@ -67,6 +69,8 @@ export class EarlyHarvest {
   private readonly waiting: DetectedFrame[] = [];
   private readonly open = new Map<number, OpenTrack>();
   private readonly embedder: OverlappedBatches<{ key: string; face: CroppedFace }>;
+  /** Faces cropped (a superset of those kept). */
+  cropped = 0;
   /** Frames tracked so far (the tracker's frame sequence). */
   private seq = 0;
 
@@ -125,9 +129,13 @@ export class EarlyHarvest {
       // pickSamples' greedy spacing and samplesWithJumps' faces after a jump, decided as the track grows.
       const spaced = d.ts_s - t.lastSpacedTs >= this.s.faceSampleSpacingSec - 1e-9;
       if (spaced) t.lastSpacedTs = d.ts_s;
-      if (spaced || t.afterJump > 0) t.crops.set(k, await cropFace(this.pack, f.yuv, d, this.s.saveCrops));
+      if (spaced || t.afterJump > 0) {
+        t.crops.set(k, await cropFace(this.pack, f.yuv, d, this.s.saveCrops));
+        this.cropped++;
+      }
       if (t.afterJump > 0) t.afterJump--;
     }
+    f.release?.();
     await this.ended(tracker.takeEnded());
   }
 

@@ -137,7 +137,9 @@ async function readFramesAndEmbed(job: HarvestJob, video: string, stride: number
       if (f.yuv.width !== W || f.yuv.height !== H) {
         throw new Error(`${video}: frame size changed since detection (${f.yuv.width}×${f.yuv.height} vs ${W}×${H}); re-run detection`);
       }
-      for (const p of await harvestFrame(job, f.frameIdx, f.yuv, byFrame.get(f.frameIdx) ?? [])) await embedder.add(p);
+      const pending = await harvestFrame(job, f.frameIdx, f.yuv, byFrame.get(f.frameIdx) ?? []);
+      f.release();
+      for (const p of pending) await embedder.add(p);
     }
     await embedder.finish();
   } finally {

@@ -19,22 +19,32 @@ export function yuv420Bytes(width: number, height: number): number {
   return width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2);
 }
 
-/** Coefficients [Y scale, Y offset, V→R, U→G, V→G, U→B]. */
-function coefficients(img: YuvImage): number[] {
+/**
+ * Per-sample contributions in 16.16 fixed point, by matrix and range: Y (offset and scale applied, with
+ * the rounding half), V→R, U→G, V→G, U→B. Four table lookups and adds per pixel instead of float maths.
+ */
+interface Tables { y: Int32Array; vr: Int32Array; ug: Int32Array; vg: Int32Array; ub: Int32Array }
+const tableCache = new Map<string, Tables>();
+
+function tables(img: YuvImage): Tables {
+  const key = `${img.matrix}/${img.fullRange}`;
+  let t = tableCache.get(key);
+  if (t) return t;
   const [kr, kb] = img.matrix === 'bt709' ? [0.2126, 0.0722] : [0.299, 0.114];
   const kg = 1 - kr - kb;
-  const c = img.fullRange ? 1 : 255 / 224;
-  return [
-    img.fullRange ? 1 : 255 / 219,
-    img.fullRange ? 0 : 16,
-    2 * (1 - kr) * c,
-    ((2 * kb * (1 - kb)) / kg) * c,
-    ((2 * kr * (1 - kr)) / kg) * c,
-    2 * (1 - kb) * c,
-  ];
+  const ys = img.fullRange ? 1 : 255 / 219, yo = img.fullRange ? 0 : 16, c = img.fullRange ? 1 : 255 / 224;
+  const fx = (v: number) => Math.round(v * 65536);
+  const tab = (f: (i: number) => number) => Int32Array.from({ length: 256 }, (_, i) => fx(f(i)));
+  t = {
+    y: tab((i) => (i - yo) * ys + 0.5),
+    vr: tab((i) => 2 * (1 - kr) * c * (i - 128)),
+    ug: tab((i) => ((2 * kb * (1 - kb)) / kg) * c * (i - 128)),
+    vg: tab((i) => ((2 * kr * (1 - kr)) / kg) * c * (i - 128)),
+    ub: tab((i) => 2 * (1 - kb) * c * (i - 128)),
+  };
+  tableCache.set(key, t);
+  return t;
 }
-
-const clampByte = (v: number) => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
 
 /** An RGB cut-out of a frame and where its top-left pixel sits in the frame. */
 export interface Region {
@@ -49,22 +59,24 @@ export function yuvRegion(img: YuvImage, left: number, top: number, width: numbe
   const y0 = Math.max(0, Math.min(img.height - 1, Math.floor(top)));
   const w = Math.max(1, Math.min(img.width - x0, Math.round(width)));
   const h = Math.max(1, Math.min(img.height - y0, Math.round(height)));
-  const [ys, yo, vr, ug, vg, ub] = coefficients(img);
+  const t = tables(img);
   const W = img.width, cw = Math.ceil(W / 2);
   const uOff = W * img.height, vOff = uOff + cw * Math.ceil(img.height / 2);
   const src = img.data;
-  const out = new Uint8Array(w * h * 3);
+  // A clamped view does the clamping to 0–255 on store; >> 16 drops the fixed-point fraction.
+  const clamped = new Uint8ClampedArray(w * h * 3);
   let o = 0;
   for (let y = y0; y < y0 + h; y++) {
     const row = y * W, crow = (y >> 1) * cw;
     for (let x = x0; x < x0 + w; x++) {
-      const Y = (src[row + x] - yo) * ys;
-      const U = src[uOff + crow + (x >> 1)] - 128, V = src[vOff + crow + (x >> 1)] - 128;
-      out[o++] = clampByte(Y + vr * V);
-      out[o++] = clampByte(Y - ug * U - vg * V);
-      out[o++] = clampByte(Y + ub * U);
+      const Y = t.y[src[row + x]];
+      const U = src[uOff + crow + (x >> 1)], V = src[vOff + crow + (x >> 1)];
+      clamped[o++] = (Y + t.vr[V]) >> 16;
+      clamped[o++] = (Y - t.ug[U] - t.vg[V]) >> 16;
+      clamped[o++] = (Y + t.ub[U]) >> 16;
     }
   }
+  const out = new Uint8Array(clamped.buffer);
   return { image: { data: out, width: w, height: h }, left: x0, top: y0 };
 }
 
