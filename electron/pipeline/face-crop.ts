@@ -79,6 +79,8 @@ export async function cropFace(pack: LoadedPack, frame: YuvImage, face: { bbox: 
     const c = cropBox(bboxPx, W, H);
     const left = Math.max(0, c.left - r.left), top = Math.max(0, c.top - r.top);
     crop = jpeg(r.image, 90, { left, top, width: Math.min(c.width, r.image.width - left), height: Math.min(c.height, r.image.height - top) });
+    // A crop dropped unawaited (a face not sampled in the end, a cancelled run) must not count as an unhandled failure.
+    crop.catch(() => undefined);
   }
   return { aligned, quality, landmarks, jpeg: crop };
 }
