@@ -3,10 +3,10 @@
 // crop the reviewer sees. Only the pixels around the face are converted from the frame's YUV.
 // Shared by the harvest's own decoding pass and by the detection pass, which harvests as it goes.
 import sharp from 'sharp';
-import { alignFace } from '../models/align';
+import { alignFace, applyAffine, arcfaceTransform, invertAffine } from '../models/align';
 import type { LoadedPack, RgbImage } from '../models/types';
 import { faceQuality } from './quality';
-import { yuvRegion, type YuvImage } from './yuv';
+import { yuvRegion, type Region, type YuvImage } from './yuv';
 
 /**
  * Crops are squares of CROP_SCALE × the larger bbox side, centred on the box, saved with their larger
@@ -19,12 +19,8 @@ import { yuvRegion, type YuvImage } from './yuv';
 const CROP_SCALE = 1.4;
 export const CROP_MIN = 160;
 export const CROP_MAX = 320;
-/**
- * The pixels converted around a face: REGION_SCALE × the larger bbox side, centred. It holds the crop
- * (1.4×) and what ArcFace alignment samples (about 1.3× the box for a frontal face), so every result
- * equals the one computed on the whole frame except where a landmark lies far outside its box.
- */
-const REGION_SCALE = 2;
+/** Pixels beyond a sampled area that bilinear sampling and the landmark net's box shift may touch. */
+const MARGIN = 2;
 
 export function cropBox(bboxPx: readonly number[], W: number, H: number): { left: number; top: number; width: number; height: number } {
   const cx = (bboxPx[0] + bboxPx[2]) / 2;
@@ -58,27 +54,49 @@ export interface CroppedFace {
   jpeg: Promise<Buffer> | null;
 }
 
-/** Crops, aligns and scores one face (bbox and landmarks normalised, as in detections.jsonl) of a full-resolution frame. */
+type Rect = [number, number, number, number];
+
+/** The part of the frame a face needs: [x1, y1, x2, y2), clipped to the frame. */
+function clip(r: Rect, W: number, H: number): Rect {
+  return [Math.max(0, Math.floor(r[0] - MARGIN)), Math.max(0, Math.floor(r[1] - MARGIN)), Math.min(W, Math.ceil(r[2] + MARGIN)), Math.min(H, Math.ceil(r[3] + MARGIN))];
+}
+
+/** Source pixels the ArcFace warp of `lmPx` samples (the output square mapped back onto the frame). */
+function alignFootprint(lmPx: readonly number[], size: number): Rect {
+  const inv = invertAffine(arcfaceTransform(lmPx, size));
+  const pts = applyAffine(inv, [0, 0, size, 0, 0, size, size, size]);
+  const xs = [pts[0], pts[2], pts[4], pts[6]], ys = [pts[1], pts[3], pts[5], pts[7]];
+  return [Math.min(...xs) - 1, Math.min(...ys) - 1, Math.max(...xs) + 1, Math.max(...ys) + 1];
+}
+
+/**
+ * Crops, aligns and scores one face (bbox and landmarks normalised, as in detections.jsonl) of a
+ * full-resolution frame. Only the crop's square is converted from YUV, and more only when the
+ * alignment reaches beyond it (a turned face, a landmark far from the box's centre): each result is
+ * what the whole frame would give.
+ */
 export async function cropFace(pack: LoadedPack, frame: YuvImage, face: { bbox: readonly number[]; landmarks: readonly number[]; conf: number }, withJpeg: boolean): Promise<CroppedFace> {
   const { width: W, height: H } = frame;
   const bboxPx = [face.bbox[0] * W, face.bbox[1] * H, face.bbox[2] * W, face.bbox[3] * H];
-  const side = REGION_SCALE * Math.max(bboxPx[2] - bboxPx[0], bboxPx[3] - bboxPx[1], 1);
-  const cx = (bboxPx[0] + bboxPx[2]) / 2, cy = (bboxPx[1] + bboxPx[3]) / 2;
-  const x0 = Math.floor(cx - side / 2), y0 = Math.floor(cy - side / 2);
-  // Clipped to the frame the same way on both sides, so a box at the frame's edge stays at the region's.
-  const r = yuvRegion(frame, Math.max(0, x0), Math.max(0, y0), Math.ceil(side) + Math.min(0, x0), Math.ceil(side) + Math.min(0, y0));
-  const local = [bboxPx[0] - r.left, bboxPx[1] - r.top, bboxPx[2] - r.left, bboxPx[3] - r.top];
-  const refined = pack.detector.refineLandmarks ? (await pack.detector.refineLandmarks(r.image, [local]))[0] : null;
+  const c = cropBox(bboxPx, W, H);
+  const cropRect: Rect = [c.left, c.top, c.left + c.width, c.top + c.height];
+  let want = clip([Math.min(cropRect[0], bboxPx[0]), Math.min(cropRect[1], bboxPx[1]), Math.max(cropRect[2], bboxPx[2]), Math.max(cropRect[3], bboxPx[3])], W, H);
+  let r = yuvRegion(frame, want[0], want[1], want[2] - want[0], want[3] - want[1]);
+  const local = (pts: readonly number[], at: Region) => pts.map((v, i) => v - (i % 2 === 0 ? at.left : at.top));
+  const refined = pack.detector.refineLandmarks ? (await pack.detector.refineLandmarks(r.image, [local(bboxPx, r)]))[0] : null;
   const lmPx = refined ? refined.map((v, i) => v + (i % 2 === 0 ? r.left : r.top)) : face.landmarks.map((v, i) => v * (i % 2 === 0 ? W : H));
-  const lmLocal = lmPx.map((v, i) => v - (i % 2 === 0 ? r.left : r.top));
-  const aligned = alignFace(r.image, lmLocal, pack.embedder.inputSize);
+  const size = pack.embedder.inputSize;
+  const reach = clip(alignFootprint(lmPx, size), W, H);
+  if (reach[0] < want[0] || reach[1] < want[1] || reach[2] > want[2] || reach[3] > want[3]) {
+    want = [Math.min(want[0], reach[0]), Math.min(want[1], reach[1]), Math.max(want[2], reach[2]), Math.max(want[3], reach[3])];
+    r = yuvRegion(frame, want[0], want[1], want[2] - want[0], want[3] - want[1]);
+  }
+  const aligned = alignFace(r.image, local(lmPx, r), size);
   const quality = faceQuality({ conf: face.conf, bboxPx, landmarksPx: lmPx, aligned });
   const landmarks = refined ? lmPx.map((v, i) => Math.min(1, Math.max(0, v / (i % 2 === 0 ? W : H)))) : [...face.landmarks];
   let crop: Promise<Buffer> | null = null;
   if (withJpeg) {
-    const c = cropBox(bboxPx, W, H);
-    const left = Math.max(0, c.left - r.left), top = Math.max(0, c.top - r.top);
-    crop = jpeg(r.image, 90, { left, top, width: Math.min(c.width, r.image.width - left), height: Math.min(c.height, r.image.height - top) });
+    crop = jpeg(r.image, 90, { left: c.left - r.left, top: c.top - r.top, width: c.width, height: c.height });
     // A crop dropped unawaited (a face not sampled in the end, a cancelled run) must not count as an unhandled failure.
     crop.catch(() => undefined);
   }
