@@ -1,5 +1,6 @@
 // Video → RGB frames with their real presentation timestamps.
-// One ffmpeg process streams rgb24 over stdout (no temp files). Everything that can happen inside
+// One ffmpeg process streams rgb24 over stdout (no temp files) and, when asked, the same frames at
+// full size as YUV 4:2:0 over a second pipe (the faces are cut from those: face-crop.ts). Everything that can happen inside
 // ffmpeg does: `select` keeps only the frames the caller wants (stride, the analysis-rate time grid,
 // or an explicit frame list), and `scale` shrinks them to the detector's input with swscale's SIMD
 // code, so dropped frames are never converted or piped and kept ones cross the pipe small. Two
