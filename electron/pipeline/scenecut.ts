@@ -26,18 +26,20 @@ export function hsvThumb(img: RgbImage, targetWidth = ANALYSIS_WIDTH): { w: numb
     for (let x = 0; x < w; x++, i++) {
       const p = (row + x * step) * 3;
       const r = img.data[p], g = img.data[p + 1], b = img.data[p + 2];
-      const max = Math.max(r, g, b);
-      const min = Math.min(r, g, b);
+      const max = r > g ? (r > b ? r : b) : g > b ? g : b;
+      const min = r < g ? (r < b ? r : b) : g < b ? g : b;
       const d = max - min;
+      // OpenCV's hue in degrees; (g − b) / d lies in [−1, 1] where red is the largest, so no modulo.
       let hue = 0;
       if (d > 0) {
-        if (max === r) hue = 60 * (((g - b) / d) % 6);
+        if (max === r) hue = (60 * (g - b)) / d;
         else if (max === g) hue = 60 * ((b - r) / d + 2);
         else hue = 60 * ((r - g) / d + 4);
         if (hue < 0) hue += 360;
       }
-      hsv[i] = Math.round(hue / 2);
-      hsv[n + i] = max === 0 ? 0 : Math.round((255 * d) / max);
+      // Non-negative values: + 0.5 and truncation round half up, as Math.round does.
+      hsv[i] = (hue / 2 + 0.5) | 0;
+      hsv[n + i] = max === 0 ? 0 : ((255 * d) / max + 0.5) | 0;
       hsv[2 * n + i] = max;
     }
   }
