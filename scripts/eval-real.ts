@@ -1,4 +1,4 @@
-// `npm run eval:real [-- --pack id --models-dir dir --clip name[,name] --analyze-fps f --static-motion m --reuse <workspace>
+// `npm run eval:real [-- --pack id --models-dir dir --clip name[,name] --analyze-fps f --static-motion m --quality-gate q --reuse <workspace>
 //   --out dir --json file --no-cleanup]` (outputs: .cache/eval-real/<pack or "reuse">/)
 // Runs the pipeline on the real sitcom clips (../shared/eval/videos) and scores it against the labeled
 // boxes of eval/labels/<clip>.json (scripts/eval-real/): identities vs people, impure identities,
@@ -88,6 +88,7 @@ async function main(): Promise<void> {
       clip: { type: 'string' },
       'analyze-fps': { type: 'string' },
       'static-motion': { type: 'string' },
+      'quality-gate': { type: 'string' },
       reuse: { type: 'string' },
       out: { type: 'string' },
       json: { type: 'string' },
@@ -101,6 +102,8 @@ async function main(): Promise<void> {
   if (fps !== undefined && !(fps >= 0)) throw new Error(`--analyze-fps: expected a number ≥ 0, got ${values['analyze-fps']}`);
   const motion = values['static-motion'] === undefined ? undefined : Number(values['static-motion']);
   if (motion !== undefined && !(motion >= 0)) throw new Error(`--static-motion: expected a number ≥ 0, got ${values['static-motion']}`);
+  const gate = values['quality-gate'] === undefined ? undefined : Number(values['quality-gate']);
+  if (gate !== undefined && !(gate >= 0 && gate <= 1)) throw new Error(`--quality-gate: expected a number in [0, 1], got ${values['quality-gate']}`);
   const out = resolve(values.out ?? join('.cache/eval-real', values.reuse ? 'reuse' : values.pack!));
   const wsDir = values.reuse ? resolve(values.reuse) : join(out, 'workspace');
   if (!values.reuse) mkdirSync(wsDir, { recursive: true });
@@ -109,10 +112,11 @@ async function main(): Promise<void> {
     ...(values['models-dir'] ? { modelsDir: resolve(values['models-dir']) } : {}),
     ...(fps !== undefined ? { analyzeFps: fps } : {}),
     ...(motion !== undefined ? { staticShotMotion: motion } : {}),
+    ...(gate !== undefined ? { qualityGate: gate } : {}),
   };
   const results: ClipResult[] = [];
   for (const clip of clips) results.push(await evalClip(clip, { wsDir, outDir: out, reuse: Boolean(values.reuse), settings, cleanup: !values['no-cleanup'] }));
-  const title = values.reuse ? `workspace ${wsDir}` : `pack ${values.pack}${values['models-dir'] ? ` (${values['models-dir']})` : ''}, analyze-fps ${fps ?? 'default'}, static-motion ${motion ?? 'default'}`;
+  const title = values.reuse ? `workspace ${wsDir}` : `pack ${values.pack}${values['models-dir'] ? ` (${values['models-dir']})` : ''}, analyze-fps ${fps ?? 'default'}, static-motion ${motion ?? 'default'}, quality-gate ${gate ?? 'default'}`;
   console.log(formatTable(title, results));
   const jsonPath = resolve(values.json ?? join(out, 'eval-real.json'));
   mkdirSync(resolve(jsonPath, '..'), { recursive: true });

@@ -32,6 +32,7 @@ export const CANDIDATES: Record<string, CandidateEmbedder> = {
   fr_feature: { file: 'fr_feature.onnx', spec: spec(input('input', 112, 'NCHW', 127, 128), 'output', 512), note: 'faceplugin, 512-d (the default)' },
   'human mobileface': { file: 'mobileface.onnx', spec: spec(input('input', 112, 'NHWC', 0, 1), 'batchnorm0/add_1', 256), note: 'converted, 256-d' },
   'human faceres': { file: 'faceres.onnx', spec: spec(input('input', 224, 'NHWC', 0, 1), 'global_pooling/Mean', 1024), note: 'converted, 1024-d, crop at 224, pixels 0…255' },
+  'human faceres 160': { file: 'faceres-160.onnx', spec: spec(input('input', 160, 'NHWC', 0, 1), 'global_pooling/Mean', 1024), note: 'converted with a free input size, 1024-d, crop at 160, pixels 0…255' },
   'human faceres-deep': { file: 'faceres-deep.onnx', spec: spec(input('input', 224, 'NHWC', 0, 1), 'global_pooling/Mean', 1024), note: 'converted, 1024-d, crop at 224, pixels 0…255' },
   'human mobilefacenet': { file: 'mobilefacenet.onnx', spec: spec(input('input', 112, 'NHWC', 127.5, 128), 'embeddings', 192), note: 'converted, 192-d' },
 };
@@ -45,7 +46,7 @@ export function candidateTarget(c: CandidateEmbedder): Target {
 /** The candidate's ONNX model: the package's own file, or its TFJS graph converted. */
 export function candidateModel(c: CandidateEmbedder): Uint8Array | string {
   const t = candidateTarget(c);
-  return t.how === 'copy' ? packageFile(t.pkg, t.source) : convertTfjsToOnnx(packageFile(t.pkg, t.source), { inputName: t.inputName, outputs: t.outputs });
+  return t.how === 'copy' ? packageFile(t.pkg, t.source) : convertTfjsToOnnx(packageFile(t.pkg, t.source), { inputName: t.inputName, outputs: t.outputs, dynamicSpatial: t.dynamicSpatial });
 }
 
 /** An embedder for the candidate, optionally with the flip test; `model` reuses bytes converted already. */

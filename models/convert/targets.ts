@@ -34,6 +34,7 @@ export const CANDIDATE_TARGETS: Target[] = [
   { file: 'facemesh.onnx', pkg: HUMAN_MODELS, source: 'models/facemesh.json', how: 'tfjs', inputName: 'input' },
   { file: 'mobileface.onnx', pkg: HUMAN_MODELS, source: 'models/mobileface.json', how: 'tfjs', inputName: 'input' },
   { file: 'faceres.onnx', pkg: HUMAN_MODELS, source: 'models/faceres.json', how: 'tfjs', inputName: 'input', outputs: ['global_pooling/Mean'] },
+  { file: 'faceres-160.onnx', pkg: HUMAN_MODELS, source: 'models/faceres.json', how: 'tfjs', dynamicSpatial: true, inputName: 'input', outputs: ['global_pooling/Mean'] },
   { file: 'faceres-deep.onnx', pkg: HUMAN_MODELS, source: 'models/faceres-deep.json', how: 'tfjs', inputName: 'input', outputs: ['global_pooling/Mean'] },
   { file: 'mobilefacenet.onnx', pkg: HUMAN_MODELS, source: 'models/mobilefacenet.json', how: 'tfjs', inputName: 'input' },
 ];

@@ -65,7 +65,7 @@ export const pipelineSettingsSchema = z.strictObject({
   faceSampleSpacingSec: z.number().nonnegative().default(0.5).describe('seconds between two sampled faces of one track'),
   maxFacesPerTrack: z.number().int().min(1).default(20).describe('most faces sampled per track'),
   /** Faces with quality_score below this get rejection_reason "low_quality" and are not pooled. */
-  qualityGate: z.number().min(0).max(1).default(0.35).describe('faces below this quality score are rejected (low_quality) and not pooled'),
+  qualityGate: z.number().min(0).max(1).default(0.4).describe('faces below this quality score are rejected (low_quality) and not pooled'),
   saveCrops: z.boolean().default(true).describe('save face crops'),
   /** Full-frame JPEG exports: heavy on disk, off by default (the low-disk toggle). */
   saveFrames: z.boolean().default(false).describe('also export full frames (heavy on disk)'),
