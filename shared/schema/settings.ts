@@ -64,7 +64,11 @@ export const pipelineSettingsSchema = z.strictObject({
   /** Minimum spacing between two sampled faces of one track, seconds. */
   faceSampleSpacingSec: z.number().nonnegative().default(0.5).describe('seconds between two sampled faces of one track'),
   maxFacesPerTrack: z.number().int().min(1).default(20).describe('most faces sampled per track'),
-  /** Faces with quality_score below this get rejection_reason "low_quality" and are not pooled. */
+  /**
+   * Faces with quality_score below this get rejection_reason "low_quality" and are not pooled: dark and
+   * turned faces embed alike whoever they show, so pooled they pull different people's tracks together
+   * (the value: docs/DECISIONS.md).
+   */
   qualityGate: z.number().min(0).max(1).default(0.4).describe('faces below this quality score are rejected (low_quality) and not pooled'),
   saveCrops: z.boolean().default(true).describe('save face crops'),
   /** Full-frame JPEG exports: heavy on disk, off by default (the low-disk toggle). */
