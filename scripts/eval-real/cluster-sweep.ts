@@ -55,6 +55,7 @@ function variants(gates: number[], thresholds: number[], extra: boolean): Varian
   if (!extra) return out;
   for (const thresh of [0.2, 0.25, 0.3]) out.push({ name: `gate 0.35, centred on the episode mean, average ${thresh}`, gate: 0.35, opts: (ep, faces) => ({ thresh, faces, rows: centred(ep, faces) }) });
   for (const thresh of [0.25, 0.3, 0.33]) out.push({ name: `gate 0.35, complete ${thresh}`, gate: 0.35, opts: (_, faces) => ({ thresh, faces, linkage: 'complete' }) });
+  for (const thresh of [-0.2, 0, 0.3]) out.push({ name: `gate 0.4, ward ${thresh}`, gate: 0.4, opts: (_, faces) => ({ thresh, faces, linkage: 'ward' }) });
   for (const k of [1, 3]) out.push({ name: `gate 0.4, ${k} best face(s) per track, average 0.33`, gate: 0.4, opts: (_, faces) => ({ thresh: 0.33, faces: bestK(faces, k) }) });
   out.push({ name: 'gate 0.4, weights quality², average 0.33', gate: 0.4, opts: (_, faces) => ({ thresh: 0.33, faces: faces.map((f) => ({ ...f, quality_score: f.quality_score ** 2 })) }) });
   return out;
