@@ -7,7 +7,8 @@ import type { RawDetection, RgbImage } from '../models/types';
 import type { YuvImage } from './yuv';
 import { checkAborted, type StageContext, type SettingKey } from './context';
 import { decodeFrames, probeVideo, type VideoInfo } from './decode';
-import { EarlyHarvest, type DetectedFrame, type EarlyFaces } from './early-harvest';
+import { join } from 'node:path';
+import { EARLY_CROPS, EarlyHarvest, type DetectedFrame, type EarlyFaces } from './early-harvest';
 import { OverlappedBatches } from './overlap';
 import { SceneCutDetector, type SceneCut } from './scenecut';
 import { detectMetaSchema, sidePaths, type DetectMeta } from './sidefiles';
@@ -128,7 +129,7 @@ export async function detectEpisode(ctx: StageContext, videoPath: string, opts: 
   const total = estimateAnalysedFrames(info, s.stride, s.analyzeFps);
   const scenes = new SceneCutDetector({ threshold: s.sceneCutThreshold, adaptiveRatio: s.sceneCutAdaptiveRatio, minSceneLenSec: s.minSceneLenSec });
   const thinning = new StaticThinning(s.staticShotMotion);
-  const early = opts.harvestEarly ? new EarlyHarvest(pack, s) : null;
+  const early = opts.harvestEarly ? new EarlyHarvest(pack, s, s.saveCrops ? ctx.workspace.abs(join(ctx.paths.cropsDir, EARLY_CROPS)) : undefined) : null;
   const earlyQueue = early ? new EarlyQueue(early, scenes) : null;
   const rows: Detection[] = [];
   const frames: Array<[number, number]> = [];

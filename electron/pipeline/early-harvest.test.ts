@@ -40,6 +40,7 @@ test('single pass (the detection pass harvests) = two passes, on the real Friend
     const faces = (await readFile(join(one.ws, p.faces), 'utf8')).trim().split('\n');
     assert.ok(faces.length > 80, `${faces.length} faces`);
     const crops = await files(join(one.ws, p.cropsDir));
+    assert.ok(crops.every((c) => !c.startsWith('.')), 'no staged crop left behind');
     assert.deepEqual(crops, await files(join(two.ws, p.cropsDir)));
     assert.equal(crops.length, faces.filter((l) => JSON.parse(l).crop_path).length);
     for (const c of crops) assert.deepEqual(await readFile(join(one.ws, p.cropsDir, c)), await readFile(join(two.ws, p.cropsDir, c)), c);

@@ -13,7 +13,9 @@ import type { Box } from '../../shared/cluster/trackmatch';
 import type { LoadedPack } from '../models/types';
 import { ByteTracker } from './bytetrack';
 import { cropFace, type CroppedFace } from './face-crop';
-import { OverlappedBatches } from './overlap';
+import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { OverlappedBatches, WriteQueue } from './overlap';
 import { analysedRate, JUMP_IOU, JUMP_SAMPLES, samplesOf, trackBufferFrames } from './track';
 import type { YuvImage } from './yuv';
 
@@ -21,11 +23,15 @@ export interface EarlyFace {
   embedding: Float32Array;
   quality: CroppedFace['quality'];
   landmarks: number[];
-  jpeg: Buffer | null;
+  /** The reviewer's crop, written under the staging folder: the harvest moves it under the track's final id. */
+  stagedCrop: string | null;
 }
 
 /** Faces harvested by the detection pass, by faceKey. */
 export type EarlyFaces = Map<string, EarlyFace>;
+
+/** Folder under the episode's crops where the detection pass stages them (the harvest's pruning removes leftovers). */
+export const EARLY_CROPS = '.early';
 
 export const faceKey = (frameIdx: number, bbox: readonly number[]): string => `${frameIdx}@${bbox.join(',')}`;
 
@@ -74,11 +80,24 @@ export class EarlyHarvest {
   /** Frames tracked so far (the tracker's frame sequence). */
   private seq = 0;
 
-  constructor(private readonly pack: LoadedPack, private readonly s: EarlySettings) {
+  /** Crops being written to the staging folder (an episode's crops would not fit in memory). */
+  private readonly writes = new WriteQueue(16);
+  private staged = 0;
+  private stagingReady: Promise<unknown> | null = null;
+
+  /** `stagingDir`: where the crops wait for their track's final id (crops are not saved without it). */
+  constructor(private readonly pack: LoadedPack, private readonly s: EarlySettings, private readonly stagingDir?: string) {
     this.embedder = new OverlappedBatches(16, async (batch) => {
       const vecs = await pack.embedder.embed(batch.map((b) => b.face.aligned));
       for (const [i, { key, face }] of batch.entries()) {
-        this.faces.set(key, { embedding: vecs[i], quality: face.quality, landmarks: face.landmarks, jpeg: face.jpeg ? await face.jpeg : null });
+        let stagedCrop: string | null = null;
+        if (face.jpeg && this.stagingDir) {
+          const path = (stagedCrop = join(this.stagingDir, `${++this.staged}.jpg`));
+          // A scratch file: the harvest fsyncs it when it moves it into place (store/atomic moveFileDurable).
+          const dir = (this.stagingReady ??= mkdir(this.stagingDir, { recursive: true }));
+          await this.writes.add(Promise.all([face.jpeg, dir]).then(([b]) => writeFile(path, b)));
+        }
+        this.faces.set(key, { embedding: vecs[i], quality: face.quality, landmarks: face.landmarks, stagedCrop });
       }
     });
   }
@@ -97,12 +116,14 @@ export class EarlyHarvest {
     if (!this.tracker) await this.start();
     await this.ended(this.tracker!.takeEnded(true));
     await this.embedder.finish();
+    await this.writes.drain();
     return this.faces;
   }
 
-  /** Releases what finish() did not (a failed or cancelled pass). */
-  settle(): Promise<void> {
-    return this.embedder.settle();
+  /** Waits for what finish() did not (a failed or cancelled pass); each crop write is atomic, so none is torn. */
+  async settle(): Promise<void> {
+    await this.embedder.settle();
+    await this.writes.drain().catch(() => undefined);
   }
 
   private async start(): Promise<void> {

@@ -15,14 +15,14 @@ import { formatFaceId } from '../../shared/schema/common';
 import type { Face } from '../../shared/schema/faces';
 import type { TrackMetrics } from '../../shared/schema/tracks';
 import { episodeArtifacts } from '../store/artifacts';
-import { writeFileAtomic } from '../store/atomic';
+import { moveFileDurable, writeFileAtomic } from '../store/atomic';
 import { readJson } from '../store/json';
 import type { LoadedPack, RgbImage } from '../models/types';
 import { checkAborted, type StageContext, type SettingKey } from './context';
 import { decodeYuvFrames } from './decode';
 import { cropFace, jpeg, type CroppedFace } from './face-crop';
 import { faceKey, type EarlyFaces } from './early-harvest';
-import { OverlappedBatches } from './overlap';
+import { OverlappedBatches, WriteQueue } from './overlap';
 import { rejectionReason } from './quality';
 import { yuvToRgb, type YuvImage } from './yuv';
 import { cutAtPersonChanges, cutCount, metricsAfterCuts, type TrackCuts } from './track-cuts';
@@ -35,27 +35,6 @@ export const reads = ['packId', 'modelsDir', 'qualityGate', 'saveCrops', 'saveFr
 
 /** Crop encodes and atomic writes in flight at once: their fsyncs overlap instead of queueing one by one. */
 const CROP_WRITES_IN_FLIGHT = 16;
-
-/** Bounded set of pending writes: `add` waits only when the set is full; `drain` waits for all and rethrows the first failure. */
-export class WriteQueue {
-  private readonly pending = new Set<Promise<void>>();
-  private failure: unknown = null;
-  constructor(private readonly limit: number) {}
-
-  async add(p: Promise<void>): Promise<void> {
-    const tracked = p.catch((err) => {
-      this.failure ??= err;
-    }).finally(() => this.pending.delete(tracked));
-    this.pending.add(tracked);
-    if (this.pending.size >= this.limit) await Promise.race(this.pending);
-    if (this.failure) throw this.failure;
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all(this.pending);
-    if (this.failure) throw this.failure;
-  }
-}
 
 /** Deletes files under `dir` (two levels: <sub>/<file>) that are not in `keep` (workspace-absolute). */
 async function pruneStale(dir: string, keep: Set<string>): Promise<void> {
@@ -99,13 +78,17 @@ function samplesByFrame(samples: readonly Sample[]): Map<number, Sample[]> {
   return byFrame;
 }
 
-/** Queues the atomic write of a face's crop (when crops are saved) and returns its crop_path ('' when not). */
-function writeCrop(job: HarvestJob, smp: Sample, bytes: Promise<Buffer> | Buffer | null): Promise<string> {
-  if (!job.settings.saveCrops || !bytes) return Promise.resolve('');
-  const crop = cropRef(smp.track_id, smp.frame_idx);
-  const abs = job.ctx.workspace.resolveManifestRef(job.ctx.epId, crop);
+/**
+ * Queues the atomic write of a face's crop (when crops are saved) and returns its crop_path ('' when
+ * not): its JPEG, or the file the detection pass staged, moved under the track's final id.
+ */
+function writeCrop(job: HarvestJob, smp: Sample, crop: { bytes: Promise<Buffer> } | { staged: string } | null): Promise<string> {
+  if (!job.settings.saveCrops || !crop) return Promise.resolve('');
+  const ref = cropRef(smp.track_id, smp.frame_idx);
+  const abs = job.ctx.workspace.resolveManifestRef(job.ctx.epId, ref);
   job.written.add(abs);
-  return job.writes.add(Promise.resolve(bytes).then((b) => writeFileAtomic(abs, b))).then(() => crop);
+  const write = 'staged' in crop ? moveFileDurable(crop.staged, abs) : crop.bytes.then((b) => writeFileAtomic(abs, b));
+  return job.writes.add(write).then(() => ref);
 }
 
 /** Faces the detection pass already harvested: their crops written under the final track ids, into `done`. */
@@ -118,7 +101,7 @@ async function takeEarly(job: HarvestJob, samples: readonly Sample[], early: Ear
       continue;
     }
     smp.landmarks = e.landmarks;
-    done.push({ sample: smp, quality: e.quality, crop: await writeCrop(job, smp, e.jpeg), embedding: e.embedding });
+    done.push({ sample: smp, quality: e.quality, crop: await writeCrop(job, smp, e.stagedCrop ? { staged: e.stagedCrop } : null), embedding: e.embedding });
   }
   return missing;
 }
@@ -153,7 +136,7 @@ async function harvestFrame(job: HarvestJob, frameIdx: number, frame: YuvImage, 
   for (const smp of frameSamples) {
     const c = await cropFace(job.pack, frame, smp, job.settings.saveCrops);
     smp.landmarks = c.landmarks;
-    out.push({ sample: smp, aligned: c.aligned, quality: c.quality, crop: await writeCrop(job, smp, c.jpeg) });
+    out.push({ sample: smp, aligned: c.aligned, quality: c.quality, crop: await writeCrop(job, smp, c.jpeg ? { bytes: c.jpeg } : null) });
   }
   if (job.settings.saveFrames) {
     const abs = job.ctx.workspace.resolveManifestRef(job.ctx.epId, frameRef(frameIdx));

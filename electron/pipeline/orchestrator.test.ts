@@ -13,6 +13,7 @@ import type { LoadedPack } from '../models/types';
 import { isTempFile } from '../store/atomic';
 import { validateEpisode } from '../store/validate';
 import { Workspace } from '../store/workspace';
+import { EARLY_CROPS } from './early-harvest';
 import { runPipeline, type RunOptions } from './orchestrator';
 import { sidePaths } from './sidefiles';
 import { reads as detectReads } from './detect';
@@ -195,6 +196,7 @@ test('cancel mid-detect (in the worker): the old artifacts stay whole, no temp f
   await assert.rejects(job.done, (e: Error) => isJobError(e, 'cancelled') && e.name === 'AbortError');
   assert.equal(sha(P.detections), detBefore, 'detections.jsonl is the previous complete file');
   assert.deepEqual(walk(root).filter((f) => isTempFile(f.split('/').pop()!)), []);
+  assert.deepEqual(walk(root).filter((f) => f.includes(`/${EARLY_CROPS}/`)), [], 'no crop the detection pass staged is left');
   const state = JSON.parse(readFileSync(abs(sidePaths(EP).runState), 'utf8'));
   assert.equal(state.stages.detect, undefined, 'the cancelled stage is no longer marked done');
   assert.ok((await validateEpisode(ws(), EP)).ok);

@@ -6,7 +6,8 @@
 // worker and the tests alike.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { episodePaths } from '../../shared/layout';
 import { pipelineSettingsSchema, type PipelineSettings, type PipelineSettingsInput } from '../../shared/schema/settings';
 import { readJson, writeJson } from '../store/json';
@@ -23,7 +24,7 @@ import { trackEpisode, reads as trackReads } from './track';
 import { harvestEpisode, reads as harvestReads } from './harvest';
 import { poolEpisode, reads as poolReads } from './pool';
 import { clusterEpisode, reads as clusterReads } from './cluster';
-import type { EarlyFaces } from './early-harvest';
+import { EARLY_CROPS, type EarlyFaces } from './early-harvest';
 import { detectMetaSchema, runStateSchema, sidePaths, trackSamplesSchema, type RunState } from './sidefiles';
 import { settlePendingReviewEdits } from '../store/review';
 
@@ -236,6 +237,8 @@ export async function runParsedPipeline(opts: Omit<RunOptions, 'settings'> & { s
       outcomes.push({ stage: def.name, status: 'ran', elapsedSec });
     }
   } finally {
+    // Crops the detection pass staged and no harvest took (skipped, cancelled or failed).
+    await rm(ws.abs(join(paths.cropsDir, EARLY_CROPS)), { recursive: true, force: true });
     const p = pack as LoadedPack | undefined;
     if (p && !opts.loadPack) await Promise.allSettled([p.detector.dispose(), p.embedder.dispose()]);
   }

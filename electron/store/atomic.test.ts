@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appendFileDurable, isTempFile, removeStaleTempFiles, writeFileAtomic, writeStreamAtomic } from './atomic';
+import { appendFileDurable, isTempFile, moveFileDurable, removeStaleTempFiles, writeFileAtomic, writeStreamAtomic } from './atomic';
 import { tempDir } from '../../test-support/tmp';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -89,4 +89,19 @@ test('writeFileAtomic creates parent folders and replaces content; appendFileDur
   await writeFile(join(dir, `x/y/.z.json.tmp-${process.pid}-abc`), 'in progress');
   assert.deepEqual(await removeStaleTempFiles(join(dir, 'x/y')), ['.z.json.tmp-9999999-abc']);
   assert.equal(await readFile(join(dir, `x/y/.z.json.tmp-${process.pid}-abc`), 'utf8'), 'in progress');
+});
+
+test('moveFileDurable replaces the destination with the scratch file (parents made) and the scratch file is gone', async () => {
+  const dir = await tmp();
+  const scratch = join(dir, 'stage/1.jpg');
+  await writeFileAtomic(scratch, 'new crop');
+  await writeFileAtomic(join(dir, 'crops/t1/f.jpg'), 'old crop');
+  await moveFileDurable(scratch, join(dir, 'crops/t1/f.jpg'));
+  await writeFile(join(dir, 'stage/2.jpg'), 'other');
+  await moveFileDurable(join(dir, 'stage/2.jpg'), join(dir, 'crops/t2/g.jpg'));
+  assert.equal(await readFile(join(dir, 'crops/t1/f.jpg'), 'utf8'), 'new crop');
+  assert.equal(await readFile(join(dir, 'crops/t2/g.jpg'), 'utf8'), 'other');
+  assert.deepEqual(await readdir(join(dir, 'stage')), []);
+  await assert.rejects(moveFileDurable(join(dir, 'stage/missing.jpg'), join(dir, 'crops/t1/f.jpg')), /ENOENT/);
+  assert.equal(await readFile(join(dir, 'crops/t1/f.jpg'), 'utf8'), 'new crop', 'a failed move leaves the destination');
 });

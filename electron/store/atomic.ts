@@ -79,6 +79,23 @@ export async function writeFileAtomic(path: string, data: Chunk): Promise<void> 
 }
 
 /**
+ * Moves `src` (same file system) over `dest` durably: its data is fsynced, then renamed, then the
+ * destination directory fsynced. A crash leaves `dest` as it was or as `src` was, never torn; `src`
+ * itself may have been written without fsync (a scratch file).
+ */
+export async function moveFileDurable(src: string, dest: string): Promise<void> {
+  const fh = await open(src, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await mkdir(dirname(dest), { recursive: true });
+  await rename(src, dest);
+  await fsyncDir(dirname(dest));
+}
+
+/**
  * Appends `data` and fsyncs before resolving: for append-only logs (e.g. the review journal) where a
  * whole-file rewrite per entry would be wasteful. A crash can leave a torn last line, which readers
  * must detect (see `readJsonl`'s `tornTail` option).
