@@ -116,6 +116,23 @@ class EarlyQueue {
   }
 }
 
+/** The det_v1 rows of one batch of frames (shrunk to the detector's input; minFaceSize is in video pixels). */
+async function detectBatch(ctx: StageContext, batch: AnalysedFrame[], videoWidth: number): Promise<Detection[]> {
+  const s = ctx.settings;
+  const results = await ctx.pack!.detector.detect(batch.map((f) => f.image), {
+    minConfidence: s.minConfidence,
+    minFaceSize: s.minFaceSize * (batch[0].image.width / videoWidth),
+  });
+  return detectionRows(ctx, batch, results, videoWidth);
+}
+
+/** detections.jsonl first, the meta last: the meta's presence marks the pair complete (run_state records both). */
+async function writeDetectOutputs(ctx: StageContext, meta: DetectMeta, rows: Detection[]): Promise<void> {
+  await episodeArtifacts(ctx.workspace, ctx.epId).writeDetections(rows);
+  await writeJson(ctx.workspace.abs(sidePaths(ctx.epId).detectMeta), meta, detectMetaSchema);
+  ctx.progress({ stage: 'detect', done: meta.frames.length, total: meta.frames.length });
+}
+
 /**
  * With `harvestEarly`, the faces the harvest will sample are also cropped and embedded here, from
  * full-resolution frames of the same decode (early-harvest.ts); they are returned for this run's harvest.
@@ -136,11 +153,7 @@ export async function detectEpisode(ctx: StageContext, videoPath: string, opts: 
   let scenePos = 0;
   ctx.progress({ stage: 'detect', done: 0, total });
   const detector = new OverlappedBatches<AnalysedFrame>(DETECT_BATCH, async (batch) => {
-    const results = await pack.detector.detect(batch.map((f) => f.image), {
-      minConfidence: s.minConfidence,
-      minFaceSize: s.minFaceSize * (batch[0].image.width / info.width),
-    });
-    const batchRows = detectionRows(ctx, batch, results, info.width);
+    const batchRows = await detectBatch(ctx, batch, info.width);
     rows.push(...batchRows);
     if (earlyQueue) await earlyQueue.add(batch, batchRows);
     else for (const f of batch) f.release();
@@ -182,10 +195,8 @@ export async function detectEpisode(ctx: StageContext, videoPath: string, opts: 
     detections: rows.length,
     decode_detect_sec: (performance.now() - started) / 1000,
   };
-  // detections first, meta last: the meta's presence marks the pair complete (run_state records both).
-  await episodeArtifacts(ctx.workspace, ctx.epId).writeDetections(rows);
-  await writeJson(ctx.workspace.abs(sidePaths(ctx.epId).detectMeta), meta, detectMetaSchema);
-  ctx.progress({ stage: 'detect', done: frames.length, total: frames.length });
-  ctx.log('info', `detect: ${frames.length} frames analysed (${thinning.skipped} static frames skipped), ${rows.length} detections, ${meta.scene_cuts.length} scene cuts${earlyFaces ? `, ${earlyFaces.size} faces harvested (${early!.cropped} cropped)` : ''}`);
+  await writeDetectOutputs(ctx, meta, rows);
+  const harvested = earlyFaces ? `, ${earlyFaces.size} faces harvested (${early!.cropped} cropped)` : '';
+  ctx.log('info', `detect: ${frames.length} frames analysed (${thinning.skipped} static frames skipped), ${rows.length} detections, ${meta.scene_cuts.length} scene cuts${harvested}`);
   return { meta, early: earlyFaces };
 }
