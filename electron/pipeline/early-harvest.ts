@@ -6,15 +6,15 @@
 // stage samples — and, once a track has ended, embeds exactly the faces the track stage will sample
 // (its own rule, `samplesOf`). The track stage stays the authority: the harvest takes from here only
 // faces that match its samples by frame and box, and decodes again whatever is not here.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Detection } from '../../shared/schema/detections';
 import type { PipelineSettings } from '../../shared/schema/settings';
 import { iou } from '../../shared/geometry';
 import type { Box } from '../../shared/cluster/trackmatch';
 import type { LoadedPack } from '../models/types';
 import { ByteTracker } from './bytetrack';
-import { cropFace, type CroppedFace } from './face-crop';
-import { join } from 'node:path';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cropFace, EMBED_BATCH, type CroppedFace } from './face-crop';
 import { OverlappedBatches, WriteQueue } from './overlap';
 import { analysedRate, JUMP_IOU, JUMP_SAMPLES, samplesOf, trackBufferFrames } from './track';
 import type { YuvImage } from './yuv';
@@ -87,7 +87,7 @@ export class EarlyHarvest {
 
   /** `stagingDir`: where the crops wait for their track's final id (crops are not saved without it). */
   constructor(private readonly pack: LoadedPack, private readonly s: EarlySettings, private readonly stagingDir?: string) {
-    this.embedder = new OverlappedBatches(16, async (batch) => {
+    this.embedder = new OverlappedBatches(EMBED_BATCH, async (batch) => {
       const vecs = await pack.embedder.embed(batch.map((b) => b.face.aligned));
       for (const [i, { key, face }] of batch.entries()) {
         let stagedCrop: string | null = null;
@@ -120,7 +120,7 @@ export class EarlyHarvest {
     return this.faces;
   }
 
-  /** Waits for what finish() did not (a failed or cancelled pass); each crop write is atomic, so none is torn. */
+  /** Waits for what finish() did not (a failed or cancelled pass); the run then removes the staging folder. */
   async settle(): Promise<void> {
     await this.embedder.settle();
     await this.writes.drain().catch(() => undefined);

@@ -19,6 +19,9 @@ import { yuvRegion, type Region, type YuvImage } from './yuv';
 const CROP_SCALE = 1.4;
 export const CROP_MIN = 160;
 export const CROP_MAX = 320;
+/** Aligned faces per embedder call. */
+export const EMBED_BATCH = 16;
+
 /** Pixels beyond a sampled area that bilinear sampling and the landmark net's box shift may touch. */
 const MARGIN = 2;
 

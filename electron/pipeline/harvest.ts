@@ -20,7 +20,7 @@ import { readJson } from '../store/json';
 import type { LoadedPack, RgbImage } from '../models/types';
 import { checkAborted, type StageContext, type SettingKey } from './context';
 import { decodeYuvFrames } from './decode';
-import { cropFace, jpeg, type CroppedFace } from './face-crop';
+import { cropFace, EMBED_BATCH, jpeg, type CroppedFace } from './face-crop';
 import { faceKey, type EarlyFaces } from './early-harvest';
 import { OverlappedBatches, WriteQueue } from './overlap';
 import { rejectionReason } from './quality';
@@ -29,7 +29,6 @@ import { cutAtPersonChanges, cutCount, metricsAfterCuts, type TrackCuts } from '
 import { jumpFrames } from './cleanup/split-tracks';
 import { analysedFrames, detectMetaSchema, sidePaths, trackSamplesSchema, type DetectMeta, type Sample, type TrackSamples } from './sidefiles';
 
-export const EMBED_BATCH = 16;
 /** Settings the harvest stage reads (embedder, quality gate, exports): its run_state fingerprint. */
 export const reads = ['packId', 'modelsDir', 'qualityGate', 'saveCrops', 'saveFrames'] as const satisfies readonly SettingKey[];
 

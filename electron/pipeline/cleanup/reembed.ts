@@ -8,7 +8,7 @@
 //     cannot be mixed);
 //   - a faces.npy row disagrees with faces.jsonl's copy (beyond the validator's tolerance): that face is
 //     re-embedded from its crop when a pack is given, otherwise faces.jsonl's copy is taken.
-// Re-embedding from a crop: the crop is the harvest's square around the box (harvest.cropBox, saved at
+// Re-embedding from a crop: the crop is the harvest's square around the box (face-crop.ts cropBox, saved at
 // CROP_MIN–CROP_MAX px), so the landmarks are mapped into it, the face is aligned (models/align) and embedded; its
 // quality_score is recomputed from the same aligned crop (quality.faceQuality, with the track's
 // avg_conf standing in for the detection's confidence, which faces.jsonl does not keep).
@@ -19,8 +19,7 @@ import { alignFace } from '../../models/align';
 import type { LoadedPack, RgbImage } from '../../models/types';
 import type { Workspace } from '../../store/workspace';
 import { checkAborted } from '../context';
-import { EMBED_BATCH } from '../harvest';
-import { cropBox } from '../face-crop';
+import { cropBox, EMBED_BATCH } from '../face-crop';
 import { faceQuality } from '../quality';
 
 /** The cleanup gate is the run's gate plus this, unless given. */
