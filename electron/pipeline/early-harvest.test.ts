@@ -49,3 +49,18 @@ test('single pass (the detection pass harvests) = two passes, on the real Friend
     for (const r of runs) await rm(r.ws, { recursive: true, force: true });
   }
 });
+
+test('irregular steps (static-shot thinning on the 25-fps TV scene): the detection pass still holds every face the track stage samples', async () => {
+  const pack = await loadPack({ packId: defaultPipelineSettings().packId, device: 'cpu' });
+  const ws = await mkdtemp(join(tmpdir(), 'sa-early-'));
+  const logs: string[] = [];
+  try {
+    const r = await runPipeline({ videoPath: join(EVAL_DIR, 'videos', 'tv_dinner_scene.mp4'), workspace: ws, epId: 'tv-s01e01', settings: { staticShotMotion: 2 }, loadPack: async () => pack, onLog: (_l, m) => logs.push(m) });
+    assert.ok(r.report.ok);
+    assert.ok(logs.some((m) => /static frames skipped/.test(m) && !/\(0 static frames skipped\)/.test(m)), logs.join('\n'));
+    assert.ok(logs.some((m) => /^harvest: [1-9]\d+ faces from the detection pass, 0 frames decoded again$/.test(m)), logs.join('\n'));
+  } finally {
+    await Promise.allSettled([pack.detector.dispose(), pack.embedder.dispose()]);
+    await rm(ws, { recursive: true, force: true });
+  }
+});

@@ -16,7 +16,7 @@ import type { LoadedPack } from '../models/types';
 import { ByteTracker } from './bytetrack';
 import { cropFace, EMBED_BATCH, type CroppedFace } from './face-crop';
 import { OverlappedBatches, WriteQueue } from './overlap';
-import { analysedRate, JUMP_IOU, JUMP_SAMPLES, samplesOf, trackBufferFrames } from './track';
+import { analysedRate, JUMP_IOU, JUMP_SAMPLES, RATE_FRAMES, samplesOf, trackBufferFrames } from './track';
 import type { YuvImage } from './yuv';
 
 export interface EarlyFace {
@@ -62,16 +62,10 @@ interface OpenTrack {
   afterJump: number;
 }
 
-/**
- * Analysed frames seen before the tracker starts: the track stage sizes the tracker's buffer from the
- * analysed rate (median step between analysed frames); these frames' steps estimate it. Should the
- * whole video's median differ, tracks may differ and the harvest decodes the faces missing here.
- */
-const RATE_FRAMES = 16;
-
 export class EarlyHarvest {
   readonly faces: EarlyFaces = new Map();
   private tracker: ByteTracker | null = null;
+  /** Frames held until RATE_FRAMES have arrived: the tracker is sized like the track stage's (track.ts). */
   private readonly waiting: DetectedFrame[] = [];
   private readonly open = new Map<number, OpenTrack>();
   private readonly embedder: OverlappedBatches<{ key: string; face: CroppedFace }>;

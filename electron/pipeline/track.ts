@@ -120,6 +120,14 @@ export function analysedRate(frames: ReadonlyArray<readonly [number, number]>): 
   return 1 / steps[Math.floor(steps.length / 2)];
 }
 
+/**
+ * The analysed rate that sizes the tracker's buffer is measured on the first RATE_FRAMES analysed
+ * frames, not the whole video: the detection pass runs this tracker as the frames arrive
+ * (early-harvest.ts) and must size it the same way. A whole-video median could differ from an early
+ * one where the steps alternate (25 fps analysed at 10 fps: steps of 2 and 3 frames, near 50/50).
+ */
+export const RATE_FRAMES = 16;
+
 /** The tracker's buffer in analysed frames: the legacy frame count when set, else trackBufferSec at the analysed rate. */
 export function trackBufferFrames(s: Pick<PipelineSettings, 'trackBuffer' | 'trackBufferSec'>, rate: number): number {
   if (s.trackBuffer !== undefined) return s.trackBuffer;
@@ -135,7 +143,7 @@ export function buildTracks(input: BuildTracksInput): BuildTracksResult {
     else byFrame.set(d.frame_idx, [d]);
   }
   const cuts = new Set(input.cutFrames);
-  const tracker = new ByteTracker({ ...s, trackBuffer: trackBufferFrames(s, analysedRate(input.frames)) });
+  const tracker = new ByteTracker({ ...s, trackBuffer: trackBufferFrames(s, analysedRate(input.frames.slice(0, RATE_FRAMES))) });
   const frameDets: Detection[][] = [];
   for (const [frameIdx] of input.frames) {
     if (cuts.has(frameIdx)) tracker.reset();
