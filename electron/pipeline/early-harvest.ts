@@ -6,13 +6,13 @@
 // stage samples — and, once a track has ended, embeds exactly the faces the track stage will sample
 // (its own rule, `samplesOf`). The track stage stays the authority: the harvest takes from here only
 // faces that match its samples by frame and box, and decodes again whatever is not here.
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Detection } from '../../shared/schema/detections';
 import type { PipelineSettings } from '../../shared/schema/settings';
 import { iou } from '../../shared/geometry';
 import type { Box } from '../../shared/cluster/trackmatch';
 import type { LoadedPack } from '../models/types';
+import { writeFileSynced } from '../store/atomic';
 import { ByteTracker } from './bytetrack';
 import { cropFace, EMBED_BATCH, type CroppedFace } from './face-crop';
 import { OverlappedBatches, WriteQueue } from './overlap';
@@ -77,7 +77,6 @@ export class EarlyHarvest {
   /** Crops being written to the staging folder (an episode's crops would not fit in memory). */
   private readonly writes = new WriteQueue(16);
   private staged = 0;
-  private stagingReady: Promise<unknown> | null = null;
 
   /** `stagingDir`: where the crops wait for their track's final id (crops are not saved without it). */
   constructor(private readonly pack: LoadedPack, private readonly s: EarlySettings, private readonly stagingDir?: string) {
@@ -87,9 +86,8 @@ export class EarlyHarvest {
         let stagedCrop: string | null = null;
         if (face.jpeg && this.stagingDir) {
           const path = (stagedCrop = join(this.stagingDir, `${++this.staged}.jpg`));
-          // A scratch file: the harvest fsyncs it when it moves it into place (store/atomic moveFileDurable).
-          const dir = (this.stagingReady ??= mkdir(this.stagingDir, { recursive: true }));
-          await this.writes.add(Promise.all([face.jpeg, dir]).then(([b]) => writeFile(path, b)));
+          // fsynced here, off this thread while the detection runs: the harvest then only renames it.
+          await this.writes.add(face.jpeg.then((b) => writeFileSynced(path, b)));
         }
         this.faces.set(key, { embedding: vecs[i], quality: face.quality, landmarks: face.landmarks, stagedCrop });
       }

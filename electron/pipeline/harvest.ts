@@ -9,13 +9,13 @@
 // re-run after the track settings changed, a resumed run, frame exports — are cut from a second,
 // selective decode of just their frames, with the same code (face-crop.ts), so both ways give the same faces.
 import { readdir, rm, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cropRef, frameRef } from '../../shared/layout';
 import { formatFaceId } from '../../shared/schema/common';
 import type { Face } from '../../shared/schema/faces';
 import type { TrackMetrics } from '../../shared/schema/tracks';
 import { episodeArtifacts } from '../store/artifacts';
-import { moveFileDurable, writeFileAtomic } from '../store/atomic';
+import { fsyncDir, moveFile, writeFileAtomic } from '../store/atomic';
 import { readJson } from '../store/json';
 import type { LoadedPack, RgbImage } from '../models/types';
 import { checkAborted, type StageContext, type SettingKey } from './context';
@@ -65,6 +65,8 @@ interface HarvestJob {
   writes: WriteQueue;
   /** Workspace-absolute paths of the crops and frames written, so earlier runs' files can be pruned. */
   written: Set<string>;
+  /** Folders that staged crops were moved into: fsynced once each when all are in. */
+  movedInto: Set<string>;
 }
 
 function samplesByFrame(samples: readonly Sample[]): Map<number, Sample[]> {
@@ -86,7 +88,8 @@ function writeCrop(job: HarvestJob, smp: Sample, crop: { bytes: Promise<Buffer> 
   const ref = cropRef(smp.track_id, smp.frame_idx);
   const abs = job.ctx.workspace.resolveManifestRef(job.ctx.epId, ref);
   job.written.add(abs);
-  const write = 'staged' in crop ? moveFileDurable(crop.staged, abs) : crop.bytes.then((b) => writeFileAtomic(abs, b));
+  if ('staged' in crop) job.movedInto.add(dirname(abs));
+  const write = 'staged' in crop ? moveFile(crop.staged, abs) : crop.bytes.then((b) => writeFileAtomic(abs, b));
   return job.writes.add(write).then(() => ref);
 }
 
@@ -164,6 +167,7 @@ async function gatherFaces(job: HarvestJob, samples: Sample[], video: string, st
     await writes.drain().catch(() => undefined);
   }
   await writes.drain();
+  await Promise.all([...job.movedInto].map((d) => fsyncDir(d)));
   checkAborted(ctx.signal);
   if (done.length !== samples.length) {
     throw new Error(`harvest: decoded ${done.length} of ${samples.length} sampled faces from ${video}; the video changed since detection`);
@@ -232,7 +236,7 @@ export async function harvestEpisode(ctx: StageContext, videoPath?: string, earl
   ctx.progress({ stage: 'harvest', done: 0, total });
 
   const written = new Set<string>();
-  const done = await gatherFaces({ ctx, pack, settings: s, W, H, writes: new WriteQueue(CROP_WRITES_IN_FLIGHT), written }, ts.samples, video, meta.stride, early);
+  const done = await gatherFaces({ ctx, pack, settings: s, W, H, writes: new WriteQueue(CROP_WRITES_IN_FLIGHT), written, movedInto: new Set() }, ts.samples, video, meta.stride, early);
 
   const dim = embedder.dim;
   const cut = cutAtPersonChanges({

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appendFileDurable, isTempFile, moveFileDurable, removeStaleTempFiles, writeFileAtomic, writeStreamAtomic } from './atomic';
+import { appendFileDurable, isTempFile, moveFile, removeStaleTempFiles, writeFileAtomic, writeFileSynced, writeStreamAtomic } from './atomic';
 import { tempDir } from '../../test-support/tmp';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -91,17 +91,16 @@ test('writeFileAtomic creates parent folders and replaces content; appendFileDur
   assert.equal(await readFile(join(dir, `x/y/.z.json.tmp-${process.pid}-abc`), 'utf8'), 'in progress');
 });
 
-test('moveFileDurable replaces the destination with the scratch file (parents made) and the scratch file is gone', async () => {
+test('writeFileSynced + moveFile: the scratch file replaces the destination (parents made) and is gone', async () => {
   const dir = await tmp();
-  const scratch = join(dir, 'stage/1.jpg');
-  await writeFileAtomic(scratch, 'new crop');
+  await writeFileSynced(join(dir, 'stage/1.jpg'), 'new crop');
   await writeFileAtomic(join(dir, 'crops/t1/f.jpg'), 'old crop');
-  await moveFileDurable(scratch, join(dir, 'crops/t1/f.jpg'));
-  await writeFile(join(dir, 'stage/2.jpg'), 'other');
-  await moveFileDurable(join(dir, 'stage/2.jpg'), join(dir, 'crops/t2/g.jpg'));
+  await moveFile(join(dir, 'stage/1.jpg'), join(dir, 'crops/t1/f.jpg'));
+  await writeFileSynced(join(dir, 'stage/2.jpg'), new TextEncoder().encode('other'));
+  await moveFile(join(dir, 'stage/2.jpg'), join(dir, 'crops/t2/g.jpg'));
   assert.equal(await readFile(join(dir, 'crops/t1/f.jpg'), 'utf8'), 'new crop');
   assert.equal(await readFile(join(dir, 'crops/t2/g.jpg'), 'utf8'), 'other');
   assert.deepEqual(await readdir(join(dir, 'stage')), []);
-  await assert.rejects(moveFileDurable(join(dir, 'stage/missing.jpg'), join(dir, 'crops/t1/f.jpg')), /ENOENT/);
+  await assert.rejects(moveFile(join(dir, 'stage/missing.jpg'), join(dir, 'crops/t1/f.jpg')), /ENOENT/);
   assert.equal(await readFile(join(dir, 'crops/t1/f.jpg'), 'utf8'), 'new crop', 'a failed move leaves the destination');
 });

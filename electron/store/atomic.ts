@@ -79,20 +79,28 @@ export async function writeFileAtomic(path: string, data: Chunk): Promise<void> 
 }
 
 /**
- * Moves `src` (same file system) over `dest` durably: its data is fsynced, then renamed, then the
- * destination directory fsynced. A crash leaves `dest` as it was or as `src` was, never torn; `src`
- * itself may have been written without fsync (a scratch file).
+ * Writes `data` to `path` and fsyncs it, without the temp file and rename of writeFileAtomic: for a
+ * scratch file nobody reads until it is moved into place (moveFile), so it cannot be seen torn.
  */
-export async function moveFileDurable(src: string, dest: string): Promise<void> {
-  const fh = await open(src, 'r+');
+export async function writeFileSynced(path: string, data: Chunk): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const fh = await open(path, 'w', 0o644);
   try {
+    await writeAll(fh, data);
     await fh.sync();
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Renames a file already fsynced (writeFileSynced) over `dest`, making its folder. The rename is
+ * atomic; it is durable once the caller has fsynced the destination folders (fsyncDir), which it does
+ * once for all the files it moved, before anything that names them is written.
+ */
+export async function moveFile(src: string, dest: string): Promise<void> {
   await mkdir(dirname(dest), { recursive: true });
   await rename(src, dest);
-  await fsyncDir(dirname(dest));
 }
 
 /**
