@@ -29,7 +29,8 @@ async function setup(workspace: string): Promise<QueueSettings> {
     const farm = startFarm({ workspace, settings });
     await until('the bad job to fail', async () => ((await q.status())[0]?.state === 'failed' ? true : undefined), 120_000);
     await farm.stop('finish');
-    await q.add([{ video: join(VIDEOS, 'short_hamilton_clip.mp4'), epId: 'ham-s01e01' }], { workspace });
+    // The 82-s TV scene: long enough (≈ 10 s) that the panel sees it running with progress.
+    await q.add([{ video: join(VIDEOS, 'tv_dinner_scene.mp4'), epId: 'tv-s01e01' }], { workspace });
   } finally {
     await q.close();
   }
@@ -47,7 +48,7 @@ test('queue panel: failed job with its error and Retry, queued job, enqueue from
     const panel = new QueuePanelPage(e2e.app.page);
     const failed = await panel.waitForState('broken-s01e02', 'failed');
     assert.match((await failed.textContent()) ?? '', /cannot read video .*broken\.s01e02\.mp4/);
-    assert.match((await panel.waitForState('ham-s01e01', 'waiting').then((r) => r.textContent())) ?? '', /queued/);
+    assert.match((await panel.waitForState('tv-s01e01', 'waiting').then((r) => r.textContent())) ?? '', /queued/);
     await snapshot(e2e.app.page, 'queue-panel');
 
     await failed.getByTestId('queue-retry').click();
@@ -68,15 +69,15 @@ test('queue panel: failed job with its error and Retry, queued job, enqueue from
     // A worker picks up the first job: the row shows the worker and the pipeline's progress.
     const farm = startFarm({ workspace: e2e.workspace, settings: e2e.fixture });
     try {
-      const running = await panel.waitForState('ham-s01e01', 'active');
+      const running = await panel.waitForState('tv-s01e01', 'active');
       await running.locator('[role="progressbar"]:not([aria-valuenow="0"])').waitFor({ timeout: 120_000 });
-      // The clip is short enough that the first progress seen may already be past detection.
+      // The first progress seen may already be past detection.
       assert.match((await running.textContent()) ?? '', new RegExp(`${farm.name}.*(detect|track|harvest|pool|cluster) · \\d+% · ETA`));
       await snapshot(e2e.app.page, 'queue-panel-running');
     } finally {
       await farm.stop('handback');
     }
-    await panel.waitForState('ham-s01e01', 'waiting');
+    await panel.waitForState('tv-s01e01', 'waiting');
     assert.deepEqual(e2e.handle.errors, []);
   });
 });

@@ -113,6 +113,9 @@ test('a cancelled run offers Resume, which carries on after the finished stages,
     await run.dialog.getByTestId('run-start').click();
     await run.dialog.getByTestId('run-ep-error').getByText(/already exists/).waitFor();
     await run.dialog.getByTestId('run-ep-id').fill(EP);
+    // Frame exports on: the harvest then decodes its frames itself and lasts seconds, time enough to
+    // cancel in (otherwise the detection pass harvests and what follows it takes under a second).
+    await run.dialog.getByTestId('toggle-frame-exports').check();
     await run.dialog.getByTestId('run-start').click();
     await run.dialog.waitFor({ state: 'detached' });
 
