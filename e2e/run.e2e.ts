@@ -1,6 +1,7 @@
-// "Start a run on a new video" from the UI: the real pipeline (worker thread) on a real 10 s clip,
-// reported as a progress bar with rate and ETA, then cancelled from the UI. Cancel is a message: the
-// run stops between units of work, so no half-written identities.json appears.
+// "Start a run on a new video" from the UI: the real pipeline (worker thread) on the real 82-s TV scene
+// (a 10-s clip can be done before a click lands), reported as a progress bar with rate and ETA, then
+// cancelled from the UI. Cancel is a message: the run stops between units of work, so no half-written
+// identities.json appears.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -9,8 +10,8 @@ import { episodePaths } from '../shared/layout';
 import { repoRoot, snapshot, withFailureShot } from './fixtures';
 import { useReviewApp } from './harness';
 
-const VIDEO = join(repoRoot, '..', 'shared', 'eval', 'videos', 'short_hamilton_clip.mp4');
-const EP = 'hamilton-s01e01';
+const VIDEO = join(repoRoot, '..', 'shared', 'eval', 'videos', 'tv_dinner_scene.mp4');
+const EP = 'tv-s01e01';
 const e2e = useReviewApp();
 
 test('run dialog starts the pipeline, shows progress with ETA, and cancel stops it cleanly', async () => {
