@@ -58,6 +58,8 @@ test('a default web host cannot switch: the button is disabled and its tooltip e
   const app = new ReviewApp(h.page);
   await withFailureShot(h, 'workspace-refused', async () => {
     await app.goto(plain.url);
+    // The list arrives after the page: wait for it before reading it.
+    await app.page.locator('[data-testid="episode-row"]').first().waitFor();
     assert.deepEqual(await rows(app), ['alpha-s01e01']);
     const button = app.page.getByTestId('change-workspace');
     assert.equal(await button.isDisabled(), true);
@@ -75,6 +77,7 @@ test('with switching allowed, a typed folder becomes the workspace; its episodes
   const app = new ReviewApp(h.page);
   await withFailureShot(h, 'workspace-switch', async () => {
     await app.goto(web.url);
+    await app.page.locator('[data-testid="episode-row"]').first().waitFor();
     assert.deepEqual(await rows(app), ['alpha-s01e01']);
     // A second tab of the same session, to see the switch arrive by the event stream.
     const other = new ReviewApp(await h.context.newPage());
