@@ -150,7 +150,6 @@ export async function detectEpisode(ctx: StageContext, videoPath: string, opts: 
   const earlyQueue = early ? new EarlyQueue(early, scenes) : null;
   const rows: Detection[] = [];
   const frames: Array<[number, number]> = [];
-  let scenePos = 0;
   ctx.progress({ stage: 'detect', done: 0, total });
   const detector = new OverlappedBatches<AnalysedFrame>(DETECT_BATCH, async (batch) => {
     const batchRows = await detectBatch(ctx, batch, info.width);
@@ -167,12 +166,11 @@ export async function detectEpisode(ctx: StageContext, videoPath: string, opts: 
       // Every analysed frame feeds the scene cuts, which need the full rate; the detector may skip it.
       scenes.push(f.image, f.tsS, f.frameIdx);
       if (thinning.skip(scenes.lastValue)) {
-        scenePos++;
         f.release();
         continue;
       }
       frames.push([f.frameIdx, f.tsS]);
-      await detector.add({ ...f, scenePos: scenePos++ });
+      await detector.add({ ...f, scenePos: scenes.pushed - 1 });
     }
     await detector.finish();
     earlyFaces = await earlyQueue?.finish();

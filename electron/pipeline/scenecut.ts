@@ -96,6 +96,11 @@ export class SceneCutDetector {
 
   constructor(private readonly opts: SceneCutOptions & { adaptiveRatio?: number }) {}
 
+  /** Frames pushed so far: a frame's position (push order) is this minus one right after its push. */
+  get pushed(): number {
+    return this.v1.length;
+  }
+
   /** Content value to the previous analysed frame of the last push (0 for the first frame). */
   get lastValue(): number {
     return this.v1[this.v1.length - 1] ?? 0;
