@@ -84,7 +84,7 @@ interface Embedded { vec: Float32Array; found: boolean; iou: number }
 
 /** One vector per face: each embedder on its own aligned crop, concatenated when there are several. */
 async function embedAll(img: RgbImage, lm: number[], embs: FaceEmbedder[]): Promise<Float32Array> {
-  const parts = await Promise.all(embs.map(async (e) => (await e.embed([alignFace(img, lm, e.inputSize)]))[0]));
+  const parts = await Promise.all(embs.map(async (e) => (await e.embed([alignFace(img, lm, e.inputSize, e.alignTemplate)]))[0]));
   if (parts.length === 1) return parts[0];
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

@@ -33,7 +33,7 @@ function timed(pack: LoadedPack, clock: { det: number; emb: number }): LoadedPac
       ...(d.refineLandmarks ? { refineLandmarks: (img, boxes) => time('det', () => d.refineLandmarks!(img, boxes)) } : {}),
       dispose: () => d.dispose(),
     },
-    embedder: { modelId: e.modelId, dim: e.dim, inputSize: e.inputSize, embed: (imgs) => time('emb', () => e.embed(imgs)), dispose: () => e.dispose() },
+    embedder: { modelId: e.modelId, dim: e.dim, inputSize: e.inputSize, alignTemplate: e.alignTemplate, embed: (imgs) => time('emb', () => e.embed(imgs)), dispose: () => e.dispose() },
   };
 }
 

@@ -99,13 +99,28 @@ export function warpAffine(img: RgbImage, m: Affine, outW: number, outH: number)
   return { data: out, width: outW, height: outH };
 }
 
-/** The transform norm_crop uses: landmarks (5 points, ArcFace order, image pixels) → size × size template. */
-export function arcfaceTransform(landmarks: ArrayLike<number>, size = 112): Affine {
-  if (landmarks.length !== 10) throw new Error(`alignFace: expected 10 landmark values, got ${landmarks.length}`);
-  return estimateSimilarity(landmarks, arcfaceTemplate(size));
+/**
+ * Where dlib's face chip (get_face_chip_details(shape, size, 0.25), the crop dlib's face recognition
+ * ResNet was trained on) puts the five ArcFace points, in a size × size chip. dlib fits 33 of its
+ * 68-point mean face; these are that mean face's points taken the way the default pack's landmark net
+ * gives its five (eye centres from the four lid points, nose tip 30, mouth corners halfway between the
+ * outer and inner lip corners), so one similarity fit of five points lands the face where dlib's
+ * 33-point fit would. Mean face values: dlib/image_transforms/interpolation.h.
+ */
+export function dlibChipTemplate(size = 150): number[] {
+  const mean = [0.224152, 0.211947, 0.756101, 0.211947, 0.490127, 0.515625, 0.272264, 0.782513, 0.707989, 0.782513];
+  const padding = 0.25;
+  return mean.map((v) => ((padding + v) / (2 * padding + 1)) * size);
 }
 
-/** Aligned size × size RGB crop for an ArcFace-style embedder. */
-export function alignFace(img: RgbImage, landmarks: ArrayLike<number>, size = 112): RgbImage {
-  return warpAffine(img, arcfaceTransform(landmarks, size), size, size);
+/** The transform norm_crop uses: landmarks (5 points, ArcFace order, image pixels) → size × size template
+ *  (the ArcFace one unless the embedder wants another, FaceEmbedder.alignTemplate). */
+export function arcfaceTransform(landmarks: ArrayLike<number>, size = 112, template?: readonly number[]): Affine {
+  if (landmarks.length !== 10) throw new Error(`alignFace: expected 10 landmark values, got ${landmarks.length}`);
+  return estimateSimilarity(landmarks, template ?? arcfaceTemplate(size));
+}
+
+/** Aligned size × size RGB crop for an embedder (on the ArcFace template unless `template` says otherwise). */
+export function alignFace(img: RgbImage, landmarks: ArrayLike<number>, size = 112, template?: readonly number[]): RgbImage {
+  return warpAffine(img, arcfaceTransform(landmarks, size, template), size, size);
 }

@@ -5,6 +5,7 @@
 // normalising, the usual flip test that steadies embeddings of slightly turned faces.
 import * as ort from 'onnxruntime-node';
 import { l2normalize } from '../../shared/vec';
+import { dlibChipTemplate } from './align';
 import type { EmbedderSpec } from './manifest';
 import { batchToTensor } from './preprocess';
 import { outputData, requireNames, requireShape, tensorShape } from './session-io';
@@ -61,9 +62,19 @@ export async function embedInChunks(
   return out;
 }
 
+/** The alignment an embedder spec asks for (`params.alignment`): undefined for ArcFace's template, the
+ *  five points of dlib's face chip for "dlib-chip"; anything else is an error naming the file. */
+export function alignTemplateOf(spec: EmbedderSpec, file: string): number[] | undefined {
+  const a = spec.params?.alignment;
+  if (a === undefined || a === 'arcface') return undefined;
+  if (a === 'dlib-chip') return dlibChipTemplate(spec.input.size[0]);
+  throw new Error(`${file}: embedder.params.alignment must be "arcface" or "dlib-chip", got ${JSON.stringify(a)}`);
+}
+
 export class ArcFaceEmbedder implements FaceEmbedder {
   readonly dim: number;
   readonly inputSize: number;
+  readonly alignTemplate?: readonly number[];
   private readonly dynamicBatch: boolean;
   private readonly inputName: string;
   private readonly outputName: string;
@@ -88,6 +99,7 @@ export class ArcFaceEmbedder implements FaceEmbedder {
     const batchDim = tensorShape(session, this.inputName, 'input')?.[0];
     this.dynamicBatch = typeof batchDim !== 'number' || batchDim < 0;
     this.flip = spec.params?.flip === true;
+    this.alignTemplate = alignTemplateOf(spec, file);
   }
 
   /** Raw (unnormalised) model outputs, batched when the model allows. */

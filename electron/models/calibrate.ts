@@ -50,7 +50,7 @@ export async function embedIdentities(pack: LoadedPack, perIdentity = Infinity, 
       const img = await readRgb(join(root, id, f));
       const [dets] = await pack.detector.detect([img]);
       if (!dets.length) continue;
-      const [emb] = await pack.embedder.embed([alignFace(img, dets[0].landmarks, pack.embedder.inputSize)]);
+      const [emb] = await pack.embedder.embed([alignFace(img, dets[0].landmarks, pack.embedder.inputSize, pack.embedder.alignTemplate)]);
       out.push({ id, emb });
     }
   }
@@ -64,7 +64,7 @@ export async function embedPhotos(pack: LoadedPack, photos = evalPhotos()): Prom
     const img = await readRgb(file);
     const [dets] = await pack.detector.detect([img]);
     if (!dets.length) continue;
-    const [emb] = await pack.embedder.embed([alignFace(img, dets[0].landmarks, pack.embedder.inputSize)]);
+    const [emb] = await pack.embedder.embed([alignFace(img, dets[0].landmarks, pack.embedder.inputSize, pack.embedder.alignTemplate)]);
     out.push({ id: label, emb });
   }
   return out;

@@ -38,6 +38,9 @@ export interface FaceEmbedder {
   readonly dim: number;
   /** Side of the square aligned crop the embedder wants (112 for ArcFace-style). */
   readonly inputSize: number;
+  /** The five points (ArcFace order) in its input crop's pixels when it was trained on another
+   *  alignment than ArcFace's template (dlib's face chip); undefined: the ArcFace template. */
+  readonly alignTemplate?: readonly number[];
   /** Batched: aligned RGB crops of inputSize × inputSize in, L2-normalised Float32Array(dim) out. */
   embed(aligned: RgbImage[]): Promise<Float32Array[]>;
   dispose(): Promise<void>;

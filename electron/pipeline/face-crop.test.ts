@@ -4,11 +4,14 @@
 // corner) — checked on real faces of the TV scene (frontal, turned and at the frame's edge).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { EVAL_DIR } from '../models/eval-pack';
-import { loadPack } from '../models/pack';
-import { alignFace } from '../models/align';
+import { loadPack, REPO_ROOT } from '../models/pack';
+import { writeCandidateDir } from '../../models/convert/candidates';
+import { alignFace, dlibChipTemplate } from '../models/align';
 import { defaultPipelineSettings } from '../../shared/schema/settings';
 import { decodeFrames } from './decode';
 import { cropBox, cropFace, jpeg } from './face-crop';
@@ -52,4 +55,28 @@ test('cropFace on a YUV frame = the same steps on the whole converted frame, on 
     await Promise.allSettled([pack.detector.dispose(), pack.embedder.dispose()]);
   }
   assert.ok(faces >= 8 && edge >= 1, `${faces} faces checked, ${edge} at the frame's edge`);
+});
+
+test('quality is measured on the ArcFace 112-px crop whatever the embedder aligns for (dlib\'s 150-px chip here)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crop-dlib-'));
+  writeCandidateDir('face-api dlib', dir, join(REPO_ROOT, 'models/generated/default'));
+  const [def, dlib] = await Promise.all([loadPack({ packId: 'default', device: 'cpu' }), loadPack({ packId: 'dlib-candidate', userModelDir: dir, device: 'cpu' })]);
+  let faces = 0;
+  try {
+    const video = join(EVAL_DIR, 'videos', 'tv_dinner_scene.mp4');
+    for await (const f of decodeFrames(video, { onlyFrames: new Set([360, 1210]), fit: def.detector.inputSize, yuv: true })) {
+      for (const d of (await def.detector.detect([f.image]))[0]) {
+        const face = normaliseDetection(d, f.image.width, f.image.height);
+        const [a, b] = await Promise.all([cropFace(def, f.yuv!, face, false), cropFace(dlib, f.yuv!, face, false)]);
+        assert.equal(b.aligned.width, 150);
+        assert.deepEqual(dlib.embedder.alignTemplate, dlibChipTemplate(150));
+        assert.deepEqual(b.quality, a.quality);
+        faces++;
+      }
+    }
+  } finally {
+    await Promise.allSettled([def.detector.dispose(), def.embedder.dispose(), dlib.detector.dispose(), dlib.embedder.dispose()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok(faces >= 3, `${faces} faces`);
 });

@@ -24,6 +24,8 @@ export const EMBED_BATCH = 16;
 
 /** Pixels beyond a sampled area that bilinear sampling and the landmark net's box shift may touch. */
 const MARGIN = 2;
+/** Side of the ArcFace-aligned crop the quality's sharpness is measured on (quality.ts' constants are for it). */
+const QUALITY_CROP = 112;
 
 export function cropBox(bboxPx: readonly number[], W: number, H: number): { left: number; top: number; width: number; height: number } {
   const cx = (bboxPx[0] + bboxPx[2]) / 2;
@@ -64,9 +66,9 @@ function clip(r: Rect, W: number, H: number): Rect {
   return [Math.max(0, Math.floor(r[0] - MARGIN)), Math.max(0, Math.floor(r[1] - MARGIN)), Math.min(W, Math.ceil(r[2] + MARGIN)), Math.min(H, Math.ceil(r[3] + MARGIN))];
 }
 
-/** Source pixels the ArcFace warp of `lmPx` samples (the output square mapped back onto the frame). */
-function alignFootprint(lmPx: readonly number[], size: number): Rect {
-  const inv = invertAffine(arcfaceTransform(lmPx, size));
+/** Source pixels the warp of `lmPx` onto `template` samples (the output square mapped back onto the frame). */
+function alignFootprint(lmPx: readonly number[], size: number, template?: readonly number[]): Rect {
+  const inv = invertAffine(arcfaceTransform(lmPx, size, template));
   const pts = applyAffine(inv, [0, 0, size, 0, 0, size, size, size]);
   const xs = [pts[0], pts[2], pts[4], pts[6]], ys = [pts[1], pts[3], pts[5], pts[7]];
   return [Math.min(...xs) - 1, Math.min(...ys) - 1, Math.max(...xs) + 1, Math.max(...ys) + 1];
@@ -88,14 +90,20 @@ export async function cropFace(pack: LoadedPack, frame: YuvImage, face: { bbox: 
   const local = (pts: readonly number[], at: Region) => pts.map((v, i) => v - (i % 2 === 0 ? at.left : at.top));
   const refined = pack.detector.refineLandmarks ? (await pack.detector.refineLandmarks(r.image, [local(bboxPx, r)]))[0] : null;
   const lmPx = refined ? refined.map((v, i) => v + (i % 2 === 0 ? r.left : r.top)) : face.landmarks.map((v, i) => v * (i % 2 === 0 ? W : H));
-  const size = pack.embedder.inputSize;
-  const reach = clip(alignFootprint(lmPx, size), W, H);
+  const { inputSize: size, alignTemplate } = pack.embedder;
+  // Quality is measured on the ArcFace 112-px crop whatever the embedder wants, so its gate means the
+  // same for every pack.
+  const ownQualityCrop = size !== QUALITY_CROP || alignTemplate !== undefined;
+  const fp = alignFootprint(lmPx, size, alignTemplate);
+  const fq = ownQualityCrop ? alignFootprint(lmPx, QUALITY_CROP) : fp;
+  const reach = clip([Math.min(fp[0], fq[0]), Math.min(fp[1], fq[1]), Math.max(fp[2], fq[2]), Math.max(fp[3], fq[3])], W, H);
   if (reach[0] < want[0] || reach[1] < want[1] || reach[2] > want[2] || reach[3] > want[3]) {
     want = [Math.min(want[0], reach[0]), Math.min(want[1], reach[1]), Math.max(want[2], reach[2]), Math.max(want[3], reach[3])];
     r = yuvRegion(frame, want[0], want[1], want[2] - want[0], want[3] - want[1]);
   }
-  const aligned = alignFace(r.image, local(lmPx, r), size);
-  const quality = faceQuality({ conf: face.conf, bboxPx, landmarksPx: lmPx, aligned });
+  const lmLocal = local(lmPx, r);
+  const aligned = alignFace(r.image, lmLocal, size, alignTemplate);
+  const quality = faceQuality({ conf: face.conf, bboxPx, landmarksPx: lmPx, aligned: ownQualityCrop ? alignFace(r.image, lmLocal, QUALITY_CROP) : aligned });
   const landmarks = refined ? lmPx.map((v, i) => Math.min(1, Math.max(0, v / (i % 2 === 0 ? W : H)))) : [...face.landmarks];
   let crop: Promise<Buffer> | null = null;
   if (withJpeg) {

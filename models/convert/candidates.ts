@@ -8,6 +8,7 @@ import * as ort from 'onnxruntime-node';
 import { AlignedEmbedder } from '../../electron/models/default/embedder';
 import type { EmbedderSpec } from '../../electron/models/manifest';
 import { CANDIDATE_TARGETS, DEFAULT_TARGETS, packageFile, type Target } from './targets';
+import { convertDlibResnet, DLIB_CHIP, DLIB_MEAN_RGB, DLIB_PIXEL_SCALE } from './dlib-resnet';
 import { convertTfjsToOnnx } from './tfjs-to-onnx';
 
 export interface CandidateEmbedder {
@@ -22,8 +23,8 @@ const input = (name: string, size: number, layout: 'NCHW' | 'NHWC', mean: number
   mean: [mean, mean, mean], std: [std, std, std], resize: 'stretch',
 });
 
-const spec = (inp: EmbedderSpec['input'], output: string, dim: number, flip = false): EmbedderSpec =>
-  ({ kind: 'arcface', file: 'x', input: inp, output, dim, params: { flip } });
+const spec = (inp: EmbedderSpec['input'], output: string, dim: number, alignment = 'arcface'): EmbedderSpec =>
+  ({ kind: 'arcface', file: 'x', input: inp, output, dim, params: { flip: false, alignment } });
 
 /** Human hands FaceRes its face crop as pixels 0…255 (`enhance` multiplies the 0…1 crop by 255) and
  *  MobileFace its crop in 0…1 unscaled; MobileFaceNet (sirius-ai/MobileFaceNet_TF) was trained on
@@ -35,6 +36,11 @@ export const CANDIDATES: Record<string, CandidateEmbedder> = {
   'human faceres 160': { file: 'faceres-160.onnx', spec: spec(input('input', 160, 'NHWC', 0, 1), 'global_pooling/Mean', 1024), note: 'converted with a free input size, 1024-d, crop at 160, pixels 0…255' },
   'human faceres-deep': { file: 'faceres-deep.onnx', spec: spec(input('input', 224, 'NHWC', 0, 1), 'global_pooling/Mean', 1024), note: 'converted, 1024-d, crop at 224, pixels 0…255' },
   'human mobilefacenet': { file: 'mobilefacenet.onnx', spec: spec(input('input', 112, 'NHWC', 127.5, 128), 'embeddings', 192), note: 'converted, 192-d' },
+  'face-api dlib': {
+    file: 'dlib-resnet.onnx',
+    spec: { ...spec(input('input', DLIB_CHIP, 'NCHW', 0, DLIB_PIXEL_SCALE), 'embedding', 128, 'dlib-chip'), input: { ...input('input', DLIB_CHIP, 'NCHW', 0, DLIB_PIXEL_SCALE), mean: DLIB_MEAN_RGB } },
+    note: "dlib's face recognition ResNet from face-api's weights, 128-d, on dlib's 150-px face chip",
+  },
 };
 
 export function candidateTarget(c: CandidateEmbedder): Target {
@@ -46,6 +52,7 @@ export function candidateTarget(c: CandidateEmbedder): Target {
 /** The candidate's ONNX model: the package's own file, or its TFJS graph converted. */
 export function candidateModel(c: CandidateEmbedder): Uint8Array | string {
   const t = candidateTarget(c);
+  if (t.how === 'dlib-resnet') return convertDlibResnet(packageFile(t.pkg, t.source));
   return t.how === 'copy' ? packageFile(t.pkg, t.source) : convertTfjsToOnnx(packageFile(t.pkg, t.source), { inputName: t.inputName, outputs: t.outputs, dynamicSpatial: t.dynamicSpatial });
 }
 
@@ -56,7 +63,7 @@ export async function openCandidate(name: string, opts: { flip?: boolean; model?
   const model = opts.model ?? candidateModel(c);
   const opt = { intraOpNumThreads: 2, logSeverityLevel: 3 } as const;
   const session = typeof model === 'string' ? await ort.InferenceSession.create(model, opt) : await ort.InferenceSession.create(model, opt);
-  const s = { ...c.spec, params: { flip: opts.flip === true } };
+  const s = { ...c.spec, params: { ...c.spec.params, flip: opts.flip === true } };
   return new AlignedEmbedder(session, s, `${name}${opts.flip ? ' + flip' : ''}`, c.file);
 }
 

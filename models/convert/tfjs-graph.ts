@@ -93,8 +93,12 @@ export function loadTfjsGraph(file: string): TfGraph {
   if (json.format !== 'graph-model' || !json.modelTopology?.node) {
     throw new Error(`${file}: format "${json.format}" is not a TFJS graph model with modelTopology.node`);
   }
+  return { file, nodes: json.modelTopology.node, weights: decodeManifest(json.weightsManifest ?? [], file) };
+}
+
+function decodeManifest(groups: { paths: string[]; weights: WeightSpec[] }[], file: string): Map<string, TfConst> {
   const weights = new Map<string, TfConst>();
-  for (const group of json.weightsManifest ?? []) {
+  for (const group of groups) {
     const buf = Buffer.concat(group.paths.map((p) => readFileSync(join(dirname(file), p))));
     let offset = 0;
     for (const spec of group.weights) {
@@ -103,7 +107,20 @@ export function loadTfjsGraph(file: string): TfGraph {
       offset += bytes;
     }
   }
-  return { file, nodes: json.modelTopology.node, weights };
+  return weights;
+}
+
+/** The weights of a bare TFJS weights manifest (`*-weights_manifest.json`: no graph, the network is
+ *  defined in its package's code, as face-api ships its nets). */
+export function loadTfjsWeights(file: string): Map<string, TfConst> {
+  let groups: { paths: string[]; weights: WeightSpec[] }[];
+  try {
+    groups = JSON.parse(readFileSync(file, 'utf8')) as typeof groups;
+  } catch (err) {
+    throw new Error(`cannot read TFJS weights manifest ${file}: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(groups)) throw new Error(`${file}: a weights manifest is a JSON array of {paths, weights}`);
+  return decodeManifest(groups, file);
 }
 
 /** Concatenated shard bytes and specs, in the shape tfjs' `io.fromMemory` wants (for parity checks). */

@@ -87,6 +87,11 @@ test('flip-test embedding is mirror-invariant and unit length', async () => {
   assert.ok(dot > 0.9999, `cos(crop, mirrored crop) = ${dot}`);
 });
 
+test('embedder.params.alignment: the ArcFace template unless dlib\'s chip is asked for; anything else is named', async () => {
+  assert.equal(pack.embedder.alignTemplate, undefined);
+  await assert.rejects(openDefaultPack({ embedderParams: { alignment: 'mtcnn' } }), /fr_feature\.onnx: embedder\.params\.alignment must be "arcface" or "dlib-chip", got "mtcnn"/);
+});
+
 test('verification on a 47-photo subset of the labelled set: AUC ≥ 0.97, rank-1 ≥ 0.95', async () => {
   // Every fourth photo keeps all 24 identities' spread while staying fast; the full 185 run is `npm run eval:models`.
   const photos = evalPhotos().filter((_, i) => i % 4 === 0);

@@ -3,7 +3,7 @@
 // model evaluation measured as a gain for fr_feature (see models/packs/default.json calibration).
 import * as ort from 'onnxruntime-node';
 import { l2normalize } from '../../../shared/vec';
-import { embedInChunks, mirror } from '../arcface';
+import { alignTemplateOf, embedInChunks, mirror } from '../arcface';
 import type { EmbedderSpec } from '../manifest';
 import type { FaceEmbedder, RgbImage } from '../types';
 
@@ -11,6 +11,7 @@ import type { FaceEmbedder, RgbImage } from '../types';
 export class AlignedEmbedder implements FaceEmbedder {
   readonly dim: number;
   readonly inputSize: number;
+  readonly alignTemplate?: readonly number[];
   private readonly flip: boolean;
   private readonly batch: number;
 
@@ -26,7 +27,8 @@ export class AlignedEmbedder implements FaceEmbedder {
     if (!session.outputNames.includes(spec.output)) throw new Error(`${file}: model has no output "${spec.output}"`);
     this.inputSize = w;
     this.dim = spec.dim;
-    this.flip = (spec.params as { flip?: unknown } | undefined)?.flip === true;
+    this.flip = spec.params?.flip === true;
+    this.alignTemplate = alignTemplateOf(spec, file);
     const meta = session.inputMetadata.find((m) => m.name === spec.input.name);
     const b0 = meta && meta.isTensor ? meta.shape[0] : undefined;
     // fr_feature.onnx fixes the batch at 1; converted models take any batch.

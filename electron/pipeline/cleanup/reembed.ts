@@ -103,7 +103,7 @@ async function alignFromCrop(f: Face, i: number, conf: number, pack: LoadedPack,
   });
   const sx = img.width / region.width, sy = img.height / region.height;
   const lmCrop = lmPx.map((v, k) => (k % 2 === 0 ? (v - region.left) * sx : (v - region.top) * sy));
-  const aligned = alignFace(img, lmCrop, pack.embedder.inputSize);
+  const aligned = alignFace(img, lmCrop, pack.embedder.inputSize, pack.embedder.alignTemplate);
   return { aligned, quality: faceQuality({ conf, bboxPx, landmarksPx: lmPx, aligned }).quality };
 }
 
