@@ -3,8 +3,9 @@
 // Runs the pipeline on the real sitcom clips (../shared/eval/videos) and scores it against the labeled
 // boxes of eval/labels/<clip>.json (scripts/eval-real/): identities vs people, impure identities,
 // mixed tracks, track-level WCP, B-cubed P/R/F, people split across identities and detection recall —
-// before and after `cleanup` (the default actions, on a copy of the episode). Prints a
-// markdown table and writes the figures as JSON. --reuse scores the episodes already in a workspace
+// before and after `cleanup` (the default actions, on a copy of the episode) — and what a reviewer
+// answering the "Same person?" questions by the labels makes of the pipeline's identities
+// (scripts/eval-real/review-sim.ts). Prints markdown tables and writes the figures as JSON. --reuse scores the episodes already in a workspace
 // (as written by an earlier run of this script or `screenalytics run --ep <clip ep id>`) without
 // running the pipeline. Outputs go under .cache/ (never committed).
 import { parseArgs } from 'node:util';
@@ -22,6 +23,9 @@ import type { PipelineSettingsInput } from '../shared/schema/settings';
 import { labelsDocSchema } from './eval-real/labels';
 import { evaluateEpisode, type EpisodeEvaluation } from './eval-real/evaluate';
 import { formatTable } from './eval-real/report';
+import { loadScoredEpisode } from './eval-real/recluster';
+import { simulateQuestions, type ReviewSimulation } from './eval-real/review-sim';
+import { episodeArtifacts } from '../electron/store/artifacts';
 import { DEFAULT_CLEANUP_ACTIONS } from '../shared/schema/cleanup';
 
 export const CLIPS = ['sitcom_friends_group', 'tv_dinner_scene'] as const;
@@ -35,8 +39,13 @@ export interface ClipResult {
   people: string[];
   before: EpisodeEvaluation;
   after: EpisodeEvaluation | null;
+  /** The pipeline's identities as a reviewer answering the "Same person?" questions changes them. */
+  questions: ReviewSimulation;
   pipelineSec: number | null;
 }
+
+/** Questions a simulated reviewer answers at most per clip. */
+const MAX_QUESTIONS = 60;
 
 /** Copies one episode's files (manifests, embeddings, crops, thumbnails) to another workspace root. */
 function copyEpisode(fromDir: string, toDir: string, epId: string): void {
@@ -67,6 +76,9 @@ async function evalClip(clip: string, opts: { wsDir: string; outDir: string; reu
   }
   const ws = new Workspace(opts.wsDir);
   const before = await evaluateEpisode(ws, epId, doc);
+  const art = episodeArtifacts(ws, epId);
+  const [identities, te, scored] = await Promise.all([art.readIdentities(), art.readTrackEmbeddings(), loadScoredEpisode(ws, epId, before.trackLabels)]);
+  const questions = simulateQuestions(scored, identities, { vectors: te.matrix.data, dim: te.meta.embedding_dim, trackOrder: te.trackOrder }, MAX_QUESTIONS);
   let after: EpisodeEvaluation | null = null;
   if (opts.cleanup) {
     // Cleanup rewrites the episode: run it on a copy so the pipeline's output stays as it was.
@@ -77,7 +89,7 @@ async function evalClip(clip: string, opts: { wsDir: string; outDir: string; reu
     console.error(`${clip}: cleanup split ${r.splits.length} track(s), rejected ${r.rejectedFaces.length} face(s); clusters ${r.report.before.num_clusters} → ${r.report.after.num_clusters}`);
     after = await evaluateEpisode(copy, epId, doc, { preWs: ws, splits: r.splits });
   }
-  return { clip, epId, workspace: opts.wsDir, people: doc.people, before, after, pipelineSec };
+  return { clip, epId, workspace: opts.wsDir, people: doc.people, before, after, questions, pipelineSec };
 }
 
 async function main(): Promise<void> {

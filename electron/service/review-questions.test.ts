@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QUESTION_FACES, samePersonCandidates } from '../../shared/cluster/same-person';
+import { QUESTION_FACES, questionFloor, samePersonCandidates } from '../../shared/cluster/same-person';
 import type { ResponseOf } from '../../shared/ipc';
 import { episodePaths } from '../../shared/layout';
 import { createDispatcher } from '../host/dispatch';
@@ -48,10 +48,10 @@ test('the pairs are the same-person ranking of the episode files, each side show
   const art = episodeArtifacts(new Workspace(root), EP);
   const doc = await art.readIdentities();
   const te = await art.readTrackEmbeddings();
-  const expected = samePersonCandidates({ identities: doc.identities, vectors: te.matrix.data, dim: te.meta.embedding_dim, trackOrder: te.trackOrder, minSimilarity: doc.metadata.cluster_thresh });
+  const expected = samePersonCandidates({ identities: doc.identities, vectors: te.matrix.data, dim: te.meta.embedding_dim, trackOrder: te.trackOrder, minSimilarity: questionFloor(doc.metadata.cluster_thresh) });
   console.log(`# ${q.pairs.length} questions at cosine ≥ ${q.threshold}: ${q.pairs.map((p) => `${key(p)} ${p.similarity.toFixed(3)} (${p.a_faces.length}+${p.b_faces.length} faces)`).join('; ')}`);
   assert.ok(q.pairs.length >= 1, 'the Friends run asks at least one question');
-  assert.equal(q.threshold, doc.metadata.cluster_thresh);
+  assert.equal(q.threshold, questionFloor(doc.metadata.cluster_thresh));
   assert.equal(q.revision, doc.metadata.revision ?? 0);
   assert.deepEqual(q.pairs.map(key), expected.map(key));
   for (const [p, e] of q.pairs.map((p, i) => [p, expected[i]] as const)) assert.ok(Math.abs(p.similarity - e.similarity) < 1e-6);
@@ -70,7 +70,7 @@ test('the pairs are the same-person ranking of the episode files, each side show
     }
     // Identities with several tracks show faces from more than one of them.
     const a = doc.identities.find((i) => i.identity_id === p.a)!;
-    if (a.track_ids.length > 1 && p.a_faces.length === QUESTION_FACES) assert.ok(new Set(p.a_faces.slice(1).map((f) => trackOfCrop.get(f))).size > 1);
+    if (a.track_ids.length > 1 && p.a_faces.length === QUESTION_FACES) assert.ok(new Set(p.a_faces.slice(1).map((f) => trackOfCrop.get(f))).size > 1, `${p.a}: tracks ${a.track_ids} faces ${p.a_faces.map((f) => trackOfCrop.get(f))}`);
   }
   assert.equal((await ask({ ep_id: EP, limit: 1 })).pairs.length, 1);
 });

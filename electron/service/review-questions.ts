@@ -2,7 +2,7 @@
 // shared/cluster/same-person.ts ranks, each side shown by a few of its faces. Built from the episode
 // state cache (no I/O): the reviewer's cannot-links are the "no" answers, so an answered pair is gone
 // as soon as the answer is saved, and back after its undo.
-import { QUESTION_FACES, questionFaces, samePersonCandidates } from '../../shared/cluster/same-person';
+import { QUESTION_FACES, questionFaces, questionFloor, samePersonCandidates } from '../../shared/cluster/same-person';
 import type { ResponseOf } from '../../shared/ipc';
 import type { IdentitiesDoc, Identity, ReviewConstraints } from '../../shared/schema';
 import { revisionOf, type EpisodeData } from '../store/review';
@@ -11,11 +11,14 @@ import { spread } from './review-views';
 /** Questions asked at most per request (the most similar). */
 export const QUESTION_LIMIT = 100;
 
-/** A track's face crops in time order, without the faces a reviewer rejected. */
+/** A track's face crops in time order, without rejected faces — unless every one is: a dark or turned
+ *  track the quality gate set aside entirely is still a track of the identity, and often the very one
+ *  a question is about, so it is shown by the faces it has. */
 function trackCrops(data: EpisodeData, trackId: string): string[] {
   const info = data.tracks.get(trackId);
   if (!info) return [];
-  return info.faceRows.length ? info.faceRows.filter((f) => !f.rejected).map((f) => f.crop_path) : info.crops;
+  const accepted = info.faceRows.filter((f) => !f.rejected).map((f) => f.crop_path);
+  return accepted.length ? accepted : info.crops;
 }
 
 /** Up to `n` faces of the identity: its cover, then faces of its tracks in turn, each track's spread over its time. */
@@ -45,7 +48,7 @@ export function samePersonQuestions(
 
 function rankQuestions(epId: string, st: { doc: IdentitiesDoc; constraints: ReviewConstraints; data: EpisodeData }, limit: number): Questions {
   const { doc, data } = st;
-  const threshold = doc.metadata.cluster_thresh;
+  const threshold = questionFloor(doc.metadata.cluster_thresh);
   const revision = revisionOf(doc);
   const emb = data.emb;
   if (!emb) return { ep_id: epId, revision, threshold, pairs: [] };

@@ -1,11 +1,13 @@
 // The markdown table eval:real prints: one row per clip and stage (before / after cleanup).
 import type { EpisodeEvaluation } from './evaluate';
+import type { ReviewSimulation } from './review-sim';
 
 export interface ReportRow {
   clip: string;
   people: string[];
   before: EpisodeEvaluation;
   after: EpisodeEvaluation | null;
+  questions?: ReviewSimulation;
 }
 
 const f2 = (v: number) => v.toFixed(2);
@@ -16,6 +18,26 @@ function row(clip: string, stage: string, people: number, e: EpisodeEvaluation):
   const impure = `${e.impureIdentities.length}${e.multiTrackImpure.length ? ` (${e.multiTrackImpure.length} with ≥ 2 stray tracks)` : ''}`;
   const mixed = `${e.mixedTracks.length}${e.mixedTracksAllBoxes ? ` / ${e.mixedTracksAllBoxes.length}` : ' / —'}`;
   return `| ${clip} | ${stage} | ${e.labeledIdentities} (${e.identities}) for ${people} | ${impure} | ${mixed} | ${e.labeledTracks}/${e.tracks} | ${f2(e.trackWcp)} | ${f2(e.bcubed.precision)} / ${f2(e.bcubed.recall)} / ${f2(e.bcubed.f1)} | ${f2(e.bcubedFaces.f1)} | ${split} | ${pct(e.recall.detectedNamed, e.recall.labeledNamed)} |`;
+}
+
+/** B-cubed F after the first n answers (the last one when fewer were asked). */
+const fAfter = (q: ReviewSimulation, n: number) => f2(q.f1[Math.min(n, q.f1.length - 1)]);
+
+function questionsTable(rows: readonly ReportRow[]): string[] {
+  const asked = rows.filter((r) => r.questions);
+  if (!asked.length) return [];
+  const lines = [
+    '"Same person?" questions on the pipeline\'s identities, answered by the labels in the order asked (y merges, n keeps apart):',
+    '',
+    '| clip | answers (y / n) | B-cubed F before | after 5 | after 10 | after 20 | after all | answers in order |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of asked) {
+    const q = r.questions!;
+    const yes = [...q.answers].filter((a) => a === 'y').length;
+    lines.push(`| ${r.clip} | ${q.answers.length} (${yes} / ${q.answers.length - yes}) | ${fAfter(q, 0)} | ${fAfter(q, 5)} | ${fAfter(q, 10)} | ${fAfter(q, 20)} | ${fAfter(q, q.answers.length)} | ${q.answers || '—'} |`);
+  }
+  return lines;
 }
 
 export function formatTable(title: string, rows: readonly ReportRow[]): string {
@@ -30,7 +52,7 @@ export function formatTable(title: string, rows: readonly ReportRow[]): string {
     lines.push(row(r.clip, 'pipeline', people, r.before));
     if (r.after) lines.push(row(r.clip, 'after cleanup', people, r.after));
   }
-  lines.push('');
+  lines.push('', ...questionsTable(rows), '');
   for (const r of rows) {
     for (const [stage, e] of [['pipeline', r.before], ['after cleanup', r.after]] as const) {
       if (!e) continue;

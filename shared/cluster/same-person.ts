@@ -2,13 +2,14 @@
 // y (merge) or n (a cannot-link, never asked again).
 //
 // Similarity of two identities = cosine of their centroids (the normalised means of their pooled
-// track embeddings). A pair is asked about when it is at least `minSimilarity` — the clustering's own
-// same-person bound (identities.json metadata.cluster_thresh, calibrated per model pack), so the pairs
-// are those the embeddings call one person and that constraints (two tracks on screen at once) or
-// average linkage (the normalised centroids of two spread-out identities are closer than their
-// members' mean similarity) kept apart — and nothing
-// already settles it: a reviewer cannot-link between their tracks, a pair the reviewer already
-// answered, two locked identities labeled as different people.
+// track embeddings). A pair is asked about when it is at least `minSimilarity` — the app asks from
+// `questionFloor`, well below the clustering's own same-person bound (identities.json
+// metadata.cluster_thresh, calibrated per model pack): the splits the clustering leaves are mostly one
+// person's turned and frontal tracks, which the embedder scores below that bound, so a list that
+// stopped at it would never reach them — and nothing already settles it: a reviewer cannot-link
+// between their tracks, a pair the reviewer already answered, two locked identities labeled as
+// different people. Most similar first, so the likely pairs come first and the reviewer stops when
+// the answers turn to "no".
 //
 // Identities on screen at the same time are NOT left out: on the labeled sitcom clips the true pairs
 // above the bound overlap in time (an identity holding one wrong track, or two tracks of one face),
@@ -46,6 +47,15 @@ export interface SamePersonPair {
   /** Cosine of the two centroids. */
   similarity: number;
 }
+
+/**
+ * The lowest similarity asked about, as a fraction of the episode's cluster_thresh. Measured by a
+ * reviewer answering the questions in order on the two labeled sitcom clips (scripts/eval-real/
+ * review-sim.ts, docs/DECISIONS.md "Same person? questions below the cluster threshold").
+ */
+export const QUESTION_FLOOR = 0.3;
+
+export const questionFloor = (clusterThresh: number) => QUESTION_FLOOR * clusterThresh;
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 

@@ -149,8 +149,9 @@ export const reviewContract = {
     response: reviewStateSchema,
   },
   /**
-   * "Same person?" questions: pairs at or above the episode's cluster_thresh, most similar first, minus
-   * pairs a cannot-link (a "no" answer) or two differently named locked identities already settle.
+   * "Same person?" questions: pairs at or above `threshold` (shared/cluster/same-person.ts
+   * questionFloor of the episode's cluster_thresh), most similar first, minus pairs a cannot-link (a
+   * "no" answer) or two differently named locked identities already settle.
    */
   getSamePersonQuestions: {
     channel: 'review:same-person',

@@ -93,3 +93,20 @@ test('q opens the questions; s / ← move round them; n is a notSamePerson; z ta
   await press('Escape');
   assert.equal(store.getState().view, 'people');
 });
+
+test('z after a reload (the answer not seen by this page): the question the undo brings back is the one on screen', async () => {
+  const { store, host, press } = setup();
+  await store.getState().loadSamePerson(EP, 1);
+  await press('q');
+  await press('n');
+  await store.getState().loadSamePerson(EP, store.getState().revision);
+  // A reload: the page forgets its answers and sits on the last question.
+  store.setState({ lastAnswer: null, answered: [] });
+  await press('ArrowLeft');
+  assert.notEqual(questionSelectors.current(store.getState())?.key, `same:${identityId(1)}/${identityId(2)}`);
+  await press('z');
+  assert.equal(host.calls.filter((c) => c.method === 'undo').length, 1);
+  await store.getState().loadSamePerson(EP, store.getState().revision);
+  assert.equal(questionSelectors.current(store.getState())?.key, `same:${identityId(1)}/${identityId(2)}`, 'the pair the undo reopened');
+  assert.equal(store.getState().reask, null);
+});

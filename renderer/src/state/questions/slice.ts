@@ -20,8 +20,9 @@ interface QuestionsState {
   answered: { key: string; revision: number }[];
   /** The last answer given here: what `z` takes back. */
   lastAnswer: { question: Question; yes: boolean } | null;
-  /** The question an undo brings back: shown first when it reappears. */
-  reask: string | null;
+  /** The question an undo brings back, shown when it reappears: its key, or — when this page did not
+   *  see the answer (a reload since) — the keys listed before the undo, so the first new one is it. */
+  reask: string | { notIn: string[] } | null;
 }
 
 interface QuestionsActions {
@@ -83,8 +84,11 @@ const actions = (ctx: SliceContext): QuestionsActions => {
         const data = await deps.api().getSamePersonQuestions({ ep_id: epId });
         if (get().samePersonKey !== key) return;
         set({ samePerson: data, answered: get().answered.filter((a) => a.revision >= data.revision) });
-        const reask = get().reask, at = questionSelectors.questions(get()).findIndex((q) => q.key === reask);
+        const reask = get().reask;
+        const at = reask === null ? -1 : questionSelectors.questions(get()).findIndex((q) => (typeof reask === 'string' ? q.key === reask : !reask.notIn.includes(q.key)));
         if (at >= 0) set({ questionIndex: at, reask: null });
+        // Keys seen before the undo only mean something to the first list after it.
+        else if (reask !== null && typeof reask !== 'string') set({ reask: null });
       } catch (err) {
         if (get().samePersonKey === key) set({ samePerson: null });
         get().reportError('Loading the "Same person?" questions', err);
@@ -106,7 +110,8 @@ const actions = (ctx: SliceContext): QuestionsActions => {
     undoAnswer: async () => {
       const last = get().lastAnswer;
       const key = last?.question.key ?? null;
-      set({ reask: key, lastAnswer: null, answered: get().answered.filter((a) => a.key !== key) });
+      const reask = key ?? { notIn: questionSelectors.questions(get()).map((q) => q.key) };
+      set({ reask, lastAnswer: null, answered: get().answered.filter((a) => a.key !== key) });
       // A rejected name is a fact of the cast library, not an edit of the episode: taken back there.
       if (last?.question.kind === 'cast' && !last.yes) return unreject(ctx, last.question);
       await get().undo();
