@@ -14,28 +14,31 @@ import { openCandidate, writeCandidateDir } from './candidates';
 const FACES = join(REPO_ROOT, '../shared/eval/faces');
 const PHOTOS = ['celeb-madonna/1.jpg', 'celeb-madonna/2.jpg', 'celeb-jerry-seinfeld/1.jpg', 'celeb-jerry-seinfeld/10.jpg'];
 
-test('FaceRes fed pixels 0…255 on ArcFace-aligned real photos: each same-person pair beats every cross pair', async () => {
-  const pack = await openDefaultPack();
-  const faceres = await openCandidate('human faceres');
-  try {
-    const vecs: Float32Array[] = [];
-    for (const p of PHOTOS) {
-      const img = await readRgb(join(FACES, p));
-      const [dets] = await pack.detector.detect([img]);
-      const best = dets.sort((a, b) => b.conf - a.conf)[0];
-      assert.ok(best, `${p}: no face`);
-      const [v] = await faceres.embed([alignFace(img, best.landmarks, faceres.inputSize)]);
-      assert.equal(v.length, 1024);
-      assert.ok(Math.abs(dot(v, v) - 1) < 1e-4);
-      vecs.push(v);
+// FaceRes fed pixels 0…255 on the ArcFace-aligned crop; dlib's ResNet on its own 150-px face chip.
+for (const [name, dim] of [['human faceres', 1024], ['face-api dlib', 128]] as const) {
+  test(`${name} on real photos, aligned as it wants: each same-person pair beats every cross pair`, async () => {
+    const pack = await openDefaultPack();
+    const emb = await openCandidate(name);
+    try {
+      const vecs: Float32Array[] = [];
+      for (const p of PHOTOS) {
+        const img = await readRgb(join(FACES, p));
+        const [dets] = await pack.detector.detect([img]);
+        const best = dets.sort((a, b) => b.conf - a.conf)[0];
+        assert.ok(best, `${p}: no face`);
+        const [v] = await emb.embed([alignFace(img, best.landmarks, emb.inputSize, emb.alignTemplate)]);
+        assert.equal(v.length, dim);
+        assert.ok(Math.abs(dot(v, v) - 1) < 1e-4);
+        vecs.push(v);
+      }
+      const same = [dot(vecs[0], vecs[1]), dot(vecs[2], vecs[3])];
+      const cross = [dot(vecs[0], vecs[2]), dot(vecs[0], vecs[3]), dot(vecs[1], vecs[2]), dot(vecs[1], vecs[3])];
+      assert.ok(Math.min(...same) > Math.max(...cross), `same ${same} cross ${cross}`);
+    } finally {
+      await Promise.all([emb.dispose(), pack.detector.dispose(), pack.embedder.dispose()]);
     }
-    const same = [dot(vecs[0], vecs[1]), dot(vecs[2], vecs[3])];
-    const cross = [dot(vecs[0], vecs[2]), dot(vecs[0], vecs[3]), dot(vecs[1], vecs[2]), dot(vecs[1], vecs[3])];
-    assert.ok(Math.min(...same) > Math.max(...cross), `same ${same} cross ${cross}`);
-  } finally {
-    await Promise.all([faceres.dispose(), pack.detector.dispose(), pack.embedder.dispose()]);
-  }
-});
+  });
+}
 
 test('the faceres-candidate pack loads from the folder writeCandidateDir fills (1024-d, 224-px crops)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cand-'));
