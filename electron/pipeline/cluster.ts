@@ -17,6 +17,7 @@ import { embeddingStats } from '../../shared/cluster/pooling';
 import { settlePendingReviewEdits } from '../store/review';
 import { isEmptyConstraints, restrictConstraints, translateConstraints } from '../../shared/cluster/reviewer-constraints';
 import { readConstraints, writeConstraints } from '../store/constraints';
+import { readSetupLinks } from './shot-thumbs';
 
 export interface ClusterOptions {
   clusterThresh?: number;
@@ -124,6 +125,7 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
     constraints = translateConstraints(constraints, (t) => remap.old_to_new[t] ?? []);
   }
   constraints = restrictConstraints(constraints, new Set(tracks.map((t) => t.track_id)));
+  const setupLinks = await readSetupLinks(ctx, tracks, faces);
   const plan = planIdentities({
     epId: ctx.epId,
     tracks,
@@ -139,6 +141,7 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
     modelId: meta.model_id,
     now,
     constraints,
+    setupLinks,
   });
   for (const w of plan.warnings) ctx.log('warn', `cluster: ${w}`);
   if (plan.carried.size) ctx.log('info', `cluster: labels carried over for ${[...plan.carried].join(', ')}`);
@@ -149,6 +152,6 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
   await writeIdentities(ctx, plan.doc);
   if (!isEmptyConstraints(constraints) || existsSync(ctx.workspace.abs(ctx.paths.reviewConstraints))) await writeConstraints(ctx.workspace, ctx.epId, constraints);
   const m = plan.doc.metadata;
-  ctx.log('info', `cluster: ${m.num_tracks} tracks → ${plan.doc.identities.length} identities (${m.num_clusters} clusters, ${m.num_singletons} singleton tracks), ${linkage} linkage, thresh ${clusterThresh}`);
+  ctx.log('info', `cluster: ${m.num_tracks} tracks → ${plan.doc.identities.length} identities (${m.num_clusters} clusters, ${m.num_singletons} singleton tracks), ${linkage} linkage, thresh ${clusterThresh}, ${setupLinks.length} same-setup links`);
   ctx.progress({ stage: 'cluster', done: tracks.length, total: tracks.length });
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { EARLY_CROPS, EarlyHarvest, type DetectedFrame, type EarlyFaces } from './early-harvest';
 import { OverlappedBatches } from './overlap';
 import { SceneCutDetector, type SceneCut } from './scenecut';
+import { encodeThumb, ShotThumbs } from './shot-thumbs';
 import { detectMetaSchema, sidePaths, type DetectMeta } from './sidefiles';
 
 /** Frames per detector call: large enough to amortise the call, small enough to keep memory flat. */
@@ -146,6 +147,7 @@ export async function detectEpisode(ctx: StageContext, videoPath: string, opts: 
   const total = estimateAnalysedFrames(info, s.stride, s.analyzeFps);
   const scenes = new SceneCutDetector({ threshold: s.sceneCutThreshold, adaptiveRatio: s.sceneCutAdaptiveRatio, minSceneLenSec: s.minSceneLenSec });
   const thinning = new StaticThinning(s.staticShotMotion);
+  const shotThumbs = new ShotThumbs();
   const early = opts.harvestEarly ? new EarlyHarvest(pack, s, s.saveCrops ? ctx.workspace.abs(join(ctx.paths.cropsDir, EARLY_CROPS)) : undefined) : null;
   const earlyQueue = early ? new EarlyQueue(early, scenes) : null;
   const rows: Detection[] = [];
@@ -165,6 +167,8 @@ export async function detectEpisode(ctx: StageContext, videoPath: string, opts: 
       checkAborted(ctx.signal);
       // Every analysed frame feeds the scene cuts, which need the full rate; the detector may skip it.
       scenes.push(f.image, f.tsS, f.frameIdx);
+      shotThumbs.push(f.frameIdx, f.image);
+      shotThumbs.fold(scenes.settle());
       if (thinning.skip(scenes.lastValue)) {
         f.release();
         continue;
@@ -180,13 +184,16 @@ export async function detectEpisode(ctx: StageContext, videoPath: string, opts: 
   }
   checkAborted(ctx.signal);
   if (frames.length === 0) throw new Error(`${videoPath}: no frames decoded`);
+  const sceneCuts = scenes.finish();
+  shotThumbs.fold({ decided: Infinity, cuts: sceneCuts });
   const meta: DetectMeta = {
     ep_id: ctx.epId,
     video: { path: videoPath, width: info.width, height: info.height, duration_sec: info.durationSec, fps: info.fps },
     stride: s.stride,
     frames,
     static_skipped: thinning.skipped,
-    scene_cuts: scenes.finish(),
+    scene_cuts: sceneCuts,
+    shots: shotThumbs.shots().map((sh) => ({ start_frame: sh.start_frame, thumb: encodeThumb(sh.thumb) })),
     model_id: pack.detector.modelId,
     detector: pack.detector.family,
     device: pack.device,

@@ -4,7 +4,8 @@
 // detect_meta.json — written by the detect stage with detections.jsonl:
 //   video {path, width, height, duration_sec, fps}, analysed frames as [frame_idx, ts_s] pairs (the
 //   tracker must step on frames without detections too), scene_cuts [{frame_idx, ts_s, score, ratio}],
-//   detector model id/family, device, and wall-clock seconds of the stage.
+//   shots [{start_frame, thumb}] (each shot's mean picture), detector model id/family, device, and
+//   wall-clock seconds of the stage.
 // track_samples.json — written by the track stage with tracks.jsonl: the tracks as the tracker made
 //   them, the faces chosen for harvest (per track, spacing + cap applied, plus the faces after each box
 //   jump) and the tracker half of track_metrics.json. The harvest reads its tracks, not tracks.jsonl,
@@ -49,6 +50,9 @@ export const detectMetaSchema = z.strictObject({
   /** Analysed frames of static shots the detector skipped (settings.staticShotMotion); not in `frames`. */
   static_skipped: nonNegInt.optional(),
   scene_cuts: z.array(sceneCutSchema),
+  /** Each shot's first analysed frame and mean picture (shot-thumbs.ts; base64 of 32×18 RGB): what the
+   *  same-setup links compare. Absent in files written before them (then no links). */
+  shots: z.array(z.strictObject({ start_frame: nonNegInt, thumb: z.string().min(1) })).optional(),
   model_id: z.string().min(1),
   detector: z.string().min(1),
   device: z.string().min(1),

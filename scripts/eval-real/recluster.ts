@@ -8,6 +8,7 @@ import { planIdentities } from '../../shared/cluster/plan';
 import { poolTracks } from '../../shared/cluster/pooling';
 import { episodeArtifacts } from '../../electron/store/artifacts';
 import type { Workspace } from '../../electron/store/workspace';
+import { readSetupLinks } from '../../electron/pipeline/shot-thumbs';
 import { scoreRun, type RealScores } from './metrics';
 
 export interface ScoredEpisode {
@@ -19,12 +20,15 @@ export interface ScoredEpisode {
   tracks: Track[];
   /** Track id → labeled person (eval:real's track labels). */
   labels: Record<string, string>;
+  /** The episode's same-setup links (as the cluster stage reads them). */
+  setupLinks: [string, string][];
 }
 
 export async function loadScoredEpisode(ws: Workspace, epId: string, labels: Record<string, string>): Promise<ScoredEpisode> {
   const art = episodeArtifacts(ws, epId);
   const [faces, npy, tracks] = await Promise.all([art.readFaces(), art.readFacesNpy(), art.readTracks()]);
-  return { epId, faces, rows: npy.data, dim: npy.shape[1], tracks, labels };
+  const setupLinks = await readSetupLinks({ workspace: ws, epId }, tracks, faces);
+  return { epId, faces, rows: npy.data, dim: npy.shape[1], tracks, labels, setupLinks };
 }
 
 /**
@@ -46,6 +50,8 @@ export interface ReclusterOptions {
   faces?: readonly Face[];
   /** Face embeddings as pooled (default: faces.npy). */
   rows?: Float32Array;
+  /** false: without the same-setup links. */
+  setupLinks?: false;
 }
 
 /** Track id → identity id, as the pool and cluster stages would make them (no reviewer work). */
@@ -64,6 +70,7 @@ export function recluster(ep: ScoredEpisode, opts: ReclusterOptions): Map<string
     clusterThresh: opts.thresh,
     minClusterSize: 1,
     linkage: opts.linkage ?? 'average',
+    setupLinks: opts.setupLinks === false ? [] : ep.setupLinks,
     now: new Date(0).toISOString(),
   });
   const out = new Map<string, string>();

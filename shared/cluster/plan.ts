@@ -13,7 +13,9 @@
 //   every id already taken; cluster ids skip those of locked identities;
 // - reviewer constraints (review_constraints.json) hold: each must-link group lands in one identity
 //   (never split, even below min_cluster_size), cannot-linked tracks in different ones, excluded tracks
-//   each on their own; an unlocked identity the reviewer shaped keeps its id like a labeled one.
+//   each on their own; an unlocked identity the reviewer shaped keeps its id like a labeled one;
+// - same-setup links (setup-links.ts) join clusters after the clustering, never across a cannot-link
+//   (two tracks on screen at once, or the reviewer's), an excluded track, or two different labels.
 import { formatIdentityId, type IdentitiesDoc, type Identity, type ReviewConstraints } from '../schema';
 import { identityThumbRef } from '../layout';
 import { agglomerate, cosineSimilarityMatrix, groupsOf, type Linkage } from './agglomerative';
@@ -21,6 +23,7 @@ import { overlappingSpanPairs, type FrameSpan } from './constraints';
 import { embeddingStats } from './pooling';
 import { dot } from '../vec';
 import { restrictConstraints } from './reviewer-constraints';
+import { joinByLinks } from './setup-links';
 import { clusterUnits, UnionFind } from './units';
 
 export interface PlanTrack {
@@ -52,6 +55,8 @@ export interface PlanInput {
   now: string;
   /** The reviewer's must-link / cannot-link / excluded facts, in this run's track ids. */
   constraints?: ReviewConstraints | null;
+  /** Track pairs filmed from one camera setup at the same place (setup-links.ts): their clusters join. */
+  setupLinks?: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface PlanResult {
@@ -137,7 +142,8 @@ export function planIdentities(input: PlanInput): PlanResult {
   const clusterable = free.filter((i) => ix.vectorRow.has(tracks[i].track_id) && !excluded.has(tracks[i].track_id));
   const rowOfClusterable = clusterable.map((ti) => ix.vectorRow.get(tracks[ti].track_id)!);
   const clusters = clusterClusterable(input, clusterable, rowOfClusterable, uf, cons);
-  const { groups, clusterGroups } = formGroups(input, free, clusterable, clusters, uf, excluded);
+  const formed = formGroups(input, free, clusterable, clusters, uf, excluded);
+  const { groups, clusterGroups } = input.setupLinks?.length ? joinSetupGroups(input, formed, cons, excluded) : formed;
 
   // Vector-row lists for statistics: rows into input.vectors.
   const rowsOf = (trackIdxs: number[]) =>
@@ -212,6 +218,54 @@ function formGroups(input: PlanInput, free: number[], clusterable: number[], clu
   groups.sort((a, b) => b.tracks.length - a.tracks.length || a.firstFrame - b.firstFrame || minTrack(a) - minTrack(b));
   for (const g of groups) g.tracks.sort((a, b) => a - b);
   return { groups, clusterGroups };
+}
+
+/**
+ * Groups joined by the same-setup links. A join is refused when the two sides hold tracks on screen at
+ * once, a reviewer cannot-link between them, an excluded track, or tracks of earlier identities labeled
+ * as different people (a re-cluster must not fold one named person into another).
+ */
+function joinSetupGroups(input: PlanInput, formed: { groups: Group[]; clusterGroups: Set<Group> }, cons: ReviewConstraints | null, excluded: Set<string>) {
+  const { tracks } = input;
+  const { groups, clusterGroups } = formed;
+  const groupOfTrack = new Map<string, number>();
+  groups.forEach((g, gi) => g.tracks.forEach((t) => groupOfTrack.set(tracks[t].track_id, gi)));
+  const nameOf = new Map<string, string>();
+  for (const p of input.previous?.identities ?? []) {
+    const name = p.labels?.person_id ?? p.labels?.name;
+    if (!p.locked && name) for (const t of p.track_ids) nameOf.set(t, name);
+  }
+  const apart = new Set<string>();
+  for (const [a, b] of cons?.cannot_link ?? []) for (const x of a) for (const y of b) apart.add(`${x}\u0000${y}`).add(`${y}\u0000${x}`);
+  const idsOf = (gs: readonly number[]) => gs.flatMap((gi) => groups[gi].tracks);
+  const canJoin = (a: readonly number[], b: readonly number[]) => {
+    const ta = idsOf(a), tb = idsOf(b);
+    const names = new Set([...ta, ...tb].map((t) => nameOf.get(tracks[t].track_id)).filter((n): n is string => !!n));
+    if (names.size > 1) return false;
+    for (const x of ta) {
+      const X = tracks[x];
+      if (excluded.has(X.track_id)) return false;
+      for (const y of tb) {
+        const Y = tracks[y];
+        if (excluded.has(Y.track_id) || apart.has(`${X.track_id}\u0000${Y.track_id}`)) return false;
+        if (Math.min(X.frame_span[1], Y.frame_span[1]) >= Math.max(X.frame_span[0], Y.frame_span[0])) return false;
+      }
+    }
+    return true;
+  };
+  const parts = joinByLinks(groups.length, groupOfTrack, input.setupLinks ?? [], canJoin);
+  if (parts.length === groups.length) return formed;
+  const joined: Group[] = [];
+  const joinedClusters = new Set<Group>();
+  for (const part of parts) {
+    const members = part.map((gi) => groups[gi]);
+    const g: Group = { tracks: members.flatMap((m) => m.tracks).sort((a, b) => a - b), firstFrame: Math.min(...members.map((m) => m.firstFrame)) };
+    joined.push(g);
+    if (part.length > 1 || clusterGroups.has(members[0])) joinedClusters.add(g);
+  }
+  const minTrack = (g: Group) => Math.min(...g.tracks);
+  joined.sort((a, b) => b.tracks.length - a.tracks.length || a.firstFrame - b.firstFrame || minTrack(a) - minTrack(b));
+  return { groups: joined, clusterGroups: joinedClusters };
 }
 
 type StatsOf = (g: Group) => ReturnType<typeof embeddingStats>;

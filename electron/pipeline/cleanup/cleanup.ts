@@ -33,6 +33,7 @@ import { isEmptyConstraints, translateConstraints } from '../../../shared/cluste
 import { readConstraints } from '../../store/constraints';
 import { identityChanges, type IdentityChange } from './changes';
 import { commitEpisodeEdit, type EpisodeEdit } from './write-back';
+import { readSetupLinks } from '../shot-thumbs';
 import { CLEANUP_ACTIONS, CLEANUP_STEPS, type CleanupAction } from '../../../shared/schema/cleanup';
 import type { StageCounters } from '../../jobs/protocol';
 
@@ -299,7 +300,7 @@ async function reclusterStep(ctx: StageContext, input: Omit<ReclusterInput, 'par
   checkAborted(ctx.signal);
   progress({ stage: 'recluster', done: 0, total: input.tracks.length });
   const parentOf = new Map(splits.flatMap((s) => s.into.map((t) => [t, s.from] as const)));
-  const r = await reclusterEpisode({ ...input, parentOf });
+  const r = await reclusterEpisode({ ...input, parentOf, setupLinks: await readSetupLinks(ctx, input.tracks, input.faces) });
   for (const w of r.plan.warnings) ctx.log('warn', `recluster: ${w}`);
   progress({ stage: 'recluster', done: input.tracks.length, total: input.tracks.length });
   return r;

@@ -28,6 +28,8 @@ export interface ReclusterInput {
   now: string;
   /** The reviewer's facts in the cleaned tracks' ids. */
   constraints?: ReviewConstraints;
+  /** Same-setup track links (shared/cluster/setup-links.ts) of the cleaned tracks. */
+  setupLinks?: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface ReclusterResult {
@@ -84,6 +86,7 @@ export async function reclusterEpisode(input: ReclusterInput): Promise<Recluster
     modelId: input.modelId,
     now: input.now,
     constraints: input.constraints,
+    setupLinks: input.setupLinks,
   });
   return { pooled, plan, summary: { clusters_merged: countMerges(input.previous, plan.doc, input.parentOf) } };
 }
