@@ -14,8 +14,9 @@
 // - reviewer constraints (review_constraints.json) hold: each must-link group lands in one identity
 //   (never split, even below min_cluster_size), cannot-linked tracks in different ones, excluded tracks
 //   each on their own; an unlocked identity the reviewer shaped keeps its id like a labeled one;
-// - same-setup links (setup-links.ts) join clusters after the clustering, never across a cannot-link
-//   (two tracks on screen at once, or the reviewer's), an excluded track, or two different labels.
+// - same-setup links (setup-links.ts, setup-join.ts) join clusters after the clustering, or move one
+//   linked track, never across a cannot-link (two tracks on screen at once, or the reviewer's), an
+//   excluded track, a reviewer's must-link group or two different labels.
 import { formatIdentityId, type IdentitiesDoc, type Identity, type ReviewConstraints } from '../schema';
 import { identityThumbRef } from '../layout';
 import { agglomerate, cosineSimilarityMatrix, groupsOf, type Linkage } from './agglomerative';
@@ -23,7 +24,7 @@ import { overlappingSpanPairs, type FrameSpan } from './constraints';
 import { embeddingStats } from './pooling';
 import { dot } from '../vec';
 import { restrictConstraints } from './reviewer-constraints';
-import { joinByLinks } from './setup-links';
+import { joinBySetup } from './setup-join';
 import { clusterUnits, UnionFind } from './units';
 
 export interface PlanTrack {
@@ -221,51 +222,36 @@ function formGroups(input: PlanInput, free: number[], clusterable: number[], clu
 }
 
 /**
- * Groups joined by the same-setup links. A join is refused when the two sides hold tracks on screen at
- * once, a reviewer cannot-link between them, an excluded track, or tracks of earlier identities labeled
- * as different people (a re-cluster must not fold one named person into another).
+ * The clusters after the same-setup links' joins and moves (setup-join.ts). Two tracks are apart when a
+ * reviewer cannot-link separates them or their earlier identities were named as different people (a
+ * re-cluster never folds one named person into another); a track in a reviewer's must-link group or
+ * excluded by the reviewer stays where it is.
  */
 function joinSetupGroups(input: PlanInput, formed: { groups: Group[]; clusterGroups: Set<Group> }, cons: ReviewConstraints | null, excluded: Set<string>) {
   const { tracks } = input;
-  const { groups, clusterGroups } = formed;
-  const groupOfTrack = new Map<string, number>();
-  groups.forEach((g, gi) => g.tracks.forEach((t) => groupOfTrack.set(tracks[t].track_id, gi)));
   const nameOf = new Map<string, string>();
   for (const p of input.previous?.identities ?? []) {
     const name = p.labels?.person_id ?? p.labels?.name;
     if (!p.locked && name) for (const t of p.track_ids) nameOf.set(t, name);
   }
-  const apart = new Set<string>();
-  for (const [a, b] of cons?.cannot_link ?? []) for (const x of a) for (const y of b) apart.add(`${x}\u0000${y}`).add(`${y}\u0000${x}`);
-  const idsOf = (gs: readonly number[]) => gs.flatMap((gi) => groups[gi].tracks);
-  const canJoin = (a: readonly number[], b: readonly number[]) => {
-    const ta = idsOf(a), tb = idsOf(b);
-    const names = new Set([...ta, ...tb].map((t) => nameOf.get(tracks[t].track_id)).filter((n): n is string => !!n));
-    if (names.size > 1) return false;
-    for (const x of ta) {
-      const X = tracks[x];
-      if (excluded.has(X.track_id)) return false;
-      for (const y of tb) {
-        const Y = tracks[y];
-        if (excluded.has(Y.track_id) || apart.has(`${X.track_id}\u0000${Y.track_id}`)) return false;
-        if (Math.min(X.frame_span[1], Y.frame_span[1]) >= Math.max(X.frame_span[0], Y.frame_span[0])) return false;
-      }
-    }
-    return true;
-  };
-  const parts = joinByLinks(groups.length, groupOfTrack, input.setupLinks ?? [], canJoin);
-  if (parts.length === groups.length) return formed;
-  const joined: Group[] = [];
-  const joinedClusters = new Set<Group>();
-  for (const part of parts) {
-    const members = part.map((gi) => groups[gi]);
-    const g: Group = { tracks: members.flatMap((m) => m.tracks).sort((a, b) => a - b), firstFrame: Math.min(...members.map((m) => m.firstFrame)) };
-    joined.push(g);
-    if (part.length > 1 || clusterGroups.has(members[0])) joinedClusters.add(g);
-  }
+  const cannot = new Set<string>();
+  for (const [a, b] of cons?.cannot_link ?? []) for (const x of a) for (const y of b) cannot.add(`${x}\u0000${y}`).add(`${y}\u0000${x}`);
+  const grouped = new Set(cons?.must_link.flat() ?? []);
+  const id = (t: number) => tracks[t].track_id;
+  const r = joinBySetup({
+    groups: formed.groups.map((g) => g.tracks),
+    trackIds: tracks.map((t) => t.track_id),
+    spans: tracks.map((t) => t.frame_span),
+    links: input.setupLinks ?? [],
+    apart: (a, b) => cannot.has(`${id(a)}\u0000${id(b)}`) || (nameOf.has(id(a)) && nameOf.has(id(b)) && nameOf.get(id(a)) !== nameOf.get(id(b))),
+    excluded: (t) => excluded.has(id(t)),
+    pinned: (t) => excluded.has(id(t)) || grouped.has(id(t)),
+  });
+  if (!r.joins && !r.moves) return formed;
+  const groups: Group[] = r.groups.map((g) => ({ tracks: g, firstFrame: Math.min(...g.map((t) => tracks[t].frame_span[0])) }));
   const minTrack = (g: Group) => Math.min(...g.tracks);
-  joined.sort((a, b) => b.tracks.length - a.tracks.length || a.firstFrame - b.firstFrame || minTrack(a) - minTrack(b));
-  return { groups: joined, clusterGroups: joinedClusters };
+  groups.sort((a, b) => b.tracks.length - a.tracks.length || a.firstFrame - b.firstFrame || minTrack(a) - minTrack(b));
+  return { groups, clusterGroups: new Set(groups.filter((g) => g.tracks.length > 1)) };
 }
 
 type StatsOf = (g: Group) => ReturnType<typeof embeddingStats>;

@@ -47,12 +47,12 @@ test('trackPlaces: the mean centre and height of a track\'s faces; tracks withou
   assert.ok(Math.abs(places[0].cx - 0.3) < 1e-12 && Math.abs(places[0].cy - 0.35) < 1e-12 && Math.abs(places[0].h - 0.3) < 1e-12);
 });
 
-test('joinByLinks: links join groups transitively unless refused', () => {
+test('joinByLinks: links join groups transitively unless refused; refused links are handed back', () => {
   const g = new Map([['a', 0], ['b', 1], ['c', 2], ['d', 3]]);
-  assert.deepEqual(joinByLinks(4, g, [['a', 'b'], ['b', 'c']], () => true), [[0, 1, 2], [3]]);
+  assert.deepEqual(joinByLinks(4, g, [['a', 'b'], ['b', 'c']], () => true), { parts: [[0, 1, 2], [3]], refused: [] });
   // The join of {0,1} with {2} is refused as a whole (the refusal sees the joined sets).
   const refuse = (x: readonly number[], y: readonly number[]) => !(x.includes(0) && y.includes(2));
-  assert.deepEqual(joinByLinks(4, g, [['a', 'b'], ['b', 'c'], ['x', 'd']], refuse), [[0, 1], [2], [3]]);
+  assert.deepEqual(joinByLinks(4, g, [['a', 'b'], ['b', 'c'], ['x', 'd']], refuse), { parts: [[0, 1], [2], [3]], refused: [['b', 'c']] });
 });
 
 // Planning: four tracks of two people far apart in embedding space (A: 1 and 3, B: 2 and 4), with
@@ -92,4 +92,31 @@ test('plan: no join across two tracks on screen at once, a reviewer\'s cannot-li
   const again = plan({ setupLinks: LINK, previous: named });
   assert.deepEqual(groups(again), ['track-00001+track-00003', 'track-00002', 'track-00004']);
   assert.deepEqual(again.identities.map((i) => i.labels.name).filter(Boolean).sort(), ['Eddie', 'Louis']);
+});
+
+// Friends' case: track 1 (Monica turned) sits in a cluster with tracks 2 and 3 (Joey turned, on screen
+// with Monica's frontal track 4); track 1 and track 4 are linked. The clusters share frames, so the
+// join is refused; the linked track moves on its own, out of the larger cluster.
+function strayPlan(extra: Partial<PlanInput> = {}) {
+  const vec = [[1, 0], [0.98, 0.2], [0.97, -0.24], [0, 1]];
+  const spans: Array<[number, number]> = [[0, 9], [20, 29], [40, 49], [20, 35]];
+  const tracks = spans.map((s, i) => ({ track_id: formatTrackId(i + 1), frame_span: s }));
+  return planIdentities({
+    epId: 'demo-s01e01', tracks, vectors: Float32Array.from(vec.flat()), vectorTrackOrder: tracks.map((t) => t.track_id), dim: 2,
+    facesPerTrack: new Map(tracks.map((t) => [t.track_id, 3])), clusterThresh: 0.8, minClusterSize: 1, linkage: 'average', now: '2026-01-02T03:04:05.000Z',
+    setupLinks: [['track-00001', 'track-00004']],
+    ...extra,
+  }).doc;
+}
+
+test('plan: when the join is refused (the clusters share frames) the linked track moves alone, out of the larger cluster', () => {
+  assert.deepEqual(groups(strayPlan({ setupLinks: [] })), ['track-00001+track-00002+track-00003', 'track-00004']);
+  assert.deepEqual(groups(strayPlan()), ['track-00001+track-00004', 'track-00002+track-00003']);
+});
+
+test('plan: a track in a reviewer\'s must-link group, or cannot-linked to the other side, does not move', () => {
+  const mustLink = { ...emptyConstraints(), must_link: [['track-00001', 'track-00002']] };
+  assert.deepEqual(groups(strayPlan({ constraints: mustLink })), ['track-00001+track-00002+track-00003', 'track-00004']);
+  const cannot = { ...emptyConstraints(), cannot_link: [[['track-00001'], ['track-00004']]] as [string[], string[]][] };
+  assert.deepEqual(groups(strayPlan({ constraints: cannot })), ['track-00001+track-00002+track-00003', 'track-00004']);
 });

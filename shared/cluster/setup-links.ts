@@ -110,23 +110,28 @@ export function trackPlaces(tracks: ReadonlyArray<{ track_id: string; frame_span
 }
 
 /**
- * Which groups (of tracks) the links join: a partition of the group indices. Links are taken in order;
- * one joins the two groups its tracks are in unless `canJoin` refuses the two (current, already joined)
- * sets of groups — two tracks on screen at once, a reviewer's "different people".
+ * Which groups (of tracks) the links join: a partition of the group indices, and the links whose join
+ * was refused. Links are taken in order; one joins the two groups its tracks are in unless `canJoin`
+ * refuses the two (current, already joined) sets of groups. Links naming a track in no group are skipped.
  */
-export function joinByLinks(groupCount: number, groupOfTrack: ReadonlyMap<string, number>, links: ReadonlyArray<readonly [string, string]>, canJoin: (a: readonly number[], b: readonly number[]) => boolean): number[][] {
+export function joinByLinks(groupCount: number, groupOfTrack: ReadonlyMap<string, number>, links: ReadonlyArray<readonly [string, string]>, canJoin: (a: readonly number[], b: readonly number[]) => boolean): { parts: number[][]; refused: Array<readonly [string, string]> } {
   const members = Array.from({ length: groupCount }, (_, i) => [i]);
   const root = Int32Array.from({ length: groupCount }, (_, i) => i);
   const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i])));
-  for (const [x, y] of links) {
-    const gx = groupOfTrack.get(x), gy = groupOfTrack.get(y);
+  const refused: Array<readonly [string, string]> = [];
+  for (const link of links) {
+    const gx = groupOfTrack.get(link[0]), gy = groupOfTrack.get(link[1]);
     if (gx === undefined || gy === undefined) continue;
     const rx = find(gx), ry = find(gy);
-    if (rx === ry || !canJoin(members[rx], members[ry])) continue;
+    if (rx === ry) continue;
+    if (!canJoin(members[rx], members[ry])) {
+      refused.push(link);
+      continue;
+    }
     const [keep, gone] = rx < ry ? [rx, ry] : [ry, rx];
     root[gone] = keep;
     members[keep] = [...members[keep], ...members[gone]];
     members[gone] = [];
   }
-  return members.filter((m, i) => m.length && find(i) === i);
+  return { parts: members.filter((m, i) => m.length && find(i) === i), refused };
 }
