@@ -17,17 +17,20 @@ const STEP = 2;
 /** Cell means of a frame, RGB, one value per cell and channel (0…255). */
 export function frameThumb(img: RgbImage): Float32Array {
   const { width: W, height: H, data } = img;
-  const sum = new Float64Array(CELLS * 3);
+  const sum = new Uint32Array(CELLS * 3);
   const count = new Uint32Array(CELLS);
+  // Cell column of each sampled x, computed once per frame size rather than per pixel.
+  const cols = new Uint16Array(Math.ceil(W / STEP));
+  for (let i = 0; i < cols.length; i++) cols[i] = Math.min(SHOT_THUMB_W - 1, Math.floor((i * STEP * SHOT_THUMB_W) / W));
   for (let y = 0; y < H; y += STEP) {
     const row = Math.min(SHOT_THUMB_H - 1, Math.floor((y * SHOT_THUMB_H) / H)) * SHOT_THUMB_W;
-    for (let x = 0; x < W; x += STEP) {
-      const cell = row + Math.min(SHOT_THUMB_W - 1, Math.floor((x * SHOT_THUMB_W) / W));
-      const p = (y * W + x) * 3;
-      sum[cell * 3] += data[p];
-      sum[cell * 3 + 1] += data[p + 1];
-      sum[cell * 3 + 2] += data[p + 2];
-      count[cell]++;
+    let p = y * W * 3;
+    for (let i = 0; i < cols.length; i++, p += STEP * 3) {
+      const c = (row + cols[i]) * 3;
+      sum[c] += data[p];
+      sum[c + 1] += data[p + 1];
+      sum[c + 2] += data[p + 2];
+      count[row + cols[i]]++;
     }
   }
   const out = new Float32Array(CELLS * 3);
