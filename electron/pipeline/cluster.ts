@@ -79,7 +79,7 @@ async function similarityFor(ctx: StageContext, vectors: Float32Array, n: number
 }
 
 /** Settings the cluster stage reads (packId: the pack's calibrated threshold when clusterThresh is unset). */
-export const reads = ['clusterThresh', 'minClusterSize', 'linkage', 'packId'] as const satisfies readonly SettingKey[];
+export const reads = ['clusterThresh', 'minClusterSize', 'linkage', 'packId', 'sameSetupLinks'] as const satisfies readonly SettingKey[];
 
 export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {}): Promise<void> {
   checkAborted(ctx.signal);
@@ -125,7 +125,7 @@ export async function clusterEpisode(ctx: StageContext, opts: ClusterOptions = {
     constraints = translateConstraints(constraints, (t) => remap.old_to_new[t] ?? []);
   }
   constraints = restrictConstraints(constraints, new Set(tracks.map((t) => t.track_id)));
-  const setupLinks = await readSetupLinks(ctx, tracks, faces);
+  const setupLinks = ctx.settings.sameSetupLinks ? await readSetupLinks(ctx, tracks, faces) : [];
   const plan = planIdentities({
     epId: ctx.epId,
     tracks,

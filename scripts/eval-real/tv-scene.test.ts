@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { EVAL_DIR } from '../../electron/models/eval-pack';
 import { runPipeline } from '../../electron/pipeline/orchestrator';
@@ -22,6 +23,7 @@ import { loadScoredEpisode, recluster, regate, scoreIdentities, type ScoredEpiso
 import { simulateQuestions, type QuestionEmbeddings } from './review-sim';
 
 const EP = 'tvdinnerscene-s01e01';
+const REPO = new URL('../..', import.meta.url).pathname;
 let root: string;
 let ep: ScoredEpisode;
 let doc: IdentitiesDoc;
@@ -74,4 +76,15 @@ test('answering the questions joins what is left split; stopping at the cluster 
     if (a === 'n') assert.equal(q.f1[i + 1], q.f1[i], `answer ${i + 1}`);
     else assert.ok(q.f1[i + 1] > q.f1[i], `answer ${i + 1}`);
   });
+});
+
+test('--no-same-setup-links: the cluster stage makes no join (the identities the embedder alone gives)', async () => {
+  const before = doc.identities.length;
+  execFileSync(process.execPath, [join(REPO, 'bin/screenalytics.mjs'), 'cluster', EP, '--workspace', root, '--no-same-setup-links'], { stdio: 'pipe' });
+  const off = await episodeArtifacts(new Workspace(root), EP).readIdentities();
+  const identityOf = new Map<string, string>();
+  for (const i of off.identities) for (const t of i.track_ids) identityOf.set(t, i.identity_id);
+  const without = scoreIdentities(ep, recluster(ep, { thresh: doc.metadata.cluster_thresh, faces: regate(ep.faces, 0.4), setupLinks: false }));
+  assert.equal(off.identities.length, without.identities, `${off.identities.length} identities with the links off, ${before} with them`);
+  assert.ok(off.identities.length > before);
 });

@@ -77,6 +77,12 @@ export const pipelineSettingsSchema = z.strictObject({
   clusterThresh: z.number().min(-1).max(1).optional().describe('clustering cosine-similarity threshold (default: the pack\'s calibrated value)'),
   minClusterSize: z.number().int().min(1).default(2).describe('smaller clusters become singletons'),
   linkage: z.enum(['average', 'complete', 'ward']).default('average').describe('clustering linkage'),
+  /**
+   * Same setup, same place: join identities across shots of one camera setup where a face sits at the
+   * same place (shared/cluster/setup-links.ts; docs/DECISIONS.md). Off for material that seats different
+   * people in one place across an episode (a talk show's guest chair).
+   */
+  sameSetupLinks: z.boolean().default(true).describe('join identities across shots of one camera setup where a face sits at the same place (off for talk shows that seat different guests in one chair)'),
 });
 export type PipelineSettings = z.infer<typeof pipelineSettingsSchema>;
 export type PipelineSettingsInput = z.input<typeof pipelineSettingsSchema>;

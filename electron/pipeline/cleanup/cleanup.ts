@@ -300,7 +300,8 @@ async function reclusterStep(ctx: StageContext, input: Omit<ReclusterInput, 'par
   checkAborted(ctx.signal);
   progress({ stage: 'recluster', done: 0, total: input.tracks.length });
   const parentOf = new Map(splits.flatMap((s) => s.into.map((t) => [t, s.from] as const)));
-  const r = await reclusterEpisode({ ...input, parentOf, setupLinks: await readSetupLinks(ctx, input.tracks, input.faces) });
+  const setupLinks = ctx.settings.sameSetupLinks ? await readSetupLinks(ctx, input.tracks, input.faces) : [];
+  const r = await reclusterEpisode({ ...input, parentOf, setupLinks });
   for (const w of r.plan.warnings) ctx.log('warn', `recluster: ${w}`);
   progress({ stage: 'recluster', done: input.tracks.length, total: input.tracks.length });
   return r;

@@ -29,6 +29,7 @@ export const LABELS: Record<SettingKey, string> = {
   clusterThresh: 'Cluster threshold',
   minClusterSize: 'Min cluster size',
   linkage: 'Linkage',
+  sameSetupLinks: 'Join faces at the same place across shots of one camera setup',
 };
 
 /** Shown with the presets: the analysis rate the presets set, and the disk toggles. */
@@ -40,7 +41,7 @@ export const ADVANCED_GROUPS: ReadonlyArray<{ title: string; keys: readonly Sett
   { title: 'Faces', keys: ['maxFacesPerTrack', 'faceSampleSpacingSec', 'qualityGate'] },
   { title: 'Tracking', keys: ['trackThresh', 'matchThresh', 'newTrackThresh', 'trackBufferSec', 'trackBuffer', 'minTrackDetections'] },
   { title: 'Scene cuts', keys: ['sceneCutThreshold', 'sceneCutAdaptiveRatio', 'minSceneLenSec'] },
-  { title: 'Clustering', keys: ['clusterThresh', 'minClusterSize', 'linkage'] },
+  { title: 'Clustering', keys: ['clusterThresh', 'minClusterSize', 'linkage', 'sameSetupLinks'] },
 ];
 
 export const NOT_IN_FORM: readonly SettingKey[] = ['packId', 'modelsDir'];
