@@ -5,7 +5,8 @@
 // validate on it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { snapshot, withFailureShot } from './fixtures';
+import { execFileSync } from 'node:child_process';
+import { repoRoot, snapshot, withFailureShot } from './fixtures';
 import { useReviewApp } from './harness';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,14 @@ import { assertValid, cosine, friendsCast, friendsDemo, identityOf, readFaces, r
 
 const MERGE = 'merge-s01e01', STALE = 'stale-s01e01', SCOPE1 = 'scope-s01e01', SCOPE2 = 'scope-s01e02';
 const EP1 = 'demo-s01e01', EP2 = 'demo-s01e02';
-const e2e = useReviewApp({ prefix: 'sa-safety-', setup: (ws) => friendsDemo(ws, [EP1, EP2, MERGE, STALE, SCOPE1, SCOPE2]) });
+// The merge test needs the clip's known clustering mistake, another person's track in a Joey identity:
+// the embedder alone makes it (Monica's turned track beside Joey's), the same-setup links mend it, so
+// that episode is clustered again with them off.
+async function setup(ws: string): Promise<void> {
+  await friendsDemo(ws, [EP1, EP2, MERGE, STALE, SCOPE1, SCOPE2]);
+  execFileSync(process.execPath, [join(repoRoot, 'bin/screenalytics.mjs'), 'cluster', MERGE, '--workspace', ws, '--no-same-setup-links'], { stdio: 'pipe' });
+}
+const e2e = useReviewApp({ prefix: 'sa-safety-', setup });
 const doc = (ep: string) => readIdentities(e2e.workspace, ep);
 const byId = (ep: string, id: string) => doc(ep).identities.find((i) => i.identity_id === id);
 
