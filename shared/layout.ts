@@ -18,6 +18,7 @@ export const EPISODE_FILES = {
   embeddingsMeta: 'embeddings_meta.json',
   reviewConstraints: 'review_constraints.json',
   detectMeta: 'detect_meta.json',
+  shotThumbs: 'shot_thumbs.json',
   trackSamples: 'track_samples.json',
   runState: 'run_state.json',
   trackRemap: 'track_remap.json',

@@ -12,7 +12,7 @@ import { EARLY_CROPS, EarlyHarvest, type DetectedFrame, type EarlyFaces } from '
 import { OverlappedBatches } from './overlap';
 import { SceneCutDetector, type SceneCut } from './scenecut';
 import { encodeThumb, ShotThumbs } from './shot-thumbs';
-import { detectMetaSchema, sidePaths, type DetectMeta } from './sidefiles';
+import { detectMetaSchema, shotThumbsSchema, sidePaths, type DetectMeta, type ShotThumbsDoc } from './sidefiles';
 
 /** Frames per detector call: large enough to amortise the call, small enough to keep memory flat. */
 export const DETECT_BATCH = 8;
@@ -127,10 +127,12 @@ async function detectBatch(ctx: StageContext, batch: AnalysedFrame[], videoWidth
   return detectionRows(ctx, batch, results, videoWidth);
 }
 
-/** detections.jsonl first, the meta last: the meta's presence marks the pair complete (run_state records both). */
-async function writeDetectOutputs(ctx: StageContext, meta: DetectMeta, rows: Detection[]): Promise<void> {
+/** detections.jsonl and the shot thumbnails first, the meta last: the meta's presence marks the outputs complete (run_state records them). */
+async function writeDetectOutputs(ctx: StageContext, meta: DetectMeta, rows: Detection[], shots: ShotThumbsDoc): Promise<void> {
   await episodeArtifacts(ctx.workspace, ctx.epId).writeDetections(rows);
-  await writeJson(ctx.workspace.abs(sidePaths(ctx.epId).detectMeta), meta, detectMetaSchema);
+  const side = sidePaths(ctx.epId);
+  await writeJson(ctx.workspace.abs(side.shotThumbs), shots, shotThumbsSchema);
+  await writeJson(ctx.workspace.abs(side.detectMeta), meta, detectMetaSchema);
   ctx.progress({ stage: 'detect', done: meta.frames.length, total: meta.frames.length });
 }
 
@@ -193,14 +195,14 @@ export async function detectEpisode(ctx: StageContext, videoPath: string, opts: 
     frames,
     static_skipped: thinning.skipped,
     scene_cuts: sceneCuts,
-    shots: shotThumbs.shots().map((sh) => ({ start_frame: sh.start_frame, thumb: encodeThumb(sh.thumb) })),
     model_id: pack.detector.modelId,
     detector: pack.detector.family,
     device: pack.device,
     detections: rows.length,
     decode_detect_sec: (performance.now() - started) / 1000,
   };
-  await writeDetectOutputs(ctx, meta, rows);
+  const shots = shotThumbs.shots().map((sh) => ({ start_frame: sh.start_frame, thumb: encodeThumb(sh.thumb) }));
+  await writeDetectOutputs(ctx, meta, rows, { ep_id: ctx.epId, shots });
   const harvested = earlyFaces ? `, ${earlyFaces.size} faces harvested (${early!.cropped} cropped)` : '';
   ctx.log('info', `detect: ${frames.length} frames analysed (${thinning.skipped} static frames skipped), ${rows.length} detections, ${meta.scene_cuts.length} scene cuts${harvested}`);
   return { meta, early: earlyFaces };

@@ -38,8 +38,8 @@ test('ShotThumbs: one mean per shot, split at the cuts, folded only once a frame
   assert.ok(shots[1].thumb.every((v) => v === 100));
 });
 
-test('thumbnails go through detect_meta.json as base64; a wrong length names where it was read', () => {
+test('thumbnails go through shot_thumbs.json as base64; a wrong length names where it was read', () => {
   const t = Uint8Array.from({ length: SHOT_THUMB_W * SHOT_THUMB_H * 3 }, (_, i) => i % 256);
   assert.deepEqual(decodeThumb(encodeThumb(t), 'x'), t);
-  assert.throws(() => decodeThumb(encodeThumb(t.subarray(3)), 'detect_meta.json: shots[4]'), /detect_meta\.json: shots\[4\]: a shot thumbnail has 1725 bytes, expected 1728/);
+  assert.throws(() => decodeThumb(encodeThumb(t.subarray(3)), 'shot_thumbs.json: shots[4]'), /shot_thumbs\.json: shots\[4\]: a shot thumbnail has 1725 bytes, expected 1728/);
 });

@@ -8,7 +8,7 @@ import type { RgbImage } from '../models/types';
 import { readJson } from '../store/json';
 import type { StageContext } from './context';
 import type { SceneCut } from './scenecut';
-import { detectMetaSchema, sidePaths } from './sidefiles';
+import { shotThumbsSchema, sidePaths } from './sidefiles';
 
 const CELLS = SHOT_THUMB_W * SHOT_THUMB_H;
 /** Every STEP-th pixel of every STEP-th row: cell means over ≥ 100 samples at the detector's frame size. */
@@ -81,7 +81,7 @@ export class ShotThumbs {
   }
 }
 
-/** Thumbnail bytes ↔ the base64 text detect_meta.json keeps them as. */
+/** Thumbnail bytes ↔ the base64 text shot_thumbs.json keeps them as. */
 export const encodeThumb = (t: Uint8Array): string => Buffer.from(t.buffer, t.byteOffset, t.byteLength).toString('base64');
 
 export function decodeThumb(s: string, where: string): Uint8Array {
@@ -91,18 +91,17 @@ export function decodeThumb(s: string, where: string): Uint8Array {
 }
 
 /**
- * The episode's same-setup links (shared/cluster/setup-links.ts) from its shots (detect_meta.json) and
- * where its tracks' faces sit; none when detect_meta.json is gone or predates the shot thumbnails.
+ * The episode's same-setup links (shared/cluster/setup-links.ts) from its shots (shot_thumbs.json) and
+ * where its tracks' faces sit; none when the episode was analysed before the shot thumbnails.
  */
 export async function readSetupLinks(
   ctx: Pick<StageContext, 'workspace' | 'epId'>,
   tracks: ReadonlyArray<{ track_id: string; frame_span: readonly number[] }>,
   faces: ReadonlyArray<{ track_id: string; bbox: readonly number[] }>,
 ): Promise<[string, string][]> {
-  const path = ctx.workspace.abs(sidePaths(ctx.epId).detectMeta);
+  const path = ctx.workspace.abs(sidePaths(ctx.epId).shotThumbs);
   if (!existsSync(path)) return [];
-  const { shots } = await readJson(path, detectMetaSchema);
-  if (!shots?.length) return [];
+  const { shots } = await readJson(path, shotThumbsSchema);
   const thumbs = shots.map((s, i) => ({ start_frame: s.start_frame, thumb: decodeThumb(s.thumb, `${path}: shots[${i}]`) }));
   return setupLinks(thumbs, trackPlaces(tracks, faces));
 }

@@ -4,8 +4,11 @@
 // detect_meta.json — written by the detect stage with detections.jsonl:
 //   video {path, width, height, duration_sec, fps}, analysed frames as [frame_idx, ts_s] pairs (the
 //   tracker must step on frames without detections too), scene_cuts [{frame_idx, ts_s, score, ratio}],
-//   shots [{start_frame, thumb}] (each shot's mean picture), detector model id/family, device, and
-//   wall-clock seconds of the stage.
+//   detector model id/family, device, and wall-clock seconds of the stage. Read on every frame and
+//   video request of the review app, so it stays small.
+// shot_thumbs.json — written by the detect stage before detect_meta.json: each shot's first analysed
+//   frame and mean picture, for the same-setup links (shot-thumbs.ts); only the cluster stage and
+//   cleanup's re-cluster read it. Episodes analysed before it have none (then no links).
 // track_samples.json — written by the track stage with tracks.jsonl: the tracks as the tracker made
 //   them, the faces chosen for harvest (per track, spacing + cap applied, plus the faces after each box
 //   jump) and the tracker half of track_metrics.json. The harvest reads its tracks, not tracks.jsonl,
@@ -26,7 +29,7 @@ import { bboxSchema, finite, landmarksSchema, nonNegInt, trackIdSchema, unit } f
 
 export const sidePaths = (epId: string) => {
   const p = episodePaths(epId);
-  return { detectMeta: p.detectMeta, trackSamples: p.trackSamples, runState: p.runState };
+  return { detectMeta: p.detectMeta, shotThumbs: p.shotThumbs, trackSamples: p.trackSamples, runState: p.runState };
 };
 
 export const sceneCutSchema = z.strictObject({
@@ -50,9 +53,6 @@ export const detectMetaSchema = z.strictObject({
   /** Analysed frames of static shots the detector skipped (settings.staticShotMotion); not in `frames`. */
   static_skipped: nonNegInt.optional(),
   scene_cuts: z.array(sceneCutSchema),
-  /** Each shot's first analysed frame and mean picture (shot-thumbs.ts; base64 of 32×18 RGB): what the
-   *  same-setup links compare. Absent in files written before them (then no links). */
-  shots: z.array(z.strictObject({ start_frame: nonNegInt, thumb: z.string().min(1) })).optional(),
   model_id: z.string().min(1),
   detector: z.string().min(1),
   device: z.string().min(1),
@@ -60,6 +60,13 @@ export const detectMetaSchema = z.strictObject({
   decode_detect_sec: finite,
 });
 export type DetectMeta = z.infer<typeof detectMetaSchema>;
+
+/** shot_thumbs.json: each shot's first analysed frame and mean picture (shot-thumbs.ts; base64 of 32×18 RGB). */
+export const shotThumbsSchema = z.strictObject({
+  ep_id: z.string(),
+  shots: z.array(z.strictObject({ start_frame: nonNegInt, thumb: z.string().min(1) })),
+});
+export type ShotThumbsDoc = z.infer<typeof shotThumbsSchema>;
 
 /** Every analysed frame: the detected ones (`frames`) and the static ones the detector skipped. */
 export const analysedFrames = (meta: DetectMeta): number => meta.frames.length + (meta.static_skipped ?? 0);

@@ -48,7 +48,8 @@ export interface RealScores {
 
 const named = (p: string | null): p is string => p !== null && !NEUTRAL.has(p);
 
-function majority(counts: Map<string, number>): string | null {
+/** The key counted most (ties: first by name); null for no counts. */
+export function majority(counts: ReadonlyMap<string, number>): string | null {
   let best: string | null = null;
   let n = 0;
   for (const [k, c] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) if (c > n) [best, n] = [k, c];

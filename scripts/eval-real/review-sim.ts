@@ -5,6 +5,7 @@
 import { applyCommand } from '../../shared/commands';
 import { questionFloor, samePersonCandidates } from '../../shared/cluster/same-person';
 import { emptyConstraints, type IdentitiesDoc, type ReviewConstraints } from '../../shared/schema';
+import { majority } from './metrics';
 import { scoreIdentities, type ScoredEpisode } from './recluster';
 
 export interface ReviewSimulation {
@@ -26,7 +27,7 @@ const NOW = '2026-01-01T00:00:00.000Z';
 function personOf(ep: ScoredEpisode, trackIds: readonly string[]): string | null {
   const n = new Map<string, number>();
   for (const t of trackIds) if (ep.labels[t]) n.set(ep.labels[t], (n.get(ep.labels[t]) ?? 0) + 1);
-  return [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
+  return majority(n);
 }
 
 function f1Of(ep: ScoredEpisode, doc: IdentitiesDoc): number {

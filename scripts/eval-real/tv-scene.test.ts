@@ -14,7 +14,7 @@ import { EVAL_DIR } from '../../electron/models/eval-pack';
 import { runPipeline } from '../../electron/pipeline/orchestrator';
 import { episodeArtifacts } from '../../electron/store/artifacts';
 import { readJson } from '../../electron/store/json';
-import { detectMetaSchema, sidePaths } from '../../electron/pipeline/sidefiles';
+import { detectMetaSchema, shotThumbsSchema, sidePaths } from '../../electron/pipeline/sidefiles';
 import { Workspace } from '../../electron/store/workspace';
 import type { IdentitiesDoc } from '../../shared/schema';
 import { evaluateEpisode } from './evaluate';
@@ -43,7 +43,7 @@ before(async () => {
   const te = await art.readTrackEmbeddings();
   emb = { vectors: te.matrix.data, dim: te.meta.embedding_dim, trackOrder: te.trackOrder };
   const meta = await readJson(ws.abs(sidePaths(EP).detectMeta), detectMetaSchema);
-  shots = meta.shots ?? [];
+  shots = (await readJson(ws.abs(sidePaths(EP).shotThumbs), shotThumbsSchema)).shots;
   cuts = meta.scene_cuts.map((c) => c.frame_idx);
 });
 

@@ -8,6 +8,9 @@ export type FrameSpan = readonly [number, number];
  * last detection, so one person's consecutive tracks never overlap, while two faces in one frame do.
  * Sweep over spans sorted by start: O(n log n + number of overlapping pairs).
  */
+/** Two tracks on screen at once: their frame spans share a frame (ends inclusive). */
+export const spansOverlap = (a: FrameSpan, b: FrameSpan): boolean => Math.min(a[1], b[1]) >= Math.max(a[0], b[0]);
+
 export function overlappingSpanPairs(spans: readonly FrameSpan[]): Array<[number, number]> {
   const order = spans.map((_, i) => i).sort((a, b) => spans[a][0] - spans[b][0] || a - b);
   const pairs: Array<[number, number]> = [];

@@ -181,6 +181,12 @@ function mustLinkUnits(input: PlanInput, ix: PlanIndex, cons: ReviewConstraints 
   return uf;
 }
 
+/** Biggest first, then by first frame, then by lowest track: the order identity ids are given in. */
+function sortGroups(groups: Group[]): void {
+  const minTrack = (g: Group) => Math.min(...g.tracks);
+  groups.sort((a, b) => b.tracks.length - a.tracks.length || a.firstFrame - b.firstFrame || minTrack(a) - minTrack(b));
+}
+
 /**
  * Clusters become groups (one too small for min_cluster_size falls back to its must-link units, so a
  * reviewer's group stays whole); free tracks left out of clustering join their unit's group or stand
@@ -215,8 +221,7 @@ function formGroups(input: PlanInput, free: number[], clusterable: number[], clu
       g.firstFrame = Math.min(g.firstFrame, tracks[i].frame_span[0]);
     } else push([i], false);
   }
-  const minTrack = (g: Group) => Math.min(...g.tracks);
-  groups.sort((a, b) => b.tracks.length - a.tracks.length || a.firstFrame - b.firstFrame || minTrack(a) - minTrack(b));
+  sortGroups(groups);
   for (const g of groups) g.tracks.sort((a, b) => a - b);
   return { groups, clusterGroups };
 }
@@ -249,8 +254,7 @@ function joinSetupGroups(input: PlanInput, formed: { groups: Group[]; clusterGro
   });
   if (!r.joins && !r.moves) return formed;
   const groups: Group[] = r.groups.map((g) => ({ tracks: g, firstFrame: Math.min(...g.map((t) => tracks[t].frame_span[0])) }));
-  const minTrack = (g: Group) => Math.min(...g.tracks);
-  groups.sort((a, b) => b.tracks.length - a.tracks.length || a.firstFrame - b.firstFrame || minTrack(a) - minTrack(b));
+  sortGroups(groups);
   return { groups, clusterGroups: new Set(groups.filter((g) => g.tracks.length > 1)) };
 }
 

@@ -4,7 +4,7 @@
 // out of the larger cluster (where a stray track sits) into the other, if it fits there. Nothing moves
 // or joins across a reviewer's cannot-link or two names, and a pinned track (excluded by the reviewer,
 // or in a reviewer's must-link group) stays where it is, and an excluded track's cluster joins nothing.
-import type { FrameSpan } from './constraints';
+import { spansOverlap, type FrameSpan } from './constraints';
 import { joinByLinks } from './setup-links';
 
 export interface SetupJoinInput {
@@ -29,11 +29,9 @@ export interface SetupJoinResult {
   moves: number;
 }
 
-const overlap = (a: FrameSpan, b: FrameSpan) => Math.min(a[1], b[1]) >= Math.max(a[0], b[0]);
-
 export function joinBySetup(input: SetupJoinInput): SetupJoinResult {
   const { groups, trackIds, spans, apart, excluded, pinned } = input;
-  const fits = (t: number, members: readonly number[]) => members.every((m) => m === t || (!overlap(spans[t], spans[m]) && !apart(t, m)));
+  const fits = (t: number, members: readonly number[]) => members.every((m) => m === t || (!spansOverlap(spans[t], spans[m]) && !apart(t, m)));
   const tracksOf = (gs: readonly number[]) => gs.flatMap((g) => groups[g]);
   const groupOfTrack = new Map<string, number>();
   groups.forEach((g, gi) => g.forEach((t) => groupOfTrack.set(trackIds[t], gi)));
